@@ -1,0 +1,160 @@
+package export
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+
+	"github.com/sgwiz/sgwiz/internal/yamljson"
+	"github.com/sgwiz/sgwiz/model"
+	"go.yaml.in/yaml/v3"
+)
+
+// renderCloudFormation writes AWS::EC2::SecurityGroup resources with their
+// rules inline, except rules between groups of the plan, which are the
+// standalone AWS::EC2::SecurityGroupIngress/Egress resources so that linked
+// groups have no circular dependency. CloudFormation keeps AWS's allow-all
+// egress rule unless a group lists egress rules inline, so a group whose
+// egress is empty, or only references other groups, gets the rule AWS
+// documents for that: all protocols to 127.0.0.1/32, which allows nothing.
+func renderCloudFormation(p model.Plan, asJSON bool) ([]byte, error) {
+	ids := identifiers(p, true)
+	resources := mapping()
+	outputs := mapping()
+	for _, g := range p.Groups {
+		id := ids[g.Name]
+		props := mapping(
+			"GroupName", str(g.Name),
+			"GroupDescription", str(g.Description),
+			"VpcId", &yaml.Node{Kind: yaml.SequenceNode, Tag: "!If", Style: yaml.FlowStyle, Content: []*yaml.Node{
+				str("HasVpcId"), tagged("!Ref", "VpcId"), tagged("!Ref", "AWS::NoValue"),
+			}},
+		)
+		if len(g.Tags) > 0 {
+			tags := &yaml.Node{Kind: yaml.SequenceNode}
+			for _, t := range g.Tags {
+				tags.Content = append(tags.Content, mapping("Key", str(t.Key), "Value", str(t.Value)))
+			}
+			add(props, "Tags", tags)
+		}
+		var standalone []*yaml.Node
+		for _, d := range []model.Direction{model.Ingress, model.Egress} {
+			inline := &yaml.Node{Kind: yaml.SequenceNode}
+			for i, r := range g.Rules(d) {
+				if r.Peer.Kind() == model.PeerGroup {
+					name := fmt.Sprintf("%s%sRule%d", id, map[model.Direction]string{model.Ingress: "Ingress", model.Egress: "Egress"}[d], i+1)
+					rule := cfnRule(d, r, ids)
+					rule.Content = append([]*yaml.Node{str("GroupId"), tagged("!GetAtt", id+".GroupId")}, rule.Content...)
+					typ := "AWS::EC2::SecurityGroupIngress"
+					if d == model.Egress {
+						typ = "AWS::EC2::SecurityGroupEgress"
+					}
+					standalone = append(standalone, str(name), mapping("Type", str(typ), "Properties", rule))
+					continue
+				}
+				inline.Content = append(inline.Content, cfnRule(d, r, ids))
+			}
+			if d == model.Egress && len(inline.Content) == 0 {
+				inline.Content = append(inline.Content, mapping(
+					"IpProtocol", str("-1"),
+					"CidrIp", str("127.0.0.1/32"),
+					"Description", str("No other egress: replaces the default allow-all rule"),
+				))
+			}
+			if len(inline.Content) > 0 {
+				key := "SecurityGroupIngress"
+				if d == model.Egress {
+					key = "SecurityGroupEgress"
+				}
+				add(props, key, inline)
+			}
+		}
+		add(resources, id, mapping("Type", str("AWS::EC2::SecurityGroup"), "Properties", props))
+		resources.Content = append(resources.Content, standalone...)
+		add(outputs, id+"Id", mapping(
+			"Description", str("Id of the group "+g.Name),
+			"Value", tagged("!GetAtt", id+".GroupId"),
+		))
+	}
+	vpcParam := mapping(
+		"Type", str("String"),
+		"Description", str("VPC of the security groups; empty means the account's default VPC"),
+		"Default", str(p.VPC()),
+		"AllowedPattern", str("^(vpc-[0-9a-f]{8}|vpc-[0-9a-f]{17})?$"),
+	)
+	template := mapping(
+		"AWSTemplateFormatVersion", str("2010-09-09"),
+		"Description", str(fmt.Sprintf("Security groups for %s, made by sgwiz", useCaseTitle(p))),
+		"Parameters", mapping("VpcId", vpcParam),
+		"Conditions", mapping("HasVpcId", &yaml.Node{Kind: yaml.SequenceNode, Tag: "!Not", Style: yaml.FlowStyle, Content: []*yaml.Node{
+			{Kind: yaml.SequenceNode, Tag: "!Equals", Style: yaml.FlowStyle, Content: []*yaml.Node{tagged("!Ref", "VpcId"), str("")}},
+		}}),
+		"Resources", resources,
+		"Outputs", outputs,
+	)
+	if asJSON {
+		return yamljson.Marshal(template)
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(template); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// cfnRule is one rule in CloudFormation's property names.
+func cfnRule(d model.Direction, r model.Rule, ids map[string]string) *yaml.Node {
+	n := mapping("IpProtocol", str(r.Protocol.API()))
+	if r.Protocol.HasPorts() || r.Protocol.IsICMP() {
+		add(n, "FromPort", integer(r.Ports.From()))
+		add(n, "ToPort", integer(r.Ports.To()))
+	}
+	src, dst := "Source", "Destination"
+	side := src
+	if d == model.Egress {
+		side = dst
+	}
+	switch r.Peer.Kind() {
+	case model.PeerIPv4:
+		add(n, "CidrIp", str(r.Peer.String()))
+	case model.PeerIPv6:
+		add(n, "CidrIpv6", str(r.Peer.String()))
+	case model.PeerPrefixList:
+		add(n, side+"PrefixListId", str(r.Peer.Ref()))
+	case model.PeerGroupID:
+		add(n, side+"SecurityGroupId", str(r.Peer.Ref()))
+	case model.PeerGroup:
+		add(n, side+"SecurityGroupId", tagged("!GetAtt", ids[r.Peer.Ref()]+".GroupId"))
+	}
+	if r.Description != "" {
+		add(n, "Description", str(r.Description))
+	}
+	return n
+}
+
+func str(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+
+func integer(i int) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(i)}
+}
+
+func tagged(tag, value string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value}
+}
+
+func mapping(kv ...any) *yaml.Node {
+	m := &yaml.Node{Kind: yaml.MappingNode}
+	for i := 0; i < len(kv); i += 2 {
+		add(m, kv[i].(string), kv[i+1].(*yaml.Node))
+	}
+	return m
+}
+
+func add(m *yaml.Node, key string, v *yaml.Node) {
+	m.Content = append(m.Content, str(key), v)
+}

@@ -1,0 +1,158 @@
+// Package export turns a plan into infrastructure code, one file per format:
+//
+//	out, err := export.Render(export.Terraform, plan)
+//
+// Each format is written with the library made for it (hclwrite, a YAML
+// encoder, mvdan.cc/sh's quoting, encoding/json) and proven by a parser or
+// the real tool in the tests.
+package export
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/sgwiz/sgwiz/model"
+)
+
+// Format names an export format.
+type Format string
+
+// The formats sgwiz writes.
+const (
+	Terraform          Format = "terraform"
+	CloudFormation     Format = "cloudformation"
+	CloudFormationJSON Format = "cloudformation-json"
+	AWSCLI             Format = "awscli"
+	JSON               Format = "json"
+	Markdown           Format = "markdown"
+)
+
+// Formats lists every format, in the order the wizard offers them.
+var Formats = []Format{Terraform, CloudFormation, CloudFormationJSON, AWSCLI, JSON, Markdown}
+
+// About says what the format is for, in one line.
+func (f Format) About() string {
+	switch f {
+	case Terraform:
+		return "Terraform (HCL): aws_security_group + one aws_vpc_security_group_*_rule per rule"
+	case CloudFormation:
+		return "CloudFormation template (YAML)"
+	case CloudFormationJSON:
+		return "CloudFormation template (JSON)"
+	case AWSCLI:
+		return "bash script for the aws CLI: creates the groups and prints their ids"
+	case JSON:
+		return "JSON in the shape of `aws ec2 describe-security-groups`"
+	case Markdown:
+		return "Markdown rule tables for runbooks and reviews"
+	}
+	return string(f)
+}
+
+// Extension is the usual file name extension.
+func (f Format) Extension() string {
+	switch f {
+	case Terraform:
+		return ".tf"
+	case CloudFormation:
+		return ".yaml"
+	case CloudFormationJSON, JSON:
+		return ".json"
+	case AWSCLI:
+		return ".sh"
+	case Markdown:
+		return ".md"
+	}
+	return ""
+}
+
+// ParseFormat reads a format name.
+func ParseFormat(s string) (Format, error) {
+	for _, f := range Formats {
+		if string(f) == strings.ToLower(strings.TrimSpace(s)) {
+			return f, nil
+		}
+	}
+	names := make([]string, len(Formats))
+	for i, f := range Formats {
+		names[i] = string(f)
+	}
+	return "", fmt.Errorf("unknown format %q: use one of %s", s, strings.Join(names, ", "))
+}
+
+// Render writes the plan in format f. The plan must be valid.
+func Render(f Format, p model.Plan) ([]byte, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	switch f {
+	case Terraform:
+		return renderTerraform(p)
+	case CloudFormation:
+		return renderCloudFormation(p, false)
+	case CloudFormationJSON:
+		return renderCloudFormation(p, true)
+	case AWSCLI:
+		return renderAWSCLI(p)
+	case JSON:
+		return renderJSON(p)
+	case Markdown:
+		return renderMarkdown(p), nil
+	}
+	_, err := ParseFormat(string(f))
+	return nil, err
+}
+
+// identifiers gives each group a unique identifier made of its name's
+// letters and digits, in the given case style, starting with a letter.
+func identifiers(p model.Plan, camel bool) map[string]string {
+	ids := make(map[string]string, len(p.Groups))
+	used := map[string]bool{}
+	for _, g := range p.Groups {
+		id := identifier(g.Name, camel)
+		base := id
+		for n := 2; used[id]; n++ {
+			id = fmt.Sprintf("%s%s%d", base, map[bool]string{true: "", false: "_"}[camel], n)
+		}
+		used[id] = true
+		ids[g.Name] = id
+	}
+	return ids
+}
+
+// identifier turns a free-form name into snake_case or CamelCase.
+func identifier(name string, camel bool) string {
+	var words []string
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool {
+		return r > unicode.MaxASCII || !(unicode.IsLetter(r) || unicode.IsDigit(r))
+	}) {
+		if camel {
+			w = strings.ToUpper(w[:1]) + w[1:]
+		} else {
+			w = strings.ToLower(w)
+		}
+		words = append(words, w)
+	}
+	sep := "_"
+	if camel {
+		sep = ""
+	}
+	id := strings.Join(words, sep)
+	if id == "" || !unicode.IsLetter(rune(id[0])) {
+		prefix := "sg_"
+		if camel {
+			prefix = "Sg"
+		}
+		id = prefix + id
+	}
+	return id
+}
+
+// useCaseTitle names the plan's use case for headers.
+func useCaseTitle(p model.Plan) string {
+	if u, ok := model.LookupUseCase(p.UseCase); ok {
+		return u.Title
+	}
+	return "a custom plan"
+}

@@ -1,0 +1,141 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"github.com/sgwiz/sgwiz/model"
+)
+
+// SecurityGroup is one group in the field names of `aws ec2
+// describe-security-groups`, so an export compares directly with what AWS
+// reports after apply.
+type SecurityGroup struct {
+	GroupName           string
+	Description         string
+	VpcId               string `json:",omitempty"`
+	GroupId             string `json:",omitempty"`
+	Tags                []Tag  `json:",omitempty"`
+	IpPermissions       []IpPermission
+	IpPermissionsEgress []IpPermission
+}
+
+// Tag is an EC2 tag.
+type Tag struct {
+	Key, Value string
+}
+
+// IpPermission is EC2's permission: one protocol and port range, with every
+// peer it applies to.
+type IpPermission struct {
+	IpProtocol       string
+	FromPort         *int `json:",omitempty"`
+	ToPort           *int `json:",omitempty"`
+	IpRanges         []IpRange
+	Ipv6Ranges       []Ipv6Range
+	PrefixListIds    []PrefixListId
+	UserIdGroupPairs []UserIdGroupPair
+}
+
+// IpRange is an IPv4 CIDR peer.
+type IpRange struct {
+	CidrIp      string
+	Description string `json:",omitempty"`
+}
+
+// Ipv6Range is an IPv6 CIDR peer.
+type Ipv6Range struct {
+	CidrIpv6    string
+	Description string `json:",omitempty"`
+}
+
+// PrefixListId is a managed prefix list peer.
+type PrefixListId struct {
+	PrefixListId string
+	Description  string `json:",omitempty"`
+}
+
+// UserIdGroupPair is a group peer: GroupId for an existing group, GroupName
+// for a group of the plan.
+type UserIdGroupPair struct {
+	GroupId     string `json:",omitempty"`
+	GroupName   string `json:",omitempty"`
+	Description string `json:",omitempty"`
+}
+
+// Permissions groups rules as EC2 does: one IpPermission per protocol and
+// port range, in the order the ranges first appear. groupID names a group of
+// the plan in UserIdGroupPairs: it returns the pair to write.
+func Permissions(rules []model.Rule, groupPair func(name string) UserIdGroupPair) []IpPermission {
+	perms := []IpPermission{}
+	index := map[model.PortSpec]int{}
+	for _, r := range rules {
+		k := model.PortSpec{Protocol: r.Protocol, Ports: r.Ports}
+		i, ok := index[k]
+		if !ok {
+			i = len(perms)
+			index[k] = i
+			perm := IpPermission{IpProtocol: r.Protocol.API(), IpRanges: []IpRange{}, Ipv6Ranges: []Ipv6Range{}, PrefixListIds: []PrefixListId{}, UserIdGroupPairs: []UserIdGroupPair{}}
+			if r.Protocol.HasPorts() || r.Protocol.IsICMP() {
+				from, to := r.Ports.From(), r.Ports.To()
+				perm.FromPort, perm.ToPort = &from, &to
+			}
+			perms = append(perms, perm)
+		}
+		p := &perms[i]
+		switch r.Peer.Kind() {
+		case model.PeerIPv4:
+			p.IpRanges = append(p.IpRanges, IpRange{CidrIp: r.Peer.String(), Description: r.Description})
+		case model.PeerIPv6:
+			p.Ipv6Ranges = append(p.Ipv6Ranges, Ipv6Range{CidrIpv6: r.Peer.String(), Description: r.Description})
+		case model.PeerPrefixList:
+			p.PrefixListIds = append(p.PrefixListIds, PrefixListId{PrefixListId: r.Peer.Ref(), Description: r.Description})
+		case model.PeerGroupID:
+			p.UserIdGroupPairs = append(p.UserIdGroupPairs, UserIdGroupPair{GroupId: r.Peer.Ref(), Description: r.Description})
+		case model.PeerGroup:
+			pair := groupPair(r.Peer.Ref())
+			pair.Description = r.Description
+			p.UserIdGroupPairs = append(p.UserIdGroupPairs, pair)
+		}
+	}
+	return perms
+}
+
+// SecurityGroups returns the plan as describe-security-groups would show it.
+func SecurityGroups(p model.Plan) []SecurityGroup {
+	byName := func(name string) UserIdGroupPair { return UserIdGroupPair{GroupName: name} }
+	groups := make([]SecurityGroup, len(p.Groups))
+	for i, g := range p.Groups {
+		sg := SecurityGroup{GroupName: g.Name, Description: g.Description, VpcId: g.VPC, GroupId: g.ID}
+		for _, t := range g.Tags {
+			sg.Tags = append(sg.Tags, Tag{t.Key, t.Value})
+		}
+		sg.IpPermissions = Permissions(g.Ingress, byName)
+		sg.IpPermissionsEgress = Permissions(g.Egress, byName)
+		groups[i] = sg
+	}
+	return groups
+}
+
+func marshalJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func renderJSON(p model.Plan) ([]byte, error) { return marshalJSON(SecurityGroups(p)) }
+
+func compact(w *strings.Builder, b []byte) error {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, b); err != nil {
+		return err
+	}
+	w.Write(buf.Bytes())
+	return nil
+}

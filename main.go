@@ -1,0 +1,111 @@
+// Command sgwiz builds least-privilege AWS EC2 security groups: a terminal
+// wizard, and the same as commands for scripts and CI.
+//
+//	sgwiz                                  # the wizard
+//	sgwiz export --use-case web --office-cidr 203.0.113.10/32 --format terraform
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// Exit codes the commands share.
+const (
+	exitOK       = 0
+	exitFindings = 1 // lint found a high or critical finding
+	exitUsage    = 2 // bad input: a flag, a plan file, a path
+)
+
+// exitError carries an exit code out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError marks err as bad input (exit 2).
+func usageError(err error) error { return &exitError{exitUsage, err} }
+
+// streams are a command's standard IO, so tests can use buffers.
+type streams struct {
+	In       io.Reader
+	Out, Err io.Writer
+	// IsTerminal reports whether both stdin and stdout are terminals.
+	IsTerminal bool
+}
+
+func main() {
+	io := streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		IsTerminal: term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stdout.Fd()))}
+	os.Exit(run(os.Args[1:], io))
+}
+
+// run executes the command line and returns the exit code.
+func run(args []string, io streams) int {
+	root := newRootCmd(io)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil && ee.err != errSilent {
+			fmt.Fprintln(io.Err, "sgwiz:", ee.err)
+		}
+		return ee.code
+	}
+	// cobra's own errors (unknown flag, bad value) are usage errors.
+	fmt.Fprintln(io.Err, "sgwiz:", err)
+	return exitUsage
+}
+
+// errSilent ends a command with a code and nothing more to print.
+var errSilent = errors.New("")
+
+func newRootCmd(io streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "sgwiz",
+		Short: "Build least-privilege AWS EC2 security groups, then export or apply them",
+		Long: `sgwiz turns "what is this machine for?" into a correct, least-privilege
+EC2 security group (or a linked set), shows the rule table with findings,
+and exports it as Terraform, CloudFormation, an AWS CLI script, JSON or
+Markdown. Run it with no arguments in a terminal for the wizard.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return rootRun(io)
+		},
+	}
+	root.SetOut(io.Out)
+	root.SetErr(io.Err)
+	root.AddCommand(newPresetsCmd(io), newExportCmd(io), newLintCmd(io), newPlanCmd(io))
+	return root
+}
+
+// noTTYMessage names the commands that do without a terminal.
+const noTTYMessage = `sgwiz: the wizard needs a terminal. Without one, use:
+  sgwiz presets [--json]                    use cases and services
+  sgwiz plan --use-case web --office-cidr 203.0.113.10/32 -o plan.yaml
+  sgwiz lint -f plan.yaml [--json]          findings; exit 1 on high
+  sgwiz export -f plan.yaml --format terraform|cloudformation|cloudformation-json|awscli|json|markdown [-o FILE]
+Run sgwiz --help for every flag.`
+
+func rootRun(io streams) error {
+	if !io.IsTerminal {
+		fmt.Fprintln(io.Err, noTTYMessage)
+		return &exitError{exitUsage, errSilent}
+	}
+	fmt.Fprintln(io.Err, "sgwiz: the interactive wizard is not built yet.")
+	fmt.Fprintln(io.Err, noTTYMessage)
+	return &exitError{exitUsage, errSilent}
+}

@@ -1,0 +1,47 @@
+package model
+
+import "strings"
+
+// AWS limits that sgwiz checks before anything reaches the API.
+const (
+	// MaxRulesPerDirection is the default quota of inbound or outbound rules
+	// per group, counted separately for IPv4 and IPv6.
+	MaxRulesPerDirection = 60
+	// MaxNameLen bounds group names and group descriptions.
+	MaxNameLen = 255
+	// MaxRuleDescriptionLen bounds rule descriptions.
+	MaxRuleDescriptionLen = 255
+	// MaxTagKeyLen and MaxTagValueLen bound tags; MaxTags is per resource.
+	MaxTagKeyLen   = 128
+	MaxTagValueLen = 256
+	MaxTags        = 50
+)
+
+// nameChars are the characters EC2 allows in group names and descriptions.
+const nameChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ._-:/()#,@[]+=&;{}!$*"
+
+// charset is a set of ASCII characters.
+type charset [128]bool
+
+func newCharset(chars string) *charset {
+	var c charset
+	for _, r := range chars {
+		c[r] = true
+	}
+	return &c
+}
+
+var (
+	nameCharset        = newCharset(nameChars)
+	descriptionCharset = newCharset(strings.ReplaceAll(nameChars, "&", ""))
+)
+
+// invalid returns the first character of s outside the set, if any.
+func (c *charset) invalid(s string) (rune, bool) {
+	for _, r := range s {
+		if r > 127 || !c[r] {
+			return r, true
+		}
+	}
+	return 0, false
+}

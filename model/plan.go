@@ -1,0 +1,272 @@
+// Package model holds sgwiz's domain: protocols, port ranges, peers, rules,
+// groups and plans as comparable values, the service catalogue, the use-case
+// presets, the findings, the plan file and validation. It does no I/O.
+package model
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Tag is one key/value tag of a group; tags keep the order they were given.
+type Tag struct {
+	Key, Value string
+}
+
+// Group is one security group of a plan.
+type Group struct {
+	// Name is the group name, unique in the VPC; it cannot change later.
+	Name        string
+	Description string
+	// VPC is the vpc-… id; empty means the exporter's variable or the
+	// account's default VPC.
+	VPC string
+	// ID is set when the group exists already (sg-…).
+	ID      string
+	Tags    []Tag
+	Ingress []Rule
+	Egress  []Rule
+}
+
+// Rules returns the rules of one direction.
+func (g *Group) Rules(d Direction) []Rule {
+	if d == Egress {
+		return g.Egress
+	}
+	return g.Ingress
+}
+
+// Plan is one or more groups that belong together, plus the use case that
+// made them (empty for a hand-written plan).
+type Plan struct {
+	UseCase string
+	Groups  []Group
+}
+
+// VPC is the plan's VPC (all its groups share one), or "" when not chosen.
+func (p Plan) VPC() string {
+	if len(p.Groups) == 0 {
+		return ""
+	}
+	return p.Groups[0].VPC
+}
+
+// Group returns the group with this name, or nil.
+func (p Plan) Group(name string) *Group {
+	for i := range p.Groups {
+		if p.Groups[i].Name == name {
+			return &p.Groups[i]
+		}
+	}
+	return nil
+}
+
+// Clone returns a deep copy that shares nothing with p.
+func (p Plan) Clone() Plan {
+	q := Plan{UseCase: p.UseCase, Groups: make([]Group, len(p.Groups))}
+	for i, g := range p.Groups {
+		g.Tags = append([]Tag(nil), g.Tags...)
+		g.Ingress = append([]Rule(nil), g.Ingress...)
+		g.Egress = append([]Rule(nil), g.Egress...)
+		q.Groups[i] = g
+	}
+	return q
+}
+
+// FieldError is a problem with one field of the input: a plan-file key, a
+// flag or a wizard field. It says what is wrong and how to fix it.
+type FieldError struct {
+	// Field is the path of the field, such as groups[0].ingress[2].from.
+	Field string
+	// Line is the plan-file line, when known.
+	Line int
+	Msg  string
+}
+
+func (e *FieldError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("line %d: %s: %s", e.Line, e.Field, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.Field, e.Msg)
+}
+
+// Errors is a list of field errors, reported together.
+type Errors []*FieldError
+
+func (es Errors) Error() string {
+	msgs := make([]string, len(es))
+	for i, e := range es {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// err returns es as an error, or nil when empty.
+func (es Errors) err() error {
+	if len(es) == 0 {
+		return nil
+	}
+	return es
+}
+
+func (es *Errors) add(field, format string, args ...any) {
+	*es = append(*es, &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+var vpcIDPattern = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
+
+// ValidateGroupName checks a name against EC2's rules.
+func ValidateGroupName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("a group needs a name: use letters, digits and ._-:/()#,@[]+=&;{}!$* (up to 255)")
+	case len(name) > MaxNameLen:
+		return fmt.Errorf("name is %d characters: AWS allows at most %d", len(name), MaxNameLen)
+	case strings.HasPrefix(strings.ToLower(name), "sg-"):
+		return fmt.Errorf("name %q starts with sg-, which AWS reserves for group ids: choose another name", name)
+	}
+	if c, bad := nameCharset.invalid(name); bad {
+		return fmt.Errorf("name holds %q, which AWS does not allow: use letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*", c)
+	}
+	return nil
+}
+
+// ValidateGroupDescription checks a group description against EC2's rules.
+func ValidateGroupDescription(d string) error {
+	switch {
+	case d == "":
+		return errors.New("AWS requires a group description: say what the group is for")
+	case len(d) > MaxNameLen:
+		return fmt.Errorf("description is %d characters: AWS allows at most %d", len(d), MaxNameLen)
+	}
+	if c, bad := nameCharset.invalid(d); bad {
+		return fmt.Errorf("description holds %q, which AWS does not allow: use letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*", c)
+	}
+	return nil
+}
+
+// ValidateRuleDescription checks a rule description against EC2's rules (the
+// group set without &). An empty description is allowed.
+func ValidateRuleDescription(d string) error {
+	if len(d) > MaxRuleDescriptionLen {
+		return fmt.Errorf("description is %d characters: AWS allows at most %d", len(d), MaxRuleDescriptionLen)
+	}
+	if c, bad := descriptionCharset.invalid(d); bad {
+		return fmt.Errorf("description holds %q, which AWS does not allow in rule descriptions: use letters, digits, spaces and ._-:/()#,@[]+=;{}!$* (no &, quotes, backticks or newlines)", c)
+	}
+	return nil
+}
+
+// ValidateVPCID checks a vpc-… id; empty is allowed (decided at export or apply).
+func ValidateVPCID(id string) error {
+	if id != "" && !vpcIDPattern.MatchString(id) {
+		return fmt.Errorf("%q is not a VPC id: it is vpc- and 8 or 17 lowercase hex digits", id)
+	}
+	return nil
+}
+
+// Validate checks the whole plan: names, descriptions, tags, every rule, and
+// references between groups. It returns Errors naming each field.
+func (p Plan) Validate() error {
+	var es Errors
+	if len(p.Groups) == 0 {
+		es.add("groups", "the plan has no group: add at least one")
+	}
+	seen := map[string]int{}
+	for i := range p.Groups {
+		g := &p.Groups[i]
+		f := fmt.Sprintf("groups[%d]", i)
+		if err := ValidateGroupName(g.Name); err != nil {
+			es.add(f+".name", "%v", err)
+		}
+		if j, dup := seen[strings.ToLower(g.Name)]; dup {
+			es.add(f+".name", "%q is already the name of groups[%d]: names are unique in a VPC (ignoring case)", g.Name, j)
+		}
+		seen[strings.ToLower(g.Name)] = i
+		if err := ValidateGroupDescription(g.Description); err != nil {
+			es.add(f+".description", "%v", err)
+		}
+		if err := ValidateVPCID(g.VPC); err != nil {
+			es.add(f+".vpc_id", "%v", err)
+		} else if g.VPC != p.Groups[0].VPC {
+			es.add(f+".vpc_id", "%q differs from groups[0]'s %q: the groups of a plan share one VPC (they reference each other); make one plan per VPC", g.VPC, p.Groups[0].VPC)
+		}
+		if g.ID != "" && !groupIDPattern.MatchString(g.ID) {
+			es.add(f+".id", "%q is not a security group id: it is sg- and 8 or 17 lowercase hex digits", g.ID)
+		}
+		validateTags(&es, f, g.Tags)
+		for _, d := range []Direction{Ingress, Egress} {
+			for j, r := range g.Rules(d) {
+				p.validateRule(&es, fmt.Sprintf("%s.%s[%d]", f, d, j), d, r)
+			}
+		}
+	}
+	return es.err()
+}
+
+func validateTags(es *Errors, f string, tags []Tag) {
+	if len(tags) > MaxTags {
+		es.add(f+".tags", "%d tags: AWS allows at most %d per group", len(tags), MaxTags)
+	}
+	keys := map[string]bool{}
+	for _, t := range tags {
+		tf := fmt.Sprintf("%s.tags.%s", f, t.Key)
+		switch {
+		case t.Key == "":
+			es.add(f+".tags", "a tag has an empty key: give every tag a key")
+		case len(t.Key) > MaxTagKeyLen:
+			es.add(tf, "tag key is %d characters: AWS allows at most %d", len(t.Key), MaxTagKeyLen)
+		case strings.HasPrefix(strings.ToLower(t.Key), "aws:"):
+			es.add(tf, "tag keys starting with aws: are reserved by AWS: choose another key")
+		case keys[t.Key]:
+			es.add(tf, "tag key given twice: keep one")
+		}
+		if len(t.Value) > MaxTagValueLen {
+			es.add(tf, "tag value is %d characters: AWS allows at most %d", len(t.Value), MaxTagValueLen)
+		}
+		if strings.ContainsAny(t.Key+t.Value, "\x00\n\r\t") {
+			es.add(tf, "tags cannot hold control characters or newlines: remove them")
+		}
+		keys[t.Key] = true
+	}
+}
+
+func (p Plan) validateRule(es *Errors, f string, d Direction, r Rule) {
+	if !r.Protocol.IsValid() {
+		es.add(f+".protocol", "missing protocol: use tcp, udp, icmp, icmpv6, all or a number")
+		return
+	}
+	if msg := r.Ports.valid(r.Protocol); msg != "" {
+		es.add(f+".ports", "%s", msg)
+	}
+	pf := f + "." + d.PeerField()
+	switch r.Peer.Kind() {
+	case PeerInvalid:
+		es.add(pf, "missing %s: give a CIDR, sg-… id, pl-… id or group:NAME", d.PeerField())
+	case PeerGroup:
+		if p.Group(r.Peer.Ref()) == nil {
+			es.add(pf, "group %q is not in the plan: name one of its groups (%s) or use an sg-… id", r.Peer.Ref(), strings.Join(p.groupNames(), ", "))
+		}
+	case PeerIPv4:
+		if r.Protocol == ICMPv6 {
+			es.add(pf, "ICMPv6 with an IPv4 %s matches nothing: use protocol icmp, or an IPv6 CIDR", d.PeerField())
+		}
+	case PeerIPv6:
+		if r.Protocol == ICMP {
+			es.add(pf, "ICMP (IPv4) with an IPv6 %s matches nothing: use protocol icmpv6, or an IPv4 CIDR", d.PeerField())
+		}
+	}
+	if err := ValidateRuleDescription(r.Description); err != nil {
+		es.add(f+".description", "%v", err)
+	}
+}
+
+func (p Plan) groupNames() []string {
+	names := make([]string, len(p.Groups))
+	for i, g := range p.Groups {
+		names[i] = g.Name
+	}
+	return names
+}

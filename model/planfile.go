@@ -1,0 +1,381 @@
+package model
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/sgwiz/sgwiz/internal/yamljson"
+	"go.yaml.in/yaml/v3"
+)
+
+// PlanFileVersion is the version key sgwiz writes and reads.
+const PlanFileVersion = 1
+
+const planHeader = "sgwiz plan: check it with `sgwiz lint -f FILE`, export it with `sgwiz export -f FILE --format terraform`"
+
+// YAML returns the plan file in YAML. Loading it and saving again
+// gives the same bytes.
+func (p Plan) YAML() ([]byte, error) {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	doc := p.node()
+	doc.HeadComment = planHeader
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// JSON returns the plan file in its JSON form, same keys and order.
+func (p Plan) JSON() ([]byte, error) { return yamljson.Marshal(p.node()) }
+
+func str(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+
+func quoted(s string) *yaml.Node {
+	n := str(s)
+	n.Style = yaml.DoubleQuotedStyle
+	return n
+}
+
+func mapping(kv ...any) *yaml.Node {
+	m := &yaml.Node{Kind: yaml.MappingNode}
+	for i := 0; i < len(kv); i += 2 {
+		v := kv[i+1]
+		var vn *yaml.Node
+		switch v := v.(type) {
+		case *yaml.Node:
+			if v == nil {
+				continue
+			}
+			vn = v
+		case string:
+			if v == "" {
+				continue
+			}
+			vn = str(v)
+		}
+		m.Content = append(m.Content, str(kv[i].(string)), vn)
+	}
+	return m
+}
+
+func (p Plan) node() *yaml.Node {
+	groups := &yaml.Node{Kind: yaml.SequenceNode}
+	for _, g := range p.Groups {
+		var tags *yaml.Node
+		if len(g.Tags) > 0 {
+			tags = &yaml.Node{Kind: yaml.MappingNode}
+			for _, t := range g.Tags {
+				tags.Content = append(tags.Content, str(t.Key), str(t.Value))
+			}
+		}
+		groups.Content = append(groups.Content, mapping(
+			"name", g.Name,
+			"description", g.Description,
+			"vpc_id", g.VPC,
+			"id", g.ID,
+			"tags", tags,
+			"ingress", rulesNode(Ingress, g.Ingress),
+			"egress", rulesNode(Egress, g.Egress),
+		))
+	}
+	return mapping(
+		"version", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(PlanFileVersion)},
+		"use_case", p.UseCase,
+		"groups", groups,
+	)
+}
+
+func rulesNode(d Direction, rules []Rule) *yaml.Node {
+	seq := &yaml.Node{Kind: yaml.SequenceNode}
+	if len(rules) == 0 {
+		seq.Style = yaml.FlowStyle
+	}
+	for _, r := range rules {
+		var ports *yaml.Node
+		if f := r.Ports.Format(r.Protocol); f != "" {
+			ports = quoted(f)
+		}
+		seq.Content = append(seq.Content, mapping(
+			"protocol", r.Protocol.String(),
+			"ports", ports,
+			d.PeerField(), r.Peer.String(),
+			"description", r.Description,
+		))
+	}
+	return seq
+}
+
+// ParsePlan reads a plan file in YAML or JSON. Unknown keys and bad values
+// are errors (Errors) naming the line and the field. Warnings report what
+// was accepted but changed, such as CIDR host bits cleared.
+func ParsePlan(data []byte) (p Plan, warnings []string, err error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+		// JSON allows tabs where YAML does not; outside strings they are
+		// only white space, and inside valid JSON strings they are escaped.
+		data = bytes.ReplaceAll(data, []byte("\t"), []byte(" "))
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return Plan{}, nil, fmt.Errorf("not a valid plan file: %w", err)
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return Plan{}, nil, Errors{{Field: "groups", Msg: "the file is empty: a plan needs at least one group"}}
+	}
+	r := &reader{}
+	p = r.plan(doc.Content[0])
+	if len(r.errs) > 0 {
+		return Plan{}, r.warnings, r.errs
+	}
+	if err := p.Validate(); err != nil {
+		r.locate(err.(Errors))
+		return Plan{}, r.warnings, err
+	}
+	return p, r.warnings, nil
+}
+
+// reader walks the node tree, collecting errors with lines.
+type reader struct {
+	errs     Errors
+	warnings []string
+	lines    map[string]int // field path → line, for validation errors
+}
+
+func (r *reader) fail(n *yaml.Node, field, format string, args ...any) {
+	r.errs = append(r.errs, &FieldError{Field: field, Line: n.Line, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (r *reader) mark(field string, n *yaml.Node) {
+	if r.lines == nil {
+		r.lines = map[string]int{}
+	}
+	r.lines[field] = n.Line
+}
+
+// locate gives validation errors the line of their field (or its parent).
+func (r *reader) locate(es Errors) {
+	for _, e := range es {
+		for f := e.Field; f != ""; {
+			if l, ok := r.lines[f]; ok {
+				e.Line = l
+				break
+			}
+			i := strings.LastIndexAny(f, ".[")
+			if i < 0 {
+				break
+			}
+			f = f[:i]
+		}
+	}
+}
+
+// fields checks that n is a mapping whose keys are all known, and returns
+// the values by key.
+func (r *reader) fields(n *yaml.Node, field string, known ...string) map[string]*yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		r.fail(n, field, "expected a mapping of %s", strings.Join(known, ", "))
+		return nil
+	}
+	r.mark(field, n)
+	out := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !containsString(known, k.Value) {
+			r.fail(k, joinField(field, k.Value), "unknown key %q: the keys here are %s", k.Value, strings.Join(known, ", "))
+			continue
+		}
+		if _, dup := out[k.Value]; dup {
+			r.fail(k, joinField(field, k.Value), "key given twice: keep one")
+		}
+		out[k.Value] = v
+		r.mark(joinField(field, k.Value), v)
+	}
+	return out
+}
+
+func joinField(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
+}
+
+func (r *reader) scalar(n *yaml.Node, field string) (string, bool) {
+	if n == nil {
+		return "", false
+	}
+	if n.Kind != yaml.ScalarNode || n.ShortTag() == "!!null" {
+		r.fail(n, field, "expected a single value")
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (r *reader) plan(n *yaml.Node) Plan {
+	var p Plan
+	f := r.fields(n, "", "version", "use_case", "groups")
+	if f == nil {
+		return p
+	}
+	if v, ok := r.scalar(f["version"], "version"); ok && v != strconv.Itoa(PlanFileVersion) {
+		r.fail(f["version"], "version", "version %s is not one this sgwiz reads: it reads version %d", v, PlanFileVersion)
+	}
+	if v, ok := r.scalar(f["use_case"], "use_case"); ok {
+		if _, known := LookupUseCase(v); !known {
+			r.fail(f["use_case"], "use_case", "unknown use case %q: use one of %s, or leave it out", v, UseCaseIDs())
+		}
+		p.UseCase = v
+	}
+	gs := f["groups"]
+	if gs == nil {
+		r.fail(n, "groups", "missing groups: a plan needs at least one group")
+		return p
+	}
+	if gs.Kind != yaml.SequenceNode {
+		r.fail(gs, "groups", "expected a list of groups")
+		return p
+	}
+	for i, gn := range gs.Content {
+		p.Groups = append(p.Groups, r.group(gn, fmt.Sprintf("groups[%d]", i)))
+	}
+	return p
+}
+
+func (r *reader) group(n *yaml.Node, field string) Group {
+	var g Group
+	f := r.fields(n, field, "name", "description", "vpc_id", "id", "tags", "ingress", "egress")
+	if f == nil {
+		return g
+	}
+	g.Name, _ = r.scalar(f["name"], field+".name")
+	g.Description, _ = r.scalar(f["description"], field+".description")
+	g.VPC, _ = r.scalar(f["vpc_id"], field+".vpc_id")
+	g.ID, _ = r.scalar(f["id"], field+".id")
+	if t := f["tags"]; t != nil {
+		if t.Kind != yaml.MappingNode {
+			r.fail(t, field+".tags", "expected a mapping of tag keys to values")
+		} else {
+			for i := 0; i+1 < len(t.Content); i += 2 {
+				v, _ := r.scalar(t.Content[i+1], field+".tags."+t.Content[i].Value)
+				g.Tags = append(g.Tags, Tag{Key: t.Content[i].Value, Value: v})
+			}
+		}
+	}
+	g.Ingress = r.rules(f["ingress"], field, Ingress)
+	if f["egress"] == nil {
+		g.Egress = egress(EgressDefault)
+	} else {
+		g.Egress = r.rules(f["egress"], field, Egress)
+	}
+	return g
+}
+
+func (r *reader) rules(n *yaml.Node, group string, d Direction) []Rule {
+	rules := []Rule{}
+	if n == nil {
+		return rules
+	}
+	field := group + "." + d.String()
+	if n.Kind != yaml.SequenceNode {
+		r.fail(n, field, "expected a list of rules (write [] for none)")
+		return rules
+	}
+	for i, rn := range n.Content {
+		rules = append(rules, r.rule(rn, fmt.Sprintf("%s[%d]", field, i), d)...)
+	}
+	return rules
+}
+
+// rule reads one entry; a service or a list of peers gives several rules.
+func (r *reader) rule(n *yaml.Node, field string, d Direction) []Rule {
+	pf := d.PeerField()
+	f := r.fields(n, field, "service", "protocol", "ports", pf, "description")
+	if f == nil {
+		return nil
+	}
+	var specs []PortSpec
+	if sn := f["service"]; sn != nil {
+		id, _ := r.scalar(sn, field+".service")
+		s, ok := LookupService(id)
+		switch {
+		case !ok:
+			r.fail(sn, field+".service", "unknown service %q: see `sgwiz presets` for the ids, or give protocol and ports", id)
+		case s.Kind == KindCustom:
+			r.fail(sn, field+".service", "%q has no fixed port: give protocol and ports instead", id)
+		case f["protocol"] != nil || f["ports"] != nil:
+			r.fail(sn, field+".service", "give either service or protocol and ports, not both")
+		default:
+			specs = s.Ports
+		}
+	} else if pn := f["protocol"]; pn != nil {
+		ps, _ := r.scalar(pn, field+".protocol")
+		proto, err := ParseProtocol(ps)
+		if err != nil {
+			r.fail(pn, field+".protocol", "%v", err)
+		} else {
+			portText := ""
+			if n := f["ports"]; n != nil {
+				portText, _ = r.scalar(n, field+".ports")
+			}
+			ports, err := ParsePortRange(proto, portText)
+			if err != nil {
+				at := f["ports"]
+				if at == nil {
+					at = pn
+				}
+				r.fail(at, field+".ports", "%v", err)
+			} else {
+				specs = []PortSpec{{proto, ports}}
+			}
+		}
+	} else {
+		r.fail(n, field, "a rule needs a service (such as https) or a protocol and ports")
+	}
+	desc := ""
+	if dn := f["description"]; dn != nil {
+		desc, _ = r.scalar(dn, field+".description")
+	}
+	peers := r.peers(f[pf], n, field+"."+pf, pf)
+	var rules []Rule
+	for _, peer := range peers {
+		for _, s := range specs {
+			rules = append(rules, Rule{Protocol: s.Protocol, Ports: s.Ports, Peer: peer, Description: desc})
+		}
+	}
+	return rules
+}
+
+func (r *reader) peers(n, parent *yaml.Node, field, key string) []Peer {
+	if n == nil {
+		r.fail(parent, field, "missing %s: give a CIDR, sg-… id, pl-… id or group:NAME", key)
+		return nil
+	}
+	items := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		items = n.Content
+	}
+	var peers []Peer
+	for _, item := range items {
+		s, ok := r.scalar(item, field)
+		if !ok {
+			continue
+		}
+		p, note, err := ParsePeer(s)
+		if err != nil {
+			r.fail(item, field, "%v", err)
+			continue
+		}
+		if note != "" {
+			r.warnings = append(r.warnings, fmt.Sprintf("line %d: %s: %s", item.Line, field, note))
+		}
+		peers = append(peers, p)
+	}
+	return peers
+}

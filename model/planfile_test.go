@@ -1,0 +1,126 @@
+package model
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestPlanFileRoundTripsByteForByte(t *testing.T) {
+	for _, u := range UseCases() {
+		p := mustBuild(t, u.ID, Inputs{Office: office, VPC: "vpc-0123456789abcdef0", Tags: []Tag{{"Owner", "ops"}, {"Env", "prod"}}})
+		for _, form := range []struct {
+			name   string
+			encode func(Plan) ([]byte, error)
+		}{{"yaml", Plan.YAML}, {"json", Plan.JSON}} {
+			t.Run(u.ID+"/"+form.name, func(t *testing.T) {
+				first, err := form.encode(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				q, warnings, err := ParsePlan(first)
+				if err != nil || len(warnings) > 0 {
+					t.Fatalf("loading what sgwiz wrote: %v %v\n%s", err, warnings, first)
+				}
+				if !reflect.DeepEqual(p, q) {
+					t.Errorf("loaded plan differs from the saved one:\n%+v\n%+v", p, q)
+				}
+				second, _ := form.encode(q)
+				if string(first) != string(second) {
+					t.Errorf("load → save changed the file:\n%s\n---\n%s", first, second)
+				}
+			})
+		}
+	}
+}
+
+func TestPlanFileErrorsHaveLines(t *testing.T) {
+	tests := []struct {
+		name, file, want string
+		line             int
+	}{
+		{"unknown top key", "version: 1\ngroupz: []\n", `unknown key "groupz"`, 2},
+		{"unknown group key", "groups:\n  - name: web\n    description: d\n    colour: red\n", `groups[0].colour: unknown key "colour"`, 4},
+		{"unknown rule key", "groups:\n  - name: web\n    description: d\n    ingress:\n      - protocol: tcp\n        ports: \"22\"\n        source: 10.0.0.0/8\n", `unknown key "source": the keys here are service, protocol, ports, from, description`, 7},
+		{"bad port", "groups:\n  - name: web\n    description: d\n    ingress:\n      - protocol: tcp\n        ports: \"70000\"\n        from: 10.0.0.0/8\n", "groups[0].ingress[0].ports: port 70000 is outside 0–65535", 6},
+		{"reversed", "groups:\n  - name: web\n    description: d\n    ingress:\n      - {protocol: tcp, ports: 90-80, from: 10.0.0.0/8}\n", "reversed: write 80-90", 5},
+		{"bad protocol", "groups:\n  - name: web\n    description: d\n    egress:\n      - protocol: foo\n        to: 10.0.0.0/8\n", `unknown protocol "foo"`, 5},
+		{"bad cidr", "groups:\n  - name: web\n    description: d\n    ingress:\n      - service: ssh\n        from: 10.0.0.0/33\n", "groups[0].ingress[0].from", 6},
+		{"unknown service", "groups:\n  - name: web\n    description: d\n    ingress:\n      - service: gopher\n        from: 10.0.0.0/8\n", `unknown service "gopher"`, 5},
+		{"missing from", "groups:\n  - name: web\n    description: d\n    ingress:\n      - service: ssh\n", "missing from", 5},
+		{"sg- name", "groups:\n  - name: sg-web\n    description: d\n", "groups[0].name: name \"sg-web\" starts with sg-", 2},
+		{"missing group ref", "groups:\n  - name: web\n    description: d\n    ingress:\n      - service: ssh\n        from: group:bastion\n", `group "bastion" is not in the plan`, 6},
+		{"description with quote", "groups:\n  - name: web\n    description: d\n    ingress:\n      - service: ssh\n        from: 10.0.0.0/8\n        description: \"it's\"\n", "groups[0].ingress[0].description", 7},
+		{"version", "version: 2\ngroups: []\n", "reads version 1", 1},
+		{"use case", "use_case: blog\ngroups: []\n", `unknown use case "blog"`, 1},
+		{"json unknown key", "{\n\t\"groups\": [\n\t\t{\"name\": \"web\", \"description\": \"d\", \"extra\": 1}\n\t]\n}\n", `unknown key "extra"`, 3},
+		{"groups not a list", "groups: web\n", "expected a list of groups", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := ParsePlan([]byte(tt.file))
+			var es Errors
+			if !errors.As(err, &es) {
+				t.Fatalf("ParsePlan = %v, want field errors", err)
+			}
+			for _, e := range es {
+				if strings.Contains(e.Error(), tt.want) {
+					if e.Line != tt.line {
+						t.Errorf("%q is reported at line %d, want %d", e, e.Line, tt.line)
+					}
+					return
+				}
+			}
+			t.Errorf("no error saying %q in:\n%v", tt.want, err)
+		})
+	}
+}
+
+func TestPlanFileSyntaxErrorsAreClear(t *testing.T) {
+	_, _, err := ParsePlan([]byte("groups:\n  - name: [unclosed\n"))
+	if err == nil || !strings.Contains(err.Error(), "not a valid plan file") || !strings.Contains(err.Error(), "line") {
+		t.Errorf("syntax error = %v", err)
+	}
+	_, _, err = ParsePlan(nil)
+	if err == nil || !strings.Contains(err.Error(), "empty") {
+		t.Errorf("empty file error = %v", err)
+	}
+}
+
+func TestHandWrittenPlanFile(t *testing.T) {
+	file := `
+use_case: custom
+groups:
+  - name: cache
+    description: Redis for the app
+    tags: {Team: platform}
+    ingress:
+      - service: redis
+        from: [group:app, 10.0.0.5/24]
+      - service: consul
+        from: sg-0123456789abcdef0
+  - name: app
+    description: App
+`
+	p, warnings, err := ParsePlan([]byte(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "10.0.0.5/24 has host bits set; using 10.0.0.0/24") {
+		t.Errorf("warnings = %v, want the host bits reported", warnings)
+	}
+	cache := p.Groups[0]
+	if len(cache.Ingress) != 2+10 {
+		t.Errorf("redis from two peers and consul's ten ports should give 12 rules, got %d", len(cache.Ingress))
+	}
+	if cache.Ingress[1].Peer.String() != "10.0.0.0/24" {
+		t.Errorf("host bits not cleared: %s", cache.Ingress[1].Peer)
+	}
+	if got := p.Groups[1].Egress; len(got) != 2 || got[0].Protocol != AllProtocols {
+		t.Errorf("a group without egress keeps AWS's default egress, got %v", got)
+	}
+	if cache.Tags[0] != (Tag{"Team", "platform"}) {
+		t.Errorf("tags = %v", cache.Tags)
+	}
+}

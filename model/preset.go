@@ -1,0 +1,451 @@
+package model
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// EgressPolicy is an outbound policy a use case can take.
+type EgressPolicy string
+
+// The outbound policies.
+const (
+	// EgressDefault keeps AWS's rule: all traffic to 0.0.0.0/0 and ::/0.
+	EgressDefault EgressPolicy = "default"
+	// EgressWeb allows only HTTP and HTTPS out (updates, APIs), plus what
+	// the use case itself sends (SMTP for a mail server).
+	EgressWeb EgressPolicy = "web"
+	// EgressGroup allows only the next tier: ALB → app port, app → database.
+	EgressGroup EgressPolicy = "group"
+	// EgressNone removes every outbound rule.
+	EgressNone EgressPolicy = "none"
+)
+
+// Egresses lists the policies in the order the wizard offers them.
+var Egresses = []EgressPolicy{EgressDefault, EgressWeb, EgressGroup, EgressNone}
+
+// About explains the egress policy in one line.
+func (e EgressPolicy) About() string {
+	switch e {
+	case EgressDefault:
+		return "AWS default: all traffic out to 0.0.0.0/0 and ::/0"
+	case EgressWeb:
+		return "Web only: HTTP and HTTPS out, for updates and APIs"
+	case EgressGroup:
+		return "Only to the next tier's group and port (ALB → app, app → database)"
+	case EgressNone:
+		return "None: the instance cannot start connections (replies still flow)"
+	}
+	return string(e)
+}
+
+// SSHFrom says where the admin port (SSH, or RDP for Windows) is open from.
+type SSHFrom string
+
+// The admin-port choices.
+const (
+	SSHOffice SSHFrom = "office"
+	SSHWorld  SSHFrom = "world"
+	SSHNone   SSHFrom = "none"
+)
+
+// Inputs are the answers a use case asks for. Zero values take the use
+// case's defaults.
+type Inputs struct {
+	// Name is the group name, or the prefix of the names of linked groups.
+	Name string
+	// VPC is the vpc-… id of every group.
+	VPC string
+	// Office holds the office / my-IP CIDRs for admin access.
+	Office []netip.Prefix
+	// SSHFrom is where the admin port is open from ("" = the use case's default).
+	SSHFrom SSHFrom
+	// Egress is the outbound policy ("" = the use case's default).
+	Egress EgressPolicy
+	// AppPort is the application port behind a load balancer (default 8080).
+	AppPort int
+	// Engine is the database service id (default mysql).
+	Engine string
+	// AppSources are who may reach a database server (CIDRs, sg-…, pl-…);
+	// empty means the office CIDRs.
+	AppSources []Peer
+	// Tags are added to every group.
+	Tags []Tag
+}
+
+// UseCase is a preset: a short description, the inputs it asks for and
+// its defaults.
+type UseCase struct {
+	ID          string
+	Title       string
+	Description string
+	// DefaultEgress is the least-privilege outbound policy for this case.
+	DefaultEgress EgressPolicy
+	// Egresses are the outbound policies that make sense here.
+	Egresses []EgressPolicy
+	// DefaultSSH is where the admin port is open from by default.
+	DefaultSSH SSHFrom
+	// AsksOffice, AsksAppPort and AsksEngine say which inputs it uses.
+	AsksOffice, AsksAppPort, AsksEngine bool
+	// PublicPorts are the TCP ports this use case is meant to serve to the
+	// internet; a world-open port outside them is a finding.
+	PublicPorts []int
+	build       func(u UseCase, in Inputs) []Group
+}
+
+// Engines are the database services the database and three-tier cases offer.
+var Engines = []string{"mysql", "postgresql", "mssql", "oracle", "redis", "mongodb", "memcached", "elasticsearch"}
+
+var useCases = []UseCase{
+	{
+		ID: "web", Title: "Web server",
+		Description:   "HTTP and HTTPS open to everyone (IPv4 and IPv6), SSH from your office only: the TYPO3 / Drupal marketplace case",
+		DefaultEgress: EgressWeb, Egresses: []EgressPolicy{EgressDefault, EgressWeb, EgressNone},
+		DefaultSSH: SSHOffice, AsksOffice: true, PublicPorts: []int{80, 443},
+		build: buildWeb,
+	},
+	{
+		ID: "alb", Title: "Web app behind a load balancer",
+		Description:   "A load balancer group open to the web, and an app group that only the load balancer can reach on the app port",
+		DefaultEgress: EgressGroup, Egresses: []EgressPolicy{EgressDefault, EgressWeb, EgressGroup, EgressNone},
+		DefaultSSH: SSHNone, AsksOffice: true, AsksAppPort: true, PublicPorts: []int{80, 443},
+		build: buildALB,
+	},
+	{
+		ID: "three-tier", Title: "Three-tier: ALB → app → database",
+		Description:   "Three linked groups: the load balancer takes web traffic, the app only hears the load balancer, the database only hears the app",
+		DefaultEgress: EgressGroup, Egresses: []EgressPolicy{EgressDefault, EgressWeb, EgressGroup, EgressNone},
+		DefaultSSH: SSHNone, AsksOffice: true, AsksAppPort: true, AsksEngine: true, PublicPorts: []int{80, 443},
+		build: buildThreeTier,
+	},
+	{
+		ID: "database", Title: "Database server",
+		Description:   "A database (MySQL/Aurora, PostgreSQL, …) reachable only from your app servers' group or CIDR, with no outbound traffic",
+		DefaultEgress: EgressNone, Egresses: []EgressPolicy{EgressDefault, EgressWeb, EgressNone},
+		DefaultSSH: SSHNone, AsksOffice: true, AsksEngine: true,
+		build: buildDatabase,
+	},
+	{
+		ID: "bastion", Title: "Bastion / SSH jump host",
+		Description:   "SSH from your office only; from there you reach private instances",
+		DefaultEgress: EgressDefault, Egresses: []EgressPolicy{EgressDefault, EgressWeb, EgressNone},
+		DefaultSSH: SSHOffice, AsksOffice: true,
+		build: buildBastion,
+	},
+	{
+		ID: "windows", Title: "Windows server (RDP)",
+		Description:   "Remote Desktop from your office only, HTTP and HTTPS out for Windows Update",
+		DefaultEgress: EgressWeb, Egresses: []EgressPolicy{EgressDefault, EgressWeb, EgressNone},
+		DefaultSSH: SSHOffice, AsksOffice: true,
+		build: buildWindows,
+	},
+	{
+		ID: "mail", Title: "Mail server",
+		Description:   "SMTP 25 for other mail servers, submission 465/587 and IMAPS/POP3S for your users, SSH from your office",
+		DefaultEgress: EgressWeb, Egresses: []EgressPolicy{EgressDefault, EgressWeb, EgressNone},
+		DefaultSSH: SSHOffice, AsksOffice: true, PublicPorts: []int{25, 465, 587, 993, 995},
+		build: buildMail,
+	},
+	{
+		ID: "custom", Title: "Custom",
+		Description:   "Start empty and pick every service yourself",
+		DefaultEgress: EgressDefault, Egresses: []EgressPolicy{EgressDefault, EgressWeb, EgressNone},
+		DefaultSSH: SSHNone,
+		build: func(u UseCase, in Inputs) []Group {
+			g := newGroup(in, in.Name, "Custom security group made with sgwiz")
+			g.Egress = egress(in.Egress)
+			return []Group{g}
+		},
+	},
+}
+
+// UseCases returns the presets in the order the wizard shows them.
+func UseCases() []UseCase { return append([]UseCase(nil), useCases...) }
+
+// LookupUseCase returns the preset with this id.
+func LookupUseCase(id string) (UseCase, bool) {
+	for _, u := range useCases {
+		if u.ID == id {
+			return u, true
+		}
+	}
+	return UseCase{}, false
+}
+
+// UseCaseIDs lists the preset ids, for messages.
+func UseCaseIDs() string {
+	ids := make([]string, len(useCases))
+	for i, u := range useCases {
+		ids[i] = u.ID
+	}
+	return strings.Join(ids, ", ")
+}
+
+// DefaultName is the group name (or prefix) when none is given.
+func (u UseCase) DefaultName() string {
+	switch u.ID {
+	case "alb", "three-tier":
+		return "web"
+	case "database":
+		return "db"
+	}
+	return u.ID
+}
+
+// Build turns the answers into a plan, checking the inputs first. Errors
+// name the input (as a flag) and say what to give.
+func (u UseCase) Build(in Inputs) (Plan, error) {
+	in, err := u.resolve(in)
+	if err != nil {
+		return Plan{}, err
+	}
+	p := Plan{UseCase: u.ID, Groups: u.build(u, in)}
+	for i := range p.Groups {
+		// Plans compare equal to their loaded plan files: no nil rule lists.
+		g := &p.Groups[i]
+		g.Ingress = append([]Rule{}, g.Ingress...)
+		g.Egress = append([]Rule{}, g.Egress...)
+	}
+	if err := p.Validate(); err != nil {
+		return Plan{}, err
+	}
+	return p, nil
+}
+
+func (u UseCase) resolve(in Inputs) (Inputs, error) {
+	var es Errors
+	if in.Name == "" {
+		in.Name = u.DefaultName()
+	}
+	if in.SSHFrom == "" {
+		in.SSHFrom = u.DefaultSSH
+	}
+	if in.Egress == "" {
+		in.Egress = u.DefaultEgress
+	}
+	if in.AppPort == 0 {
+		in.AppPort = 8080
+	}
+	if in.Engine == "" {
+		in.Engine = "mysql"
+	}
+	switch in.SSHFrom {
+	case SSHOffice, SSHWorld, SSHNone:
+	default:
+		es.add("--ssh-from", "%q is not a choice: use office, world or none", in.SSHFrom)
+	}
+	if in.SSHFrom == SSHOffice && len(in.Office) == 0 && u.adminService() != "" {
+		es.add("--office-cidr", "%s needs your office or home address for %s: give --office-cidr 203.0.113.10/32 (find it with: curl checkip.amazonaws.com), or --ssh-from none", u.Title, strings.ToUpper(u.adminService()))
+	}
+	if !containsEgress(u.Egresses, in.Egress) {
+		es.add("--egress", "%q is not an egress choice for %s: use one of %s", in.Egress, u.ID, joinEgress(u.Egresses))
+	}
+	if in.AppPort < 1 || in.AppPort > 65535 {
+		es.add("--app-port", "%d is not a port: use 1–65535", in.AppPort)
+	}
+	if s, ok := LookupService(in.Engine); !ok || s.Kind != KindDatabase || !containsString(Engines, in.Engine) {
+		es.add("--engine", "%q is not a database engine: use one of %s", in.Engine, strings.Join(Engines, ", "))
+	}
+	if u.ID == "database" && len(in.AppSources) == 0 && len(in.Office) == 0 {
+		es.add("--app-source", "the database server needs to know who may reach it: give --app-source with your app servers' sg-… id or CIDR (or --office-cidr)")
+	}
+	if err := ValidateVPCID(in.VPC); err != nil {
+		es.add("--vpc-id", "%v", err)
+	}
+	for i, o := range in.Office {
+		if !o.IsValid() {
+			es.add(fmt.Sprintf("--office-cidr[%d]", i), "not a CIDR: write one such as 203.0.113.0/24")
+		}
+	}
+	return in, es.err()
+}
+
+func (u UseCase) adminService() string {
+	switch u.ID {
+	case "windows":
+		return "rdp"
+	case "web", "alb", "three-tier", "bastion", "mail":
+		return "ssh"
+	}
+	return ""
+}
+
+func containsEgress(es []EgressPolicy, e EgressPolicy) bool {
+	for _, x := range es {
+		if x == e {
+			return true
+		}
+	}
+	return false
+}
+
+func containsString(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func joinEgress(es []EgressPolicy) string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = string(e)
+	}
+	return strings.Join(s, ", ")
+}
+
+func newGroup(in Inputs, name, description string) Group {
+	return Group{Name: name, Description: description, VPC: in.VPC, Tags: append([]Tag(nil), in.Tags...)}
+}
+
+// service returns the catalogue entry; the presets name only known ids.
+func service(id string) Service {
+	s, ok := LookupService(id)
+	if !ok {
+		panic("preset names unknown service " + id)
+	}
+	return s
+}
+
+// world returns the service open to IPv4 and IPv6 everywhere.
+func world(id, description string) []Rule {
+	s := service(id)
+	return append(s.Rules(AnyIPv4, description+" (IPv4)"), s.Rules(AnyIPv6, description+" (IPv6)")...)
+}
+
+// fromEach returns the service open to each peer.
+func fromEach(id string, peers []Peer, description string) []Rule {
+	var rules []Rule
+	for _, p := range peers {
+		rules = append(rules, service(id).Rules(p, description)...)
+	}
+	return rules
+}
+
+func officePeers(in Inputs) []Peer {
+	peers := make([]Peer, len(in.Office))
+	for i, o := range in.Office {
+		peers[i] = CIDR(o)
+	}
+	return peers
+}
+
+// admin returns the admin-port rules for the SSHFrom choice.
+func admin(id string, in Inputs) []Rule {
+	title := service(id).Title
+	switch in.SSHFrom {
+	case SSHOffice:
+		return fromEach(id, officePeers(in), title+" from the office")
+	case SSHWorld:
+		return world(id, title+" from anywhere")
+	}
+	return nil
+}
+
+// egress returns the outbound rules of a single-group policy; extra are
+// the services the use case sends besides HTTP and HTTPS.
+func egress(e EgressPolicy, extra ...string) []Rule {
+	switch e {
+	case EgressDefault:
+		return world("all-traffic", "All traffic out")
+	case EgressWeb:
+		var rules []Rule
+		for _, id := range append([]string{"http", "https"}, extra...) {
+			rules = append(rules, world(id, service(id).Title+" out")...)
+		}
+		return rules
+	}
+	return []Rule{}
+}
+
+func buildWeb(u UseCase, in Inputs) []Group {
+	g := newGroup(in, in.Name, "Web server: HTTP and HTTPS from anywhere, SSH from the office")
+	g.Ingress = append(append(world("http", "HTTP from anywhere"), world("https", "HTTPS from anywhere")...), admin("ssh", in)...)
+	g.Egress = egress(in.Egress)
+	return []Group{g}
+}
+
+func buildBastion(u UseCase, in Inputs) []Group {
+	g := newGroup(in, in.Name, "Bastion host: SSH from the office only")
+	g.Ingress = admin("ssh", in)
+	g.Egress = egress(in.Egress)
+	return []Group{g}
+}
+
+func buildWindows(u UseCase, in Inputs) []Group {
+	g := newGroup(in, in.Name, "Windows server: RDP from the office only")
+	g.Ingress = admin("rdp", in)
+	g.Egress = egress(in.Egress)
+	return []Group{g}
+}
+
+func buildMail(u UseCase, in Inputs) []Group {
+	g := newGroup(in, in.Name, "Mail server: SMTP, submission, IMAPS and POP3S; SSH from the office")
+	g.Ingress = append(g.Ingress, world("smtp", "SMTP from other mail servers")...)
+	g.Ingress = append(g.Ingress, world("smtps", "SMTPS submission from users")...)
+	g.Ingress = append(g.Ingress, world("smtp-submission", "Submission from users")...)
+	g.Ingress = append(g.Ingress, world("imaps", "IMAPS from users")...)
+	g.Ingress = append(g.Ingress, world("pop3s", "POP3S from users")...)
+	g.Ingress = append(g.Ingress, admin("ssh", in)...)
+	g.Egress = egress(in.Egress, "smtp")
+	return []Group{g}
+}
+
+func buildDatabase(u UseCase, in Inputs) []Group {
+	eng := service(in.Engine)
+	g := newGroup(in, in.Name, eng.Title+" database: reachable only from the app servers")
+	sources := in.AppSources
+	if len(sources) == 0 {
+		sources = officePeers(in)
+	}
+	g.Ingress = fromEach(in.Engine, sources, eng.Title+" from the app servers")
+	g.Egress = egress(in.Egress)
+	return []Group{g}
+}
+
+// tiers builds the load balancer and app groups shared by alb and three-tier.
+func tiers(in Inputs) (lb, ap Group) {
+	lbName, appName := in.Name+"-alb", in.Name+"-app"
+	appPort := service("http-8080")
+	appPort.Ports = []PortSpec{{TCP, Port(in.AppPort)}}
+	lb = newGroup(in, lbName, "Load balancer: HTTP and HTTPS from anywhere")
+	lb.Ingress = append(world("http", "HTTP from anywhere"), world("https", "HTTPS from anywhere")...)
+	ap = newGroup(in, appName, fmt.Sprintf("App servers: port %d from the load balancer only", in.AppPort))
+	ap.Ingress = append(appPort.Rules(GroupRef(lbName), "App port from the load balancer"), admin("ssh", in)...)
+	switch in.Egress {
+	case EgressGroup:
+		lb.Egress = appPort.Rules(GroupRef(appName), "App port to the app servers")
+		ap.Egress = []Rule{}
+	default:
+		lb.Egress = egress(in.Egress)
+		ap.Egress = egress(in.Egress)
+	}
+	return lb, ap
+}
+
+func buildALB(u UseCase, in Inputs) []Group {
+	lb, ap := tiers(in)
+	if in.Egress == EgressGroup {
+		ap.Egress = world("https", "HTTPS out for updates and APIs")
+	}
+	return []Group{lb, ap}
+}
+
+func buildThreeTier(u UseCase, in Inputs) []Group {
+	lb, ap := tiers(in)
+	eng := service(in.Engine)
+	dbName := in.Name + "-db"
+	db := newGroup(in, dbName, eng.Title+" database: reachable only from the app servers")
+	db.Ingress = eng.Rules(GroupRef(ap.Name), eng.Title+" from the app servers")
+	switch in.Egress {
+	case EgressGroup:
+		ap.Egress = eng.Rules(GroupRef(dbName), eng.Title+" to the database")
+		db.Egress = []Rule{}
+	default:
+		db.Egress = egress(in.Egress)
+	}
+	return []Group{lb, ap, db}
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/sgwiz/sgwiz/model"
+	"github.com/spf13/cobra"
+)
+
+// planFlags are the inputs every plan-reading command shares: a plan file,
+// or a use case and its answers.
+type planFlags struct {
+	file       string
+	useCase    string
+	name       string
+	vpcID      string
+	office     []string
+	sshFrom    string
+	egress     string
+	appPort    int
+	engine     string
+	appSources []string
+	tags       []string
+}
+
+func (f *planFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVarP(&f.file, "file", "f", "", "read the plan from this plan file (YAML or JSON)")
+	fl.StringVar(&f.useCase, "use-case", "", "build the plan from a use case: "+model.UseCaseIDs())
+	fl.StringVar(&f.name, "name", "", "group name, or the prefix of linked groups' names (default: the use case's)")
+	fl.StringVar(&f.vpcID, "vpc-id", "", "VPC of the groups (default: exporters ask, or the default VPC)")
+	fl.StringSliceVar(&f.office, "office-cidr", nil, "office / my-IP CIDR for admin access (repeatable; a bare address becomes /32 or /128)")
+	fl.StringVar(&f.sshFrom, "ssh-from", "", "where SSH (RDP for windows) is open from: office, world or none")
+	fl.StringVar(&f.egress, "egress", "", "outbound policy: default, web, group or none")
+	fl.IntVar(&f.appPort, "app-port", 0, "application port behind the load balancer (default 8080)")
+	fl.StringVar(&f.engine, "engine", "", "database engine: "+strings.Join(model.Engines, ", "))
+	fl.StringSliceVar(&f.appSources, "app-source", nil, "who may reach the database: CIDR, sg-… or pl-… (repeatable)")
+	fl.StringArrayVar(&f.tags, "tag", nil, "tag every group, KEY=VALUE (repeatable)")
+}
+
+// load builds the plan from the file or the use-case flags; warnings are
+// printed by the caller. Errors are usage errors naming the flag or line.
+func (f *planFlags) load(cmd *cobra.Command) (model.Plan, []string, error) {
+	useCaseFlags := []string{"name", "vpc-id", "office-cidr", "ssh-from", "egress", "app-port", "engine", "app-source", "tag"}
+	switch {
+	case f.file != "" && f.useCase != "":
+		return model.Plan{}, nil, usageError(errors.New("give either -f plan.yaml or --use-case, not both"))
+	case f.file != "":
+		for _, name := range useCaseFlags {
+			if cmd.Flags().Changed(name) {
+				return model.Plan{}, nil, usageError(fmt.Errorf("--%s builds a plan from a use case and does nothing with -f: edit the plan file instead", name))
+			}
+		}
+		data, err := os.ReadFile(f.file)
+		if err != nil {
+			return model.Plan{}, nil, usageError(fmt.Errorf("cannot read the plan file: %w", err))
+		}
+		p, warnings, err := model.ParsePlan(data)
+		if err != nil {
+			return model.Plan{}, warnings, usageError(fmt.Errorf("%s:\n%w", f.file, err))
+		}
+		return p, warnings, nil
+	case f.useCase == "":
+		return model.Plan{}, nil, usageError(fmt.Errorf("say what to build: -f plan.yaml, or --use-case with one of %s", model.UseCaseIDs()))
+	}
+	u, ok := model.LookupUseCase(f.useCase)
+	if !ok {
+		return model.Plan{}, nil, usageError(fmt.Errorf("--use-case: unknown use case %q: use one of %s", f.useCase, model.UseCaseIDs()))
+	}
+	in, warnings, err := f.inputs()
+	if err != nil {
+		return model.Plan{}, warnings, usageError(err)
+	}
+	p, err := u.Build(in)
+	if err != nil {
+		return model.Plan{}, warnings, usageError(err)
+	}
+	return p, warnings, nil
+}
+
+func (f *planFlags) inputs() (model.Inputs, []string, error) {
+	var es model.Errors
+	var warnings []string
+	in := model.Inputs{Name: f.name, VPC: f.vpcID, SSHFrom: model.SSHFrom(f.sshFrom),
+		Egress: model.EgressPolicy(f.egress), AppPort: f.appPort, Engine: f.engine}
+	for _, s := range f.office {
+		p, note, err := model.ParseCIDR(s)
+		if err != nil {
+			es = append(es, &model.FieldError{Field: "--office-cidr", Msg: err.Error()})
+			continue
+		}
+		if note != "" {
+			warnings = append(warnings, "--office-cidr: "+note)
+		}
+		in.Office = append(in.Office, p)
+	}
+	for _, s := range f.appSources {
+		p, note, err := model.ParsePeer(s)
+		switch {
+		case err != nil:
+			es = append(es, &model.FieldError{Field: "--app-source", Msg: err.Error()})
+			continue
+		case p.Kind() == model.PeerGroup:
+			es = append(es, &model.FieldError{Field: "--app-source", Msg: "a database plan has no other group to name: give the app servers' sg-… id or CIDR"})
+			continue
+		case note != "":
+			warnings = append(warnings, "--app-source: "+note)
+		}
+		in.AppSources = append(in.AppSources, p)
+	}
+	for _, t := range f.tags {
+		k, v, ok := strings.Cut(t, "=")
+		if !ok {
+			es = append(es, &model.FieldError{Field: "--tag", Msg: fmt.Sprintf("%q is not KEY=VALUE", t)})
+			continue
+		}
+		in.Tags = append(in.Tags, model.Tag{Key: k, Value: v})
+	}
+	if len(es) > 0 {
+		return in, warnings, es
+	}
+	return in, warnings, nil
+}
