@@ -81,7 +81,7 @@ func renderAWSCLI(p model.Plan) ([]byte, error) {
 		v := vars[g.Name]
 		if len(g.Ingress) > 0 {
 			s.line("")
-			s.line("aws ec2 authorize-security-group-ingress --group-id \"$%s\" --output text --query Return \\\n  --ip-permissions %s", v, s.permissions(g.Ingress, vars))
+			s.line("aws ec2 authorize-security-group-ingress --group-id \"$%s\" --output text --query Return \\\n  --ip-permissions %s >/dev/null", v, s.permissions(g.Ingress, vars))
 		}
 		s.egress(g, v, vars)
 	}
@@ -102,20 +102,21 @@ var (
 	defaultV6 = model.Rule{Protocol: model.AllProtocols, Ports: model.NoPorts, Peer: model.AnyIPv6}
 )
 
-func hasKey(rules []model.Rule, k model.RuleKey) bool {
+// findRule returns the rule of rules with key k.
+func findRule(rules []model.Rule, k model.RuleKey) (model.Rule, bool) {
 	for _, r := range rules {
 		if r.Key() == k {
-			return true
+			return r, true
 		}
 	}
-	return false
+	return model.Rule{}, false
 }
 
 // egress turns AWS's default egress into the plan's: a new group has
 // all traffic to 0.0.0.0/0, and to ::/0 in an IPv6 VPC.
 func (s *script) egress(g model.Group, v string, vars map[string]string) {
-	keepV4 := hasKey(g.Egress, defaultV4.Key())
-	wantV6 := hasKey(g.Egress, defaultV6.Key())
+	_, keepV4 := findRule(g.Egress, defaultV4.Key())
+	v6, wantV6 := findRule(g.Egress, defaultV6.Key())
 	var rest []model.Rule
 	for _, r := range g.Egress {
 		if r.Key() != defaultV4.Key() && r.Key() != defaultV6.Key() {
@@ -125,41 +126,31 @@ func (s *script) egress(g model.Group, v string, vars map[string]string) {
 	s.line("")
 	s.line("# %s: outbound rules", g.Name)
 	if !keepV4 {
-		s.line("aws ec2 revoke-security-group-egress --group-id \"$%s\" --output text --query Return \\\n  --ip-permissions %s", v, s.permissions([]model.Rule{defaultV4}, vars))
+		s.line("aws ec2 revoke-security-group-egress --group-id \"$%s\" --output text --query Return \\\n  --ip-permissions %s >/dev/null", v, s.permissions([]model.Rule{defaultV4}, vars))
 	}
 	if !wantV6 {
 		s.line("if has_default_egress \"$%s\" ::/0; then", v)
-		s.line("  aws ec2 revoke-security-group-egress --group-id \"$%s\" --output text --query Return \\\n    --ip-permissions %s", v, s.permissions([]model.Rule{defaultV6}, vars))
+		s.line("  aws ec2 revoke-security-group-egress --group-id \"$%s\" --output text --query Return \\\n    --ip-permissions %s >/dev/null", v, s.permissions([]model.Rule{defaultV6}, vars))
 		s.line("fi")
 	}
 	if wantV6 {
-		v6 := rule(g.Egress, defaultV6.Key())
 		with := append(append([]model.Rule(nil), rest...), v6)
 		s.line("EGRESS=%s", s.permissions(with, vars))
 		if len(rest) > 0 {
 			s.line("if has_default_egress \"$%s\" ::/0; then", v)
 			s.line("  EGRESS=%s", s.permissions(rest, vars))
 			s.line("fi")
-			s.line("aws ec2 authorize-security-group-egress --group-id \"$%s\" --output text --query Return --ip-permissions \"$EGRESS\"", v)
+			s.line("aws ec2 authorize-security-group-egress --group-id \"$%s\" --output text --query Return --ip-permissions \"$EGRESS\" >/dev/null", v)
 		} else {
 			s.line("if ! has_default_egress \"$%s\" ::/0; then", v)
-			s.line("  aws ec2 authorize-security-group-egress --group-id \"$%s\" --output text --query Return --ip-permissions \"$EGRESS\"", v)
+			s.line("  aws ec2 authorize-security-group-egress --group-id \"$%s\" --output text --query Return --ip-permissions \"$EGRESS\" >/dev/null", v)
 			s.line("fi")
 		}
 		return
 	}
 	if len(rest) > 0 {
-		s.line("aws ec2 authorize-security-group-egress --group-id \"$%s\" --output text --query Return \\\n  --ip-permissions %s", v, s.permissions(rest, vars))
+		s.line("aws ec2 authorize-security-group-egress --group-id \"$%s\" --output text --query Return \\\n  --ip-permissions %s >/dev/null", v, s.permissions(rest, vars))
 	}
-}
-
-func rule(rules []model.Rule, k model.RuleKey) model.Rule {
-	for _, r := range rules {
-		if r.Key() == k {
-			return r
-		}
-	}
-	return model.Rule{}
 }
 
 // script builds the text and keeps the first quoting error.

@@ -26,9 +26,7 @@ func renderCloudFormation(p model.Plan, asJSON bool) ([]byte, error) {
 		props := mapping(
 			"GroupName", str(g.Name),
 			"GroupDescription", str(g.Description),
-			"VpcId", &yaml.Node{Kind: yaml.SequenceNode, Tag: "!If", Style: yaml.FlowStyle, Content: []*yaml.Node{
-				str("HasVpcId"), tagged("!Ref", "VpcId"), tagged("!Ref", "AWS::NoValue"),
-			}},
+			"VpcId", tagged("!Ref", "VpcId"),
 		)
 		if len(g.Tags) > 0 {
 			tags := &yaml.Node{Kind: yaml.SequenceNode}
@@ -76,19 +74,19 @@ func renderCloudFormation(p model.Plan, asJSON bool) ([]byte, error) {
 			"Value", tagged("!GetAtt", id+".GroupId"),
 		))
 	}
+	// CloudFormation cannot look up the default VPC, and egress rules need
+	// a VPC: the parameter is required unless the plan names one.
 	vpcParam := mapping(
-		"Type", str("String"),
-		"Description", str("VPC of the security groups; empty means the account's default VPC"),
-		"Default", str(p.VPC()),
-		"AllowedPattern", str("^(vpc-[0-9a-f]{8}|vpc-[0-9a-f]{17})?$"),
+		"Type", str("AWS::EC2::VPC::Id"),
+		"Description", str("VPC of the security groups"),
 	)
+	if vpc := p.VPC(); vpc != "" {
+		add(vpcParam, "Default", str(vpc))
+	}
 	template := mapping(
 		"AWSTemplateFormatVersion", str("2010-09-09"),
 		"Description", str(fmt.Sprintf("Security groups for %s, made by sgwiz", useCaseTitle(p))),
 		"Parameters", mapping("VpcId", vpcParam),
-		"Conditions", mapping("HasVpcId", &yaml.Node{Kind: yaml.SequenceNode, Tag: "!Not", Style: yaml.FlowStyle, Content: []*yaml.Node{
-			{Kind: yaml.SequenceNode, Tag: "!Equals", Style: yaml.FlowStyle, Content: []*yaml.Node{tagged("!Ref", "VpcId"), str("")}},
-		}}),
 		"Resources", resources,
 		"Outputs", outputs,
 	)
@@ -110,7 +108,7 @@ func renderCloudFormation(p model.Plan, asJSON bool) ([]byte, error) {
 // cfnRule is one rule in CloudFormation's property names.
 func cfnRule(d model.Direction, r model.Rule, ids map[string]string) *yaml.Node {
 	n := mapping("IpProtocol", str(r.Protocol.API()))
-	if r.Protocol.HasPorts() || r.Protocol.IsICMP() {
+	if r.Protocol.HasPorts() || r.Protocol == model.ICMP || (r.Protocol == model.ICMPv6 && r.Ports != model.NoPorts) {
 		add(n, "FromPort", integer(r.Ports.From()))
 		add(n, "ToPort", integer(r.Ports.To()))
 	}

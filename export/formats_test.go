@@ -1,0 +1,421 @@
+package export
+
+import (
+	"bytes"
+	"errors"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/sgwiz/sgwiz/internal/testtool"
+	"github.com/sgwiz/sgwiz/model"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+	"go.yaml.in/yaml/v3"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+func render(t *testing.T, f Format, p model.Plan) []byte {
+	t.Helper()
+	out, err := Render(f, p)
+	if err != nil {
+		t.Fatalf("%s: %v", f, err)
+	}
+	return out
+}
+
+// descriptions lists every rule description of the plan, in order.
+func descriptions(p model.Plan) []string {
+	var ds []string
+	for _, g := range p.Groups {
+		for _, d := range []model.Direction{model.Ingress, model.Egress} {
+			for _, r := range g.Rules(d) {
+				ds = append(ds, r.Description)
+			}
+		}
+	}
+	return ds
+}
+
+func TestTerraformParsesAndKeepsTextLiteral(t *testing.T) {
+	for name, p := range testPlans(t) {
+		t.Run(name, func(t *testing.T) {
+			src := render(t, Terraform, p)
+			file, diags := hclparse.NewParser().ParseHCL(src, name+".tf")
+			if diags.HasErrors() {
+				t.Fatalf("HCL does not parse: %v\n%s", diags, src)
+			}
+			body := file.Body.(*hclsyntax.Body)
+			var groups, rules int
+			var gotDescs []string
+			for _, b := range body.Blocks {
+				if b.Type != "resource" {
+					continue
+				}
+				switch b.Labels[0] {
+				case "aws_security_group":
+					groups++
+					name := literal(t, b.Body.Attributes["name"])
+					if p.Group(name) == nil {
+						t.Errorf("group name %q came out changed", name)
+					}
+					if _, ok := b.Body.Attributes["egress"]; ok {
+						t.Error("inline egress must not be mixed with rule resources")
+					}
+				case "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule":
+					rules++
+					desc := ""
+					if a, ok := b.Body.Attributes["description"]; ok {
+						desc = literal(t, a)
+					}
+					gotDescs = append(gotDescs, desc)
+					sources := 0
+					for _, k := range []string{"cidr_ipv4", "cidr_ipv6", "prefix_list_id", "referenced_security_group_id"} {
+						if _, ok := b.Body.Attributes[k]; ok {
+							sources++
+						}
+					}
+					if sources != 1 {
+						t.Errorf("%s has %d sources, want exactly one", b.Labels[1], sources)
+					}
+				}
+			}
+			if groups != len(p.Groups) || rules != len(descriptions(p)) {
+				t.Errorf("%d groups and %d rules, want %d and %d", groups, rules, len(p.Groups), len(descriptions(p)))
+			}
+			if !reflect.DeepEqual(gotDescs, descriptions(p)) {
+				t.Errorf("descriptions changed on the way to HCL:\n%q\n%q", gotDescs, descriptions(p))
+			}
+		})
+	}
+}
+
+// literal evaluates an attribute with no variables: a string that holds
+// ${…} only evaluates if hclwrite escaped it.
+func literal(t *testing.T, a *hclsyntax.Attribute) string {
+	t.Helper()
+	v, diags := a.Expr.Value(&hcl.EvalContext{})
+	if diags.HasErrors() {
+		t.Fatalf("%s is not a literal: %v", a.Name, diags)
+	}
+	return v.AsString()
+}
+
+func TestCloudFormationDecodesAndPassesCfnLint(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for name, p := range testPlans(t) {
+		for _, f := range []Format{CloudFormation, CloudFormationJSON} {
+			src := render(t, f, p)
+			var doc yaml.Node
+			if err := yaml.Unmarshal(src, &doc); err != nil {
+				t.Fatalf("%s %s does not decode: %v", name, f, err)
+			}
+			if f == CloudFormationJSON && !json.Valid(src) {
+				t.Fatalf("%s: not valid JSON", name)
+			}
+			var tmpl struct {
+				Resources map[string]struct {
+					Type       string         `yaml:"Type"`
+					Properties map[string]any `yaml:"Properties"`
+				} `yaml:"Resources"`
+			}
+			if err := yaml.Unmarshal(src, &tmpl); err != nil {
+				t.Fatalf("%s %s: %v", name, f, err)
+			}
+			if len(tmpl.Resources) < len(p.Groups) {
+				t.Fatalf("%s %s: %d resources for %d groups", name, f, len(tmpl.Resources), len(p.Groups))
+			}
+			var got []string
+			for _, r := range tmpl.Resources {
+				if r.Type == "AWS::EC2::SecurityGroup" {
+					n := r.Properties["GroupName"].(string)
+					if p.Group(n) == nil {
+						t.Errorf("%s: group %q is not in the plan", name, n)
+					}
+				}
+				for _, key := range []string{"SecurityGroupIngress", "SecurityGroupEgress"} {
+					if rs, ok := r.Properties[key].([]any); ok {
+						for _, x := range rs {
+							if d, ok := x.(map[string]any)["Description"].(string); ok {
+								got = append(got, d)
+							}
+						}
+					}
+				}
+				if d, ok := r.Properties["Description"].(string); ok {
+					got = append(got, d)
+				}
+			}
+			for _, want := range descriptions(p) {
+				if want != "" && !containsString(got, want) {
+					t.Errorf("%s %s: description %q is missing or changed", name, f, want)
+				}
+			}
+			path := filepath.Join(dir, name+f.Extension())
+			if err := os.WriteFile(path, src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, path)
+		}
+	}
+	lint := testtool.Require(t, "cfn-lint", "pip install cfn-lint")
+	// cfn-lint's exit code is a bit set: 2 errors, 4 warnings, 8 notes.
+	out, err := exec.Command(lint, files...).CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit) && exit.ExitCode()&2 != 0:
+		t.Errorf("cfn-lint finds errors in the templates:\n%s", out)
+	case err != nil && !errors.As(err, &exit):
+		t.Fatalf("cfn-lint did not run: %v", err)
+	case len(out) > 0:
+		t.Logf("cfn-lint warnings:\n%s", out)
+	}
+}
+
+func containsString(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestJSONIsTheDescribeShape(t *testing.T) {
+	for name, p := range testPlans(t) {
+		src := render(t, JSON, p)
+		var got []SecurityGroup
+		dec := json.NewDecoder(bytes.NewReader(src))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&got); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !reflect.DeepEqual(got, SecurityGroups(p)) {
+			t.Errorf("%s: JSON does not decode to the same groups", name)
+		}
+		var raw []map[string]any
+		_ = json.Unmarshal(src, &raw)
+		for _, g := range raw {
+			for _, k := range []string{"GroupName", "Description", "IpPermissions", "IpPermissionsEgress"} {
+				if _, ok := g[k]; !ok {
+					t.Errorf("%s: group lacks %s", name, k)
+				}
+			}
+		}
+	}
+	p := presetPlan(t, "three-tier")
+	app := SecurityGroups(p)[1]
+	if pair := app.IpPermissions[0].UserIdGroupPairs[0]; pair.GroupName != "web-alb" {
+		t.Errorf("a reference to a group of the plan names it: %+v", pair)
+	}
+	web := SecurityGroups(presetPlan(t, "web"))[0]
+	if len(web.IpPermissions) != 3 || len(web.IpPermissions[0].IpRanges) != 1 || len(web.IpPermissions[0].Ipv6Ranges) != 1 {
+		t.Errorf("rules of one port share one IpPermission, as EC2 reports them: %+v", web.IpPermissions)
+	}
+}
+
+func TestMarkdownTables(t *testing.T) {
+	for name, p := range testPlans(t) {
+		src := render(t, Markdown, p)
+		md := goldmark.New(goldmark.WithExtensions(extension.Table))
+		doc := md.Parser().Parse(text.NewReader(src))
+		var tables [][][]string
+		_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			if !entering {
+				return ast.WalkContinue, nil
+			}
+			switch n := n.(type) {
+			case *east.Table:
+				tables = append(tables, nil)
+			case *east.TableRow, *east.TableHeader:
+				var cells []string
+				for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+					cells = append(cells, cellText(c, src))
+				}
+				tables[len(tables)-1] = append(tables[len(tables)-1], cells)
+			}
+			return ast.WalkContinue, nil
+		})
+		var got []string
+		for _, tbl := range tables {
+			if tbl[0][0] == "Severity" {
+				continue
+			}
+			for _, row := range tbl[1:] {
+				if len(row) != 5 {
+					t.Errorf("%s: a rule row has %d cells: %q", name, len(row), row)
+					continue
+				}
+				got = append(got, row[4])
+			}
+		}
+		if !reflect.DeepEqual(got, descriptions(p)) {
+			t.Errorf("%s: table descriptions differ from the plan:\n%q\n%q", name, got, descriptions(p))
+		}
+	}
+}
+
+// cellText is the text a reader sees in a cell: escapes resolved.
+func cellText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering {
+			b.Write(util.UnescapePunctuations(t.Segment.Value(src)))
+		}
+		if s, ok := c.(*ast.String); ok && entering {
+			b.Write(s.Value)
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}
+
+func TestScriptParses(t *testing.T) {
+	bash := testtool.Require(t, "bash", "apt-get install -y bash")
+	for name, p := range testPlans(t) {
+		src := render(t, AWSCLI, p)
+		if _, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name+".sh"); err != nil {
+			t.Errorf("%s: mvdan.cc/sh cannot parse the script: %v", name, err)
+		}
+		cmd := exec.Command(bash, "-n")
+		cmd.Stdin = bytes.NewReader(src)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("%s: bash -n: %v\n%s", name, err, out)
+		}
+	}
+}
+
+// fakeAWS records each call's arguments (NUL-separated, one call a line)
+// and answers like the aws CLI would with --output text.
+const fakeAWS = `#!/usr/bin/env bash
+printf '%s\0' "$@" >> "$AWS_LOG"; echo >> "$AWS_LOG"
+case "$2" in
+  create-security-group) n=$(grep -c create-security-group "$AWS_LOG"); printf 'sg-%017d\n' "$n" ;;
+  describe-vpcs) echo vpc-0123456789abcdef0 ;;
+  describe-security-groups) echo '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[]}]' ;;
+  *) echo True ;;
+esac
+`
+
+type awsCall []string
+
+func (c awsCall) flag(name string) string {
+	for i, a := range c {
+		if a == name && i+1 < len(c) {
+			return c[i+1]
+		}
+	}
+	return ""
+}
+
+// runScript runs the script with a fake aws on PATH, in an empty folder.
+func runScript(t *testing.T, src []byte, env ...string) (calls []awsCall, dir, stdout string) {
+	bash := testtool.Require(t, "bash", "apt-get install -y bash")
+	dir = t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	_ = os.Mkdir(bin, 0o755)
+	if err := os.WriteFile(filepath.Join(bin, "aws"), []byte(fakeAWS), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	log := filepath.Join(dir, "calls")
+	script := filepath.Join(dir, "create.sh")
+	_ = os.WriteFile(script, src, 0o755)
+	cmd := exec.Command(bash, script)
+	cmd.Dir = dir
+	cmd.Env = append([]string{"PATH=" + bin + ":" + os.Getenv("PATH"), "AWS_LOG=" + log, "HOME=" + dir}, env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("script failed: %v\n%s", err, out)
+	}
+	data, _ := os.ReadFile(log)
+	for _, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		calls = append(calls, strings.Split(strings.TrimSuffix(line, "\x00"), "\x00"))
+	}
+	return calls, dir, string(out)
+}
+
+func TestScriptKeepsDescriptionsInert(t *testing.T) {
+	p := kitchenSink(t)
+	calls, dir, out := runScript(t, render(t, AWSCLI, p))
+	if _, err := os.Stat(filepath.Join(dir, "PWNED")); err == nil {
+		t.Fatal("a description ran as a command")
+	}
+	var creates, ingress, egress int
+	var got []string
+	for _, c := range calls {
+		switch c[1] {
+		case "create-security-group":
+			creates++
+			if g := p.Group(c.flag("--group-name")); g == nil || g.Description != c.flag("--description") {
+				t.Errorf("name or description changed on the way: %q / %q", c.flag("--group-name"), c.flag("--description"))
+			}
+			if c.flag("--vpc-id") != "vpc-0123456789abcdef0" {
+				t.Errorf("without VPC_ID the default VPC is used, got %q", c.flag("--vpc-id"))
+			}
+			if c.flag("--group-name") == p.Groups[0].Name && !strings.Contains(c.flag("--tag-specifications"), hostileText) {
+				t.Errorf("tags changed: %s", c.flag("--tag-specifications"))
+			}
+		case "authorize-security-group-ingress", "authorize-security-group-egress":
+			if c[1] == "authorize-security-group-ingress" {
+				ingress++
+			} else {
+				egress++
+			}
+			var perms []IpPermission
+			if err := json.Unmarshal([]byte(c.flag("--ip-permissions")), &perms); err != nil {
+				t.Fatalf("--ip-permissions is not JSON: %v: %s", err, c.flag("--ip-permissions"))
+			}
+			for _, perm := range perms {
+				for _, r := range perm.IpRanges {
+					got = append(got, r.Description)
+				}
+				for _, pair := range perm.UserIdGroupPairs {
+					if !strings.HasPrefix(pair.GroupId, "sg-") {
+						t.Errorf("a group reference was not replaced by the created id: %+v", pair)
+					}
+				}
+			}
+		}
+	}
+	if creates != 2 || ingress != 2 || egress != 1 {
+		t.Errorf("calls: %d create, %d ingress, %d egress; want one create per group and one authorize per group and non-empty direction", creates, ingress, egress)
+	}
+	if !containsString(got, hostileText) {
+		t.Errorf("the hostile description did not arrive literally: %q", got)
+	}
+	if !strings.Contains(out, "created edge $(touch PWNED) & co: sg-00000000000000001") {
+		t.Errorf("the script should print the ids it created:\n%s", out)
+	}
+}
+
+func TestScriptHonoursVPCAndRegion(t *testing.T) {
+	p := presetPlan(t, "web")
+	calls, _, _ := runScript(t, render(t, AWSCLI, p), "VPC_ID=vpc-11111111", "AWS_REGION=eu-west-1")
+	for _, c := range calls {
+		if c[1] == "describe-vpcs" {
+			t.Error("VPC_ID was given, the script should not look up the default VPC")
+		}
+		if c[1] == "create-security-group" && c.flag("--vpc-id") != "vpc-11111111" {
+			t.Errorf("--vpc-id = %q, want VPC_ID's", c.flag("--vpc-id"))
+		}
+	}
+	p.Groups[0].VPC = "vpc-22222222"
+	calls, _, _ = runScript(t, render(t, AWSCLI, p))
+	for _, c := range calls {
+		if c[1] == "create-security-group" && c.flag("--vpc-id") != "vpc-22222222" {
+			t.Errorf("--vpc-id = %q, want the plan's", c.flag("--vpc-id"))
+		}
+	}
+}

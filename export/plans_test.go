@@ -1,0 +1,76 @@
+package export
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/sgwiz/sgwiz/model"
+)
+
+var office = []netip.Prefix{netip.MustParsePrefix("203.0.113.10/32")}
+
+// presetPlan builds a use case with an office CIDR and nothing else.
+func presetPlan(t testing.TB, id string) model.Plan {
+	t.Helper()
+	u, _ := model.LookupUseCase(id)
+	p, err := u.Build(model.Inputs{Office: office})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// hostile is a valid plan whose names and descriptions hold everything AWS
+// allows that a shell, HCL, YAML or Markdown could read as code.
+const hostileText = "$(touch PWNED) ${var.x} $HOME {a}; rm -rf / [x](y) *b* _i_ #h !x @y +z =w"
+
+func rule(t testing.TB, proto, ports, peer, desc string) model.Rule {
+	t.Helper()
+	r, err := model.NewRule(proto, ports, peer, desc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// kitchenSink holds every protocol and peer kind, for the parsers and tools.
+func kitchenSink(t testing.TB) model.Plan {
+	return model.Plan{UseCase: "custom", Groups: []model.Group{
+		{
+			Name: "edge $(touch PWNED) & co", Description: hostileText + " & more",
+			Tags: []model.Tag{{Key: "Owner", Value: hostileText}, {Key: "Name", Value: "edge"}},
+			Ingress: []model.Rule{
+				rule(t, "tcp", "443", "0.0.0.0/0", hostileText),
+				rule(t, "tcp", "443", "::/0", ""),
+				rule(t, "udp", "8000-9000", "10.0.0.0/8", "range"),
+				rule(t, "icmp", "8", "0.0.0.0/0", "ping"),
+				rule(t, "icmp", "3/4", "0.0.0.0/0", "pmtu"),
+				rule(t, "icmpv6", "all", "::/0", "all icmpv6"),
+				rule(t, "50", "", "198.51.100.0/24", "esp"),
+				rule(t, "tcp", "22", "sg-0123456789abcdef0", "from an existing group"),
+				rule(t, "tcp", "22", "pl-0123456789abcdef0", "from a prefix list"),
+				rule(t, "all", "", "group:back", "all from back"),
+			},
+			Egress: []model.Rule{
+				rule(t, "tcp", "5432", "group:back", "to back"),
+			},
+		},
+		{
+			Name: "back", Description: "Back end",
+			Ingress: []model.Rule{rule(t, "tcp", "5432", "group:edge $(touch PWNED) & co", "from edge")},
+			Egress:  []model.Rule{},
+		},
+	}}
+}
+
+// testPlans are the plans every format is checked on.
+func testPlans(t testing.TB) map[string]model.Plan {
+	return map[string]model.Plan{
+		"web":         presetPlan(t, "web"),
+		"alb":         presetPlan(t, "alb"),
+		"three-tier":  presetPlan(t, "three-tier"),
+		"mail":        presetPlan(t, "mail"),
+		"bastion":     presetPlan(t, "bastion"),
+		"kitchensink": kitchenSink(t),
+	}
+}

@@ -1,0 +1,101 @@
+# Security groups for Web app behind a load balancer, made by sgwiz.
+# Apply with: terraform init && terraform apply -var vpc_id=vpc-...
+
+variable "vpc_id" {
+  description = "VPC of the security groups; null means the account's default VPC"
+  type        = string
+  default     = null
+}
+
+resource "aws_security_group" "web_alb" {
+  name        = "web-alb"
+  description = "Load balancer: HTTP and HTTPS from anywhere"
+  vpc_id      = var.vpc_id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "web_alb_ingress_http_any_ipv4" {
+  security_group_id = aws_security_group.web_alb.id
+  description       = "HTTP from anywhere (IPv4)"
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "web_alb_ingress_http_any_ipv6" {
+  security_group_id = aws_security_group.web_alb.id
+  description       = "HTTP from anywhere (IPv6)"
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
+  cidr_ipv6         = "::/0"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "web_alb_ingress_https_any_ipv4" {
+  security_group_id = aws_security_group.web_alb.id
+  description       = "HTTPS from anywhere (IPv4)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "web_alb_ingress_https_any_ipv6" {
+  security_group_id = aws_security_group.web_alb.id
+  description       = "HTTPS from anywhere (IPv6)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv6         = "::/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "web_alb_egress_http_8080_web_app" {
+  security_group_id            = aws_security_group.web_alb.id
+  description                  = "App port to the app servers"
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  referenced_security_group_id = aws_security_group.web_app.id
+}
+
+resource "aws_security_group" "web_app" {
+  name        = "web-app"
+  description = "App servers: port 8080 from the load balancer only"
+  vpc_id      = var.vpc_id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "web_app_ingress_http_8080_web_alb" {
+  security_group_id            = aws_security_group.web_app.id
+  description                  = "App port from the load balancer"
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  referenced_security_group_id = aws_security_group.web_alb.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "web_app_egress_https_any_ipv4" {
+  security_group_id = aws_security_group.web_app.id
+  description       = "HTTPS out for updates and APIs (IPv4)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "web_app_egress_https_any_ipv6" {
+  security_group_id = aws_security_group.web_app.id
+  description       = "HTTPS out for updates and APIs (IPv6)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv6         = "::/0"
+}
+
+output "web_alb_id" {
+  description = "Id of the group web-alb"
+  value       = aws_security_group.web_alb.id
+}
+output "web_app_id" {
+  description = "Id of the group web-app"
+  value       = aws_security_group.web_app.id
+}

@@ -1,0 +1,111 @@
+# Security groups for Three-tier: ALB → app → database, made by sgwiz.
+# Apply with: terraform init && terraform apply -var vpc_id=vpc-...
+
+variable "vpc_id" {
+  description = "VPC of the security groups; null means the account's default VPC"
+  type        = string
+  default     = null
+}
+
+resource "aws_security_group" "web_alb" {
+  name        = "web-alb"
+  description = "Load balancer: HTTP and HTTPS from anywhere"
+  vpc_id      = var.vpc_id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "web_alb_ingress_http_any_ipv4" {
+  security_group_id = aws_security_group.web_alb.id
+  description       = "HTTP from anywhere (IPv4)"
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "web_alb_ingress_http_any_ipv6" {
+  security_group_id = aws_security_group.web_alb.id
+  description       = "HTTP from anywhere (IPv6)"
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
+  cidr_ipv6         = "::/0"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "web_alb_ingress_https_any_ipv4" {
+  security_group_id = aws_security_group.web_alb.id
+  description       = "HTTPS from anywhere (IPv4)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "web_alb_ingress_https_any_ipv6" {
+  security_group_id = aws_security_group.web_alb.id
+  description       = "HTTPS from anywhere (IPv6)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv6         = "::/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "web_alb_egress_http_8080_web_app" {
+  security_group_id            = aws_security_group.web_alb.id
+  description                  = "App port to the app servers"
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  referenced_security_group_id = aws_security_group.web_app.id
+}
+
+resource "aws_security_group" "web_app" {
+  name        = "web-app"
+  description = "App servers: port 8080 from the load balancer only"
+  vpc_id      = var.vpc_id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "web_app_ingress_http_8080_web_alb" {
+  security_group_id            = aws_security_group.web_app.id
+  description                  = "App port from the load balancer"
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  referenced_security_group_id = aws_security_group.web_alb.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "web_app_egress_mysql_aurora_web_db" {
+  security_group_id            = aws_security_group.web_app.id
+  description                  = "MYSQL/Aurora to the database"
+  ip_protocol                  = "tcp"
+  from_port                    = 3306
+  to_port                      = 3306
+  referenced_security_group_id = aws_security_group.web_db.id
+}
+
+resource "aws_security_group" "web_db" {
+  name        = "web-db"
+  description = "MYSQL/Aurora database: reachable only from the app servers"
+  vpc_id      = var.vpc_id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "web_db_ingress_mysql_aurora_web_app" {
+  security_group_id            = aws_security_group.web_db.id
+  description                  = "MYSQL/Aurora from the app servers"
+  ip_protocol                  = "tcp"
+  from_port                    = 3306
+  to_port                      = 3306
+  referenced_security_group_id = aws_security_group.web_app.id
+}
+
+output "web_alb_id" {
+  description = "Id of the group web-alb"
+  value       = aws_security_group.web_alb.id
+}
+output "web_app_id" {
+  description = "Id of the group web-app"
+  value       = aws_security_group.web_app.id
+}
+output "web_db_id" {
+  description = "Id of the group web-db"
+  value       = aws_security_group.web_db.id
+}

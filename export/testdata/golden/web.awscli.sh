@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Security groups for Web server, made by sgwiz.
+# Needs the aws CLI. AWS_PROFILE, AWS_REGION and AWS_ENDPOINT_URL work as
+# they do for the aws CLI. VPC_ID chooses the VPC; without it the plan's VPC
+# is used, else the account's default VPC. Prints the ids it created.
+set -euo pipefail
+
+# aws CLI v1 reads the region only from AWS_DEFAULT_REGION.
+if [ -n "${AWS_REGION:-}" ] && [ -z "${AWS_DEFAULT_REGION:-}" ]; then
+  export AWS_DEFAULT_REGION="$AWS_REGION"
+fi
+
+VPC_ID="${VPC_ID:-}"
+if [ -z "$VPC_ID" ]; then
+  VPC_ID=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true --query 'Vpcs[0].VpcId' --output text)
+  if [ -z "$VPC_ID" ] || [ "$VPC_ID" = None ]; then
+    echo "sgwiz: this region has no default VPC: set VPC_ID=vpc-... and run again" >&2
+    exit 1
+  fi
+fi
+
+created=()
+report_failure() {
+  local status=$?
+  if [ "$status" -ne 0 ] && [ "${#created[@]}" -gt 0 ]; then
+    echo "sgwiz: stopped with an error; this run created: ${created[*]}" >&2
+    echo "sgwiz: fix the cause and add the missing rules, or remove the groups (revoke rules that reference them first):" >&2
+    for id in "${created[@]}"; do echo "  aws ec2 delete-security-group --group-id $id" >&2; done
+  fi
+}
+trap report_failure EXIT
+
+# has_default_egress GROUP_ID CIDR: is AWS's allow-all egress rule to CIDR there?
+has_default_egress() {
+  aws ec2 describe-security-groups --group-ids "$1" --query 'SecurityGroups[0].IpPermissionsEgress[?IpProtocol==`-1`]' --output json | grep -qF "\"$2\""
+}
+
+# web
+WEB_ID=$(aws ec2 create-security-group \
+  --group-name web \
+  --description 'Web server: HTTP and HTTPS from anywhere, SSH from the office' \
+  --vpc-id "$VPC_ID" \
+  --query GroupId --output text)
+created+=("$WEB_ID")
+printf 'created %s: %s\n' web "$WEB_ID"
+
+aws ec2 authorize-security-group-ingress --group-id "$WEB_ID" --output text --query Return \
+  --ip-permissions '[{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"HTTP from anywhere (IPv4)"}],"Ipv6Ranges":[{"CidrIpv6":"::/0","Description":"HTTP from anywhere (IPv6)"}],"PrefixListIds":[],"UserIdGroupPairs":[]},{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"HTTPS from anywhere (IPv4)"}],"Ipv6Ranges":[{"CidrIpv6":"::/0","Description":"HTTPS from anywhere (IPv6)"}],"PrefixListIds":[],"UserIdGroupPairs":[]},{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"203.0.113.10/32","Description":"SSH from the office"}],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
+
+# web: outbound rules
+aws ec2 revoke-security-group-egress --group-id "$WEB_ID" --output text --query Return \
+  --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
+if has_default_egress "$WEB_ID" ::/0; then
+  aws ec2 revoke-security-group-egress --group-id "$WEB_ID" --output text --query Return \
+    --ip-permissions '[{"IpProtocol":"-1","IpRanges":[],"Ipv6Ranges":[{"CidrIpv6":"::/0"}],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
+fi
+aws ec2 authorize-security-group-egress --group-id "$WEB_ID" --output text --query Return \
+  --ip-permissions '[{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"HTTP out (IPv4)"}],"Ipv6Ranges":[{"CidrIpv6":"::/0","Description":"HTTP out (IPv6)"}],"PrefixListIds":[],"UserIdGroupPairs":[]},{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"HTTPS out (IPv4)"}],"Ipv6Ranges":[{"CidrIpv6":"::/0","Description":"HTTPS out (IPv6)"}],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
+
+trap - EXIT
+echo "done: the security groups are ready"
+printf '%s\t%s\n' web "$WEB_ID"

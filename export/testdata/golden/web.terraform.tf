@@ -1,0 +1,100 @@
+# Security groups for Web server, made by sgwiz.
+# Apply with: terraform init && terraform apply -var vpc_id=vpc-...
+
+variable "vpc_id" {
+  description = "VPC of the security groups; null means the account's default VPC"
+  type        = string
+  default     = null
+}
+
+resource "aws_security_group" "web" {
+  name        = "web"
+  description = "Web server: HTTP and HTTPS from anywhere, SSH from the office"
+  vpc_id      = var.vpc_id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "web_ingress_http_any_ipv4" {
+  security_group_id = aws_security_group.web.id
+  description       = "HTTP from anywhere (IPv4)"
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "web_ingress_http_any_ipv6" {
+  security_group_id = aws_security_group.web.id
+  description       = "HTTP from anywhere (IPv6)"
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
+  cidr_ipv6         = "::/0"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "web_ingress_https_any_ipv4" {
+  security_group_id = aws_security_group.web.id
+  description       = "HTTPS from anywhere (IPv4)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "web_ingress_https_any_ipv6" {
+  security_group_id = aws_security_group.web.id
+  description       = "HTTPS from anywhere (IPv6)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv6         = "::/0"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "web_ingress_ssh_sg_203_0_113_10_32" {
+  security_group_id = aws_security_group.web.id
+  description       = "SSH from the office"
+  ip_protocol       = "tcp"
+  from_port         = 22
+  to_port           = 22
+  cidr_ipv4         = "203.0.113.10/32"
+}
+
+resource "aws_vpc_security_group_egress_rule" "web_egress_http_any_ipv4" {
+  security_group_id = aws_security_group.web.id
+  description       = "HTTP out (IPv4)"
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "web_egress_http_any_ipv6" {
+  security_group_id = aws_security_group.web.id
+  description       = "HTTP out (IPv6)"
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
+  cidr_ipv6         = "::/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "web_egress_https_any_ipv4" {
+  security_group_id = aws_security_group.web.id
+  description       = "HTTPS out (IPv4)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "web_egress_https_any_ipv6" {
+  security_group_id = aws_security_group.web.id
+  description       = "HTTPS out (IPv6)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv6         = "::/0"
+}
+
+output "web_id" {
+  description = "Id of the group web"
+  value       = aws_security_group.web.id
+}
