@@ -1,6 +1,7 @@
 package export
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -202,15 +203,13 @@ func (s *script) permissions(rules []model.Rule, vars map[string]string) string 
 	return w.String()
 }
 
+// compactJSON is v as one line of JSON, for a command-line argument.
 func compactJSON(v any) (string, error) {
-	b, err := marshalJSON(v)
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return "", err
 	}
-	var out strings.Builder
-	// marshalJSON indents; compact it again for a one-line argument.
-	if err := compact(&out, b); err != nil {
-		return "", err
-	}
-	return out.String(), nil
+	return strings.TrimSuffix(b.String(), "\n"), nil
 }

@@ -3,7 +3,6 @@ package export
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 
 	"github.com/sgwiz/sgwiz/model"
 )
@@ -130,12 +129,3 @@ func marshalJSON(v any) ([]byte, error) {
 }
 
 func renderJSON(p model.Plan) ([]byte, error) { return marshalJSON(SecurityGroups(p)) }
-
-func compact(w *strings.Builder, b []byte) error {
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, b); err != nil {
-		return err
-	}
-	w.Write(buf.Bytes())
-	return nil
-}

@@ -81,7 +81,7 @@ func renderTerraform(p model.Plan) ([]byte, error) {
 		o.SetAttributeValue("description", cty.StringVal("Id of the group "+g.Name))
 		o.SetAttributeTraversal("value", traversal("aws_security_group", ids[g.Name], "id"))
 	}
-	return hclwrite.Format(f.Bytes()), nil
+	return f.Bytes(), nil // Bytes formats as terraform fmt does
 }
 
 func comment(body *hclwrite.Body, lines ...string) {

@@ -142,6 +142,11 @@ func (p Plan) checkGroup(fs []Finding, g *Group, public []int, defaultEgress Egr
 		rules := g.Rules(d)
 		fs = checkQuota(p, fs, g, d, rules)
 		seen := make(map[RuleKey]int, len(rules))
+		// Only rules with the same peer can cover each other.
+		byPeer := make(map[Peer][]int, len(rules))
+		for i, r := range rules {
+			byPeer[r.Peer] = append(byPeer[r.Peer], i)
+		}
 		for i, r := range rules {
 			if j, dup := seen[r.Key()]; dup {
 				fs = append(fs, p.finding("duplicate-rule", g, d, i, r,
@@ -155,8 +160,8 @@ func (p Plan) checkGroup(fs []Finding, g *Group, public []int, defaultEgress Egr
 					"A rule without a description leaves the next reader guessing why it exists.",
 					"Say who or what the rule is for, such as \"SSH from the Berlin office\"."))
 			}
-			for j, o := range rules {
-				if j != i && o.Key() != r.Key() && o.Covers(r) {
+			for _, j := range byPeer[r.Peer] {
+				if o := rules[j]; j != i && o.Key() != r.Key() && o.Covers(r) {
 					fs = append(fs, p.finding("overlapping-rule", g, d, i, r,
 						fmt.Sprintf("%s rule %d already allows everything this rule allows.", d.Title(), j+1),
 						"Delete the narrower rule, or narrow the wider one."))

@@ -199,7 +199,7 @@ func (p Plan) Validate() error {
 		validateTags(&es, f, g.Tags)
 		for _, d := range []Direction{Ingress, Egress} {
 			for j, r := range g.Rules(d) {
-				p.validateRule(&es, fmt.Sprintf("%s.%s[%d]", f, d, j), d, r)
+				p.validateRule(&es, i, j, d, r)
 			}
 		}
 	}
@@ -233,34 +233,60 @@ func validateTags(es *Errors, f string, tags []Tag) {
 	}
 }
 
-func (p Plan) validateRule(es *Errors, f string, d Direction, r Rule) {
-	if !r.Protocol.IsValid() {
-		es.add(f+".protocol", "missing protocol: use tcp, udp, icmp, icmpv6, all or a number")
+// problem is one error in a rule, before its field path is known.
+type problem struct{ suffix, msg string }
+
+type problems []problem
+
+// with returns ps and one more problem; a value method, so a valid rule
+// allocates nothing.
+func (ps problems) with(suffix, format string, args ...any) problems {
+	return append(ps, problem{suffix, fmt.Sprintf(format, args...)})
+}
+
+// validateRule builds the rule's field path only when it has a problem, so
+// a valid plan is checked without allocating.
+func (p Plan) validateRule(es *Errors, gi, ri int, d Direction, r Rule) {
+	problems := p.ruleProblems(d, r)
+	if len(problems) == 0 {
 		return
 	}
-	if msg := r.Ports.valid(r.Protocol); msg != "" {
-		es.add(f+".ports", "%s", msg)
+	f := fmt.Sprintf("groups[%d].%s[%d]", gi, d, ri)
+	for _, pr := range problems {
+		*es = append(*es, &FieldError{Field: f + pr.suffix, Msg: pr.msg})
 	}
-	pf := f + "." + d.PeerField()
+}
+
+func (p Plan) ruleProblems(d Direction, r Rule) problems {
+	var ps problems
+	if !r.Protocol.IsValid() {
+		ps = ps.with(".protocol", "missing protocol: use tcp, udp, icmp, icmpv6, all or a number")
+		return ps
+	}
+	if msg := r.Ports.valid(r.Protocol); msg != "" {
+		ps = ps.with(".ports", "%s", msg)
+	}
+	pf := d.PeerFieldSuffix()
 	switch r.Peer.Kind() {
 	case PeerInvalid:
-		es.add(pf, "missing %s: give a CIDR, sg-… id, pl-… id or group:NAME", d.PeerField())
+		ps = ps.with(pf, "missing %s: give a CIDR, sg-… id, pl-… id or group:NAME", d.PeerField())
 	case PeerGroup:
 		if p.Group(r.Peer.Ref()) == nil {
-			es.add(pf, "group %q is not in the plan: name one of its groups (%s) or use an sg-… id", r.Peer.Ref(), strings.Join(p.groupNames(), ", "))
+			ps = ps.with(pf, "group %q is not in the plan: name one of its groups (%s) or use an sg-… id", r.Peer.Ref(), strings.Join(p.groupNames(), ", "))
 		}
 	case PeerIPv4:
 		if r.Protocol == ICMPv6 {
-			es.add(pf, "ICMPv6 with an IPv4 %s matches nothing: use protocol icmp, or an IPv6 CIDR", d.PeerField())
+			ps = ps.with(pf, "ICMPv6 with an IPv4 %s matches nothing: use protocol icmp, or an IPv6 CIDR", d.PeerField())
 		}
 	case PeerIPv6:
 		if r.Protocol == ICMP {
-			es.add(pf, "ICMP (IPv4) with an IPv6 %s matches nothing: use protocol icmpv6, or an IPv4 CIDR", d.PeerField())
+			ps = ps.with(pf, "ICMP (IPv4) with an IPv6 %s matches nothing: use protocol icmpv6, or an IPv4 CIDR", d.PeerField())
 		}
 	}
 	if err := ValidateRuleDescription(r.Description); err != nil {
-		es.add(f+".description", "%v", err)
+		ps = ps.with(".description", "%v", err)
 	}
+	return ps
 }
 
 func (p Plan) groupNames() []string {

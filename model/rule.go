@@ -35,6 +35,14 @@ func (d Direction) PeerField() string {
 	return "from"
 }
 
+// PeerFieldSuffix is PeerField as a field-path suffix: ".from" or ".to".
+func (d Direction) PeerFieldSuffix() string {
+	if d == Egress {
+		return ".to"
+	}
+	return ".from"
+}
+
 // Rule is one allow rule: traffic of a protocol and port range from (inbound)
 // or to (outbound) a peer. Rules are comparable values.
 type Rule struct {

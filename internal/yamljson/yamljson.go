@@ -112,9 +112,25 @@ func writeIntrinsic(b *bytes.Buffer, n *yaml.Node, indent string) error {
 }
 
 func writeString(b *bytes.Buffer, s string) {
+	if plainASCII(s) {
+		b.WriteByte('"')
+		b.WriteString(s)
+		b.WriteByte('"')
+		return
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s) // a string always encodes
 	b.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+// plainASCII reports whether s needs no JSON escaping at all.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,191 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// sgwiz runs the command line with buffers and returns the exit code.
+func sgwiz(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, streams{In: strings.NewReader(""), Out: &out, Err: &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestPresetsJSON(t *testing.T) {
+	code, out, _ := sgwiz(t, "presets", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var got struct {
+		UseCases []map[string]any `json:"use_cases"`
+		Services []map[string]any `json:"services"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.UseCases) < 8 || len(got.Services) < 90 {
+		t.Errorf("%d use cases and %d services", len(got.UseCases), len(got.Services))
+	}
+	for _, k := range []string{"id", "title", "description"} {
+		if _, ok := got.UseCases[0][k]; !ok {
+			t.Errorf("use cases lack %q", k)
+		}
+	}
+	for _, s := range got.Services {
+		for _, k := range []string{"id", "title", "protocol", "from_port", "to_port"} {
+			if _, ok := s[k]; !ok {
+				t.Errorf("service %v lacks %q", s["id"], k)
+			}
+		}
+		if s["id"] == "ssh" && (s["protocol"] != "tcp" || s["from_port"] != 22.0 || s["to_port"] != 22.0) {
+			t.Errorf("ssh = %v", s)
+		}
+	}
+}
+
+func TestPresetsTable(t *testing.T) {
+	code, out, _ := sgwiz(t, "presets")
+	if code != 0 || !strings.Contains(out, "three-tier") || !strings.Contains(out, "tcp/22") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestLintExitCodes(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"lint", "--use-case", "web", "--ssh-from", "world"}, 1, "world-admin-port"},
+		{[]string{"lint", "--use-case", "web", "--office-cidr", "203.0.113.10"}, 0, "No findings"},
+		{[]string{"lint", "--use-case", "web"}, 2, "--office-cidr"},
+		{[]string{"lint", "--use-case", "blog"}, 2, `unknown use case "blog"`},
+		{[]string{"lint", "--use-case", "web", "--office-cidr", "10.0.0.0/33"}, 2, "--office-cidr: \"10.0.0.0/33\": prefix length /33"},
+		{[]string{"lint"}, 2, "-f plan.yaml, or --use-case"},
+		{[]string{"lint", "-f", "missing.yaml"}, 2, "cannot read the plan file"},
+		{[]string{"lint", "--frobnicate"}, 2, "unknown flag"},
+	}
+	for _, tt := range tests {
+		code, out, errOut := sgwiz(t, tt.args...)
+		if code != tt.code || !strings.Contains(out+errOut, tt.out) {
+			t.Errorf("sgwiz %s: exit %d, want %d with %q\n%s%s", strings.Join(tt.args, " "), code, tt.code, tt.out, out, errOut)
+		}
+	}
+}
+
+func TestLintJSON(t *testing.T) {
+	code, out, _ := sgwiz(t, "lint", "--use-case", "web", "--ssh-from", "world", "--json")
+	var fs []map[string]any
+	if err := json.Unmarshal([]byte(out), &fs); err != nil || code != 1 {
+		t.Fatalf("exit %d, %v:\n%s", code, err, out)
+	}
+	if fs[0]["id"] != "world-admin-port" || fs[0]["severity"] != "high" || fs[0]["group"] != "web" || fs[0]["rule"] == nil {
+		t.Errorf("first finding = %v", fs[0])
+	}
+	_, out, _ = sgwiz(t, "lint", "--use-case", "web", "--ssh-from", "none", "--json")
+	if strings.TrimSpace(out) != "[]" {
+		t.Errorf("no findings should print [], got %s", out)
+	}
+}
+
+func TestPlanFileErrorsNameTheLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "plan.yaml")
+	os.WriteFile(path, []byte("groups:\n  - name: web\n    description: d\n    ingress:\n      - service: ssh\n        from: 0.0.0.0/99\n"), 0o644)
+	code, _, errOut := sgwiz(t, "lint", "-f", path)
+	if code != 2 || !strings.Contains(errOut, "line 6: groups[0].ingress[0].from") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	code, _, errOut = sgwiz(t, "lint", "-f", path, "--egress", "web")
+	if code != 2 || !strings.Contains(errOut, "--egress builds a plan from a use case") {
+		t.Errorf("mixing -f with use-case flags: exit %d: %s", code, errOut)
+	}
+}
+
+// TestPlanFileGivesTheSameExports: sgwiz plan, then export -f, equals
+// export from the flags, for every format.
+func TestPlanFileGivesTheSameExports(t *testing.T) {
+	dir := t.TempDir()
+	flags := []string{"--use-case", "three-tier", "--engine", "postgresql", "--app-port", "9000", "--tag", "Env=prod", "--vpc-id", "vpc-0123456789abcdef0"}
+	for _, form := range []string{"plan.yaml", "plan.json"} {
+		path := filepath.Join(dir, form)
+		if code, _, errOut := sgwiz(t, append([]string{"plan", "-o", path}, flags...)...); code != 0 {
+			t.Fatalf("plan: %s", errOut)
+		}
+		for _, f := range []string{"terraform", "cloudformation", "cloudformation-json", "awscli", "json", "markdown"} {
+			_, fromFlags, _ := sgwiz(t, append([]string{"export", "--format", f}, flags...)...)
+			_, fromFile, errOut := sgwiz(t, "export", "-f", path, "--format", f)
+			if fromFlags == "" || fromFlags != fromFile {
+				t.Errorf("%s from %s differs from the flags' export: %s", f, form, errOut)
+			}
+		}
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "plan.json"))
+	if !json.Valid(data) {
+		t.Error("plan -o plan.json should write the JSON form")
+	}
+}
+
+func TestExportWritesAtomicallyAndAsksBeforeReplacing(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sg.tf")
+	os.WriteFile(path, []byte("keep me"), 0o644)
+	args := []string{"export", "--use-case", "web", "--office-cidr", "203.0.113.10", "-o", path}
+	code, _, errOut := sgwiz(t, args...)
+	if code != 2 || !strings.Contains(errOut, "--force") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "keep me" {
+		t.Error("an existing file was overwritten without --force")
+	}
+	if code, _, errOut = sgwiz(t, append(args, "--force")...); code != 0 {
+		t.Fatalf("--force: %s", errOut)
+	}
+	if data, _ := os.ReadFile(path); !strings.Contains(string(data), `resource "aws_security_group" "web"`) {
+		t.Errorf("not replaced: %s", data)
+	}
+	script := filepath.Join(dir, "create.sh")
+	sgwiz(t, "export", "--use-case", "web", "--office-cidr", "203.0.113.10", "--format", "awscli", "-o", script)
+	if st, err := os.Stat(script); err != nil || st.Mode().Perm()&0o100 == 0 {
+		t.Errorf("the script should be executable: %v %v", st.Mode(), err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+	code, _, errOut = sgwiz(t, "export", "--use-case", "web", "--office-cidr", "203.0.113.10", "-o", filepath.Join(dir, "no", "such", "dir.tf"))
+	if code != 2 || !strings.Contains(errOut, "cannot write in") {
+		t.Errorf("a missing folder: exit %d %s", code, errOut)
+	}
+}
+
+func TestExportUnknownFormat(t *testing.T) {
+	code, _, errOut := sgwiz(t, "export", "--use-case", "web", "--format", "pulumi")
+	if code != 2 || !strings.Contains(errOut, "use one of terraform, cloudformation") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+func TestWithoutATerminalSgwizNamesTheCommands(t *testing.T) {
+	code, out, errOut := sgwiz(t)
+	if code != 2 || out != "" {
+		t.Errorf("exit %d, stdout %q", code, out)
+	}
+	for _, cmd := range []string{"sgwiz presets", "sgwiz plan", "sgwiz lint", "sgwiz export"} {
+		if !strings.Contains(errOut, cmd) {
+			t.Errorf("the message should name %s:\n%s", cmd, errOut)
+		}
+	}
+}
+
+func TestHostBitsAreReported(t *testing.T) {
+	code, out, errOut := sgwiz(t, "plan", "--use-case", "web", "--office-cidr", "203.0.113.77/24")
+	if code != 0 || !strings.Contains(errOut, "203.0.113.77/24 has host bits set; using 203.0.113.0/24") || !strings.Contains(out, "from: 203.0.113.0/24") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}

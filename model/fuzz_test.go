@@ -1,0 +1,74 @@
+package model
+
+import (
+	"reflect"
+	"testing"
+)
+
+// The seeds live in testdata/fuzz; go test runs them, go test -fuzz grows them.
+
+func FuzzParsePeer(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string) {
+		p, _, err := ParsePeer(s)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("an error must say something")
+			}
+			return
+		}
+		q, note, err := ParsePeer(p.String())
+		if err != nil || q != p || note != "" {
+			t.Fatalf("%q parsed to %v, whose text %q parses to %v, %q, %v", s, p, p.String(), q, note, err)
+		}
+	})
+}
+
+func FuzzParsePortRange(f *testing.F) {
+	f.Fuzz(func(t *testing.T, proto, ports string) {
+		p, err := ParseProtocol(proto)
+		if err != nil {
+			return
+		}
+		r, err := ParsePortRange(p, ports)
+		if err != nil {
+			return
+		}
+		if msg := r.valid(p); msg != "" {
+			t.Fatalf("ParsePortRange(%s, %q) accepted an invalid range: %s", p, ports, msg)
+		}
+		back, err := ParsePortRange(p, r.Format(p))
+		if err != nil || back != r {
+			t.Fatalf("%q → %v → %q → %v, %v", ports, r, r.Format(p), back, err)
+		}
+	})
+}
+
+func FuzzParsePlan(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, _, err := ParsePlan(data)
+		if err != nil {
+			return
+		}
+		if err := p.Validate(); err != nil {
+			t.Fatalf("ParsePlan returned an invalid plan: %v", err)
+		}
+		_ = p.Check()
+		for _, encode := range []func(Plan) ([]byte, error){Plan.YAML, Plan.JSON} {
+			out, err := encode(p)
+			if err != nil {
+				t.Fatalf("cannot save a loaded plan: %v", err)
+			}
+			q, _, err := ParsePlan(out)
+			if err != nil {
+				t.Fatalf("cannot load what was saved: %v\n%s", err, out)
+			}
+			if !reflect.DeepEqual(p, q) {
+				t.Fatalf("save → load changed the plan:\n%+v\n%+v", p, q)
+			}
+			again, _ := encode(q)
+			if string(again) != string(out) {
+				t.Fatalf("save → load → save changed the file:\n%s\n%s", out, again)
+			}
+		}
+	})
+}
