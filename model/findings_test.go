@@ -105,7 +105,7 @@ func TestEveryCheck(t *testing.T) {
 		{"duplicate-rule", Low, plan1("g", []Rule{rule(t, "tcp", "443", "10.0.0.0/8", "a"), rule(t, "tcp", "443", "10.0.0.0/8", "b")}, nil), 1},
 		{"overlapping-rule", Info, plan1("g", []Rule{rule(t, "tcp", "443", "10.0.0.0/8", "a"), rule(t, "tcp", "400-500", "10.0.0.0/8", "b")}, nil), 0},
 		{"missing-description", Low, plan1("g", []Rule{rule(t, "tcp", "443", "10.0.0.0/8", "")}, nil), 0},
-		{"egress-open", Info, Plan{UseCase: "web", Groups: []Group{{Name: "g", Description: "d", Egress: egress(EgressDefault)}}}, 0},
+		{"egress-open", Info, Plan{UseCase: "web", Groups: []Group{{Name: "g", Description: "d", Egress: DefaultEgress()}}}, 0},
 		{"quota-near", Medium, plan1("g", many(50, false), nil), -1},
 		{"quota-exceeded", High, plan1("g", many(61, true), nil), -1},
 		{"default-group", Medium, plan1("default", nil, nil), -1},

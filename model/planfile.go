@@ -270,7 +270,7 @@ func (r *reader) group(n *yaml.Node, field string) Group {
 	}
 	g.Ingress = r.rules(f["ingress"], field, Ingress)
 	if f["egress"] == nil {
-		g.Egress = egress(EgressDefault)
+		g.Egress = DefaultEgress()
 	} else {
 		g.Egress = r.rules(f["egress"], field, Egress)
 	}

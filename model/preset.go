@@ -91,7 +91,7 @@ type UseCase struct {
 	// PublicPorts are the TCP ports this use case is meant to serve to the
 	// internet; a world-open port outside them is a finding.
 	PublicPorts []int
-	build       func(u UseCase, in Inputs) []Group
+	build       func(u UseCase, in Inputs) []GroupSpec
 }
 
 // Engines are the database services the database and three-tier cases offer.
@@ -152,11 +152,7 @@ var useCases = []UseCase{
 		Description:   "Start empty and pick every service yourself",
 		DefaultEgress: EgressDefault, Egresses: []EgressPolicy{EgressDefault, EgressWeb, EgressNone},
 		DefaultSSH: SSHNone,
-		build: func(u UseCase, in Inputs) []Group {
-			g := newGroup(in, in.Name, "Custom security group made with sgwiz")
-			g.Egress = egress(in.Egress)
-			return []Group{g}
-		},
+		build:      buildCustom,
 	},
 }
 
@@ -196,21 +192,22 @@ func (u UseCase) DefaultName() string {
 // Build turns the answers into a plan, checking the inputs first. Errors
 // name the input (as a flag) and say what to give.
 func (u UseCase) Build(in Inputs) (Plan, error) {
-	in, err := u.resolve(in)
+	d, err := u.Draft(in)
 	if err != nil {
 		return Plan{}, err
 	}
-	p := Plan{UseCase: u.ID, Groups: u.build(u, in)}
-	for i := range p.Groups {
-		// Plans compare equal to their loaded plan files: no nil rule lists.
-		g := &p.Groups[i]
-		g.Ingress = append([]Rule{}, g.Ingress...)
-		g.Egress = append([]Rule{}, g.Egress...)
+	return d.Plan()
+}
+
+// Draft turns the answers into the use case's groups and selections, the
+// form the wizard edits. The office CIDRs may still be missing: Plan says so.
+func (u UseCase) Draft(in Inputs) (Draft, error) {
+	in, err := u.resolve(in)
+	if err != nil {
+		return Draft{}, err
 	}
-	if err := p.Validate(); err != nil {
-		return Plan{}, err
-	}
-	return p, nil
+	return Draft{UseCase: u.ID, Office: append([]netip.Prefix(nil), in.Office...), VPC: in.VPC,
+		Tags: append([]Tag(nil), in.Tags...), Groups: u.build(u, in)}, nil
 }
 
 func (u UseCase) resolve(in Inputs) (Inputs, error) {
@@ -235,9 +232,6 @@ func (u UseCase) resolve(in Inputs) (Inputs, error) {
 	default:
 		es.add("--ssh-from", "%q is not a choice: use office, world or none", in.SSHFrom)
 	}
-	if in.SSHFrom == SSHOffice && len(in.Office) == 0 && u.adminService() != "" {
-		es.add("--office-cidr", "%s needs your office or home address for %s: give --office-cidr 203.0.113.10/32 (find it with: curl checkip.amazonaws.com), or --ssh-from none", u.Title, strings.ToUpper(u.adminService()))
-	}
 	if !containsEgress(u.Egresses, in.Egress) {
 		es.add("--egress", "%q is not an egress choice for %s: use one of %s", in.Egress, u.ID, joinEgress(u.Egresses))
 	}
@@ -259,16 +253,6 @@ func (u UseCase) resolve(in Inputs) (Inputs, error) {
 		}
 	}
 	return in, es.err()
-}
-
-func (u UseCase) adminService() string {
-	switch u.ID {
-	case "windows":
-		return "rdp"
-	case "web", "alb", "three-tier", "bastion", "mail":
-		return "ssh"
-	}
-	return ""
 }
 
 func containsEgress(es []EgressPolicy, e EgressPolicy) bool {
@@ -297,10 +281,6 @@ func joinEgress(es []EgressPolicy) string {
 	return strings.Join(s, ", ")
 }
 
-func newGroup(in Inputs, name, description string) Group {
-	return Group{Name: name, Description: description, VPC: in.VPC, Tags: append([]Tag(nil), in.Tags...)}
-}
-
 // service returns the catalogue entry; the presets name only known ids.
 func service(id string) Service {
 	s, ok := LookupService(id)
@@ -310,115 +290,107 @@ func service(id string) Service {
 	return s
 }
 
-// world returns the service open to IPv4 and IPv6 everywhere.
-func world(id, description string) []Rule {
-	s := service(id)
-	return append(s.Rules(AnyIPv4, description+" (IPv4)"), s.Rules(AnyIPv6, description+" (IPv6)")...)
+// sel selects a catalogue service for these sources.
+func sel(id string, sources ...Source) Selection {
+	return Selection{Service: service(id), Sources: sources}
 }
 
-// fromEach returns the service open to each peer.
-func fromEach(id string, peers []Peer, description string) []Rule {
-	var rules []Rule
-	for _, p := range peers {
-		rules = append(rules, service(id).Rules(p, description)...)
-	}
-	return rules
-}
+// anywhere is both "Anywhere" choices of the console.
+var anywhere = []Source{Anywhere4, Anywhere6}
 
-func officePeers(in Inputs) []Peer {
-	peers := make([]Peer, len(in.Office))
-	for i, o := range in.Office {
-		peers[i] = CIDR(o)
-	}
-	return peers
-}
-
-// admin returns the admin-port rules for the SSHFrom choice.
-func admin(id string, in Inputs) []Rule {
-	title := service(id).Title
+// admin selects the admin service for the SSHFrom choice, or nothing.
+func admin(id string, in Inputs) []Selection {
 	switch in.SSHFrom {
 	case SSHOffice:
-		return fromEach(id, officePeers(in), title+" from the office")
+		return []Selection{sel(id, Office)}
 	case SSHWorld:
-		return world(id, title+" from anywhere")
+		return []Selection{sel(id, anywhere...)}
 	}
 	return nil
 }
 
-// egress returns the outbound rules of a single-group policy; extra are
-// the services the use case sends besides HTTP and HTTPS.
-func egress(e EgressPolicy, extra ...string) []Rule {
+// egress selects the outbound services of a single-group policy; extra are
+// what the use case sends besides HTTP and HTTPS.
+func egress(e EgressPolicy, extra ...string) []Selection {
 	switch e {
 	case EgressDefault:
-		return world("all-traffic", "All traffic out")
+		return []Selection{sel("all-traffic", anywhere...)}
 	case EgressWeb:
-		var rules []Rule
+		var sels []Selection
 		for _, id := range append([]string{"http", "https"}, extra...) {
-			rules = append(rules, world(id, service(id).Title+" out")...)
+			sels = append(sels, sel(id, anywhere...))
 		}
-		return rules
+		return sels
 	}
-	return []Rule{}
+	return []Selection{}
 }
 
-func buildWeb(u UseCase, in Inputs) []Group {
-	g := newGroup(in, in.Name, "Web server: HTTP and HTTPS from anywhere, SSH from the office")
-	g.Ingress = append(append(world("http", "HTTP from anywhere"), world("https", "HTTPS from anywhere")...), admin("ssh", in)...)
-	g.Egress = egress(in.Egress)
-	return []Group{g}
+func single(in Inputs, description string, ingress []Selection, egressSels []Selection) []GroupSpec {
+	return []GroupSpec{{Name: in.Name, Description: description, Ingress: ingress, Egress: egressSels}}
 }
 
-func buildBastion(u UseCase, in Inputs) []Group {
-	g := newGroup(in, in.Name, "Bastion host: SSH from the office only")
-	g.Ingress = admin("ssh", in)
-	g.Egress = egress(in.Egress)
-	return []Group{g}
+func buildWeb(u UseCase, in Inputs) []GroupSpec {
+	return single(in, "Web server: HTTP and HTTPS from anywhere, SSH from the office",
+		append([]Selection{sel("http", anywhere...), sel("https", anywhere...)}, admin("ssh", in)...),
+		egress(in.Egress))
 }
 
-func buildWindows(u UseCase, in Inputs) []Group {
-	g := newGroup(in, in.Name, "Windows server: RDP from the office only")
-	g.Ingress = admin("rdp", in)
-	g.Egress = egress(in.Egress)
-	return []Group{g}
+func buildBastion(u UseCase, in Inputs) []GroupSpec {
+	return single(in, "Bastion host: SSH from the office only", admin("ssh", in), egress(in.Egress))
 }
 
-func buildMail(u UseCase, in Inputs) []Group {
-	g := newGroup(in, in.Name, "Mail server: SMTP, submission, IMAPS and POP3S; SSH from the office")
-	g.Ingress = append(g.Ingress, world("smtp", "SMTP from other mail servers")...)
-	g.Ingress = append(g.Ingress, world("smtps", "SMTPS submission from users")...)
-	g.Ingress = append(g.Ingress, world("smtp-submission", "Submission from users")...)
-	g.Ingress = append(g.Ingress, world("imaps", "IMAPS from users")...)
-	g.Ingress = append(g.Ingress, world("pop3s", "POP3S from users")...)
-	g.Ingress = append(g.Ingress, admin("ssh", in)...)
-	g.Egress = egress(in.Egress, "smtp")
-	return []Group{g}
+func buildWindows(u UseCase, in Inputs) []GroupSpec {
+	return single(in, "Windows server: RDP from the office only", admin("rdp", in), egress(in.Egress))
 }
 
-func buildDatabase(u UseCase, in Inputs) []Group {
+func buildMail(u UseCase, in Inputs) []GroupSpec {
+	ingress := []Selection{
+		sel("smtp", anywhere...), sel("smtps", anywhere...), sel("smtp-submission", anywhere...),
+		sel("imaps", anywhere...), sel("pop3s", anywhere...),
+	}
+	return single(in, "Mail server: SMTP, submission, IMAPS and POP3S; SSH from the office",
+		append(ingress, admin("ssh", in)...), egress(in.Egress, "smtp"))
+}
+
+func buildCustom(u UseCase, in Inputs) []GroupSpec {
+	return single(in, "Custom security group made with sgwiz", nil, egress(in.Egress))
+}
+
+func buildDatabase(u UseCase, in Inputs) []GroupSpec {
 	eng := service(in.Engine)
-	g := newGroup(in, in.Name, eng.Title+" database: reachable only from the app servers")
-	sources := in.AppSources
-	if len(sources) == 0 {
-		sources = officePeers(in)
+	sources := []Source{Office}
+	if len(in.AppSources) > 0 {
+		sources = nil
+		for _, p := range in.AppSources {
+			sources = append(sources, FromPeer(p))
+		}
 	}
-	g.Ingress = fromEach(in.Engine, sources, eng.Title+" from the app servers")
-	g.Egress = egress(in.Egress)
-	return []Group{g}
+	return single(in, eng.Title+" database: reachable only from the app servers",
+		[]Selection{{Service: eng, Sources: sources, Description: eng.Title + " from the app servers"}},
+		egress(in.Egress))
+}
+
+// appService is the app port behind the load balancer.
+func appService(port int) Service {
+	s := service("http-8080")
+	s.ID, s.Title = "app-port", fmt.Sprintf("App port %d", port)
+	s.Kind = KindCustom
+	s.Ports = []PortSpec{{TCP, Port(port)}}
+	return s
 }
 
 // tiers builds the load balancer and app groups shared by alb and three-tier.
-func tiers(in Inputs) (lb, ap Group) {
+func tiers(in Inputs) (lb, ap GroupSpec) {
 	lbName, appName := in.Name+"-alb", in.Name+"-app"
-	appPort := service("http-8080")
-	appPort.Ports = []PortSpec{{TCP, Port(in.AppPort)}}
-	lb = newGroup(in, lbName, "Load balancer: HTTP and HTTPS from anywhere")
-	lb.Ingress = append(world("http", "HTTP from anywhere"), world("https", "HTTPS from anywhere")...)
-	ap = newGroup(in, appName, fmt.Sprintf("App servers: port %d from the load balancer only", in.AppPort))
-	ap.Ingress = append(appPort.Rules(GroupRef(lbName), "App port from the load balancer"), admin("ssh", in)...)
+	port := appService(in.AppPort)
+	lb = GroupSpec{Name: lbName, Description: "Load balancer: HTTP and HTTPS from anywhere",
+		Ingress: []Selection{sel("http", anywhere...), sel("https", anywhere...)}}
+	ap = GroupSpec{Name: appName, Description: fmt.Sprintf("App servers: port %d from the load balancer only", in.AppPort),
+		Ingress: append([]Selection{{Service: port, Sources: []Source{FromGroup(lbName)}, Description: "App port from the load balancer"}}, admin("ssh", in)...)}
 	switch in.Egress {
 	case EgressGroup:
-		lb.Egress = appPort.Rules(GroupRef(appName), "App port to the app servers")
-		ap.Egress = []Rule{}
+		lb.Egress = []Selection{{Service: port, Sources: []Source{FromGroup(appName)}, Description: "App port to the app servers"}}
+		ap.Egress = []Selection{}
 	default:
 		lb.Egress = egress(in.Egress)
 		ap.Egress = egress(in.Egress)
@@ -426,26 +398,26 @@ func tiers(in Inputs) (lb, ap Group) {
 	return lb, ap
 }
 
-func buildALB(u UseCase, in Inputs) []Group {
+func buildALB(u UseCase, in Inputs) []GroupSpec {
 	lb, ap := tiers(in)
 	if in.Egress == EgressGroup {
-		ap.Egress = world("https", "HTTPS out for updates and APIs")
+		ap.Egress = []Selection{{Service: service("https"), Sources: anywhere, Description: "HTTPS out for updates and APIs"}}
 	}
-	return []Group{lb, ap}
+	return []GroupSpec{lb, ap}
 }
 
-func buildThreeTier(u UseCase, in Inputs) []Group {
+func buildThreeTier(u UseCase, in Inputs) []GroupSpec {
 	lb, ap := tiers(in)
 	eng := service(in.Engine)
 	dbName := in.Name + "-db"
-	db := newGroup(in, dbName, eng.Title+" database: reachable only from the app servers")
-	db.Ingress = eng.Rules(GroupRef(ap.Name), eng.Title+" from the app servers")
+	db := GroupSpec{Name: dbName, Description: eng.Title + " database: reachable only from the app servers",
+		Ingress: []Selection{{Service: eng, Sources: []Source{FromGroup(ap.Name)}, Description: eng.Title + " from the app servers"}}}
 	switch in.Egress {
 	case EgressGroup:
-		ap.Egress = eng.Rules(GroupRef(dbName), eng.Title+" to the database")
-		db.Egress = []Rule{}
+		ap.Egress = []Selection{{Service: eng, Sources: []Source{FromGroup(dbName)}, Description: eng.Title + " to the database"}}
+		db.Egress = []Selection{}
 	default:
 		db.Egress = egress(in.Egress)
 	}
-	return []Group{lb, ap, db}
+	return []GroupSpec{lb, ap, db}
 }

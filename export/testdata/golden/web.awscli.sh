@@ -55,7 +55,7 @@ if has_default_egress "$WEB_ID" ::/0; then
     --ip-permissions '[{"IpProtocol":"-1","IpRanges":[],"Ipv6Ranges":[{"CidrIpv6":"::/0"}],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
 fi
 aws ec2 authorize-security-group-egress --group-id "$WEB_ID" --output text --query Return \
-  --ip-permissions '[{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"HTTP out (IPv4)"}],"Ipv6Ranges":[{"CidrIpv6":"::/0","Description":"HTTP out (IPv6)"}],"PrefixListIds":[],"UserIdGroupPairs":[]},{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"HTTPS out (IPv4)"}],"Ipv6Ranges":[{"CidrIpv6":"::/0","Description":"HTTPS out (IPv6)"}],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
+  --ip-permissions '[{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"HTTP to anywhere (IPv4)"}],"Ipv6Ranges":[{"CidrIpv6":"::/0","Description":"HTTP to anywhere (IPv6)"}],"PrefixListIds":[],"UserIdGroupPairs":[]},{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"HTTPS to anywhere (IPv4)"}],"Ipv6Ranges":[{"CidrIpv6":"::/0","Description":"HTTPS to anywhere (IPv6)"}],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
 
 trap - EXIT
 echo "done: the security groups are ready"

@@ -60,7 +60,7 @@ resource "aws_vpc_security_group_ingress_rule" "web_ingress_ssh_sg_203_0_113_10_
 
 resource "aws_vpc_security_group_egress_rule" "web_egress_http_any_ipv4" {
   security_group_id = aws_security_group.web.id
-  description       = "HTTP out (IPv4)"
+  description       = "HTTP to anywhere (IPv4)"
   ip_protocol       = "tcp"
   from_port         = 80
   to_port           = 80
@@ -69,7 +69,7 @@ resource "aws_vpc_security_group_egress_rule" "web_egress_http_any_ipv4" {
 
 resource "aws_vpc_security_group_egress_rule" "web_egress_http_any_ipv6" {
   security_group_id = aws_security_group.web.id
-  description       = "HTTP out (IPv6)"
+  description       = "HTTP to anywhere (IPv6)"
   ip_protocol       = "tcp"
   from_port         = 80
   to_port           = 80
@@ -78,7 +78,7 @@ resource "aws_vpc_security_group_egress_rule" "web_egress_http_any_ipv6" {
 
 resource "aws_vpc_security_group_egress_rule" "web_egress_https_any_ipv4" {
   security_group_id = aws_security_group.web.id
-  description       = "HTTPS out (IPv4)"
+  description       = "HTTPS to anywhere (IPv4)"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
@@ -87,7 +87,7 @@ resource "aws_vpc_security_group_egress_rule" "web_egress_https_any_ipv4" {
 
 resource "aws_vpc_security_group_egress_rule" "web_egress_https_any_ipv6" {
   security_group_id = aws_security_group.web.id
-  description       = "HTTPS out (IPv6)"
+  description       = "HTTPS to anywhere (IPv6)"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443

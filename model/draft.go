@@ -1,0 +1,280 @@
+package model
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// SourceKind says where a selected service is open from (inbound) or to
+// (outbound).
+type SourceKind uint8
+
+// The choices the wizard's sources step offers.
+const (
+	SourceAnyIPv4 SourceKind = iota // 0.0.0.0/0
+	SourceAnyIPv6                   // ::/0
+	SourceOffice                    // every office / my-IP CIDR of the draft
+	SourcePeer                      // one CIDR, sg-…, pl-… or group of the plan
+)
+
+// Source is one source (or destination) of a selection.
+type Source struct {
+	Kind SourceKind
+	// Peer is set for SourcePeer.
+	Peer Peer
+}
+
+// The sources the presets use.
+var (
+	Anywhere4 = Source{Kind: SourceAnyIPv4}
+	Anywhere6 = Source{Kind: SourceAnyIPv6}
+	Office    = Source{Kind: SourceOffice}
+)
+
+// FromPeer is the source for one peer.
+func FromPeer(p Peer) Source { return Source{Kind: SourcePeer, Peer: p} }
+
+// FromGroup is the source for another group of the plan.
+func FromGroup(name string) Source { return FromPeer(GroupRef(name)) }
+
+// String names the source as the wizard shows it.
+func (s Source) String() string {
+	switch s.Kind {
+	case SourceAnyIPv4:
+		return "anywhere (IPv4)"
+	case SourceAnyIPv6:
+		return "anywhere (IPv6)"
+	case SourceOffice:
+		return "the office"
+	}
+	if s.Peer.Kind() == PeerGroup {
+		return "group " + s.Peer.Ref()
+	}
+	return s.Peer.String()
+}
+
+// Selection is a service chosen for a group and where it is open from (or
+// to). Rules are derived from it, so the wizard and the flags that make
+// the same choices make the same rules.
+type Selection struct {
+	Service Service
+	Sources []Source
+	// Description replaces the generated "<service> from <source>" text.
+	Description string
+}
+
+// Key identifies the selection's service in a group: the catalogue id, or
+// for a custom entry its protocol and ports.
+func (s Selection) Key() string {
+	if s.Service.Kind != KindCustom {
+		return s.Service.ID
+	}
+	var parts []string
+	for _, p := range s.Service.Ports {
+		parts = append(parts, p.Protocol.String()+":"+p.Ports.Format(p.Protocol))
+	}
+	return "custom:" + strings.Join(parts, ",")
+}
+
+// Has reports whether the selection includes source kind k (for SourcePeer,
+// the given peer).
+func (s Selection) Has(src Source) bool {
+	for _, x := range s.Sources {
+		if x == src {
+			return true
+		}
+	}
+	return false
+}
+
+// CustomService is a catalogue-like entry for ports the user typed.
+func CustomService(proto Protocol, ports PortRange) Service {
+	title := TypeOf(Rule{Protocol: proto, Ports: ports})
+	return Service{ID: "custom", Title: title, Kind: KindCustom, Ports: []PortSpec{{proto, ports}},
+		About: fmt.Sprintf("%s %s", proto.Title(), Rule{Protocol: proto, Ports: ports}.PortText())}
+}
+
+// GroupSpec is one group of a draft: its selections rather than its rules.
+type GroupSpec struct {
+	Name, Description string
+	Ingress, Egress   []Selection
+}
+
+// Selections returns the selections of one direction.
+func (g *GroupSpec) Selections(d Direction) []Selection {
+	if d == Egress {
+		return g.Egress
+	}
+	return g.Ingress
+}
+
+// Draft is a plan in the making: use case, office CIDRs and the groups'
+// selections. The wizard edits a draft; Plan turns it into rules.
+type Draft struct {
+	UseCase string
+	Office  []netip.Prefix
+	VPC     string
+	Tags    []Tag
+	Groups  []GroupSpec
+}
+
+// UsesOffice lists the services whose source is the office, for messages.
+func (d Draft) UsesOffice() []string {
+	var titles []string
+	for _, g := range d.Groups {
+		for _, dir := range []Direction{Ingress, Egress} {
+			for _, s := range g.Selections(dir) {
+				if s.Has(Office) && !containsString(titles, s.Service.Title) {
+					titles = append(titles, s.Service.Title)
+				}
+			}
+		}
+	}
+	return titles
+}
+
+// Plan expands the selections into rules and validates the result.
+func (d Draft) Plan() (Plan, error) {
+	if uses := d.UsesOffice(); len(uses) > 0 && len(d.Office) == 0 {
+		return Plan{}, Errors{{Field: "--office-cidr", Msg: fmt.Sprintf(
+			"%s %s open from your office: give its address, such as --office-cidr 203.0.113.10/32 (find it with: curl checkip.amazonaws.com), or choose another source",
+			strings.Join(uses, ", "), map[bool]string{true: "is", false: "are"}[len(uses) == 1])}}
+	}
+	p := Plan{UseCase: d.UseCase, Groups: make([]Group, len(d.Groups))}
+	for i, gs := range d.Groups {
+		p.Groups[i] = Group{
+			Name: gs.Name, Description: gs.Description, VPC: d.VPC,
+			Tags:    append([]Tag(nil), d.Tags...),
+			Ingress: d.expand(Ingress, gs.Ingress),
+			Egress:  d.expand(Egress, gs.Egress),
+		}
+	}
+	if err := p.Validate(); err != nil {
+		return Plan{}, err
+	}
+	return p, nil
+}
+
+// expand makes the rules of selections: per selection, per source (the
+// office source giving one rule per office CIDR), per port.
+func (d Draft) expand(dir Direction, sels []Selection) []Rule {
+	rules := []Rule{}
+	for _, s := range sels {
+		both := s.Has(Anywhere4) && s.Has(Anywhere6)
+		for _, src := range s.Sources {
+			var peers []Peer
+			switch src.Kind {
+			case SourceAnyIPv4:
+				peers = []Peer{AnyIPv4}
+			case SourceAnyIPv6:
+				peers = []Peer{AnyIPv6}
+			case SourceOffice:
+				for _, o := range d.Office {
+					peers = append(peers, CIDR(o))
+				}
+			default:
+				peers = []Peer{src.Peer}
+			}
+			desc := describe(dir, s, src, both)
+			for _, peer := range peers {
+				for _, ps := range s.Service.Ports {
+					rules = append(rules, Rule{Protocol: ps.Protocol, Ports: ps.Ports, Peer: peer, Description: desc})
+				}
+			}
+		}
+	}
+	return rules
+}
+
+// describe writes a rule description: "HTTPS from anywhere (IPv4)", "SSH
+// from the office", or the selection's own text.
+func describe(dir Direction, s Selection, src Source, both bool) string {
+	suffix := ""
+	if both && (src.Kind == SourceAnyIPv4 || src.Kind == SourceAnyIPv6) {
+		suffix = map[SourceKind]string{SourceAnyIPv4: " (IPv4)", SourceAnyIPv6: " (IPv6)"}[src.Kind]
+	}
+	if s.Description != "" {
+		return s.Description + suffix
+	}
+	word := " from "
+	if dir == Egress {
+		word = " to "
+	}
+	where := src.String()
+	switch src.Kind {
+	case SourceAnyIPv4, SourceAnyIPv6:
+		where = "anywhere" + suffix
+	case SourcePeer:
+		if src.Peer.Kind() == PeerGroup {
+			where = src.Peer.Ref()
+		}
+	}
+	title := s.Service.Title
+	if s.Service.Kind == KindCustom {
+		title = s.Service.About
+	}
+	return sanitizeDescription(title + word + where)
+}
+
+// sanitizeDescription drops characters AWS refuses in rule descriptions
+// (catalogue titles such as "Kibana / OpenSearch" are fine; "&" is not).
+func sanitizeDescription(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r <= 127 && descriptionCharset[r] {
+			b.WriteRune(r)
+		}
+	}
+	out := b.String()
+	if len(out) > MaxRuleDescriptionLen {
+		out = out[:MaxRuleDescriptionLen]
+	}
+	return out
+}
+
+// RenameGroup renames a group of the draft and every reference to it.
+func (d *Draft) RenameGroup(old, name string) {
+	for i := range d.Groups {
+		g := &d.Groups[i]
+		if g.Name == old {
+			g.Name = name
+		}
+		for _, sels := range [][]Selection{g.Ingress, g.Egress} {
+			for j := range sels {
+				for k, src := range sels[j].Sources {
+					if src.Kind == SourcePeer && src.Peer == GroupRef(old) {
+						sels[j].Sources[k] = FromGroup(name)
+					}
+				}
+			}
+		}
+	}
+}
+
+// Clone returns a deep copy of the draft.
+func (d Draft) Clone() Draft {
+	c := d
+	c.Office = append([]netip.Prefix(nil), d.Office...)
+	c.Tags = append([]Tag(nil), d.Tags...)
+	c.Groups = make([]GroupSpec, len(d.Groups))
+	for i, g := range d.Groups {
+		g.Ingress = cloneSelections(g.Ingress)
+		g.Egress = cloneSelections(g.Egress)
+		c.Groups[i] = g
+	}
+	return c
+}
+
+func cloneSelections(sels []Selection) []Selection {
+	out := make([]Selection, len(sels))
+	for i, s := range sels {
+		s.Sources = append([]Source(nil), s.Sources...)
+		out[i] = s
+	}
+	return out
+}
+
+// DefaultEgress is AWS's outbound rule set of a new group, as the plan
+// writes it: all traffic to 0.0.0.0/0 and ::/0.
+func DefaultEgress() []Rule { return Draft{}.expand(Egress, egress(EgressDefault)) }
