@@ -11,6 +11,9 @@ import (
 	"io"
 	"os"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/sgwiz/sgwiz/model"
+	"github.com/sgwiz/sgwiz/wizard"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -72,20 +75,23 @@ func run(args []string, io streams) int {
 var errSilent = errors.New("")
 
 func newRootCmd(io streams) *cobra.Command {
+	var file string
 	root := &cobra.Command{
 		Use:   "sgwiz",
 		Short: "Build least-privilege AWS EC2 security groups, then export or apply them",
 		Long: `sgwiz turns "what is this machine for?" into a correct, least-privilege
 EC2 security group (or a linked set), shows the rule table with findings,
 and exports it as Terraform, CloudFormation, an AWS CLI script, JSON or
-Markdown. Run it with no arguments in a terminal for the wizard.`,
+Markdown. Run it with no arguments in a terminal for the wizard, or with
+-f plan.yaml to reopen a saved plan at its review.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return rootRun(io)
+			return wizardRun(io, file)
 		},
 	}
+	root.Flags().StringVarP(&file, "file", "f", "", "open this plan file at the review")
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
 	root.AddCommand(newPresetsCmd(io), newExportCmd(io), newLintCmd(io), newPlanCmd(io))
@@ -100,12 +106,28 @@ const noTTYMessage = `sgwiz: the wizard needs a terminal. Without one, use:
   sgwiz export -f plan.yaml --format terraform|cloudformation|cloudformation-json|awscli|json|markdown [-o FILE]
 Run sgwiz --help for every flag.`
 
-func rootRun(io streams) error {
+// wizardRun starts the wizard, at the review of file when given.
+func wizardRun(io streams, file string) error {
 	if !io.IsTerminal {
 		fmt.Fprintln(io.Err, noTTYMessage)
 		return &exitError{exitUsage, errSilent}
 	}
-	fmt.Fprintln(io.Err, "sgwiz: the interactive wizard is not built yet.")
-	fmt.Fprintln(io.Err, noTTYMessage)
-	return &exitError{exitUsage, errSilent}
+	opts := wizard.Options{}
+	if file != "" {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return usageError(fmt.Errorf("cannot read the plan file: %w", err))
+		}
+		p, warnings, err := model.ParsePlan(data)
+		printWarnings(io, warnings)
+		if err != nil {
+			return usageError(fmt.Errorf("%s:\n%w", file, err))
+		}
+		opts.Plan = &p
+	}
+	_, err := tea.NewProgram(wizard.New(opts), tea.WithInput(io.In), tea.WithOutput(io.Out)).Run()
+	if errors.Is(err, tea.ErrInterrupted) {
+		return &exitError{130, errSilent}
+	}
+	return err
 }

@@ -216,6 +216,21 @@ func LookupService(id string) (Service, bool) {
 	return s, ok
 }
 
+// serviceByPort finds the service of a single-port rule, for drafts of
+// loaded plans: console types first, then single-port app services.
+var serviceByPort = func() map[PortSpec]Service {
+	m := map[PortSpec]Service{}
+	for _, s := range catalogue {
+		if s.Kind == KindCustom || len(s.Ports) != 1 {
+			continue
+		}
+		if _, ok := m[s.Ports[0]]; !ok {
+			m[s.Ports[0]] = s
+		}
+	}
+	return m
+}()
+
 // typeByPort names single-port rules as the console does, from the console
 // types and the first app service with exactly that port.
 var typeByPort = func() map[PortSpec]string {

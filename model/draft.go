@@ -62,6 +62,8 @@ type Selection struct {
 	Sources []Source
 	// Description replaces the generated "<service> from <source>" text.
 	Description string
+	// fixed keeps Description exactly, even empty: a rule from a plan file.
+	fixed bool
 }
 
 // Key identifies the selection's service in a group: the catalogue id, or
@@ -98,7 +100,10 @@ func CustomService(proto Protocol, ports PortRange) Service {
 // GroupSpec is one group of a draft: its selections rather than its rules.
 type GroupSpec struct {
 	Name, Description string
-	Ingress, Egress   []Selection
+	// ID is set for a group that exists already; Tags add to the draft's.
+	ID              string
+	Tags            []Tag
+	Ingress, Egress []Selection
 }
 
 // Selections returns the selections of one direction.
@@ -144,8 +149,8 @@ func (d Draft) Plan() (Plan, error) {
 	p := Plan{UseCase: d.UseCase, Groups: make([]Group, len(d.Groups))}
 	for i, gs := range d.Groups {
 		p.Groups[i] = Group{
-			Name: gs.Name, Description: gs.Description, VPC: d.VPC,
-			Tags:    append([]Tag(nil), d.Tags...),
+			Name: gs.Name, Description: gs.Description, VPC: d.VPC, ID: gs.ID,
+			Tags:    append(append([]Tag(nil), d.Tags...), gs.Tags...),
 			Ingress: d.expand(Ingress, gs.Ingress),
 			Egress:  d.expand(Egress, gs.Egress),
 		}
@@ -193,6 +198,9 @@ func describe(dir Direction, s Selection, src Source, both bool) string {
 	suffix := ""
 	if both && (src.Kind == SourceAnyIPv4 || src.Kind == SourceAnyIPv6) {
 		suffix = map[SourceKind]string{SourceAnyIPv4: " (IPv4)", SourceAnyIPv6: " (IPv6)"}[src.Kind]
+	}
+	if s.fixed {
+		return s.Description
 	}
 	if s.Description != "" {
 		return s.Description + suffix
@@ -259,6 +267,7 @@ func (d Draft) Clone() Draft {
 	c.Tags = append([]Tag(nil), d.Tags...)
 	c.Groups = make([]GroupSpec, len(d.Groups))
 	for i, g := range d.Groups {
+		g.Tags = append([]Tag(nil), g.Tags...)
 		g.Ingress = cloneSelections(g.Ingress)
 		g.Egress = cloneSelections(g.Egress)
 		c.Groups[i] = g
@@ -278,3 +287,52 @@ func cloneSelections(sels []Selection) []Selection {
 // DefaultEgress is AWS's outbound rule set of a new group, as the plan
 // writes it: all traffic to 0.0.0.0/0 and ::/0.
 func DefaultEgress() []Rule { return Draft{}.expand(Egress, egress(EgressDefault)) }
+
+// DraftFromPlan makes an editable draft of a loaded or imported plan: one
+// selection per rule, keeping its description, so that Plan gives the same
+// plan back.
+func DraftFromPlan(p Plan) Draft {
+	d := Draft{UseCase: p.UseCase, VPC: p.VPC(), Groups: make([]GroupSpec, len(p.Groups))}
+	for i, g := range p.Groups {
+		gs := GroupSpec{Name: g.Name, Description: g.Description, ID: g.ID, Tags: append([]Tag(nil), g.Tags...)}
+		for _, dir := range []Direction{Ingress, Egress} {
+			sels := []Selection{}
+			for _, r := range g.Rules(dir) {
+				svc, ok := serviceByPort[PortSpec{r.Protocol, r.Ports}]
+				if !ok {
+					svc = CustomService(r.Protocol, r.Ports)
+				}
+				sels = append(sels, Selection{Service: svc, Sources: []Source{FromPeer(r.Peer)}, Description: r.Description, fixed: true})
+			}
+			if dir == Ingress {
+				gs.Ingress = sels
+			} else {
+				gs.Egress = sels
+			}
+		}
+		d.Groups[i] = gs
+	}
+	return d
+}
+
+// SelectionOf returns the index of the selection that makes rule i of a
+// group's direction in the draft's plan, or -1.
+func (d Draft) SelectionOf(group int, dir Direction, i int) int {
+	if group < 0 || group >= len(d.Groups) {
+		return -1
+	}
+	n := 0
+	for si, s := range d.Groups[group].Selections(dir) {
+		for _, src := range s.Sources {
+			peers := 1
+			if src.Kind == SourceOffice {
+				peers = len(d.Office)
+			}
+			n += peers * len(s.Service.Ports)
+		}
+		if i < n {
+			return si
+		}
+	}
+	return -1
+}

@@ -62,3 +62,38 @@ func TestCustomSelection(t *testing.T) {
 		t.Errorf("key = %q", k)
 	}
 }
+
+func TestDraftFromPlanGivesThePlanBack(t *testing.T) {
+	plans := []Plan{}
+	for _, u := range UseCases() {
+		plans = append(plans, mustBuild(t, u.ID, Inputs{Office: office, Tags: []Tag{{"a", "b"}}}))
+	}
+	p := webPlan(t)
+	p.Groups[0].ID = "sg-0123456789abcdef0"
+	p.Groups[0].Ingress = append(p.Groups[0].Ingress, rule(t, "udp", "7000-7100", "10.0.0.0/8", ""), rule(t, "icmp", "3/4", "0.0.0.0/0", "pmtu"))
+	plans = append(plans, p)
+	for _, want := range plans {
+		got, err := DraftFromPlan(want).Plan()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: draft of a plan gives another plan:\n%+v\n%+v", want.UseCase, got, want)
+		}
+	}
+}
+
+func TestSelectionOfFindsTheRulesSelection(t *testing.T) {
+	u, _ := LookupUseCase("web")
+	d, _ := u.Draft(Inputs{Office: append(office, office[0])})
+	p, _ := d.Plan()
+	for i, r := range p.Groups[0].Ingress {
+		si := d.SelectionOf(0, Ingress, i)
+		if si < 0 || d.Groups[0].Ingress[si].Service.Title != TypeOf(r) {
+			t.Errorf("rule %d (%s) maps to selection %d", i, TypeOf(r), si)
+		}
+	}
+	if d.SelectionOf(0, Ingress, 99) != -1 || d.SelectionOf(5, Ingress, 0) != -1 {
+		t.Error("out of range should be -1")
+	}
+}

@@ -1,0 +1,175 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/sgwiz/sgwiz/model"
+)
+
+// Columns are the console's rule-table columns.
+var Columns = []string{"Type", "Protocol", "Port range", "Source", "Description"}
+
+// PeerText is the Source/Destination column: a CIDR, an id, or a group name.
+func PeerText(p model.Peer) string {
+	if p.Kind() == model.PeerGroup {
+		return "group " + p.Ref()
+	}
+	return p.String()
+}
+
+// Cells are a rule's values in the console's columns.
+func Cells(r model.Rule) []string {
+	return []string{model.TypeOf(r), r.Protocol.Title(), r.PortText(), PeerText(r.Peer), r.Description}
+}
+
+// RuleTable renders rules in the console's columns within width, marking
+// row selected (-1 for none). Long cells are cut with an ellipsis; the
+// description column takes what is left.
+func RuleTable(st Styles, d model.Direction, rules []model.Rule, width, selected int) string {
+	head := append([]string(nil), Columns...)
+	if d == model.Egress {
+		head[3] = "Destination"
+	}
+	rows := make([][]string, len(rules))
+	for i, r := range rules {
+		rows[i] = Cells(r)
+	}
+	widths := make([]int, len(head))
+	for c := range head {
+		widths[c] = lipgloss.Width(head[c])
+		for _, row := range rows {
+			widths[c] = max(widths[c], lipgloss.Width(row[c]))
+		}
+	}
+	caps := []int{18, 8, 12, 22}
+	for c, cap := range caps {
+		widths[c] = min(widths[c], cap)
+	}
+	used := 4*2 + widths[0] + widths[1] + widths[2] + widths[3]
+	widths[4] = max(8, min(widths[4], width-used-2))
+	var b strings.Builder
+	b.WriteString("  " + st.Header.Render(joinCells(head, widths)) + "\n")
+	if len(rules) == 0 {
+		word := "inbound"
+		if d == model.Egress {
+			word = "outbound"
+		}
+		b.WriteString("  " + st.Muted.Render("(no "+word+" rules)") + "\n")
+	}
+	for i, row := range rows {
+		line := joinCells(row, widths)
+		if i == selected {
+			b.WriteString(st.Cursor.Render("▸ ") + st.Selected.Render(line) + "\n")
+		} else {
+			b.WriteString("  " + line + "\n")
+		}
+	}
+	return b.String()
+}
+
+func joinCells(cells []string, widths []int) string {
+	parts := make([]string, len(cells))
+	for i, c := range cells {
+		parts[i] = Fit(c, widths[i])
+	}
+	return strings.Join(parts, "  ")
+}
+
+// Fit cuts s to width cells (with an ellipsis) or pads it.
+func Fit(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	if lipgloss.Width(s) > width {
+		r := []rune(s)
+		for len(r) > 0 && lipgloss.Width(string(r))+1 > width {
+			r = r[:len(r)-1]
+		}
+		return string(r) + "…"
+	}
+	return s + strings.Repeat(" ", width-lipgloss.Width(s))
+}
+
+// Readout says what a rule allows in plain words, for newcomers.
+func Readout(d model.Direction, r model.Rule) string {
+	what := model.TypeOf(r)
+	switch {
+	case r.Protocol == model.AllProtocols:
+		what = "any kind of traffic, on every port"
+	case r.Protocol.HasPorts() && r.Ports == model.AllPorts:
+		what = "connections on every " + r.Protocol.Title() + " port"
+	case strings.HasPrefix(what, "Custom"):
+		what = fmt.Sprintf("%s traffic on %s", r.Protocol.Title(), r.PortText())
+	default:
+		what = fmt.Sprintf("%s (%s %s) connections", what, r.Protocol.Title(), r.PortText())
+	}
+	who := whoText(r.Peer)
+	if d == model.Ingress {
+		return fmt.Sprintf("%s can open %s to this instance; replies are allowed automatically.", who, what)
+	}
+	return fmt.Sprintf("This instance can open %s to %s; the replies come back automatically.", what, lowerFirst(who))
+}
+
+func whoText(p model.Peer) string {
+	switch {
+	case p == model.AnyIPv4:
+		return "Anyone on the internet (IPv4)"
+	case p == model.AnyIPv6:
+		return "Anyone on the internet (IPv6)"
+	case p.IsCIDR():
+		if p.Prefix().IsSingleIP() {
+			return "Only the address " + p.Prefix().Addr().String()
+		}
+		return fmt.Sprintf("The %s addresses of %s", p.Addresses(), p)
+	case p.Kind() == model.PeerGroup:
+		return "Instances in the group " + p.Ref()
+	case p.Kind() == model.PeerGroupID:
+		return "Instances in the existing group " + p.Ref()
+	case p.Kind() == model.PeerPrefixList:
+		return "The addresses of the prefix list " + p.Ref()
+	}
+	return p.String()
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// QuotaLine is "5 IPv4 · 2 IPv6 of 60 each": a direction's rule count against the quota.
+func QuotaLine(st Styles, d model.Direction, rules []model.Rule) string {
+	v4, v6 := model.QuotaCount(rules)
+	s := fmt.Sprintf("%d IPv4 · %d IPv6 of %d each", v4, v6, model.MaxRulesPerDirection)
+	if max(v4, v6) > model.MaxRulesPerDirection {
+		return st.Error.Render(s + " — over the quota")
+	}
+	return st.Muted.Render(s)
+}
+
+// Finding renders one finding in a line or two within width.
+func Finding(st Styles, f model.Finding, width int, selected bool) string {
+	sev := st.Severity(f.Severity).Render(fmt.Sprintf("%-8s", strings.ToUpper(f.Severity.String())))
+	where := f.Group
+	if f.Index >= 0 {
+		where = fmt.Sprintf("%s %s %d", f.Group, strings.ToLower(f.Direction.Title()), f.Index+1)
+	}
+	head := fmt.Sprintf("%s %s · %s", sev, f.ID, where)
+	body := lipgloss.NewStyle().Width(max(20, width-4)).Render(f.Why + " Fix: " + f.Fix)
+	prefix := "  "
+	if selected {
+		prefix = st.Cursor.Render("▸ ")
+	}
+	return prefix + head + "\n" + indent(body, "    ")
+}
+
+func indent(s, pad string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = pad + l
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,63 @@
+package wizard
+
+import (
+	"errors"
+	"os"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/sgwiz/sgwiz/export"
+	"github.com/sgwiz/sgwiz/model"
+)
+
+// The wizard's I/O, as commands whose results come back as messages.
+
+// planLoadedMsg carries a plan file read from disk.
+type planLoadedMsg struct {
+	plan     model.Plan
+	warnings []string
+	err      error
+}
+
+func loadPlan(path string) tea.Cmd {
+	return func() tea.Msg {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return planLoadedMsg{err: err}
+		}
+		p, warnings, err := model.ParsePlan(data)
+		return planLoadedMsg{plan: p, warnings: warnings, err: err}
+	}
+}
+
+// savedMsg reports a file write; exists asks whether to replace the file.
+type savedMsg struct {
+	path   string
+	err    error
+	exists bool
+	plan   bool // a plan file, which marks the answers saved
+}
+
+func saveFile(path string, data []byte, executable, force, plan bool) tea.Cmd {
+	return func() tea.Msg {
+		perm := os.FileMode(0o644)
+		if executable {
+			perm = 0o755
+		}
+		err := export.WriteFile(path, data, perm, force)
+		return savedMsg{path: path, err: err, exists: errors.Is(err, export.ErrExists), plan: plan}
+	}
+}
+
+// renderedMsg carries an export's text for the preview pane.
+type renderedMsg struct {
+	format export.Format
+	out    []byte
+	err    error
+}
+
+func renderExport(f export.Format, p model.Plan) tea.Cmd {
+	return func() tea.Msg {
+		out, err := export.Render(f, p)
+		return renderedMsg{format: f, out: out, err: err}
+	}
+}

@@ -1,0 +1,200 @@
+package wizard
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	"github.com/sgwiz/sgwiz/model"
+	"github.com/sgwiz/sgwiz/ui"
+)
+
+// detailsStep names the groups and picks the VPC and tags, checking each
+// field against AWS's rules as it is typed.
+type detailsStep struct {
+	fields []field
+	cursor int
+}
+
+// field is one input with its check and where its value goes.
+type field struct {
+	label string
+	input textinput.Model
+	check func(string) error
+	apply func(s *session, v string)
+	err   string
+}
+
+func newDetails() *detailsStep { return &detailsStep{} }
+
+func newField(label, value, placeholder string, limit int) textinput.Model {
+	ti := textinput.New()
+	ti.Prompt = ""
+	ti.Placeholder = placeholder
+	ti.CharLimit = limit
+	ti.SetValue(value)
+	return ti
+}
+
+func (m *detailsStep) enter(s *session, f focus) tea.Cmd {
+	m.fields = nil
+	for i := range s.draft.Groups {
+		i := i
+		g := s.draft.Groups[i]
+		m.fields = append(m.fields,
+			field{label: "Name", input: newField("Name", g.Name, "web-prod", 300),
+				check: func(v string) error {
+					if err := model.ValidateGroupName(v); err != nil {
+						return err
+					}
+					for j, o := range s.draft.Groups {
+						if j != i && strings.EqualFold(o.Name, v) {
+							return fmt.Errorf("another group of the plan is named %s", o.Name)
+						}
+					}
+					return nil
+				},
+				apply: func(s *session, v string) { s.draft.RenameGroup(s.draft.Groups[i].Name, v) }},
+			field{label: "Description", input: newField("Description", g.Description, "what the group is for", 300),
+				check: model.ValidateGroupDescription,
+				apply: func(s *session, v string) { s.draft.Groups[i].Description = v }},
+		)
+	}
+	m.fields = append(m.fields,
+		field{label: "VPC", input: newField("VPC", s.draft.VPC, "vpc-… (empty: choose when exporting or applying)", 32),
+			check: model.ValidateVPCID,
+			apply: func(s *session, v string) { s.draft.VPC = v }},
+		field{label: "Tags", input: newField("Tags", formatTags(s.draft.Tags), "Owner=ops, Env=prod", 2048),
+			check: func(v string) error { _, err := parseTags(v); return err },
+			apply: func(s *session, v string) { s.draft.Tags, _ = parseTags(v) }},
+	)
+	m.cursor = min(m.cursor, len(m.fields)-1)
+	return m.fields[m.cursor].input.Focus()
+}
+
+func formatTags(tags []model.Tag) string {
+	parts := make([]string, len(tags))
+	for i, t := range tags {
+		parts[i] = t.Key + "=" + t.Value
+	}
+	return strings.Join(parts, ", ")
+}
+
+// parseTags reads "k=v, k=v"; the plan's validation checks the keys.
+func parseTags(s string) ([]model.Tag, error) {
+	var tags []model.Tag
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(part, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return nil, fmt.Errorf("%q is not KEY=VALUE", part)
+		}
+		tags = append(tags, model.Tag{Key: strings.TrimSpace(k), Value: strings.TrimSpace(v)})
+	}
+	return tags, nil
+}
+
+func (m *detailsStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return stay(), nil
+	}
+	switch {
+	case key.Matches(k, keyBack):
+		return goTo(stepEgress), nil
+	case key.Matches(k, keyUp, keyDown), key.Matches(k, keyField):
+		dir := k.String()
+		if dir == "tab" {
+			dir = "down"
+		} else if dir == "shift+tab" {
+			dir = "up"
+		}
+		m.fields[m.cursor].input.Blur()
+		m.cursor = moveCursor(dir, m.cursor, len(m.fields))
+		return stay(), m.fields[m.cursor].input.Focus()
+	case key.Matches(k, keyNext):
+		for i, f := range m.fields {
+			if f.err != "" {
+				m.fields[m.cursor].input.Blur()
+				m.cursor = i
+				s.status = s.styles.Error.Render("✗ " + f.label + ": " + f.err)
+				return stay(), m.fields[i].input.Focus()
+			}
+		}
+		if _, err := s.plan(); err != nil {
+			s.status = s.styles.Error.Render("✗ " + firstLine(err.Error()))
+			return stay(), nil
+		}
+		return goTo(stepReview), nil
+	}
+	f := &m.fields[m.cursor]
+	before := f.input.Value()
+	var cmd tea.Cmd
+	f.input, cmd = f.input.Update(k)
+	if v := f.input.Value(); v != before {
+		f.err = ""
+		if err := f.check(v); err != nil {
+			f.err = err.Error()
+		} else {
+			f.apply(s, v)
+			s.dirty, s.saved = true, false
+		}
+	}
+	return stay(), cmd
+}
+
+func firstLine(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
+}
+
+func (m *detailsStep) view(s *session, width, height int) string {
+	st := s.styles
+	var lines []string
+	cursorLine := 0
+	for i, f := range m.fields {
+		if i%2 == 0 && i/2 < len(s.draft.Groups) {
+			lines = append(lines, "", st.Subtitle.Render(fmt.Sprintf("Group %d of %d", i/2+1, len(s.draft.Groups))))
+		} else if i == 2*len(s.draft.Groups) {
+			lines = append(lines, "", st.Subtitle.Render("All groups"))
+		}
+		if i == m.cursor {
+			cursorLine = len(lines)
+		}
+		mark := "  "
+		if i == m.cursor {
+			mark = st.Cursor.Render("▸ ")
+		}
+		m.fields[i].input.SetWidth(max(10, width-18))
+		lines = append(lines, mark+fmt.Sprintf("%-12s ", f.label+":")+m.fields[i].input.View())
+		switch {
+		case f.err != "":
+			lines = append(lines, "    "+st.Error.Render(ui.Fit("✗ "+f.err, width-5)))
+		case i == m.cursor:
+			lines = append(lines, "    "+st.Muted.Render(ui.Fit(fieldHint(f.label), width-5)))
+		}
+	}
+	first := scrollStart(cursorLine, len(lines), height)
+	return strings.Join(lines[first:min(len(lines), first+height)], "\n")
+}
+
+func fieldHint(label string) string {
+	switch label {
+	case "Name":
+		return "up to 255 characters, not starting with sg-; cannot be changed after creation"
+	case "Description":
+		return "required by AWS; letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"
+	case "VPC":
+		return "the network of the instances; empty: the default VPC (CLI, Terraform) or a parameter"
+	}
+	return "optional, KEY=VALUE separated by commas"
+}
+
+func (m *detailsStep) bindings() []key.Binding {
+	return []key.Binding{keyUp, keyField, keyNext, keyBack}
+}

@@ -1,0 +1,24 @@
+package wizard
+
+// explainers are the `?` texts, one per step, written for newcomers.
+var explainers = [stepCount]string{
+	stepStart: "A security group is a firewall around an EC2 instance (or a database, a load balancer…). " +
+		"It holds only allow rules: anything not allowed is dropped. sgwiz builds the rules from what the machine is for, " +
+		"shows them, then writes them as code or a plan file you can reopen.",
+	stepUseCase: "Pick what the machine is for. Each use case pre-selects the services it needs and safe sources for them, " +
+		"so accepting the defaults gives a least-privilege group: only what is needed, only from who needs it.",
+	stepServices: "Inbound (ingress) rules say who may open connections to the instance, on which protocol and port. " +
+		"Tick only what the instance serves: every open port is something an attacker can probe. Type to filter.",
+	stepSources: "A source is written in CIDR notation: 203.0.113.10/32 is one address, 203.0.113.0/24 the 256 addresses " +
+		"203.0.113.0-255, 0.0.0.0/0 and ::/0 everyone on the IPv4 and IPv6 internet. Admin ports belong to your office only; " +
+		"databases to the app servers' group only.",
+	stepEgress: "Outbound (egress) rules say where the instance may open connections. Security groups are stateful: replies " +
+		"to allowed traffic flow back automatically, in both directions, so a web server needs no outbound rule to answer visitors. " +
+		"(Network ACLs are the stateless ones.)",
+	stepDetails: "The group name cannot be changed after creation and must not start with sg-. The description is required. " +
+		"Pick the VPC (network) the group belongs to; groups only work for instances in the same VPC.",
+	stepReview: "These are the exact rules, in the console's columns. Findings flag what a security review would: " +
+		"admin or database ports open to the world, IPv6 left open, wide ranges. Select a row or a finding and press e to change it.",
+	stepAction: "Export writes the rules as Terraform, CloudFormation, an AWS CLI script, JSON or Markdown. Save the plan file " +
+		"to reopen this session later with: sgwiz -f plan.yaml.",
+}

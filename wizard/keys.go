@@ -1,0 +1,40 @@
+package wizard
+
+import "charm.land/bubbles/v2/key"
+
+// Keys shared by the steps; each step lists the ones it uses in its help.
+var (
+	keyQuit    = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
+	keyExplain = key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "explain"))
+	keyUp      = key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑/↓", "move"))
+	keyDown    = key.NewBinding(key.WithKeys("down", "ctrl+n"))
+	keyNext    = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next"))
+	keySelect  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose"))
+	keyBack    = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
+	keyToggle  = key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle"))
+	keyField   = key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field"))
+	keyGroup   = key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "group"))
+	keyEdit    = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit selected"))
+	keyPageUp  = key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup/pgdn", "scroll"))
+	keyPageDn  = key.NewBinding(key.WithKeys("pgdown"))
+	keySave    = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save to file"))
+	keyCopy    = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy"))
+)
+
+// moveCursor applies up/down to a cursor over n items, wrapping.
+func moveCursor(k string, cur, n int) int {
+	if n == 0 {
+		return 0
+	}
+	switch k {
+	case "up", "ctrl+p":
+		return (cur - 1 + n) % n
+	case "down", "ctrl+n":
+		return (cur + 1) % n
+	case "home":
+		return 0
+	case "end":
+		return n - 1
+	}
+	return cur
+}

@@ -1,0 +1,169 @@
+package wizard
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/key"
+	"github.com/sgwiz/sgwiz/model"
+	"github.com/sgwiz/sgwiz/ui"
+)
+
+// reviewStep shows each group's rules in the console's columns, the
+// findings, and the selected row in plain words; e jumps to the step that
+// made a row or a finding.
+type reviewStep struct {
+	cursor int
+	// cached for the current group; rebuilt by refresh
+	plan     model.Plan
+	err      error
+	findings []model.Finding
+	items    []reviewItem
+}
+
+// reviewItem is a selectable line: a rule or a finding of the group.
+type reviewItem struct {
+	dir     model.Direction
+	index   int // rule index, or finding index when finding is set
+	finding bool
+}
+
+func newReview() *reviewStep { return &reviewStep{} }
+
+func (m *reviewStep) enter(s *session, f focus) tea.Cmd {
+	m.refresh(s)
+	return nil
+}
+
+func (m *reviewStep) refresh(s *session) {
+	m.plan, m.err = s.plan()
+	m.items, m.findings = nil, nil
+	if m.err != nil || len(m.plan.Groups) == 0 {
+		return
+	}
+	s.currentGroup()
+	g := m.plan.Groups[s.group]
+	for _, d := range []model.Direction{model.Ingress, model.Egress} {
+		for i := range g.Rules(d) {
+			m.items = append(m.items, reviewItem{dir: d, index: i})
+		}
+	}
+	for _, f := range m.plan.Check() {
+		if f.Group == g.Name {
+			m.items = append(m.items, reviewItem{dir: f.Direction, index: len(m.findings), finding: true})
+			m.findings = append(m.findings, f)
+		}
+	}
+	m.cursor = min(m.cursor, max(0, len(m.items)-1))
+}
+
+func (m *reviewStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return stay(), nil
+	}
+	switch {
+	case key.Matches(k, keyBack):
+		return goTo(stepDetails), nil
+	case key.Matches(k, keyNext):
+		if m.err != nil {
+			s.status = s.styles.Error.Render("✗ fix this first: " + firstLine(m.err.Error()))
+			return stay(), nil
+		}
+		return goTo(stepAction), nil
+	case key.Matches(k, keyUp, keyDown):
+		m.cursor = moveCursor(k.String(), m.cursor, len(m.items))
+	case key.Matches(k, keyGroup):
+		s.nextGroup(k.String() == "shift+tab")
+		m.cursor = 0
+		m.refresh(s)
+	case key.Matches(k, keyEdit):
+		if len(m.items) == 0 {
+			return goTo(stepServices), nil
+		}
+		return m.jump(s, m.items[m.cursor])
+	}
+	return stay(), nil
+}
+
+// jump goes to the step that made the item: the sources of an inbound
+// rule's service, the egress policy of an outbound rule, the details for
+// a group-wide finding.
+func (m *reviewStep) jump(s *session, it reviewItem) (nav, tea.Cmd) {
+	dir, index := it.dir, it.index
+	if it.finding {
+		f := m.findings[it.index]
+		if f.Index < 0 {
+			return goTo(stepDetails), nil
+		}
+		dir, index = f.Direction, f.Index
+	}
+	if dir == model.Egress {
+		return goTo(stepEgress), nil
+	}
+	sel := s.draft.SelectionOf(s.group, model.Ingress, index)
+	return jump(stepSources, focus{group: s.group, dir: dir, index: sel}), nil
+}
+
+func (m *reviewStep) view(s *session, width, height int) string {
+	st := s.styles
+	if m.err != nil {
+		return "\n" + st.Error.Render("The answers do not make a valid plan yet:") + "\n" + m.err.Error() + "\n\n" + st.Muted.Render("esc: go back and fix it")
+	}
+	g := m.plan.Groups[s.group]
+	head := []string{groupTabs(s, width)}
+	// The plain-words readout of the selected line stays on screen.
+	readout := st.Muted.Render("No rules: nothing can reach this group, and it reaches nothing.")
+	if len(m.items) > 0 {
+		it := m.items[m.cursor]
+		if it.finding {
+			f := m.findings[it.index]
+			readout = st.Severity(f.Severity).Render(strings.ToUpper(f.Severity.String())) + " " + f.Why
+		} else {
+			readout = ui.Readout(it.dir, g.Rules(it.dir)[it.index])
+		}
+	}
+	head = append(head, st.Explainer.Width(width-1).Render(readout))
+
+	var body []string
+	cursorLine := 0
+	item := 0
+	for _, d := range []model.Direction{model.Ingress, model.Egress} {
+		body = append(body, st.Subtitle.Render(d.Title()+" rules")+"  "+ui.QuotaLine(st, d, g.Rules(d)))
+		sel := -1
+		if item <= m.cursor && m.cursor < item+len(g.Rules(d)) && !m.items[m.cursor].finding {
+			sel = m.cursor - item
+			cursorLine = len(body) + 1 + sel
+		}
+		body = append(body, strings.Split(strings.TrimRight(ui.RuleTable(st, d, g.Rules(d), width, sel), "\n"), "\n")...)
+		item += len(g.Rules(d))
+	}
+	sevs := map[model.Severity]int{}
+	for _, f := range m.findings {
+		sevs[f.Severity]++
+	}
+	if len(m.findings) == 0 {
+		body = append(body, "", st.OK.Render("✓ No findings for "+g.Name+"."))
+	} else {
+		body = append(body, "", st.Subtitle.Render(fmt.Sprintf("Findings for %s (%d)", g.Name, len(m.findings))))
+		for i, f := range m.findings {
+			if m.items[m.cursor].finding && m.items[m.cursor].index == i {
+				cursorLine = len(body)
+			}
+			selected := m.items[m.cursor].finding && m.items[m.cursor].index == i
+			body = append(body, strings.Split(ui.Finding(st, f, width, selected), "\n")...)
+		}
+	}
+	rows := max(1, height-lipglossHeight(head))
+	first := scrollStart(cursorLine, len(body), rows)
+	return strings.Join(append(head, body[first:min(len(body), first+rows)]...), "\n")
+}
+
+func lipglossHeight(lines []string) int {
+	return strings.Count(strings.Join(lines, "\n"), "\n") + 1
+}
+
+func (m *reviewStep) bindings() []key.Binding {
+	return []key.Binding{keyUp, keyEdit, keyNext, keyBack, keyGroup}
+}

@@ -1,0 +1,352 @@
+package wizard
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/lipgloss/v2"
+	"github.com/sgwiz/sgwiz/model"
+	"github.com/sgwiz/sgwiz/ui"
+)
+
+// servicesStep ticks the services a group serves, filtered as you type.
+type servicesStep struct {
+	filter  textinput.Model
+	cursor  int
+	rows    []row // the custom entry, the group's selections, then the catalogue
+	custom  bool  // the custom-port form is open
+	proto   int   // index into customProtocols
+	ports   textinput.Model
+	formErr string
+}
+
+// row is a line of the list: a selection of the group or a catalogue entry.
+type row struct {
+	custom   bool // the "+ Custom port" entry
+	sel      *model.Selection
+	service  model.Service
+	selected bool
+}
+
+var customProtocols = []string{"tcp", "udp", "icmp", "icmpv6", "all"}
+
+func newServices() *servicesStep {
+	f := textinput.New()
+	f.Prompt = "Filter: "
+	f.Placeholder = "type to filter: ssh, 5432, redis…"
+	p := textinput.New()
+	p.Prompt = "Ports: "
+	p.Placeholder = "8000 or 8000-9000 (ICMP: type or type/code)"
+	return &servicesStep{filter: f, ports: p}
+}
+
+func (m *servicesStep) enter(s *session, f focus) tea.Cmd {
+	if f.set {
+		s.group = f.group
+	}
+	m.refresh(s)
+	if f.set {
+		m.cursor = 0
+	}
+	return m.filter.Focus()
+}
+
+// refresh rebuilds the rows from the group's selections and the filter.
+func (m *servicesStep) refresh(s *session) {
+	g := s.currentGroup()
+	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+	// The group's services first, then the custom entry, then the rest.
+	m.rows = nil
+	chosen := map[string]bool{}
+	if g != nil {
+		for i := range g.Ingress {
+			sel := &g.Ingress[i]
+			chosen[sel.Key()] = true
+			if q == "" || strings.Contains(strings.ToLower(sel.Service.FilterValue()), q) {
+				m.rows = append(m.rows, row{sel: sel, service: sel.Service, selected: true})
+			}
+		}
+	}
+	m.rows = append(m.rows, row{custom: true})
+	for _, svc := range model.Catalogue() {
+		if svc.Kind == model.KindCustom || chosen[svc.ID] {
+			continue
+		}
+		if q == "" || strings.Contains(strings.ToLower(svc.FilterValue()), q) {
+			m.rows = append(m.rows, row{service: svc})
+		}
+	}
+	m.cursor = min(m.cursor, len(m.rows)-1)
+}
+
+// currentGroup is the group the editing steps show, or nil.
+func (s *session) currentGroup() *model.GroupSpec {
+	if len(s.draft.Groups) == 0 {
+		return nil
+	}
+	s.group = min(max(s.group, 0), len(s.draft.Groups)-1)
+	return &s.draft.Groups[s.group]
+}
+
+func (m *servicesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return stay(), nil
+	}
+	if m.custom {
+		return m.updateCustom(s, k)
+	}
+	switch {
+	case key.Matches(k, keyBack):
+		return goTo(stepUseCase), nil
+	case key.Matches(k, keyNext):
+		if m.rows[m.cursor].custom {
+			m.openCustom()
+			return stay(), m.ports.Focus()
+		}
+		return goTo(stepSources), nil
+	case key.Matches(k, keyUp, keyDown):
+		m.cursor = moveCursor(k.String(), m.cursor, len(m.rows))
+		return stay(), nil
+	case key.Matches(k, keyGroup):
+		s.nextGroup(k.String() == "shift+tab")
+		m.refresh(s)
+		return stay(), nil
+	case key.Matches(k, keyToggle):
+		r := m.rows[m.cursor]
+		switch {
+		case r.custom:
+			m.openCustom()
+			return stay(), m.ports.Focus()
+		case r.selected:
+			s.removeSelection(r.sel.Key())
+		default:
+			s.addSelection(model.Selection{Service: r.service, Sources: s.defaultSources(r.service)})
+		}
+		m.refresh(s)
+		return stay(), nil
+	}
+	before := m.filter.Value()
+	var cmd tea.Cmd
+	m.filter, cmd = m.filter.Update(k)
+	if m.filter.Value() != before {
+		m.refresh(s)
+		m.cursor = 0
+		if q := m.filter.Value(); q != "" {
+			// Put the cursor on the first match that is not ticked yet.
+			for i, r := range m.rows {
+				if !r.selected && !r.custom {
+					m.cursor = i
+					break
+				}
+			}
+		}
+	}
+	return stay(), cmd
+}
+
+func (m *servicesStep) openCustom() {
+	m.custom, m.formErr = true, ""
+	m.ports.SetValue("")
+}
+
+func (m *servicesStep) updateCustom(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
+	switch k.String() {
+	case "esc":
+		m.custom = false
+		return stay(), m.filter.Focus()
+	case "left", "right", "tab", "shift+tab":
+		if k.String() == "left" || k.String() == "shift+tab" {
+			m.proto = (m.proto - 1 + len(customProtocols)) % len(customProtocols)
+		} else {
+			m.proto = (m.proto + 1) % len(customProtocols)
+		}
+		return stay(), nil
+	case "enter":
+		proto, _ := model.ParseProtocol(customProtocols[m.proto])
+		ports, err := model.ParsePortRange(proto, m.ports.Value())
+		if err != nil {
+			m.formErr = err.Error()
+			return stay(), nil
+		}
+		svc := model.CustomService(proto, ports)
+		s.addSelection(model.Selection{Service: svc, Sources: s.defaultSources(svc)})
+		m.custom = false
+		m.refresh(s)
+		return stay(), m.filter.Focus()
+	}
+	var cmd tea.Cmd
+	m.ports, cmd = m.ports.Update(k)
+	proto, _ := model.ParseProtocol(customProtocols[m.proto])
+	m.formErr = ""
+	if _, err := model.ParsePortRange(proto, m.ports.Value()); err != nil && m.ports.Value() != "" {
+		m.formErr = err.Error()
+	}
+	return stay(), cmd
+}
+
+// nextGroup moves the editing steps to the next (or previous) group.
+func (s *session) nextGroup(back bool) {
+	n := len(s.draft.Groups)
+	if n == 0 {
+		return
+	}
+	if back {
+		s.group = (s.group - 1 + n) % n
+	} else {
+		s.group = (s.group + 1) % n
+	}
+}
+
+func (s *session) addSelection(sel model.Selection) {
+	g := s.currentGroup()
+	if g == nil {
+		return
+	}
+	for _, x := range g.Ingress {
+		if x.Key() == sel.Key() {
+			return
+		}
+	}
+	g.Ingress = append(g.Ingress, sel)
+	s.dirty, s.saved = true, false
+}
+
+func (s *session) removeSelection(key string) {
+	g := s.currentGroup()
+	if g == nil {
+		return
+	}
+	out := g.Ingress[:0]
+	for _, x := range g.Ingress {
+		if x.Key() != key {
+			out = append(out, x)
+		}
+	}
+	g.Ingress = out
+	s.dirty, s.saved = true, false
+}
+
+// defaultSources is the least-privilege default for a newly ticked
+// service: the world for public services, the app group for databases,
+// the office otherwise.
+func (s *session) defaultSources(svc model.Service) []model.Source {
+	switch svc.Kind {
+	case model.KindWeb:
+		return []model.Source{model.Anywhere4, model.Anywhere6}
+	case model.KindDatabase:
+		for i, g := range s.draft.Groups {
+			if i != s.group && strings.HasSuffix(g.Name, "-app") {
+				return []model.Source{model.FromGroup(g.Name)}
+			}
+		}
+	}
+	return []model.Source{model.Office}
+}
+
+func (m *servicesStep) view(s *session, width, height int) string {
+	st := s.styles
+	var b strings.Builder
+	b.WriteString(groupTabs(s, width) + "\n")
+	m.filter.SetWidth(max(10, width-lipgloss.Width(m.filter.Prompt)-2))
+	b.WriteString(m.filter.View() + "\n")
+	lines := 2
+	if m.custom {
+		b.WriteString(st.Subtitle.Render("Custom: ") + "protocol ")
+		for i, p := range customProtocols {
+			if i == m.proto {
+				b.WriteString(st.Selected.Render("‹" + p + "›"))
+			} else {
+				b.WriteString(st.Muted.Render(" " + p + " "))
+			}
+		}
+		m.ports.SetWidth(max(10, width-10))
+		b.WriteString(st.Muted.Render("  (←/→)") + "\n" + m.ports.View() + "\n")
+		if m.formErr != "" {
+			b.WriteString(st.Error.Render("✗ "+m.formErr) + "\n")
+		} else {
+			b.WriteString(st.Muted.Render("enter: add · esc: cancel") + "\n")
+		}
+		lines += 3
+	}
+	rowsHeight := max(1, height-lines)
+	first := scrollStart(m.cursor, len(m.rows), rowsHeight)
+	for i := first; i < len(m.rows) && i < first+rowsHeight; i++ {
+		b.WriteString(m.rowView(st, m.rows[i], i == m.cursor, width) + "\n")
+	}
+	return b.String()
+}
+
+func (m *servicesStep) rowView(st ui.Styles, r row, selected bool, width int) string {
+	var text string
+	switch {
+	case r.custom:
+		text = "+ Custom port or range…"
+	default:
+		mark := "[ ]"
+		if r.selected {
+			mark = st.Checked.Render("[x]")
+		}
+		text = fmt.Sprintf("%s %s %s", mark, ui.Fit(r.service.Title, 22), ui.Fit(servicePorts(r.service), 16))
+		about := width - 4 - 27 - 16 - 2
+		if about > 10 {
+			text += "  " + st.Muted.Render(ui.Fit(r.service.About, about))
+		}
+	}
+	if selected {
+		return st.Cursor.Render("▸ ") + text
+	}
+	return "  " + text
+}
+
+// servicePorts is "TCP 22" or "TCP 8300, UDP 8301…".
+func servicePorts(svc model.Service) string {
+	var parts []string
+	for _, p := range svc.Ports {
+		parts = append(parts, p.Protocol.Title()+" "+model.Rule{Protocol: p.Protocol, Ports: p.Ports}.PortText())
+	}
+	s := strings.Join(parts, ", ")
+	if len(s) > 24 {
+		s = s[:23] + "…"
+	}
+	return s
+}
+
+// scrollStart is the first visible row that keeps the cursor in view.
+func scrollStart(cursor, n, height int) int {
+	if n <= height {
+		return 0
+	}
+	first := cursor - height/2
+	return max(0, min(first, n-height))
+}
+
+// groupTabs shows the plan's groups, the current one marked.
+func groupTabs(s *session, width int) string {
+	st := s.styles
+	if len(s.draft.Groups) <= 1 {
+		if g := s.currentGroup(); g != nil {
+			return st.Muted.Render("Group: ") + st.Subtitle.Render(g.Name)
+		}
+		return ""
+	}
+	parts := []string{st.Muted.Render("Groups (tab):")}
+	for i, g := range s.draft.Groups {
+		if i == s.group {
+			parts = append(parts, st.Selected.Render(" "+g.Name+" "))
+		} else {
+			parts = append(parts, st.Muted.Render(" "+g.Name+" "))
+		}
+	}
+	return ui.Fit(strings.Join(parts, " "), width)
+}
+
+func (m *servicesStep) bindings() []key.Binding {
+	if m.custom {
+		return []key.Binding{keySelect, keyBack}
+	}
+	return []key.Binding{keyUp, keyToggle, keyNext, keyBack, keyGroup}
+}

@@ -1,0 +1,418 @@
+package wizard
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	"github.com/sgwiz/sgwiz/model"
+	"github.com/sgwiz/sgwiz/ui"
+)
+
+// sourcesStep says, per ticked service, who may reach it: the world (IPv4,
+// IPv6), the office CIDRs typed at the top, another group, or an sg-…,
+// pl-… or CIDR typed under the service.
+type sourcesStep struct {
+	office    textinput.Model
+	officeErr string
+	officeMsg string
+	add       textinput.Model // the "add" line of the focused service
+	addErr    string
+	lines     []srcLine
+	cursor    int
+}
+
+type lineKind uint8
+
+const (
+	lineOffice lineKind = iota
+	lineHeader
+	lineOption
+	lineAdd
+)
+
+type srcLine struct {
+	kind   lineKind
+	sel    int
+	source model.Source
+}
+
+func newSources() *sourcesStep {
+	o := textinput.New()
+	o.Prompt = "Office / my IP: "
+	o.Placeholder = "203.0.113.10, 198.51.100.0/28 (curl checkip.amazonaws.com)"
+	o.CharLimit = 2048
+	a := textinput.New()
+	a.Prompt = "  + add: "
+	a.Placeholder = "CIDR, sg-… or pl-…, then enter"
+	a.CharLimit = 64
+	return &sourcesStep{office: o, add: a}
+}
+
+func (m *sourcesStep) enter(s *session, f focus) tea.Cmd {
+	if f.set {
+		s.group = f.group
+	}
+	if m.office.Value() == "" && len(s.draft.Office) > 0 {
+		m.office.SetValue(joinPrefixes(s.draft.Office))
+	}
+	m.parseOffice(s)
+	m.build(s)
+	m.cursor = 0
+	switch {
+	case f.set:
+		for i, l := range m.lines {
+			if l.kind == lineHeader && l.sel == f.index {
+				m.cursor = min(i+1, len(m.lines)-1)
+				break
+			}
+		}
+	case len(s.draft.Office) == 0 && len(s.draft.UsesOffice()) > 0:
+		m.cursor = 0
+	case len(m.lines) > 2:
+		m.cursor = 2
+	}
+	return m.focusInput()
+}
+
+func joinPrefixes(ps []netip.Prefix) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, ", ")
+}
+
+// build lists the lines: the office field, then per service its header,
+// its source options and its add field.
+func (m *sourcesStep) build(s *session) {
+	m.lines = []srcLine{{kind: lineOffice}}
+	g := s.currentGroup()
+	if g == nil {
+		return
+	}
+	for i, sel := range g.Ingress {
+		m.lines = append(m.lines, srcLine{kind: lineHeader, sel: i})
+		opts := []model.Source{model.Anywhere4, model.Anywhere6, model.Office}
+		for _, other := range s.draft.Groups {
+			opts = append(opts, model.FromGroup(other.Name))
+		}
+		for _, src := range sel.Sources {
+			if !containsSource(opts, src) {
+				opts = append(opts, src)
+			}
+		}
+		for _, src := range opts {
+			m.lines = append(m.lines, srcLine{kind: lineOption, sel: i, source: src})
+		}
+		m.lines = append(m.lines, srcLine{kind: lineAdd, sel: i})
+	}
+	m.cursor = min(m.cursor, len(m.lines)-1)
+}
+
+func containsSource(srcs []model.Source, x model.Source) bool {
+	for _, s := range srcs {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// parseOffice reads the office field: CIDRs or bare addresses separated
+// by commas or spaces, as typed.
+func (m *sourcesStep) parseOffice(s *session) {
+	m.officeErr, m.officeMsg = "", ""
+	var prefixes []netip.Prefix
+	var notes, counts []string
+	for _, f := range strings.FieldsFunc(m.office.Value(), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		p, note, err := model.ParseCIDR(f)
+		if err != nil {
+			m.officeErr = err.Error()
+			continue
+		}
+		if note != "" {
+			notes = append(notes, note)
+		}
+		prefixes = append(prefixes, p)
+		counts = append(counts, fmt.Sprintf("%s = %s address%s", p, model.CIDR(p).Addresses(), map[bool]string{true: "", false: "es"}[model.CIDR(p).Addresses() == "1"]))
+	}
+	if m.officeErr == "" {
+		m.officeMsg = strings.Join(append(counts, notes...), " · ")
+	}
+	if !equalPrefixes(prefixes, s.draft.Office) {
+		s.draft.Office = prefixes
+		s.dirty, s.saved = true, false
+	}
+}
+
+func equalPrefixes(a, b []netip.Prefix) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// focusInput focuses the text field under the cursor, if any.
+func (m *sourcesStep) focusInput() tea.Cmd {
+	m.office.Blur()
+	m.add.Blur()
+	switch m.lines[m.cursor].kind {
+	case lineOffice:
+		return m.office.Focus()
+	case lineAdd:
+		return m.add.Focus()
+	}
+	return nil
+}
+
+func (m *sourcesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return stay(), nil
+	}
+	line := m.lines[m.cursor]
+	switch {
+	case key.Matches(k, keyBack):
+		return goTo(stepServices), nil
+	case key.Matches(k, keyGroup):
+		s.nextGroup(k.String() == "shift+tab")
+		m.build(s)
+		m.cursor = 0
+		return stay(), m.focusInput()
+	case key.Matches(k, keyUp, keyDown):
+		for {
+			m.cursor = moveCursor(k.String(), m.cursor, len(m.lines))
+			if m.lines[m.cursor].kind != lineHeader {
+				break
+			}
+		}
+		m.addErr = ""
+		m.add.SetValue("")
+		return stay(), m.focusInput()
+	case key.Matches(k, keyNext):
+		if line.kind == lineAdd && strings.TrimSpace(m.add.Value()) != "" {
+			m.addPeer(s, line.sel)
+			return stay(), nil
+		}
+		if err := m.check(s); err != "" {
+			s.status = s.styles.Error.Render("✗ " + err)
+			return stay(), nil
+		}
+		return goTo(stepEgress), nil
+	case line.kind == lineOption && key.Matches(k, keyToggle):
+		s.toggleSource(line.sel, line.source)
+		m.build(s)
+		return stay(), nil
+	}
+	var cmd tea.Cmd
+	switch line.kind {
+	case lineOffice:
+		m.office, cmd = m.office.Update(k)
+		m.parseOffice(s)
+	case lineAdd:
+		m.add, cmd = m.add.Update(k)
+		m.addErr = ""
+	}
+	return stay(), cmd
+}
+
+// addPeer adds the typed CIDR, sg-… or pl-… to the service's sources.
+func (m *sourcesStep) addPeer(s *session, sel int) {
+	p, note, err := model.ParsePeer(m.add.Value())
+	if err != nil {
+		m.addErr = err.Error()
+		return
+	}
+	if p.Kind() == model.PeerGroup && !hasGroup(s, p.Ref()) {
+		m.addErr = fmt.Sprintf("no group %q in this plan", p.Ref())
+		return
+	}
+	src := model.FromPeer(p)
+	switch {
+	case p == model.AnyIPv4:
+		src = model.Anywhere4
+	case p == model.AnyIPv6:
+		src = model.Anywhere6
+	}
+	g := s.currentGroup()
+	if !g.Ingress[sel].Has(src) {
+		s.toggleSource(sel, src)
+	}
+	m.add.SetValue("")
+	m.addErr = note
+	m.build(s)
+}
+
+func hasGroup(s *session, name string) bool {
+	for _, g := range s.draft.Groups {
+		if g.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// toggleSource adds or removes one source of selection sel.
+func (s *session) toggleSource(sel int, src model.Source) {
+	g := s.currentGroup()
+	if g == nil || sel >= len(g.Ingress) {
+		return
+	}
+	x := &g.Ingress[sel]
+	var out []model.Source
+	found := false
+	for _, have := range x.Sources {
+		if have == src {
+			found = true
+			continue
+		}
+		out = append(out, have)
+	}
+	if !found {
+		out = append(out, src)
+	}
+	x.Sources = out
+	s.dirty, s.saved = true, false
+}
+
+// check says what keeps the answers from making a plan, or "".
+func (m *sourcesStep) check(s *session) string {
+	if m.officeErr != "" {
+		return "office / my IP: " + m.officeErr
+	}
+	for gi, g := range s.draft.Groups {
+		for _, sel := range g.Ingress {
+			if len(sel.Sources) == 0 {
+				return fmt.Sprintf("%s in %s has no source: tick one, or untick the service", sel.Service.Title, s.draft.Groups[gi].Name)
+			}
+		}
+	}
+	if uses := s.draft.UsesOffice(); len(uses) > 0 && len(s.draft.Office) == 0 {
+		return strings.Join(uses, ", ") + " use the office: type its address at the top (curl checkip.amazonaws.com tells it)"
+	}
+	return ""
+}
+
+func (m *sourcesStep) view(s *session, width, height int) string {
+	st := s.styles
+	g := s.currentGroup()
+	var out []string
+	cursorLine := 0
+	for i, l := range m.lines {
+		if i == m.cursor {
+			cursorLine = len(out)
+		}
+		out = append(out, m.lineView(s, st, g, l, i == m.cursor, width)...)
+	}
+	head := []string{groupTabs(s, width)}
+	if g != nil && len(g.Ingress) == 0 {
+		out = append(out, st.Muted.Render("  This group has no inbound services: nothing can connect to it."))
+	}
+	rows := max(1, height-len(head))
+	first := scrollStart(cursorLine, len(out), rows)
+	end := min(len(out), first+rows)
+	return strings.Join(append(head, out[first:end]...), "\n")
+}
+
+func (m *sourcesStep) lineView(s *session, st ui.Styles, g *model.GroupSpec, l srcLine, focused bool, width int) []string {
+	mark := "  "
+	if focused {
+		mark = st.Cursor.Render("▸ ")
+	}
+	switch l.kind {
+	case lineOffice:
+		m.office.SetWidth(max(10, width-20))
+		lines := []string{mark + m.office.View()}
+		switch {
+		case m.officeErr != "":
+			lines = append(lines, "    "+st.Error.Render("✗ "+m.officeErr))
+		case m.officeMsg != "":
+			lines = append(lines, "    "+st.OK.Render("✓ ")+st.Muted.Render(ui.Fit(m.officeMsg, width-6)))
+		default:
+			lines = append(lines, "    "+st.Muted.Render("a bare address becomes /32 (IPv4) or /128 (IPv6)"))
+		}
+		return lines
+	case lineHeader:
+		sel := g.Ingress[l.sel]
+		lines := []string{"", st.Subtitle.Render(sel.Service.Title) + st.Muted.Render(" ("+servicePorts(sel.Service)+")")}
+		if w := worldWarning(sel); w != "" {
+			lines = append(lines, "  "+st.Warning.Render("⚠ "+w))
+		}
+		return lines
+	case lineOption:
+		sel := g.Ingress[l.sel]
+		box := "[ ]"
+		if sel.Has(l.source) {
+			box = st.Checked.Render("[x]")
+		}
+		return []string{mark + "  " + box + " " + sourceLabel(s, l.source)}
+	case lineAdd:
+		lines := []string{mark + m.addView(focused)}
+		if focused && m.addErr != "" {
+			lines = append(lines, "      "+st.Warning.Render(m.addErr))
+		}
+		return lines
+	}
+	return nil
+}
+
+func (m *sourcesStep) addView(focused bool) string {
+	m.add.SetWidth(40)
+	if focused {
+		return m.add.View()
+	}
+	return "  + add: …"
+}
+
+func sourceLabel(s *session, src model.Source) string {
+	switch src.Kind {
+	case model.SourceAnyIPv4:
+		return "Anywhere IPv4 (0.0.0.0/0)"
+	case model.SourceAnyIPv6:
+		return "Anywhere IPv6 (::/0)"
+	case model.SourceOffice:
+		if len(s.draft.Office) == 0 {
+			return "Office / my IP (type it at the top)"
+		}
+		return "Office / my IP (" + joinPrefixes(s.draft.Office) + ")"
+	}
+	if src.Peer.Kind() == model.PeerGroup {
+		if g := s.currentGroup(); g != nil && g.Name == src.Peer.Ref() {
+			return "This group " + src.Peer.Ref() + " (its instances reach each other)"
+		}
+		return "Group " + src.Peer.Ref()
+	}
+	return src.Peer.String()
+}
+
+// worldWarning is the inline warning for an admin or database service
+// open to the internet, or "".
+func worldWarning(sel model.Selection) string {
+	world := sel.Has(model.Anywhere4) || sel.Has(model.Anywhere6) ||
+		sel.Has(model.FromPeer(model.AnyIPv4)) || sel.Has(model.FromPeer(model.AnyIPv6))
+	if !world {
+		return ""
+	}
+	switch sel.Service.Kind {
+	case model.KindAdmin:
+		return sel.Service.Title + " open to the internet: bots try passwords within minutes. Use the office instead."
+	case model.KindDatabase:
+		return sel.Service.Title + " open to the internet: databases facing the internet get scanned and ransomed. Use the app group."
+	case model.KindAll:
+		return "every port open to the internet: any forgotten service becomes reachable."
+	}
+	return ""
+}
+
+func (m *sourcesStep) bindings() []key.Binding {
+	return []key.Binding{keyUp, keyToggle, keyNext, keyBack, keyGroup}
+}

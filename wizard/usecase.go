@@ -1,0 +1,83 @@
+package wizard
+
+import (
+	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/list"
+	"github.com/sgwiz/sgwiz/model"
+)
+
+// useCaseStep lists the presets with their descriptions.
+type useCaseStep struct {
+	list list.Model
+}
+
+type useCaseItem struct{ u model.UseCase }
+
+func (i useCaseItem) Title() string       { return i.u.Title }
+func (i useCaseItem) Description() string { return i.u.Description }
+func (i useCaseItem) FilterValue() string { return i.u.Title }
+
+func newUseCase() *useCaseStep {
+	var items []list.Item
+	for _, u := range model.UseCases() {
+		items = append(items, useCaseItem{u})
+	}
+	l := list.New(items, list.NewDefaultDelegate(), 80, 20)
+	l.DisableQuitKeybindings()
+	l.SetShowTitle(false)
+	l.SetShowHelp(false)
+	l.SetShowStatusBar(false)
+	l.SetFilteringEnabled(false)
+	return &useCaseStep{list: l}
+}
+
+func (m *useCaseStep) enter(s *session, f focus) tea.Cmd {
+	d := list.NewDefaultDelegate()
+	d.Styles = list.NewDefaultItemStyles(s.dark)
+	m.list.SetDelegate(d)
+	for i, it := range m.list.Items() {
+		if it.(useCaseItem).u.ID == s.useCase.ID {
+			m.list.Select(i)
+		}
+	}
+	return nil
+}
+
+func (m *useCaseStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, keyBack):
+			return goTo(stepStart), nil
+		case key.Matches(k, keySelect):
+			u := m.list.SelectedItem().(useCaseItem).u
+			if u.ID != s.useCase.ID || len(s.draft.Groups) == 0 {
+				s.chooseUseCase(u)
+			}
+			return goTo(stepServices), nil
+		}
+	}
+	var cmd tea.Cmd
+	m.list, cmd = m.list.Update(msg)
+	return stay(), cmd
+}
+
+// chooseUseCase starts a draft from the preset's defaults, keeping the
+// answers that do not depend on it (office CIDRs, VPC, tags).
+func (s *session) chooseUseCase(u model.UseCase) {
+	in := model.Inputs{Office: s.draft.Office, VPC: s.draft.VPC, Tags: s.draft.Tags}
+	d, err := u.Draft(in)
+	if err != nil { // the defaults always make a draft; keep the old one if not
+		s.status = err.Error()
+		return
+	}
+	s.useCase, s.inputs, s.draft, s.group = u, in, d, 0
+	s.dirty, s.saved = true, false
+}
+
+func (m *useCaseStep) view(s *session, width, height int) string {
+	m.list.SetSize(width, height)
+	return m.list.View()
+}
+
+func (m *useCaseStep) bindings() []key.Binding { return []key.Binding{keyUp, keySelect, keyBack} }

@@ -1,0 +1,244 @@
+// Package wizard is sgwiz's terminal wizard: a Bubble Tea state machine
+// from use case to review, export and saved plan.
+//
+//	m := wizard.New(wizard.Options{})
+//	_, err := tea.NewProgram(m).Run()
+//
+// This file holds the step order and every transition; each step is a small
+// model of its own in its own file. Steps never do I/O: they return a
+// tea.Cmd (see commands.go) whose result comes back as a message.
+package wizard
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+	"github.com/sgwiz/sgwiz/model"
+	"github.com/sgwiz/sgwiz/ui"
+)
+
+// stepID names a step; the order of the constants is the wizard's order.
+type stepID int
+
+const (
+	stepStart stepID = iota
+	stepUseCase
+	stepServices
+	stepSources
+	stepEgress
+	stepDetails
+	stepReview
+	stepAction
+	stepCount
+)
+
+var stepTitles = [stepCount]string{"Start", "Use case", "Services", "Sources", "Egress", "Details", "Review", "Export / apply"}
+
+// nav is what a step asks of the machine after a message.
+type nav struct {
+	to    stepID
+	move  bool
+	focus focus // where the next step should put its cursor (review jumps)
+}
+
+// focus points at a selection: group, direction and index.
+type focus struct {
+	set   bool
+	group int
+	dir   model.Direction
+	index int
+}
+
+func stay() nav                  { return nav{} }
+func goTo(s stepID) nav          { return nav{to: s, move: true} }
+func jump(s stepID, f focus) nav { f.set = true; return nav{to: s, move: true, focus: f} }
+
+// step is one screen of the wizard.
+type step interface {
+	// enter prepares the step each time it becomes current.
+	enter(s *session, f focus) tea.Cmd
+	update(s *session, msg tea.Msg) (nav, tea.Cmd)
+	view(s *session, width, height int) string
+	bindings() []key.Binding
+}
+
+// session is what the steps share: the answers so far and the look.
+type session struct {
+	useCase model.UseCase
+	draft   model.Draft
+	// inputs are the answers the draft was made from; egress changes and
+	// use-case changes rebuild from them.
+	inputs model.Inputs
+	// group is the group the services, sources and review steps show.
+	group int
+	// dirty is set once the user has answered anything; saved once a
+	// plan file holds the answers.
+	dirty, saved bool
+	styles       ui.Styles
+	dark         bool
+	status       string // a one-line message under the step, cleared on the next key
+}
+
+// plan is the draft's plan, or the error that keeps it from being one.
+func (s *session) plan() (model.Plan, error) { return s.draft.Plan() }
+
+// Options start the wizard.
+type Options struct {
+	// Plan, when set, opens the wizard at the review of this plan.
+	Plan *model.Plan
+	// Offline says why AWS is not available, for the start screen.
+	Offline string
+}
+
+// Model is the whole wizard.
+type Model struct {
+	cur           stepID
+	steps         [stepCount]step
+	s             *session
+	width, height int
+	explain       bool
+	confirmQuit   bool
+	help          help.Model
+	dark          bool
+	offline       string
+}
+
+// New returns the wizard, at the start or at the review of opts.Plan.
+func New(opts Options) Model {
+	s := &session{styles: ui.NewStyles(true), dark: true}
+	m := Model{s: s, width: 80, height: 24, help: help.New(), dark: true, offline: opts.Offline}
+	m.steps = [stepCount]step{
+		stepStart:    newStart(opts.Offline),
+		stepUseCase:  newUseCase(),
+		stepServices: newServices(),
+		stepSources:  newSources(),
+		stepEgress:   newEgress(),
+		stepDetails:  newDetails(),
+		stepReview:   newReview(),
+		stepAction:   newAction(),
+	}
+	if opts.Plan != nil {
+		s.openPlan(*opts.Plan)
+		m.cur = stepReview
+		m.steps[stepReview].enter(s, focus{})
+	} else {
+		m.steps[stepStart].enter(s, focus{})
+	}
+	return m
+}
+
+// openPlan makes a loaded plan the session's draft.
+func (s *session) openPlan(p model.Plan) {
+	s.draft = model.DraftFromPlan(p)
+	s.useCase, _ = model.LookupUseCase(p.UseCase)
+	if s.useCase.ID == "" {
+		s.useCase, _ = model.LookupUseCase("custom")
+	}
+	s.inputs = model.Inputs{Name: s.useCase.DefaultName()}
+	s.group = 0
+	s.saved = true
+}
+
+// Init asks the terminal for its background colour.
+func (m Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
+
+// Update routes a message: global keys first, then the current step.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = max(msg.Width, 20), max(msg.Height, 8)
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.dark = msg.IsDark()
+		m.s.styles, m.s.dark = ui.NewStyles(m.dark), m.dark
+		m.help.Styles = help.DefaultStyles(m.dark)
+		return m, nil
+	case tea.InterruptMsg:
+		return m, tea.Quit
+	case tea.KeyPressMsg:
+		m.s.status = ""
+		if m.confirmQuit {
+			m.confirmQuit = false
+			switch msg.String() {
+			case "y", "Y", "ctrl+c":
+				return m, tea.Quit
+			}
+			return m, nil
+		}
+		switch {
+		case key.Matches(msg, keyQuit):
+			if m.s.dirty && !m.s.saved {
+				m.confirmQuit = true
+				return m, nil
+			}
+			return m, tea.Quit
+		case key.Matches(msg, keyExplain):
+			m.explain = !m.explain
+			return m, nil
+		}
+	}
+	n, cmd := m.steps[m.cur].update(m.s, msg)
+	if !n.move {
+		return m, cmd
+	}
+	if n.to == stepCount { // the action step's Quit
+		return m, tea.Batch(cmd, tea.Quit)
+	}
+	m.cur = n.to
+	return m, tea.Batch(cmd, m.steps[m.cur].enter(m.s, n.focus))
+}
+
+// View draws the header, the step, the explainer and the key help.
+func (m Model) View() tea.View {
+	st := m.s.styles
+	w := m.width
+	header := st.Title.Render("sgwiz") + st.Muted.Render(fmt.Sprintf(" · %d/%d ", int(m.cur)+1, int(stepCount))) + st.Subtitle.Render(stepTitles[m.cur])
+	if m.s.useCase.ID != "" && m.cur > stepUseCase {
+		header += st.Muted.Render(" · " + m.s.useCase.Title)
+	}
+	header = ui.Fit(header, w)
+	var foot []string
+	if m.explain {
+		foot = append(foot, st.Explainer.Width(w).Render(explainers[m.cur]))
+	}
+	if m.s.status != "" {
+		foot = append(foot, ui.Fit(m.s.status, w))
+	}
+	if m.confirmQuit {
+		foot = append(foot, st.Warning.Render("Discard your answers and quit? y: quit · any other key: stay"))
+	}
+	m.help.SetWidth(w)
+	bindings := append(m.steps[m.cur].bindings(), keyExplain, keyQuit)
+	foot = append(foot, m.help.ShortHelpView(bindings))
+	footer := strings.Join(foot, "\n")
+	bodyHeight := max(3, m.height-1-lipgloss.Height(footer)-1)
+	body := m.steps[m.cur].view(m.s, w, bodyHeight)
+	body = clip(body, bodyHeight)
+	screen := header + "\n" + body + "\n" + footer
+	v := tea.NewView(screen)
+	v.AltScreen = true
+	v.WindowTitle = "sgwiz"
+	return v
+}
+
+// clip pads or cuts s to exactly h lines, so the footer stays put.
+func clip(s string, h int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Plan returns the plan the answers make, for tests and callers.
+func (m Model) Plan() (model.Plan, error) { return m.s.plan() }
+
+// Step is the current step's title, for tests.
+func (m Model) Step() string { return stepTitles[m.cur] }
