@@ -196,6 +196,9 @@ func (u UseCase) Build(in Inputs) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
+	if u.ID == "database" && len(in.AppSources) == 0 && len(in.Office) == 0 {
+		return Plan{}, Errors{{Field: "--app-source", Msg: "the database server needs to know who may reach it: give --app-source with your app servers' sg-… id or CIDR (or --office-cidr)"}}
+	}
 	return d.Plan()
 }
 
@@ -240,9 +243,6 @@ func (u UseCase) resolve(in Inputs) (Inputs, error) {
 	}
 	if s, ok := LookupService(in.Engine); !ok || s.Kind != KindDatabase || !containsString(Engines, in.Engine) {
 		es.add("--engine", "%q is not a database engine: use one of %s", in.Engine, strings.Join(Engines, ", "))
-	}
-	if u.ID == "database" && len(in.AppSources) == 0 && len(in.Office) == 0 {
-		es.add("--app-source", "the database server needs to know who may reach it: give --app-source with your app servers' sg-… id or CIDR (or --office-cidr)")
 	}
 	if err := ValidateVPCID(in.VPC); err != nil {
 		es.add("--vpc-id", "%v", err)

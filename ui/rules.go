@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/sgwiz/sgwiz/model"
 )
 
@@ -77,19 +78,16 @@ func joinCells(cells []string, widths []int) string {
 	return strings.Join(parts, "  ")
 }
 
-// Fit cuts s to width cells (with an ellipsis) or pads it.
+// Fit cuts s to width cells (with an ellipsis) or pads it; styled text
+// keeps its escapes intact.
 func Fit(s string, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	if lipgloss.Width(s) > width {
-		r := []rune(s)
-		for len(r) > 0 && lipgloss.Width(string(r))+1 > width {
-			r = r[:len(r)-1]
-		}
-		return string(r) + "…"
+	if w := lipgloss.Width(s); w <= width {
+		return s + strings.Repeat(" ", width-w)
 	}
-	return s + strings.Repeat(" ", width-lipgloss.Width(s))
+	return ansi.Truncate(s, width, "…")
 }
 
 // Readout says what a rule allows in plain words, for newcomers.

@@ -103,10 +103,6 @@ func (m *servicesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	case key.Matches(k, keyBack):
 		return goTo(stepUseCase), nil
 	case key.Matches(k, keyNext):
-		if m.rows[m.cursor].custom {
-			m.openCustom()
-			return stay(), m.ports.Focus()
-		}
 		return goTo(stepSources), nil
 	case key.Matches(k, keyUp, keyDown):
 		m.cursor = moveCursor(k.String(), m.cursor, len(m.rows))
@@ -127,6 +123,7 @@ func (m *servicesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			s.addSelection(model.Selection{Service: r.service, Sources: s.defaultSources(r.service)})
 		}
 		m.refresh(s)
+		m.cursorTo(r.service.ID)
 		return stay(), nil
 	}
 	before := m.filter.Value()
@@ -146,6 +143,16 @@ func (m *servicesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		}
 	}
 	return stay(), cmd
+}
+
+// cursorTo puts the cursor on the row of a service, if it is listed.
+func (m *servicesStep) cursorTo(id string) {
+	for i, r := range m.rows {
+		if !r.custom && r.service.ID == id {
+			m.cursor = i
+			return
+		}
+	}
 }
 
 func (m *servicesStep) openCustom() {

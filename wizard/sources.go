@@ -17,8 +17,9 @@ import (
 // pl-… or CIDR typed under the service.
 type sourcesStep struct {
 	office    textinput.Model
-	officeErr string
-	officeMsg string
+	officeErr  string
+	officeMsg  string
+	officeNote string // host bits cleared, shown apart so it is seen
 	add       textinput.Model // the "add" line of the focused service
 	addErr    string
 	lines     []srcLine
@@ -125,7 +126,7 @@ func containsSource(srcs []model.Source, x model.Source) bool {
 // parseOffice reads the office field: CIDRs or bare addresses separated
 // by commas or spaces, as typed.
 func (m *sourcesStep) parseOffice(s *session) {
-	m.officeErr, m.officeMsg = "", ""
+	m.officeErr, m.officeMsg, m.officeNote = "", "", ""
 	var prefixes []netip.Prefix
 	var notes, counts []string
 	for _, f := range strings.FieldsFunc(m.office.Value(), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
@@ -141,7 +142,8 @@ func (m *sourcesStep) parseOffice(s *session) {
 		counts = append(counts, fmt.Sprintf("%s = %s address%s", p, model.CIDR(p).Addresses(), map[bool]string{true: "", false: "es"}[model.CIDR(p).Addresses() == "1"]))
 	}
 	if m.officeErr == "" {
-		m.officeMsg = strings.Join(append(counts, notes...), " · ")
+		m.officeMsg = strings.Join(counts, " · ")
+		m.officeNote = strings.Join(notes, " · ")
 	}
 	if !equalPrefixes(prefixes, s.draft.Office) {
 		s.draft.Office = prefixes
@@ -337,6 +339,9 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, g *model.GroupSpec, l s
 			lines = append(lines, "    "+st.Error.Render("✗ "+m.officeErr))
 		case m.officeMsg != "":
 			lines = append(lines, "    "+st.OK.Render("✓ ")+st.Muted.Render(ui.Fit(m.officeMsg, width-6)))
+			if m.officeNote != "" {
+				lines = append(lines, "    "+st.Warning.Render("⚠ "+m.officeNote))
+			}
 		default:
 			lines = append(lines, "    "+st.Muted.Render("a bare address becomes /32 (IPv4) or /128 (IPv6)"))
 		}

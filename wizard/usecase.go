@@ -52,7 +52,10 @@ func (m *useCaseStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		case key.Matches(k, keySelect):
 			u := m.list.SelectedItem().(useCaseItem).u
 			if u.ID != s.useCase.ID || len(s.draft.Groups) == 0 {
-				s.chooseUseCase(u)
+				if err := s.chooseUseCase(u); err != nil {
+					s.status = s.styles.Error.Render("✗ " + firstLine(err.Error()))
+					return stay(), nil
+				}
 			}
 			return goTo(stepServices), nil
 		}
@@ -64,15 +67,15 @@ func (m *useCaseStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 
 // chooseUseCase starts a draft from the preset's defaults, keeping the
 // answers that do not depend on it (office CIDRs, VPC, tags).
-func (s *session) chooseUseCase(u model.UseCase) {
+func (s *session) chooseUseCase(u model.UseCase) error {
 	in := model.Inputs{Office: s.draft.Office, VPC: s.draft.VPC, Tags: s.draft.Tags}
 	d, err := u.Draft(in)
-	if err != nil { // the defaults always make a draft; keep the old one if not
-		s.status = err.Error()
-		return
+	if err != nil {
+		return err
 	}
 	s.useCase, s.inputs, s.draft, s.group = u, in, d, 0
 	s.dirty, s.saved = true, false
+	return nil
 }
 
 func (m *useCaseStep) view(s *session, width, height int) string {

@@ -17,6 +17,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/sgwiz/sgwiz/model"
 	"github.com/sgwiz/sgwiz/ui"
 )
@@ -218,8 +219,14 @@ func (m Model) View() tea.View {
 	bodyHeight := max(3, m.height-1-lipgloss.Height(footer)-1)
 	body := m.steps[m.cur].view(m.s, w, bodyHeight)
 	body = clip(body, bodyHeight)
-	screen := header + "\n" + body + "\n" + footer
-	v := tea.NewView(screen)
+	// No line may wrap: a wrapped line would push the header off screen.
+	lines := strings.Split(header+"\n"+body+"\n"+footer, "\n")
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	v := tea.NewView(strings.Join(lines, "\n"))
 	v.AltScreen = true
 	v.WindowTitle = "sgwiz"
 	return v

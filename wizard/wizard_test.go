@@ -1,0 +1,329 @@
+package wizard
+
+import (
+	"net/netip"
+	"reflect"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/sgwiz/sgwiz/model"
+)
+
+// keyMsg turns "enter", "shift+tab", "up", "space", … into a key press;
+// any other string is typed rune by rune by the caller.
+var specialKeys = map[string]tea.KeyPressMsg{
+	"enter":     {Code: tea.KeyEnter},
+	"esc":       {Code: tea.KeyEscape},
+	"tab":       {Code: tea.KeyTab},
+	"shift+tab": {Code: tea.KeyTab, Mod: tea.ModShift},
+	"up":        {Code: tea.KeyUp},
+	"down":      {Code: tea.KeyDown},
+	"left":      {Code: tea.KeyLeft},
+	"right":     {Code: tea.KeyRight},
+	"space":     {Code: tea.KeySpace, Text: " "},
+	"backspace": {Code: tea.KeyBackspace},
+	"ctrl+c":    {Code: 'c', Mod: tea.ModCtrl},
+	"pgdown":    {Code: tea.KeyPgDown},
+}
+
+// press sends keys; a key not in specialKeys is typed as text.
+func press(t testing.TB, m tea.Model, keys ...string) tea.Model {
+	t.Helper()
+	for _, k := range keys {
+		if msg, ok := specialKeys[k]; ok {
+			m, _ = m.Update(msg)
+			continue
+		}
+		for _, r := range k {
+			m, _ = m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+		}
+	}
+	return m
+}
+
+func screen(m tea.Model) string { return ansi.Strip(m.View().Content) }
+
+func plan(t testing.TB, m tea.Model) model.Plan {
+	t.Helper()
+	p, err := m.(Model).Plan()
+	if err != nil {
+		t.Fatalf("the wizard's answers make no plan: %v\n%s", err, screen(m))
+	}
+	return p
+}
+
+var officeCIDR = []netip.Prefix{netip.MustParsePrefix("203.0.113.10/32")}
+
+// toUseCase goes from the start to the services of use case i.
+func toUseCase(t testing.TB, i int) tea.Model {
+	m := press(t, New(Options{}), "enter")
+	for range i {
+		m = press(t, m, "down")
+	}
+	return press(t, m, "enter")
+}
+
+// TestAcceptingDefaultsGivesTheFlagsPlan: for every use case, a newcomer
+// who types only the office CIDR and presses enter reaches the review with
+// the plan `sgwiz plan --use-case ID --office-cidr …` writes.
+func TestAcceptingDefaultsGivesTheFlagsPlan(t *testing.T) {
+	for i, u := range model.UseCases() {
+		t.Run(u.ID, func(t *testing.T) {
+			m := toUseCase(t, i)
+			if got := m.(Model).Step(); got != "Services" {
+				t.Fatalf("after choosing a use case: step %s", got)
+			}
+			m = press(t, m, "enter") // services → sources
+			m = press(t, m, "203.0.113.10", "enter", "enter", "enter")
+			if got := m.(Model).Step(); got != "Review" {
+				t.Fatalf("defaults should reach the review, at %s:\n%s", got, screen(m))
+			}
+			want, err := u.Build(model.Inputs{Office: officeCIDR})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := plan(t, m); !reflect.DeepEqual(got, want) {
+				t.Errorf("wizard plan differs from sgwiz plan's:\n%+v\n%+v", got, want)
+			}
+			for _, f := range want.Check() {
+				if f.Severity >= model.Medium {
+					t.Errorf("the defaults are not least privilege: %s %s", f.Severity, f.ID)
+				}
+			}
+		})
+	}
+}
+
+func TestChoicesMatchTheirFlags(t *testing.T) {
+	web, _ := model.LookupUseCase("web")
+	// SSH from anywhere: untick the office, tick IPv4 and IPv6 world; egress none.
+	m := toUseCase(t, 0)
+	m = press(t, m, "enter", "203.0.113.10")
+	// Sources: office, HTTP×(4 options+add), HTTPS×(…), then SSH's options.
+	s := m.(Model)
+	src := s.steps[stepSources].(*sourcesStep)
+	for src.lines[src.cursor].kind != lineOption || src.lines[src.cursor].sel != 2 {
+		m = press(t, m, "down")
+		src = m.(Model).steps[stepSources].(*sourcesStep)
+	}
+	m = press(t, m, "space", "down", "space", "down", "space", "enter") // IPv4, IPv6 on; office off
+	if !strings.Contains(screen(m), "Egress") {
+		t.Fatalf("not at egress:\n%s", screen(m))
+	}
+	m = press(t, m, "down", "enter", "enter") // web → none
+	want, _ := web.Build(model.Inputs{Office: officeCIDR, SSHFrom: model.SSHWorld, Egress: model.EgressNone})
+	got := plan(t, m)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("wizard: %+v\nflags: %+v", got, want)
+	}
+	if !strings.Contains(screen(m), "HIGH") || !strings.Contains(screen(m), "world-admin-port") {
+		t.Errorf("the review should show the high finding:\n%s", screen(m))
+	}
+}
+
+func TestNamesAndVPCMatchTheirFlags(t *testing.T) {
+	tt, _ := model.LookupUseCase("three-tier")
+	m := toUseCase(t, 2)
+	m = press(t, m, "enter", "enter", "enter") // services, sources (no office needed), egress
+	// Details: name, description per group, then VPC and tags.
+	rename := func(m tea.Model, name string) tea.Model {
+		for range 20 {
+			m = press(t, m, "backspace")
+		}
+		return press(t, m, name)
+	}
+	m = rename(m, "shop-alb")
+	m = press(t, m, "down", "down")
+	m = rename(m, "shop-app")
+	m = press(t, m, "down", "down")
+	m = rename(m, "shop-db")
+	m = press(t, m, "down", "down", "vpc-0123456789abcdef0", "down", "Env=prod", "enter")
+	want, _ := tt.Build(model.Inputs{Name: "shop", VPC: "vpc-0123456789abcdef0", Tags: []model.Tag{{Key: "Env", Value: "prod"}}})
+	if got := plan(t, m); !reflect.DeepEqual(got, want) {
+		t.Errorf("wizard: %+v\nflags: %+v", got, want)
+	}
+}
+
+func TestBackKeepsAnswers(t *testing.T) {
+	m := toUseCase(t, 0)
+	m = press(t, m, "enter", "198.51.100.7", "enter", "enter") // to details
+	m = press(t, m, "esc", "esc", "esc", "esc")               // back to use case
+	if got := m.(Model).Step(); got != "Use case" {
+		t.Fatalf("at %s", got)
+	}
+	m = press(t, m, "enter", "enter", "enter", "enter", "enter") // same use case: forward again
+	p := plan(t, m)
+	if r := p.Groups[0].Ingress[4]; r.Peer.String() != "198.51.100.7/32" {
+		t.Errorf("going back lost the office CIDR: %v", r.Peer)
+	}
+}
+
+func TestSourcesValidateAsTyped(t *testing.T) {
+	m := press(t, toUseCase(t, 0), "enter", "10.0.0.300")
+	if !strings.Contains(screen(m), "✗") || !strings.Contains(screen(m), "not an IP address") {
+		t.Errorf("a bad address should be reported next to the field:\n%s", screen(m))
+	}
+	m = press(t, m, "enter")
+	if m.(Model).Step() != "Sources" {
+		t.Error("enter with a bad office CIDR must not continue")
+	}
+	for range 10 {
+		m = press(t, m, "backspace")
+	}
+	m = press(t, m, "10.1.2.3/16")
+	if !strings.Contains(screen(m), "65,536 addresses") || !strings.Contains(screen(m), "host bits set; using 10.1.0.0/16") {
+		t.Errorf("the address count and the normalised CIDR should show:\n%s", screen(m))
+	}
+	m = press(t, toUseCase(t, 0), "enter", "enter")
+	if m.(Model).Step() != "Sources" || !strings.Contains(screen(m), "office") {
+		t.Errorf("SSH from the office without an office CIDR must not continue:\n%s", screen(m))
+	}
+}
+
+func TestWorldWarningShowsInline(t *testing.T) {
+	m := press(t, toUseCase(t, 0), "enter", "203.0.113.10")
+	src := m.(Model).steps[stepSources].(*sourcesStep)
+	for src.lines[src.cursor].kind != lineOption || src.lines[src.cursor].sel != 2 {
+		m = press(t, m, "down")
+		src = m.(Model).steps[stepSources].(*sourcesStep)
+	}
+	m = press(t, m, "space")
+	if !strings.Contains(screen(m), "⚠ SSH open to the internet") {
+		t.Errorf("choosing anywhere for SSH should warn right there:\n%s", screen(m))
+	}
+}
+
+func TestReviewJumpsToTheRuleStep(t *testing.T) {
+	m := press(t, toUseCase(t, 0), "enter", "203.0.113.10", "enter", "enter", "enter")
+	m = press(t, m, "down", "down", "down", "down", "e") // the SSH row
+	if m.(Model).Step() != "Sources" {
+		t.Fatalf("e on an inbound row should open its sources, at %s", m.(Model).Step())
+	}
+	src := m.(Model).steps[stepSources].(*sourcesStep)
+	if l := src.lines[src.cursor]; l.sel != 2 {
+		t.Errorf("the cursor should be on SSH's sources, is on selection %d", l.sel)
+	}
+	m = press(t, m, "enter", "enter", "enter", "down", "e") // the review keeps its place: the first outbound row
+	if m.(Model).Step() != "Egress" {
+		t.Errorf("e on an outbound row should open the egress step, at %s", m.(Model).Step())
+	}
+}
+
+func TestServicesFilterAsYouType(t *testing.T) {
+	m := press(t, toUseCase(t, 0), "redis")
+	out := screen(m)
+	if !strings.Contains(out, "Redis / Valkey") || strings.Contains(out, "MS SQL") {
+		t.Errorf("filtering for redis:\n%s", out)
+	}
+	m = press(t, m, "space")
+	p := plan(t, press(t, m, "enter", "203.0.113.10", "enter", "enter", "enter"))
+	found := false
+	for _, r := range p.Groups[0].Ingress {
+		if r.Ports == model.Port(6379) {
+			found = r.Peer.String() == "203.0.113.10/32"
+		}
+	}
+	if !found {
+		t.Errorf("redis should be added from the office by default: %+v", p.Groups[0].Ingress)
+	}
+}
+
+func TestCustomPort(t *testing.T) {
+	m := toUseCase(t, 7) // custom: no services yet; the cursor is on "+ Custom"
+	m = press(t, m, "space", "right", "9000-8000", "enter")
+	if !strings.Contains(screen(m), "reversed") {
+		t.Errorf("a reversed range should be explained:\n%s", screen(m))
+	}
+	for range 9 {
+		m = press(t, m, "backspace")
+	}
+	m = press(t, m, "8000-8100", "enter", "enter", "203.0.113.10", "enter", "enter", "enter")
+	p := plan(t, m)
+	if r := p.Groups[0].Ingress[0]; r.Protocol != model.UDP || r.Ports != model.Ports(8000, 8100) {
+		t.Errorf("custom rule = %+v", r)
+	}
+}
+
+func TestCtrlCAsksBeforeDiscarding(t *testing.T) {
+	m := toUseCase(t, 0)
+	m, cmd := m.Update(specialKeys["ctrl+c"])
+	if cmd != nil || !strings.Contains(screen(m), "Discard your answers") {
+		t.Fatalf("ctrl+c with answers should ask first:\n%s", screen(m))
+	}
+	m, cmd = m.Update(tea.KeyPressMsg{Code: 'n', Text: "n"})
+	if cmd != nil || strings.Contains(screen(m), "Discard") {
+		t.Error("any other key should stay")
+	}
+	_, cmd = press(t, m, "ctrl+c").Update(tea.KeyPressMsg{Code: 'y', Text: "y"})
+	if cmd == nil {
+		t.Fatal("y should quit")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Error("y should quit")
+	}
+	_, cmd = New(Options{}).Update(specialKeys["ctrl+c"])
+	if cmd == nil {
+		t.Error("with nothing answered, ctrl+c quits at once")
+	}
+}
+
+func TestExplainerToggles(t *testing.T) {
+	m := press(t, toUseCase(t, 0), "?")
+	if !strings.Contains(screen(m), "Tick only what the instance serves") {
+		t.Errorf("? should show the explainer:\n%s", screen(m))
+	}
+	m = press(t, m, "enter")
+	if !strings.Contains(screen(m), "CIDR notation") {
+		t.Errorf("the sources explainer should teach CIDR notation:\n%s", screen(m))
+	}
+	m = press(t, m, "203.0.113.10", "enter")
+	if !strings.Contains(screen(m), "stateful") {
+		t.Errorf("the egress explainer should say security groups are stateful:\n%s", screen(m))
+	}
+	m = press(t, m, "?")
+	if strings.Contains(screen(m), "stateful: replies to allowed traffic flow back automatically, in both") {
+		t.Errorf("? again should hide it:\n%s", screen(m))
+	}
+}
+
+func TestOpenedPlanStartsAtTheReview(t *testing.T) {
+	u, _ := model.LookupUseCase("three-tier")
+	p, _ := u.Build(model.Inputs{})
+	m := tea.Model(New(Options{Plan: &p}))
+	if m.(Model).Step() != "Review" || !strings.Contains(screen(m), "web-alb") {
+		t.Fatalf("at %s:\n%s", m.(Model).Step(), screen(m))
+	}
+	if got := plan(t, m); !reflect.DeepEqual(got, p) {
+		t.Errorf("opening a plan changed it")
+	}
+	m = press(t, m, "tab")
+	if !strings.Contains(screen(m), "Group: ") && !strings.Contains(screen(m), "web-app") {
+		t.Errorf("tab should show the next group:\n%s", screen(m))
+	}
+}
+
+func TestEveryScreenFitsAfterResize(t *testing.T) {
+	sizes := [][2]int{{80, 24}, {60, 16}, {120, 40}, {40, 10}}
+	m := tea.Model(New(Options{}))
+	steps := []string{"enter", "enter", "enter", "203.0.113.10", "enter", "enter", "enter", "enter"}
+	for _, k := range steps {
+		m = press(t, m, k)
+		for _, sz := range sizes {
+			m, _ = m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+			out := m.View().Content
+			lines := strings.Split(out, "\n")
+			if len(lines) > sz[1] {
+				t.Errorf("%s at %dx%d: %d lines", m.(Model).Step(), sz[0], sz[1], len(lines))
+			}
+			for _, l := range lines {
+				if w := ansi.StringWidth(l); w > sz[0] {
+					t.Errorf("%s at %dx%d: a line is %d wide: %q", m.(Model).Step(), sz[0], sz[1], w, ansi.Strip(l))
+					break
+				}
+			}
+		}
+		m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	}
+}
