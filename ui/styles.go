@@ -21,7 +21,7 @@ type Styles struct {
 	Warning, Error, OK lipgloss.Style
 	// Header is a table's header row; Box frames panels such as findings.
 	Header, Box, Explainer lipgloss.Style
-	severity             map[model.Severity]lipgloss.Style
+	severity               map[model.Severity]lipgloss.Style
 }
 
 // NewStyles returns the styles for the background.

@@ -5,9 +5,9 @@ import (
 	"net/netip"
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 	"github.com/sgwiz/sgwiz/model"
 	"github.com/sgwiz/sgwiz/ui"
 )
@@ -16,14 +16,14 @@ import (
 // IPv6), the office CIDRs typed at the top, another group, or an sg-…,
 // pl-… or CIDR typed under the service.
 type sourcesStep struct {
-	office    textinput.Model
+	office     textinput.Model
 	officeErr  string
 	officeMsg  string
-	officeNote string // host bits cleared, shown apart so it is seen
-	add       textinput.Model // the "add" line of the focused service
-	addErr    string
-	lines     []srcLine
-	cursor    int
+	officeNote string          // host bits cleared, shown apart so it is seen
+	add        textinput.Model // the "add" line of the focused service
+	addErr     string
+	lines      []srcLine
+	cursor     int
 }
 
 type lineKind uint8

@@ -1,9 +1,9 @@
 package wizard
 
 import (
-	tea "charm.land/bubbletea/v2"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/list"
+	tea "charm.land/bubbletea/v2"
 	"github.com/sgwiz/sgwiz/model"
 )
 

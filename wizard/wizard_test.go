@@ -149,7 +149,7 @@ func TestNamesAndVPCMatchTheirFlags(t *testing.T) {
 func TestBackKeepsAnswers(t *testing.T) {
 	m := toUseCase(t, 0)
 	m = press(t, m, "enter", "198.51.100.7", "enter", "enter") // to details
-	m = press(t, m, "esc", "esc", "esc", "esc")               // back to use case
+	m = press(t, m, "esc", "esc", "esc", "esc")                // back to use case
 	if got := m.(Model).Step(); got != "Use case" {
 		t.Fatalf("at %s", got)
 	}
