@@ -125,7 +125,7 @@ func wizardRun(io streams, file string) error {
 		}
 		opts.Plan = &p
 	}
-	_, err := tea.NewProgram(wizard.New(opts), tea.WithInput(io.In), tea.WithOutput(io.Out)).Run()
+	_, err := tea.NewProgram(wizard.New(opts), tea.WithInput(io.In), tea.WithOutput(io.Out), tea.WithFPS(120)).Run()
 	if errors.Is(err, tea.ErrInterrupted) {
 		return &exitError{130, errSilent}
 	}

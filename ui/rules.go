@@ -26,48 +26,63 @@ func Cells(r model.Rule) []string {
 }
 
 // RuleTable renders rules in the console's columns within width, marking
-// row selected (-1 for none). Long cells are cut with an ellipsis; the
-// description column takes what is left.
+// row selected (-1 for none).
 func RuleTable(st Styles, d model.Direction, rules []model.Rule, width, selected int) string {
-	head := append([]string(nil), Columns...)
+	head, rows := RuleRows(st, d, rules, width)
+	var b strings.Builder
+	b.WriteString(head + "\n")
+	for i, row := range rows {
+		b.WriteString(Row(st, row, i == selected) + "\n")
+	}
+	return b.String()
+}
+
+// Row is one line of RuleRows, marked when selected.
+func Row(st Styles, row string, selected bool) string {
+	if selected {
+		return st.Cursor.Render("▸ ") + st.Selected.Render(row)
+	}
+	return "  " + row
+}
+
+// RuleRows returns a rule table's header line and its rows (unmarked: see
+// Row). Long cells are cut with an ellipsis; the description column takes
+// what is left. With no rules, the one row says so.
+func RuleRows(st Styles, d model.Direction, rules []model.Rule, width int) (head string, rows []string) {
+	cols := append([]string(nil), Columns...)
 	if d == model.Egress {
-		head[3] = "Destination"
+		cols[3] = "Destination"
 	}
-	rows := make([][]string, len(rules))
+	cells := make([][]string, len(rules))
 	for i, r := range rules {
-		rows[i] = Cells(r)
+		cells[i] = Cells(r)
 	}
-	widths := make([]int, len(head))
-	for c := range head {
-		widths[c] = lipgloss.Width(head[c])
-		for _, row := range rows {
+	widths := make([]int, len(cols))
+	for c := range cols {
+		widths[c] = lipgloss.Width(cols[c])
+		for _, row := range cells {
 			widths[c] = max(widths[c], lipgloss.Width(row[c]))
 		}
 	}
 	caps := []int{18, 8, 12, 22}
-	for c, cap := range caps {
-		widths[c] = min(widths[c], cap)
+	for c, limit := range caps {
+		widths[c] = min(widths[c], limit)
 	}
 	used := 4*2 + widths[0] + widths[1] + widths[2] + widths[3]
 	widths[4] = max(8, min(widths[4], width-used-2))
-	var b strings.Builder
-	b.WriteString("  " + st.Header.Render(joinCells(head, widths)) + "\n")
+	head = "  " + st.Header.Render(joinCells(cols, widths))
 	if len(rules) == 0 {
 		word := "inbound"
 		if d == model.Egress {
 			word = "outbound"
 		}
-		b.WriteString("  " + st.Muted.Render("(no "+word+" rules)") + "\n")
+		return head, []string{st.Muted.Render("(no " + word + " rules)")}
 	}
-	for i, row := range rows {
-		line := joinCells(row, widths)
-		if i == selected {
-			b.WriteString(st.Cursor.Render("▸ ") + st.Selected.Render(line) + "\n")
-		} else {
-			b.WriteString("  " + line + "\n")
-		}
+	rows = make([]string, len(cells))
+	for i, row := range cells {
+		rows[i] = joinCells(row, widths)
 	}
-	return b.String()
+	return head, rows
 }
 
 func joinCells(cells []string, widths []int) string {

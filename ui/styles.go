@@ -45,7 +45,7 @@ func NewStyles(isDark bool) Styles {
 		Warning:   lipgloss.NewStyle().Foreground(warn).Bold(true),
 		Error:     lipgloss.NewStyle().Foreground(bad).Bold(true),
 		OK:        lipgloss.NewStyle().Foreground(good),
-		Header:    lipgloss.NewStyle().Bold(true).Underline(true),
+		Header:    lipgloss.NewStyle().Bold(true),
 		Box:       lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(muted).Padding(0, 1),
 		Explainer: lipgloss.NewStyle().Border(lipgloss.NormalBorder(), false, false, false, true).BorderForeground(accent).PaddingLeft(1),
 		severity: map[model.Severity]lipgloss.Style{

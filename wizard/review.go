@@ -20,6 +20,9 @@ type reviewStep struct {
 	err      error
 	findings []model.Finding
 	items    []reviewItem
+	// version counts refreshes; cache is the rendered body for it.
+	version int
+	cache   *reviewBody
 }
 
 // reviewItem is a selectable line: a rule or a finding of the group.
@@ -37,6 +40,7 @@ func (m *reviewStep) enter(s *session, f focus) tea.Cmd {
 }
 
 func (m *reviewStep) refresh(s *session) {
+	m.version++
 	m.plan, m.err = s.plan()
 	m.items, m.findings = nil, nil
 	if m.err != nil || len(m.plan.Groups) == 0 {
@@ -106,6 +110,53 @@ func (m *reviewStep) jump(s *session, it reviewItem) (nav, tea.Cmd) {
 	return jump(stepSources, focus{group: s.group, dir: dir, index: sel}), nil
 }
 
+// reviewBody is the rendered tables and findings of one group at one
+// width, kept until the plan, the group or the width changes, so that a
+// keystroke only re-marks the selected line.
+type reviewBody struct {
+	group, width, version int
+	lines                 []string
+	// itemLine[i] is the line of item i; rowText[i] its unmarked row text.
+	itemLine []int
+	rowText  []string
+	// findingSel are the findings' first lines when selected.
+	findingSel []string
+}
+
+func (m *reviewStep) body(s *session, width int) *reviewBody {
+	if c := m.cache; c != nil && c.group == s.group && c.width == width && c.version == m.version {
+		return c
+	}
+	st := s.styles
+	g := m.plan.Groups[s.group]
+	c := &reviewBody{group: s.group, width: width, version: m.version}
+	for _, d := range []model.Direction{model.Ingress, model.Egress} {
+		c.lines = append(c.lines, st.Subtitle.Render(d.Title()+" rules")+"  "+ui.QuotaLine(st, d, g.Rules(d)))
+		head, rows := ui.RuleRows(st, d, g.Rules(d), width)
+		c.lines = append(c.lines, head)
+		for i, row := range rows {
+			if i < len(g.Rules(d)) {
+				c.itemLine = append(c.itemLine, len(c.lines))
+				c.rowText = append(c.rowText, row)
+			}
+			c.lines = append(c.lines, ui.Row(st, row, false))
+		}
+	}
+	if len(m.findings) == 0 {
+		c.lines = append(c.lines, "", st.OK.Render("✓ No findings for "+g.Name+"."))
+	} else {
+		c.lines = append(c.lines, "", st.Subtitle.Render(fmt.Sprintf("Findings for %s (%d)", g.Name, len(m.findings))))
+		for _, f := range m.findings {
+			c.itemLine = append(c.itemLine, len(c.lines))
+			c.rowText = append(c.rowText, "")
+			c.findingSel = append(c.findingSel, strings.SplitN(ui.Finding(st, f, width, true), "\n", 2)[0])
+			c.lines = append(c.lines, strings.Split(ui.Finding(st, f, width, false), "\n")...)
+		}
+	}
+	m.cache = c
+	return c
+}
+
 func (m *reviewStep) view(s *session, width, height int) string {
 	st := s.styles
 	if m.err != nil {
@@ -126,38 +177,25 @@ func (m *reviewStep) view(s *session, width, height int) string {
 	}
 	head = append(head, st.Explainer.Width(width-1).Render(readout))
 
-	var body []string
+	c := m.body(s, width)
 	cursorLine := 0
-	item := 0
-	for _, d := range []model.Direction{model.Ingress, model.Egress} {
-		body = append(body, st.Subtitle.Render(d.Title()+" rules")+"  "+ui.QuotaLine(st, d, g.Rules(d)))
-		sel := -1
-		if item <= m.cursor && m.cursor < item+len(g.Rules(d)) && !m.items[m.cursor].finding {
-			sel = m.cursor - item
-			cursorLine = len(body) + 1 + sel
-		}
-		body = append(body, strings.Split(strings.TrimRight(ui.RuleTable(st, d, g.Rules(d), width, sel), "\n"), "\n")...)
-		item += len(g.Rules(d))
-	}
-	sevs := map[model.Severity]int{}
-	for _, f := range m.findings {
-		sevs[f.Severity]++
-	}
-	if len(m.findings) == 0 {
-		body = append(body, "", st.OK.Render("✓ No findings for "+g.Name+"."))
-	} else {
-		body = append(body, "", st.Subtitle.Render(fmt.Sprintf("Findings for %s (%d)", g.Name, len(m.findings))))
-		for i, f := range m.findings {
-			if m.items[m.cursor].finding && m.items[m.cursor].index == i {
-				cursorLine = len(body)
-			}
-			selected := m.items[m.cursor].finding && m.items[m.cursor].index == i
-			body = append(body, strings.Split(ui.Finding(st, f, width, selected), "\n")...)
+	var marked string
+	if len(m.items) > 0 {
+		cursorLine = c.itemLine[m.cursor]
+		if it := m.items[m.cursor]; it.finding {
+			marked = c.findingSel[it.index]
+		} else {
+			marked = ui.Row(st, c.rowText[m.cursor], true)
 		}
 	}
 	rows := max(1, height-lipglossHeight(head))
-	first := scrollStart(cursorLine, len(body), rows)
-	return strings.Join(append(head, body[first:min(len(body), first+rows)]...), "\n")
+	first := scrollStart(cursorLine, len(c.lines), rows)
+	end := min(len(c.lines), first+rows)
+	out := append(head, c.lines[first:end]...)
+	if len(m.items) > 0 && cursorLine >= first && cursorLine < end {
+		out[len(head)+cursorLine-first] = marked
+	}
+	return strings.Join(out, "\n")
 }
 
 func lipglossHeight(lines []string) int {

@@ -216,7 +216,7 @@ func (m Model) View() tea.View {
 	bindings := append(m.steps[m.cur].bindings(), keyExplain, keyQuit)
 	foot = append(foot, m.help.ShortHelpView(bindings))
 	footer := strings.Join(foot, "\n")
-	bodyHeight := max(3, m.height-1-lipgloss.Height(footer)-1)
+	bodyHeight := max(3, m.height-1-lipgloss.Height(footer))
 	body := m.steps[m.cur].view(m.s, w, bodyHeight)
 	body = clip(body, bodyHeight)
 	// No line may wrap: a wrapped line would push the header off screen.

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Makes a PNG of each wizard step from the real program: sgwiz runs in a
+# tmux session of a fixed size (100×30), keys are typed as a person would,
+# each screen is captured with its colours and rendered by freeze (a tool
+# of this folder's own module, so its dependencies stay out of sgwiz's).
+# Usage: screenshots/make.sh   (needs tmux; writes screenshots/*.png)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here"
+command -v tmux >/dev/null || { echo "make.sh: install tmux (apt-get install -y tmux)" >&2; exit 1; }
+
+work=$(mktemp -d)
+sock="sgwiz-shots-$$"
+trap 'tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+(cd .. && go build -o "$work/sgwiz" .)
+go build -o "$work/freeze" github.com/charmbracelet/freeze
+go build -o "$work/shrink" ./shrink
+
+start() { # start: a fresh sgwiz at the start screen
+  tmux -L "$sock" kill-server 2>/dev/null || true
+  sleep 0.3
+  tmux -L "$sock" new-session -d -s s -x 100 -y 30 \
+    -e TERM=xterm-256color -e COLORTERM=truecolor "cd $work && ./sgwiz"
+  wait_for "1/8 Start"
+}
+keys() { tmux -L "$sock" send-keys -t s "$@"; sleep 0.15; }
+text() { tmux -L "$sock" send-keys -t s -l "$1"; sleep 0.15; }
+wait_for() { # wait_for TEXT: until the screen shows it
+  for _ in $(seq 100); do
+    tmux -L "$sock" capture-pane -t s -p | grep -qF -- "$1" && return 0
+    sleep 0.05
+  done
+  echo "make.sh: the screen never showed: $1" >&2
+  tmux -L "$sock" capture-pane -t s -p >&2
+  exit 1
+}
+shot() { # shot NAME: capture the screen with its colours and render it
+  sleep 0.3
+  tmux -L "$sock" capture-pane -t s -p -e > "$work/$1.ansi"
+  "$work/freeze" "$work/$1.ansi" --language ansi --window --padding 20 --margin 0 \
+    --font.size 12 --line-height 1.2 -o "$here/$1.png" >/dev/null
+  "$work/shrink" -width 1100 "$here/$1.png"
+  echo "wrote screenshots/$1.png"
+}
+
+start
+shot 1-start
+keys Enter; wait_for "2/8 Use case"; shot 2-use-case
+keys Enter; wait_for "3/8 Services"; shot 3-services
+text "redis"; wait_for "Redis / Valkey"; shot 3-services-filter
+keys Escape Escape; start
+keys Enter Enter Enter; wait_for "4/8 Sources"
+text "203.0.113.10"; wait_for "= 1 address"; shot 4-sources
+for _ in $(seq 11); do keys Down; done
+keys Space; wait_for "open to the internet"; shot 4-sources-warning
+keys Space
+keys Enter; wait_for "5/8 Egress"; shot 5-egress
+keys Enter; wait_for "6/8 Details"; shot 6-details
+keys Enter; wait_for "7/8 Review"; shot 7-review
+keys Enter; wait_for "8/8"; shot 8-action
+keys Enter Enter; wait_for "terraform ·"; shot 8-export-terraform
+
+# A review with findings: the web server with SSH open to the world.
+start
+keys Enter Enter Enter; wait_for "4/8 Sources"
+text "203.0.113.10"
+for _ in $(seq 11); do keys Down; done
+keys Space Down Space Down Space
+keys Enter Enter Enter; wait_for "7/8 Review"
+for _ in $(seq 9); do keys Down; done
+shot 7-review-findings
+
+# Three linked groups.
+start
+keys Enter Down Down Enter Enter Enter Enter Enter; wait_for "7/8 Review"
+keys Tab; wait_for "Instances in the group"; shot 7-review-three-tier
