@@ -1,0 +1,265 @@
+package aws
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	sdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/sgwiz/sgwiz/model"
+	"golang.org/x/sync/errgroup"
+)
+
+// Result is what an apply did.
+type Result struct {
+	// Groups are the plan's groups with their ids, in plan order.
+	Groups []AppliedGroup
+	// Calls counts the mutating API calls made.
+	Calls int
+}
+
+// AppliedGroup is one group after apply.
+type AppliedGroup struct {
+	Name, ID string
+	Created  bool
+	Changed  bool
+	Console  string // link to the group in the EC2 console
+}
+
+// Apply makes the changes: new groups first (concurrently, tags in the
+// same call), then per group and direction one revoke and one authorize
+// (concurrently across groups). If a call fails, or ctx is cancelled, the
+// groups this run created are removed again; a *RollbackError says what
+// is left when that fails too.
+func (c *Client) Apply(ctx context.Context, ch Changes) (Result, error) {
+	ids := map[string]string{}
+	for _, g := range ch.Groups {
+		ids[g.Name] = g.ID
+	}
+	var created []GroupChange
+	var mu sync.Mutex
+	var calls int
+	count := func() { mu.Lock(); calls++; mu.Unlock() }
+
+	// Phase 1: create the new groups.
+	eg, ectx := errgroup.WithContext(ctx)
+	for _, g := range ch.Groups {
+		if !g.New() {
+			continue
+		}
+		eg.Go(func() error {
+			in := &ec2.CreateSecurityGroupInput{GroupName: sdk.String(g.Name), Description: sdk.String(g.Description), VpcId: sdk.String(ch.VPC)}
+			if len(g.Tags) > 0 {
+				spec := types.TagSpecification{ResourceType: types.ResourceTypeSecurityGroup}
+				for _, t := range g.Tags {
+					spec.Tags = append(spec.Tags, types.Tag{Key: sdk.String(t.Key), Value: sdk.String(t.Value)})
+				}
+				in.TagSpecifications = []types.TagSpecification{spec}
+			}
+			count()
+			out, err := c.ec2.CreateSecurityGroup(ectx, in)
+			if err != nil {
+				return explain(err, "creating "+g.Name)
+			}
+			mu.Lock()
+			ids[g.Name] = sdk.ToString(out.GroupId)
+			g.ID = sdk.ToString(out.GroupId)
+			created = append(created, g)
+			mu.Unlock()
+			return nil
+		})
+	}
+	err := eg.Wait()
+
+	// Phase 2: the rules, once every group of the plan has an id.
+	if err == nil {
+		eg, ectx = errgroup.WithContext(ctx)
+		for _, g := range ch.Groups {
+			id := ids[g.Name]
+			for _, d := range []model.Direction{model.Ingress, model.Egress} {
+				if len(g.Add[d]) == 0 && len(g.Remove[d]) == 0 && len(g.Describe[d]) == 0 {
+					continue
+				}
+				eg.Go(func() error {
+					if len(g.Remove[d]) > 0 {
+						count()
+						if err := c.revoke(ectx, d, id, permissions(g.Remove[d], ids)); err != nil {
+							return explain(err, fmt.Sprintf("removing %s rules of %s", strings.ToLower(d.Title()), g.Name))
+						}
+					}
+					if len(g.Add[d]) > 0 {
+						count()
+						if err := c.authorize(ectx, d, id, permissions(g.Add[d], ids)); err != nil {
+							return explain(err, fmt.Sprintf("adding %s rules to %s", strings.ToLower(d.Title()), g.Name))
+						}
+					}
+					if len(g.Describe[d]) > 0 {
+						count()
+						if err := c.describeRules(ectx, d, id, permissions(g.Describe[d], ids)); err != nil {
+							return explain(err, fmt.Sprintf("updating %s rule descriptions of %s", strings.ToLower(d.Title()), g.Name))
+						}
+					}
+					return nil
+				})
+			}
+		}
+		err = eg.Wait()
+	}
+	res := Result{Calls: calls}
+	for _, g := range ch.Groups {
+		res.Groups = append(res.Groups, AppliedGroup{Name: g.Name, ID: ids[g.Name], Created: g.New(), Changed: !g.Empty(),
+			Console: fmt.Sprintf("https://%s.console.aws.amazon.com/ec2/home?region=%s#SecurityGroup:groupId=%s", c.Region, c.Region, ids[g.Name])})
+	}
+	if err == nil {
+		return res, nil
+	}
+	if ctx.Err() != nil {
+		err = fmt.Errorf("interrupted: %w", ctx.Err())
+	}
+	if len(created) == 0 {
+		return res, err
+	}
+	// Roll back with a context of its own: ctx may be what was cancelled.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	if rerr := c.rollback(rctx, ch, ids, created); rerr != nil {
+		return res, &RollbackError{Cause: err, Left: rerr.left, Err: rerr.err}
+	}
+	names := make([]string, len(created))
+	for i, g := range created {
+		names[i] = g.Name + " (" + g.ID + ")"
+	}
+	return res, fmt.Errorf("%w; removed what this run created: %s", err, strings.Join(names, ", "))
+}
+
+func (c *Client) authorize(ctx context.Context, d model.Direction, id string, perms []types.IpPermission) error {
+	if d == model.Egress {
+		_, err := c.ec2.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: sdk.String(id), IpPermissions: perms})
+		return err
+	}
+	_, err := c.ec2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: sdk.String(id), IpPermissions: perms})
+	return err
+}
+
+func (c *Client) describeRules(ctx context.Context, d model.Direction, id string, perms []types.IpPermission) error {
+	if d == model.Egress {
+		_, err := c.ec2.UpdateSecurityGroupRuleDescriptionsEgress(ctx, &ec2.UpdateSecurityGroupRuleDescriptionsEgressInput{GroupId: sdk.String(id), IpPermissions: perms})
+		return err
+	}
+	_, err := c.ec2.UpdateSecurityGroupRuleDescriptionsIngress(ctx, &ec2.UpdateSecurityGroupRuleDescriptionsIngressInput{GroupId: sdk.String(id), IpPermissions: perms})
+	return err
+}
+
+func (c *Client) revoke(ctx context.Context, d model.Direction, id string, perms []types.IpPermission) error {
+	if d == model.Egress {
+		_, err := c.ec2.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: sdk.String(id), IpPermissions: perms})
+		return err
+	}
+	_, err := c.ec2.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: sdk.String(id), IpPermissions: perms})
+	return err
+}
+
+// RollbackError says that apply failed and its clean-up did too: Left
+// lists what this run created that still exists, with how to remove it.
+type RollbackError struct {
+	Cause error
+	Left  []AppliedGroup
+	Err   error
+}
+
+func (e *RollbackError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%v\nremoving what this run created failed too: %v\nstill there:", e.Cause, e.Err)
+	for _, g := range e.Left {
+		fmt.Fprintf(&b, "\n  %s %s", g.ID, g.Name)
+	}
+	b.WriteString("\nto finish instead, run the same sgwiz apply again (it applies the difference); to remove them:")
+	for _, g := range e.Left {
+		fmt.Fprintf(&b, "\n  aws ec2 delete-security-group --group-id %s", g.ID)
+	}
+	b.WriteString("\n(if a delete says DependencyViolation, first revoke the rules of other groups that name it)")
+	return b.String()
+}
+
+func (e *RollbackError) Unwrap() error { return e.Cause }
+
+type rollbackFailure struct {
+	left []AppliedGroup
+	err  error
+}
+
+// rollback removes the groups this run created: first every rule that
+// names one of them (in the created groups and in the plan's existing
+// groups, which AWS would otherwise refuse with DependencyViolation), then
+// the groups.
+func (c *Client) rollback(ctx context.Context, ch Changes, ids map[string]string, created []GroupChange) *rollbackFailure {
+	createdID := map[string]bool{}
+	var createdIDs []string
+	for _, g := range created {
+		createdID[g.ID] = true
+		createdIDs = append(createdIDs, g.ID)
+	}
+	var errs []error
+	// Every group of the plan that exists may hold a rule naming a new one.
+	var all []string
+	for _, g := range ch.Groups {
+		if id := ids[g.Name]; id != "" {
+			all = append(all, id)
+		}
+	}
+	groups, err := c.describe(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: all})
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, sg := range groups {
+		for _, d := range []model.Direction{model.Ingress, model.Egress} {
+			perms := sg.IpPermissions
+			if d == model.Egress {
+				perms = sg.IpPermissionsEgress
+			}
+			if refs := referencing(perms, createdID); len(refs) > 0 {
+				if err := c.revoke(ctx, d, sdk.ToString(sg.GroupId), refs); err != nil && !isCode(err, "InvalidPermission.NotFound") {
+					errs = append(errs, explain(err, "rollback: revoking rules of "+sdk.ToString(sg.GroupName)))
+				}
+			}
+		}
+	}
+	var left []AppliedGroup
+	for _, g := range created {
+		_, err := c.ec2.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: sdk.String(g.ID)})
+		if err != nil && !isCode(err, "InvalidGroup.NotFound") {
+			errs = append(errs, explain(err, "rollback: deleting "+g.Name))
+			left = append(left, AppliedGroup{Name: g.Name, ID: g.ID, Created: true})
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	if len(left) == 0 {
+		// The groups are gone; a failed revoke left nothing behind.
+		return nil
+	}
+	return &rollbackFailure{left: left, err: errors.Join(errs...)}
+}
+
+// referencing returns the parts of perms that name one of the groups.
+func referencing(perms []types.IpPermission, ids map[string]bool) []types.IpPermission {
+	var out []types.IpPermission
+	for _, p := range perms {
+		var pairs []types.UserIdGroupPair
+		for _, pair := range p.UserIdGroupPairs {
+			if ids[sdk.ToString(pair.GroupId)] {
+				pairs = append(pairs, types.UserIdGroupPair{GroupId: pair.GroupId})
+			}
+		}
+		if len(pairs) > 0 {
+			out = append(out, types.IpPermission{IpProtocol: p.IpProtocol, FromPort: p.FromPort, ToPort: p.ToPort, UserIdGroupPairs: pairs})
+		}
+	}
+	return out
+}

@@ -1,0 +1,284 @@
+package aws
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	sdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/sgwiz/sgwiz/model"
+)
+
+// Changes is what applying a plan would do: the groups to create and the
+// rules to add and remove, computed from what exists now.
+type Changes struct {
+	Plan   model.Plan
+	VPC    string
+	Region string
+	Groups []GroupChange
+}
+
+// GroupChange is one group's part of the changes.
+type GroupChange struct {
+	Name, Description string
+	// ID is the existing group's id; empty for a group to create.
+	ID   string
+	Tags []model.Tag
+	// Add and Remove hold rules by direction (model.Ingress, model.Egress);
+	// Describe holds rules that exist with another description.
+	Add, Remove, Describe [2][]model.Rule
+}
+
+// New reports whether the group is to be created.
+func (g GroupChange) New() bool { return g.ID == "" }
+
+// Empty reports whether the group needs no call.
+func (g GroupChange) Empty() bool {
+	return !g.New() && len(g.Add[0])+len(g.Add[1])+len(g.Remove[0])+len(g.Remove[1])+len(g.Describe[0])+len(g.Describe[1]) == 0
+}
+
+// Empty reports whether applying changes nothing.
+func (c Changes) Empty() bool {
+	for _, g := range c.Groups {
+		if !g.Empty() {
+			return false
+		}
+	}
+	return true
+}
+
+// Lines describes the changes for people, one line each.
+func (c Changes) Lines() []string {
+	if c.Empty() {
+		return []string{"no changes: every group already matches the plan"}
+	}
+	var out []string
+	for _, g := range c.Groups {
+		switch {
+		case g.New():
+			out = append(out, fmt.Sprintf("create group %s in %s", g.Name, c.VPC))
+		case g.Empty():
+			out = append(out, fmt.Sprintf("group %s (%s): no changes", g.Name, g.ID))
+			continue
+		default:
+			out = append(out, fmt.Sprintf("update group %s (%s)", g.Name, g.ID))
+		}
+		for _, d := range []model.Direction{model.Ingress, model.Egress} {
+			for _, r := range g.Remove[d] {
+				out = append(out, "  - "+strings.ToLower(d.Title())+" "+ruleText(d, r))
+			}
+			for _, r := range g.Add[d] {
+				out = append(out, "  + "+strings.ToLower(d.Title())+" "+ruleText(d, r))
+			}
+			for _, r := range g.Describe[d] {
+				out = append(out, fmt.Sprintf("  ~ %s %s: description %q", strings.ToLower(d.Title()), ruleText(d, r), r.Description))
+			}
+		}
+	}
+	return out
+}
+
+// Calls lists the API calls applying makes, in order of phase: one create
+// per new group, then per group and direction one revoke and one authorize.
+func (c Changes) Calls() []string {
+	var calls []string
+	for _, g := range c.Groups {
+		if g.New() {
+			calls = append(calls, "CreateSecurityGroup "+g.Name)
+		}
+	}
+	for _, g := range c.Groups {
+		for _, d := range []model.Direction{model.Ingress, model.Egress} {
+			name := map[model.Direction]string{model.Ingress: "Ingress", model.Egress: "Egress"}[d]
+			if len(g.Remove[d]) > 0 {
+				calls = append(calls, fmt.Sprintf("RevokeSecurityGroup%s %s (%d rules)", name, g.Name, len(g.Remove[d])))
+			}
+			if len(g.Add[d]) > 0 {
+				calls = append(calls, fmt.Sprintf("AuthorizeSecurityGroup%s %s (%d rules)", name, g.Name, len(g.Add[d])))
+			}
+			if len(g.Describe[d]) > 0 {
+				calls = append(calls, fmt.Sprintf("UpdateSecurityGroupRuleDescriptions%s %s (%d rules)", name, g.Name, len(g.Describe[d])))
+			}
+		}
+	}
+	return calls
+}
+
+// Plan compares the plan with the account: it finds the VPC (the plan's,
+// else the default one), finds each group by id or by name in the VPC, and
+// computes the rules to add and remove. It changes nothing.
+func (c *Client) Plan(ctx context.Context, p model.Plan) (Changes, error) {
+	if err := p.Validate(); err != nil {
+		return Changes{}, err
+	}
+	vpc, ipv6, err := c.vpc(ctx, p.VPC())
+	if err != nil {
+		return Changes{}, err
+	}
+	existing, err := c.findGroups(ctx, p, vpc)
+	if err != nil {
+		return Changes{}, err
+	}
+	names := map[string]string{} // id → plan name
+	for name, sg := range existing {
+		names[sdk.ToString(sg.GroupId)] = name
+	}
+	ch := Changes{Plan: p, VPC: vpc, Region: c.Region}
+	for _, g := range p.Groups {
+		gc := GroupChange{Name: g.Name, Description: g.Description, Tags: g.Tags}
+		var have [2][]model.Rule
+		if sg, ok := existing[g.Name]; ok {
+			gc.ID = sdk.ToString(sg.GroupId)
+			if have[model.Ingress], err = rulesOf(sg.IpPermissions, names); err != nil {
+				return Changes{}, err
+			}
+			if have[model.Egress], err = rulesOf(sg.IpPermissionsEgress, names); err != nil {
+				return Changes{}, err
+			}
+		} else {
+			have[model.Egress] = defaultEgress(ipv6)
+		}
+		for _, d := range []model.Direction{model.Ingress, model.Egress} {
+			gc.Add[d], gc.Remove[d], gc.Describe[d] = diff(g.Rules(d), have[d])
+			if gc.New() {
+				// A new group's default rule has no description: replace it
+				// rather than make one more call to describe it.
+				for _, r := range gc.Describe[d] {
+					gc.Remove[d] = append(gc.Remove[d], r)
+					gc.Add[d] = append(gc.Add[d], r)
+				}
+				gc.Describe[d] = nil
+			}
+		}
+		ch.Groups = append(ch.Groups, gc)
+	}
+	return ch, nil
+}
+
+// defaultEgress is the outbound rule AWS gives a new group: all traffic to
+// 0.0.0.0/0, and to ::/0 in a VPC with IPv6.
+func defaultEgress(ipv6 bool) []model.Rule {
+	rules := []model.Rule{{Protocol: model.AllProtocols, Ports: model.NoPorts, Peer: model.AnyIPv4}}
+	if ipv6 {
+		rules = append(rules, model.Rule{Protocol: model.AllProtocols, Ports: model.NoPorts, Peer: model.AnyIPv6})
+	}
+	return rules
+}
+
+// diff returns the rules of want missing from have, the rules of have not
+// in want, by rule identity (descriptions do not count, as for EC2), and
+// the rules of want that exist with another description.
+func diff(want, have []model.Rule) (add, remove, describe []model.Rule) {
+	haveDesc := make(map[model.RuleKey]string, len(have))
+	for _, r := range have {
+		haveDesc[r.Key()] = r.Description
+	}
+	wantSet := make(map[model.RuleKey]bool, len(want))
+	for _, r := range want {
+		if wantSet[r.Key()] {
+			continue // a duplicate in the plan is one rule
+		}
+		wantSet[r.Key()] = true
+		switch d, ok := haveDesc[r.Key()]; {
+		case !ok:
+			add = append(add, r)
+		case d != r.Description:
+			describe = append(describe, r)
+		}
+	}
+	for _, r := range have {
+		if !wantSet[r.Key()] {
+			remove = append(remove, r)
+		}
+	}
+	return add, remove, describe
+}
+
+// vpc returns the VPC to use and whether it has IPv6.
+func (c *Client) vpc(ctx context.Context, id string) (string, bool, error) {
+	in := &ec2.DescribeVpcsInput{}
+	if id != "" {
+		in.VpcIds = []string{id}
+	} else {
+		in.Filters = []types.Filter{{Name: sdk.String("is-default"), Values: []string{"true"}}}
+	}
+	out, err := c.ec2.DescribeVpcs(ctx, in)
+	if err != nil {
+		return "", false, explain(err, id)
+	}
+	if len(out.Vpcs) == 0 {
+		if id != "" {
+			return "", false, fmt.Errorf("VPC %s does not exist in %s: check the plan's vpc_id and --region", id, c.Region)
+		}
+		return "", false, fmt.Errorf("%s has no default VPC: set vpc_id in the plan (or --vpc-id)", c.Region)
+	}
+	v := out.Vpcs[0]
+	return sdk.ToString(v.VpcId), len(v.Ipv6CidrBlockAssociationSet) > 0, nil
+}
+
+// findGroups returns the plan's groups that exist: by id when the plan
+// gives one, else by name in the VPC.
+func (c *Client) findGroups(ctx context.Context, p model.Plan, vpc string) (map[string]types.SecurityGroup, error) {
+	found := map[string]types.SecurityGroup{}
+	var ids, names []string
+	byID := map[string]string{}
+	for _, g := range p.Groups {
+		if g.ID != "" {
+			ids = append(ids, g.ID)
+			byID[g.ID] = g.Name
+		} else {
+			names = append(names, g.Name)
+		}
+	}
+	if len(ids) > 0 {
+		groups, err := c.describe(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: ids})
+		if err != nil {
+			return nil, err
+		}
+		for _, sg := range groups {
+			if sdk.ToString(sg.VpcId) != vpc {
+				return nil, fmt.Errorf("group %s is in %s, not in the plan's VPC %s", sdk.ToString(sg.GroupId), sdk.ToString(sg.VpcId), vpc)
+			}
+			found[byID[sdk.ToString(sg.GroupId)]] = sg
+		}
+	}
+	if len(names) > 0 {
+		groups, err := c.describe(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{
+			{Name: sdk.String("vpc-id"), Values: []string{vpc}},
+			{Name: sdk.String("group-name"), Values: names},
+		}})
+		if err != nil {
+			return nil, err
+		}
+		for _, sg := range groups {
+			for _, n := range names {
+				// Names are unique in a VPC ignoring case.
+				if strings.EqualFold(n, sdk.ToString(sg.GroupName)) {
+					found[n] = sg
+				}
+			}
+		}
+	}
+	return found, nil
+}
+
+// describe pages through DescribeSecurityGroups.
+func (c *Client) describe(ctx context.Context, in *ec2.DescribeSecurityGroupsInput) ([]types.SecurityGroup, error) {
+	var groups []types.SecurityGroup
+	if len(in.GroupIds) == 0 {
+		in.MaxResults = sdk.Int32(1000)
+	}
+	p := ec2.NewDescribeSecurityGroupsPaginator(c.ec2, in)
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, explain(err, strings.Join(in.GroupIds, ", "))
+		}
+		groups = append(groups, out.SecurityGroups...)
+	}
+	sort.SliceStable(groups, func(i, j int) bool { return sdk.ToString(groups[i].GroupName) < sdk.ToString(groups[j].GroupName) })
+	return groups, nil
+}

@@ -1,0 +1,214 @@
+package aws_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/netip"
+	"sort"
+	"testing"
+
+	sdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	sgaws "github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/export"
+	"github.com/sgwiz/sgwiz/internal/mototest"
+	"github.com/sgwiz/sgwiz/model"
+)
+
+var office = []netip.Prefix{netip.MustParsePrefix("203.0.113.10/32")}
+
+func presetPlan(t testing.TB, id string) model.Plan {
+	t.Helper()
+	u, _ := model.LookupUseCase(id)
+	p, err := u.Build(model.Inputs{Office: office, Tags: []model.Tag{{Key: "Owner", Value: "sgwiz-test"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func testEnv(t *testing.T, s *mototest.Server) {
+	// A CA bundle (set on some machines) cannot be added to the recording
+	// HTTP client, and moto speaks plain HTTP anyway.
+	t.Setenv("AWS_CA_BUNDLE", "")
+	for _, kv := range s.Env() {
+		k, v, _ := cut(kv)
+		t.Setenv(k, v)
+	}
+}
+
+func cut(kv string) (string, string, bool) {
+	for i := range kv {
+		if kv[i] == '=' {
+			return kv[:i], kv[i+1:], true
+		}
+	}
+	return kv, "", false
+}
+
+// connect returns sgwiz's client for the server, recording its calls.
+func connect(t *testing.T, url string) (*sgaws.Client, *mototest.Recorder) {
+	t.Helper()
+	rec := &mototest.Recorder{}
+	c, err := sgaws.Connect(context.Background(), sgaws.Options{Region: "us-east-1", EndpointURL: url, HTTPClient: &http.Client{Transport: rec}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, rec
+}
+
+// rawEC2 is a plain SDK client, to look at the account independently.
+func rawEC2(t *testing.T, url string) *ec2.Client {
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("us-east-1"), config.WithBaseEndpoint(url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ec2.NewFromConfig(cfg)
+}
+
+// described returns the named groups as describe-security-groups reports
+// them, in the json export's shape, normalised: ids replaced by the names
+// of the groups they point to, lists sorted.
+func described(t *testing.T, c *ec2.Client, names []string) string {
+	t.Helper()
+	out, err := c.DescribeSecurityGroups(context.Background(), &ec2.DescribeSecurityGroupsInput{
+		Filters: []types.Filter{{Name: sdk.String("group-name"), Values: names}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := c.DescribeSecurityGroups(context.Background(), &ec2.DescribeSecurityGroupsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nameOf := map[string]string{}
+	for _, sg := range all.SecurityGroups {
+		nameOf[sdk.ToString(sg.GroupId)] = sdk.ToString(sg.GroupName)
+	}
+	var groups []export.SecurityGroup
+	for _, sg := range out.SecurityGroups {
+		g := export.SecurityGroup{GroupName: sdk.ToString(sg.GroupName), Description: sdk.ToString(sg.Description)}
+		for _, tag := range sg.Tags {
+			g.Tags = append(g.Tags, export.Tag{Key: sdk.ToString(tag.Key), Value: sdk.ToString(tag.Value)})
+		}
+		conv := func(perms []types.IpPermission) []export.IpPermission {
+			res := []export.IpPermission{}
+			for _, p := range perms {
+				e := export.IpPermission{IpProtocol: sdk.ToString(p.IpProtocol), IpRanges: []export.IpRange{}, Ipv6Ranges: []export.Ipv6Range{}, PrefixListIds: []export.PrefixListId{}, UserIdGroupPairs: []export.UserIdGroupPair{}}
+				if p.FromPort != nil && e.IpProtocol != "-1" {
+					f, to := int(*p.FromPort), int(*p.ToPort)
+					e.FromPort, e.ToPort = &f, &to
+				}
+				for _, r := range p.IpRanges {
+					e.IpRanges = append(e.IpRanges, export.IpRange{CidrIp: sdk.ToString(r.CidrIp), Description: sdk.ToString(r.Description)})
+				}
+				for _, r := range p.Ipv6Ranges {
+					e.Ipv6Ranges = append(e.Ipv6Ranges, export.Ipv6Range{CidrIpv6: sdk.ToString(r.CidrIpv6), Description: sdk.ToString(r.Description)})
+				}
+				for _, r := range p.PrefixListIds {
+					e.PrefixListIds = append(e.PrefixListIds, export.PrefixListId{PrefixListId: sdk.ToString(r.PrefixListId), Description: sdk.ToString(r.Description)})
+				}
+				for _, r := range p.UserIdGroupPairs {
+					e.UserIdGroupPairs = append(e.UserIdGroupPairs, export.UserIdGroupPair{GroupName: nameOf[sdk.ToString(r.GroupId)], Description: sdk.ToString(r.Description)})
+				}
+				res = append(res, e)
+			}
+			return res
+		}
+		g.IpPermissions, g.IpPermissionsEgress = conv(sg.IpPermissions), conv(sg.IpPermissionsEgress)
+		groups = append(groups, g)
+	}
+	return normalised(t, groups)
+}
+
+// normalised is groups as sorted JSON, without ids and VPCs.
+func normalised(t *testing.T, groups []export.SecurityGroup) string {
+	t.Helper()
+	for i := range groups {
+		g := &groups[i]
+		g.GroupId, g.VpcId = "", ""
+		sort.Slice(g.Tags, func(a, b int) bool { return g.Tags[a].Key < g.Tags[b].Key })
+		for _, perms := range [][]export.IpPermission{g.IpPermissions, g.IpPermissionsEgress} {
+			for j := range perms {
+				p := &perms[j]
+				sort.Slice(p.IpRanges, func(a, b int) bool { return p.IpRanges[a].CidrIp < p.IpRanges[b].CidrIp })
+				sort.Slice(p.Ipv6Ranges, func(a, b int) bool { return p.Ipv6Ranges[a].CidrIpv6 < p.Ipv6Ranges[b].CidrIpv6 })
+				sort.Slice(p.UserIdGroupPairs, func(a, b int) bool { return p.UserIdGroupPairs[a].GroupName < p.UserIdGroupPairs[b].GroupName })
+			}
+			sort.Slice(perms, func(a, b int) bool {
+				ka, _ := json.Marshal(perms[a])
+				kb, _ := json.Marshal(perms[b])
+				return string(ka) < string(kb)
+			})
+		}
+	}
+	sort.Slice(groups, func(a, b int) bool { return groups[a].GroupName < groups[b].GroupName })
+	b, err := json.MarshalIndent(groups, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func groupNames(p model.Plan) []string {
+	var names []string
+	for _, g := range p.Groups {
+		names = append(names, g.Name)
+	}
+	return names
+}
+
+// TestApplyEveryPresetMatchesTheJSONExport applies each preset to moto,
+// then compares DescribeSecurityGroups with the json export; a second
+// apply must make no mutating call.
+func TestApplyEveryPresetMatchesTheJSONExport(t *testing.T) {
+	s := mototest.Start(t)
+	testEnv(t, s)
+	ctx := context.Background()
+	for _, u := range model.UseCases() {
+		t.Run(u.ID, func(t *testing.T) {
+			s.Reset(t)
+			p := presetPlan(t, u.ID)
+			c, rec := connect(t, s.URL)
+			ch, err := c.Plan(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := c.Apply(ctx, ch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			actions := rec.Actions()
+			want := normalised(t, export.SecurityGroups(p))
+			if got := described(t, rawEC2(t, s.URL), groupNames(p)); got != want {
+				t.Errorf("after apply, AWS reports:\n%s\nthe json export says:\n%s", got, want)
+			}
+			maxCalls := 0
+			for _, g := range p.Groups {
+				maxCalls += 4 // create, ingress, revoke default egress, egress
+				_ = g
+			}
+			if m := mototest.Mutating(actions); m > maxCalls || m != res.Calls {
+				t.Errorf("%d mutating calls (%v), reported %d, at most %d", m, actions, res.Calls, maxCalls)
+			}
+			t.Logf("%s: %d groups, %d calls in all: %v", u.ID, len(p.Groups), len(actions), actions)
+
+			again, err := c.Plan(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !again.Empty() {
+				t.Errorf("a second apply should change nothing, plans: %v", again.Lines())
+			}
+			rec.Actions()
+			if _, err := c.Apply(ctx, again); err != nil {
+				t.Fatal(err)
+			}
+			if m := mototest.Mutating(rec.Actions()); m != 0 {
+				t.Errorf("the second apply made %d mutating calls", m)
+			}
+		})
+	}
+}
