@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	sgaws "github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/aws/awstest"
 	"github.com/sgwiz/sgwiz/export"
 	"github.com/sgwiz/sgwiz/internal/mototest"
 	"github.com/sgwiz/sgwiz/model"
@@ -166,10 +167,37 @@ func groupNames(p model.Plan) []string {
 func TestApplyEveryPresetMatchesTheJSONExport(t *testing.T) {
 	s := mototest.Start(t)
 	testEnv(t, s)
+	applyEveryPreset(t, s.URL, func() { s.Reset(t) })
+}
+
+// TestSandboxAppliesEveryPresetLikeMoto runs the same sequences on the
+// in-process sandbox: what both do where they follow AWS must agree.
+func TestSandboxAppliesEveryPresetLikeMoto(t *testing.T) {
+	t.Setenv("AWS_CA_BUNDLE", "")
+	t.Setenv("AWS_ACCESS_KEY_ID", "test")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+	var sb *awstest.Server
+	applyEveryPreset(t, "", func() {
+		if sb != nil {
+			sb.Close()
+		}
+		sb = awstest.NewServer()
+		t.Cleanup(sb.Close)
+	}, func() string { return sb.URL })
+}
+
+// applyEveryPreset applies each preset after reset, compares the groups
+// with the json export, and checks that a second apply changes nothing.
+// url is the endpoint, or "" with urlOf giving it after each reset.
+func applyEveryPreset(t *testing.T, url string, reset func(), urlOf ...func() string) {
 	ctx := context.Background()
 	for _, u := range model.UseCases() {
 		t.Run(u.ID, func(t *testing.T) {
-			s.Reset(t)
+			reset()
+			if len(urlOf) > 0 {
+				url = urlOf[0]()
+			}
+			s := struct{ URL string }{url}
 			p := presetPlan(t, u.ID)
 			c, rec := connect(t, s.URL)
 			ch, err := c.Plan(ctx, p)

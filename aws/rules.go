@@ -121,4 +121,3 @@ func ruleText(d model.Direction, r model.Rule) string {
 	}
 	return fmt.Sprintf("%s %s %s %s %s", model.TypeOf(r), r.Protocol.Title(), r.PortText(), word, peer)
 }
-

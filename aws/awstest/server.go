@@ -1,0 +1,676 @@
+// Package awstest serves an EC2-compatible endpoint in-process, for
+// people without an AWS account (sgwiz --sandbox) and for tests, like
+// net/http/httptest serves HTTP:
+//
+//	sb := awstest.NewServer()
+//	defer sb.Close()
+//	client, _ := aws.Connect(ctx, aws.Options{EndpointURL: sb.URL, Region: "us-east-1"})
+//
+// It speaks the EC2 Query protocol the SDK uses (and STS's
+// GetCallerIdentity) for security groups and VPCs, and behaves like EC2
+// where it matters: a default VPC with its default group, real-looking
+// ids, the default egress rule on a new group, duplicate and not-found
+// errors, DependencyViolation when deleting a referenced group,
+// all-or-nothing authorize, the per-direction quota counted apart for
+// IPv4 and IPv6, DryRun, pagination, and injectable failures.
+package awstest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Account is the sandbox's account id.
+const Account = "123456789012"
+
+// DefaultVPC is the id of the sandbox's default VPC.
+const DefaultVPC = "vpc-0a1b2c3d4e5f60718"
+
+// Quota is the rules per group, direction and IP version.
+const Quota = 60
+
+// Fault makes the call with this action and sequence number fail; the
+// Server asks Faults before each call. Return "" to let it through.
+type Fault func(action string, call int) (code string, status int)
+
+// Server is the sandbox endpoint.
+type Server struct {
+	*httptest.Server
+	h *Handler
+}
+
+// NewServer starts a sandbox on a loopback port.
+func NewServer() *Server {
+	h := NewHandler()
+	return &Server{Server: httptest.NewServer(h), h: h}
+}
+
+// Handler is the sandbox as an http.Handler, to serve it yourself.
+func (s *Server) Handler() *Handler { return s.h }
+
+// Handler answers EC2 Query calls from its in-memory state.
+type Handler struct {
+	mu     sync.Mutex
+	vpcs   []vpc
+	groups map[string]*group // by id
+	order  []string          // ids in creation order
+	calls  int
+	// Faults, when set, can fail any call (throttling, 500s) for tests.
+	Faults Fault
+}
+
+type vpc struct {
+	id, cidr string
+	isDefault bool
+}
+
+type group struct {
+	id, name, description, vpc string
+	tags                       [][2]string
+	rules                      [2][]rule // ingress, egress
+}
+
+// rule is one permission with one peer; key identifies it as EC2 does.
+type rule struct {
+	key         ruleKey
+	description string
+	id          string
+}
+
+type ruleKey struct {
+	proto    string
+	from, to int
+	kind     string // cidr4, cidr6, group, pl
+	peer     string
+}
+
+// NewHandler returns a sandbox with a default VPC and its default group.
+func NewHandler() *Handler {
+	h := &Handler{groups: map[string]*group{}}
+	h.vpcs = []vpc{{id: DefaultVPC, cidr: "172.31.0.0/16", isDefault: true}}
+	def := &group{id: newID("sg-"), name: "default", description: "default VPC security group", vpc: DefaultVPC}
+	def.rules[0] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "group", peer: def.id}, id: newID("sgr-")}}
+	def.rules[1] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr4", peer: "0.0.0.0/0"}, id: newID("sgr-")}}
+	h.groups[def.id] = def
+	h.order = append(h.order, def.id)
+	return h
+}
+
+func newID(prefix string) string {
+	b := make([]byte, 9)
+	_, _ = rand.Read(b)
+	return prefix + hex.EncodeToString(b)[:17]
+}
+
+// apiError is an EC2 error response.
+type apiError struct {
+	status        int
+	code, message string
+}
+
+func (e *apiError) Error() string { return e.code + ": " + e.message }
+
+func fail(code, format string, args ...any) *apiError {
+	status := http.StatusBadRequest
+	switch code {
+	case "DryRunOperation":
+		status = http.StatusPreconditionFailed
+	case "UnauthorizedOperation":
+		status = http.StatusForbidden
+	}
+	return &apiError{status: status, code: code, message: fmt.Sprintf(format, args...)}
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		writeError(w, fail("MalformedQueryString", "%v", err))
+		return
+	}
+	action := r.Form.Get("Action")
+	h.mu.Lock()
+	h.calls++
+	call := h.calls
+	faults := h.Faults
+	h.mu.Unlock()
+	if faults != nil {
+		if code, status := faults(action, call); code != "" {
+			writeError(w, &apiError{status: status, code: code, message: "injected by the test"})
+			return
+		}
+	}
+	if action == "GetCallerIdentity" {
+		writeXML(w, getCallerIdentityResponse{Result: callerIdentity{Account: Account, Arn: "arn:aws:iam::" + Account + ":user/sandbox", UserID: "AIDASANDBOX"}, RequestID: newID("")})
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	f := form(r.Form)
+	if f.get("DryRun") == "true" && action != "DescribeSecurityGroups" && action != "DescribeVpcs" {
+		writeError(w, fail("DryRunOperation", "Request would have succeeded, but DryRun flag is set."))
+		return
+	}
+	var resp any
+	var err *apiError
+	switch action {
+	case "DescribeVpcs":
+		resp, err = h.describeVpcs(f)
+	case "DescribeSecurityGroups":
+		resp, err = h.describeGroups(f)
+	case "CreateSecurityGroup":
+		resp, err = h.createGroup(f)
+	case "DeleteSecurityGroup":
+		resp, err = h.deleteGroup(f)
+	case "AuthorizeSecurityGroupIngress":
+		resp, err = h.authorize(f, 0)
+	case "AuthorizeSecurityGroupEgress":
+		resp, err = h.authorize(f, 1)
+	case "RevokeSecurityGroupIngress":
+		resp, err = h.revoke(f, 0)
+	case "RevokeSecurityGroupEgress":
+		resp, err = h.revoke(f, 1)
+	case "UpdateSecurityGroupRuleDescriptionsIngress":
+		resp, err = h.describeRules(f, 0)
+	case "UpdateSecurityGroupRuleDescriptionsEgress":
+		resp, err = h.describeRules(f, 1)
+	default:
+		err = fail("InvalidAction", "The action %s is not valid for this web service (the sgwiz sandbox serves security groups and VPCs).", action)
+	}
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeXML(w, resp)
+}
+
+func writeXML(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(xml.Header))
+	_ = xml.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, e *apiError) {
+	type xmlErr struct {
+		Code    string `xml:"Code"`
+		Message string `xml:"Message"`
+	}
+	type response struct {
+		XMLName   xml.Name `xml:"Response"`
+		Errors    []xmlErr `xml:"Errors>Error"`
+		RequestID string   `xml:"RequestID"`
+	}
+	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
+	w.WriteHeader(e.status)
+	_ = xml.NewEncoder(w).Encode(response{Errors: []xmlErr{{e.code, e.message}}, RequestID: newID("")})
+}
+
+// form reads the Query protocol's numbered lists.
+type form map[string][]string
+
+func (f form) get(k string) string {
+	if v := f[k]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// list returns prefix.1, prefix.2, … until one is missing.
+func (f form) list(prefix string) []string {
+	var out []string
+	for i := 1; ; i++ {
+		v, ok := f[prefix+"."+strconv.Itoa(i)]
+		if !ok {
+			return out
+		}
+		out = append(out, v[0])
+	}
+}
+
+// count returns how many prefix.N.* entries there are.
+func (f form) count(prefix string) int {
+	n := 0
+	for k := range f {
+		if rest, ok := strings.CutPrefix(k, prefix+"."); ok {
+			num, _, _ := strings.Cut(rest, ".")
+			if i, err := strconv.Atoi(num); err == nil && i > n {
+				n = i
+			}
+		}
+	}
+	return n
+}
+
+func (f form) filters() map[string][]string {
+	out := map[string][]string{}
+	for i := 1; i <= f.count("Filter"); i++ {
+		p := fmt.Sprintf("Filter.%d", i)
+		out[f.get(p+".Name")] = f.list(p + ".Value")
+	}
+	return out
+}
+
+func (h *Handler) describeVpcs(f form) (any, *apiError) {
+	ids := f.list("VpcId")
+	filters := f.filters()
+	resp := describeVpcsResponse{RequestID: newID("")}
+	for _, id := range ids {
+		if !h.hasVPC(id) {
+			return nil, fail("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", id)
+		}
+	}
+	for _, v := range h.vpcs {
+		if len(ids) > 0 && !contains(ids, v.id) {
+			continue
+		}
+		if d, ok := filters["is-default"]; ok && !contains(d, strconv.FormatBool(v.isDefault)) {
+			continue
+		}
+		resp.Vpcs = append(resp.Vpcs, xmlVpc{VpcID: v.id, CidrBlock: v.cidr, IsDefault: v.isDefault, State: "available", OwnerID: Account})
+	}
+	return resp, nil
+}
+
+func (h *Handler) hasVPC(id string) bool {
+	for _, v := range h.vpcs {
+		if v.id == id {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *Handler) group(id string) (*group, *apiError) {
+	if !strings.HasPrefix(id, "sg-") {
+		return nil, fail("InvalidGroupId.Malformed", "Invalid id: \"%s\" (expecting \"sg-...\")", id)
+	}
+	g, ok := h.groups[id]
+	if !ok {
+		return nil, fail("InvalidGroup.NotFound", "The security group '%s' does not exist", id)
+	}
+	return g, nil
+}
+
+func (h *Handler) describeGroups(f form) (any, *apiError) {
+	ids := f.list("GroupId")
+	names := f.list("GroupName")
+	filters := f.filters()
+	for _, id := range ids {
+		if _, err := h.group(id); err != nil {
+			return nil, err
+		}
+	}
+	var match []*group
+	for _, id := range h.order {
+		g := h.groups[id]
+		if len(ids) > 0 && !contains(ids, g.id) || len(names) > 0 && !contains(names, g.name) {
+			continue
+		}
+		if v, ok := filters["group-name"]; ok && !contains(v, g.name) {
+			continue
+		}
+		if v, ok := filters["vpc-id"]; ok && !contains(v, g.vpc) {
+			continue
+		}
+		if v, ok := filters["group-id"]; ok && !contains(v, g.id) {
+			continue
+		}
+		match = append(match, g)
+	}
+	start := 0
+	if tok := f.get("NextToken"); tok != "" {
+		start, _ = strconv.Atoi(tok)
+	}
+	end := len(match)
+	resp := describeGroupsResponse{RequestID: newID("")}
+	if max, _ := strconv.Atoi(f.get("MaxResults")); max > 0 && start+max < len(match) {
+		end = start + max
+		resp.NextToken = strconv.Itoa(end)
+	}
+	for _, g := range match[min(start, len(match)):end] {
+		resp.Groups = append(resp.Groups, g.xml())
+	}
+	return resp, nil
+}
+
+func (h *Handler) createGroup(f form) (any, *apiError) {
+	name, desc, vpcID := f.get("GroupName"), f.get("GroupDescription"), f.get("VpcId")
+	switch {
+	case name == "":
+		return nil, fail("MissingParameter", "The request must contain the parameter groupName")
+	case desc == "":
+		return nil, fail("MissingParameter", "The request must contain the parameter groupDescription")
+	case strings.HasPrefix(strings.ToLower(name), "sg-"):
+		return nil, fail("InvalidParameterValue", "Group names may not be in the format sg-*")
+	case len(name) > 255 || len(desc) > 255:
+		return nil, fail("InvalidParameterValue", "Value for parameter must be 255 characters or fewer")
+	}
+	if vpcID == "" {
+		vpcID = DefaultVPC
+	}
+	if !h.hasVPC(vpcID) {
+		return nil, fail("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", vpcID)
+	}
+	for _, g := range h.groups {
+		if g.vpc == vpcID && strings.EqualFold(g.name, name) {
+			return nil, fail("InvalidGroup.Duplicate", "The security group '%s' already exists for VPC '%s'", name, vpcID)
+		}
+	}
+	g := &group{id: newID("sg-"), name: name, description: desc, vpc: vpcID}
+	for i := 1; i <= f.count("TagSpecification"); i++ {
+		p := fmt.Sprintf("TagSpecification.%d", i)
+		for j := 1; j <= f.count(p+".Tag"); j++ {
+			t := fmt.Sprintf("%s.Tag.%d", p, j)
+			g.tags = append(g.tags, [2]string{f.get(t + ".Key"), f.get(t + ".Value")})
+		}
+	}
+	g.rules[1] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr4", peer: "0.0.0.0/0"}, id: newID("sgr-")}}
+	h.groups[g.id] = g
+	h.order = append(h.order, g.id)
+	resp := createGroupResponse{RequestID: newID(""), GroupID: g.id}
+	for _, t := range g.tags {
+		resp.Tags = append(resp.Tags, xmlTag{Key: t[0], Value: t[1]})
+	}
+	return resp, nil
+}
+
+func (h *Handler) deleteGroup(f form) (any, *apiError) {
+	g, err := h.group(f.get("GroupId"))
+	if err != nil {
+		return nil, err
+	}
+	if g.name == "default" {
+		return nil, fail("CannotDelete", "the specified group: \"%s\" name: \"default\" cannot be deleted by a user", g.id)
+	}
+	for _, other := range h.groups {
+		if other.id == g.id {
+			continue
+		}
+		for _, rules := range other.rules {
+			for _, r := range rules {
+				if r.key.kind == "group" && r.key.peer == g.id {
+					return nil, fail("DependencyViolation", "resource %s has a dependent object", g.id)
+				}
+			}
+		}
+	}
+	delete(h.groups, g.id)
+	for i, id := range h.order {
+		if id == g.id {
+			h.order = append(h.order[:i], h.order[i+1:]...)
+			break
+		}
+	}
+	return returnResponse{XMLName: xml.Name{Local: "DeleteSecurityGroupResponse"}, RequestID: newID(""), Return: true}, nil
+}
+
+// permissions reads IpPermissions.N into rules, checking them as EC2 does.
+func (h *Handler) permissions(f form) ([]rule, *apiError) {
+	var rules []rule
+	n := f.count("IpPermissions")
+	if n == 0 {
+		return nil, fail("MissingParameter", "No permissions given")
+	}
+	for i := 1; i <= n; i++ {
+		p := fmt.Sprintf("IpPermissions.%d", i)
+		proto := strings.ToLower(f.get(p + ".IpProtocol"))
+		switch proto {
+		case "6":
+			proto = "tcp"
+		case "17":
+			proto = "udp"
+		case "1":
+			proto = "icmp"
+		case "58":
+			proto = "icmpv6"
+		}
+		from, to := -1, -1
+		switch proto {
+		case "tcp", "udp", "icmp", "icmpv6":
+			var err1, err2 error
+			from, err1 = strconv.Atoi(f.get(p + ".FromPort"))
+			to, err2 = strconv.Atoi(f.get(p + ".ToPort"))
+			if (err1 != nil || err2 != nil) && proto != "icmpv6" {
+				return nil, fail("InvalidParameterValue", "Invalid value for portRange. Must specify both from and to ports with TCP/UDP/ICMP.")
+			}
+			if err1 != nil || err2 != nil {
+				from, to = -1, -1
+			}
+			if (proto == "tcp" || proto == "udp") && (from < 0 || to > 65535 || from > to) {
+				return nil, fail("InvalidParameterValue", "Invalid value for portRange. Must specify a valid fromPort and toPort (%d-%d)", from, to)
+			}
+			if proto == "icmp" || proto == "icmpv6" {
+				if from < -1 || from > 255 || to < -1 || to > 255 {
+					return nil, fail("InvalidParameterValue", "Invalid ICMP type/code %d/%d", from, to)
+				}
+			}
+		case "-1":
+		default:
+			if n, err := strconv.Atoi(proto); err != nil || n < 0 || n > 255 {
+				return nil, fail("InvalidParameterValue", "Invalid value '%s' for IP protocol. Unknown protocol.", proto)
+			}
+		}
+		add := func(kind, peer, desc string) *apiError {
+			if len(desc) > 255 {
+				return fail("InvalidParameterValue", "Invalid rule description: longer than 255 characters")
+			}
+			rules = append(rules, rule{key: ruleKey{proto: proto, from: from, to: to, kind: kind, peer: peer}, description: desc})
+			return nil
+		}
+		for j := 1; j <= f.count(p+".IpRanges"); j++ {
+			q := fmt.Sprintf("%s.IpRanges.%d", p, j)
+			c, err := netip.ParsePrefix(f.get(q + ".CidrIp"))
+			if err != nil || !c.Addr().Is4() || c.Masked() != c {
+				return nil, fail("InvalidParameterValue", "CIDR block %s is malformed", f.get(q+".CidrIp"))
+			}
+			if e := add("cidr4", c.String(), f.get(q+".Description")); e != nil {
+				return nil, e
+			}
+		}
+		for j := 1; j <= f.count(p+".Ipv6Ranges"); j++ {
+			q := fmt.Sprintf("%s.Ipv6Ranges.%d", p, j)
+			c, err := netip.ParsePrefix(f.get(q + ".CidrIpv6"))
+			if err != nil || !c.Addr().Is6() || c.Masked() != c {
+				return nil, fail("InvalidParameterValue", "CIDR block %s is malformed", f.get(q+".CidrIpv6"))
+			}
+			if e := add("cidr6", c.String(), f.get(q+".Description")); e != nil {
+				return nil, e
+			}
+		}
+		for j := 1; j <= f.count(p+".PrefixListIds"); j++ {
+			q := fmt.Sprintf("%s.PrefixListIds.%d", p, j)
+			if e := add("pl", f.get(q+".PrefixListId"), f.get(q+".Description")); e != nil {
+				return nil, e
+			}
+		}
+		for j := 1; j <= f.count(p+".Groups"); j++ {
+			q := fmt.Sprintf("%s.Groups.%d", p, j)
+			id := f.get(q + ".GroupId")
+			if _, err := h.group(id); err != nil {
+				return nil, err
+			}
+			if e := add("group", id, f.get(q+".Description")); e != nil {
+				return nil, e
+			}
+		}
+	}
+	return rules, nil
+}
+
+// quotaCount counts rules as AWS does: IPv4 and IPv6 apart, references
+// counting for both.
+func quotaCount(rules []rule) (v4, v6 int) {
+	for _, r := range rules {
+		switch r.key.kind {
+		case "cidr4":
+			v4++
+		case "cidr6":
+			v6++
+		default:
+			v4++
+			v6++
+		}
+	}
+	return v4, v6
+}
+
+// authorize adds every rule or none, as EC2 does.
+func (h *Handler) authorize(f form, dir int) (any, *apiError) {
+	g, err := h.group(f.get("GroupId"))
+	if err != nil {
+		return nil, err
+	}
+	rules, err := h.permissions(f)
+	if err != nil {
+		return nil, err
+	}
+	have := map[ruleKey]bool{}
+	for _, r := range g.rules[dir] {
+		have[r.key] = true
+	}
+	for _, r := range rules {
+		if have[r.key] {
+			return nil, fail("InvalidPermission.Duplicate", "the specified rule \"peer: %s, %s, from port: %d, to port: %d, ALLOW\" already exists", r.key.peer, strings.ToUpper(r.key.proto), r.key.from, r.key.to)
+		}
+		have[r.key] = true
+	}
+	if v4, v6 := quotaCount(append(append([]rule(nil), g.rules[dir]...), rules...)); v4 > Quota || v6 > Quota {
+		return nil, fail("RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.")
+	}
+	resp := authorizeResponse{XMLName: xml.Name{Local: [2]string{"AuthorizeSecurityGroupIngressResponse", "AuthorizeSecurityGroupEgressResponse"}[dir]}, RequestID: newID(""), Return: true}
+	for _, r := range rules {
+		r.id = newID("sgr-")
+		g.rules[dir] = append(g.rules[dir], r)
+		resp.Rules = append(resp.Rules, xmlRule{ID: r.id, GroupID: g.id, IsEgress: dir == 1, Protocol: r.key.proto, From: r.key.from, To: r.key.to})
+	}
+	return resp, nil
+}
+
+// revoke removes the rules that exist; as in a VPC, unknown ones are
+// reported, not refused.
+func (h *Handler) revoke(f form, dir int) (any, *apiError) {
+	g, err := h.group(f.get("GroupId"))
+	if err != nil {
+		return nil, err
+	}
+	rules, err := h.permissions(f)
+	if err != nil {
+		return nil, err
+	}
+	drop := map[ruleKey]bool{}
+	for _, r := range rules {
+		drop[r.key] = true
+	}
+	resp := revokeResponse{XMLName: xml.Name{Local: [2]string{"RevokeSecurityGroupIngressResponse", "RevokeSecurityGroupEgressResponse"}[dir]}, RequestID: newID(""), Return: true}
+	found := map[ruleKey]bool{}
+	kept := g.rules[dir][:0]
+	for _, r := range g.rules[dir] {
+		if drop[r.key] {
+			found[r.key] = true
+			continue
+		}
+		kept = append(kept, r)
+	}
+	g.rules[dir] = kept
+	for _, r := range rules {
+		if !found[r.key] {
+			resp.Unknown = append(resp.Unknown, xmlPermissions([]rule{r})...)
+		}
+	}
+	return resp, nil
+}
+
+func (h *Handler) describeRules(f form, dir int) (any, *apiError) {
+	g, err := h.group(f.get("GroupId"))
+	if err != nil {
+		return nil, err
+	}
+	rules, err := h.permissions(f)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rules {
+		found := false
+		for i := range g.rules[dir] {
+			if g.rules[dir][i].key == r.key {
+				g.rules[dir][i].description = r.description
+				found = true
+			}
+		}
+		if !found {
+			return nil, fail("InvalidPermission.NotFound", "The specified rule does not exist in this security group.")
+		}
+	}
+	return returnResponse{XMLName: xml.Name{Local: [2]string{"UpdateSecurityGroupRuleDescriptionsIngressResponse", "UpdateSecurityGroupRuleDescriptionsEgressResponse"}[dir]}, RequestID: newID(""), Return: true}, nil
+}
+
+// xml renders a group as DescribeSecurityGroups does.
+func (g *group) xml() xmlGroup {
+	x := xmlGroup{OwnerID: Account, GroupID: g.id, GroupName: g.name, Description: g.description, VpcID: g.vpc,
+		Ingress: xmlPermissions(g.rules[0]), Egress: xmlPermissions(g.rules[1])}
+	for _, t := range g.tags {
+		x.Tags = append(x.Tags, xmlTag{Key: t[0], Value: t[1]})
+	}
+	return x
+}
+
+// xmlPermissions groups rules by protocol and ports, as EC2 reports them.
+func xmlPermissions(rules []rule) []xmlPermission {
+	var out []xmlPermission
+	index := map[[3]string]int{}
+	for _, r := range rules {
+		k := [3]string{r.key.proto, strconv.Itoa(r.key.from), strconv.Itoa(r.key.to)}
+		i, ok := index[k]
+		if !ok {
+			i = len(out)
+			index[k] = i
+			p := xmlPermission{Protocol: r.key.proto}
+			if r.key.proto != "-1" && (r.key.proto == "tcp" || r.key.proto == "udp" || r.key.proto == "icmp" || r.key.proto == "icmpv6") {
+				from, to := r.key.from, r.key.to
+				p.From, p.To = &from, &to
+			}
+			out = append(out, p)
+		}
+		p := &out[i]
+		switch r.key.kind {
+		case "cidr4":
+			p.IPRanges = append(p.IPRanges, xmlRange{CidrIP: r.key.peer, Description: r.description})
+		case "cidr6":
+			p.IPv6Ranges = append(p.IPv6Ranges, xmlRange6{CidrIPv6: r.key.peer, Description: r.description})
+		case "pl":
+			p.PrefixLists = append(p.PrefixLists, xmlPrefixList{ID: r.key.peer, Description: r.description})
+		case "group":
+			p.Groups = append(p.Groups, xmlPair{UserID: Account, GroupID: r.key.peer, Description: r.description})
+		}
+	}
+	return out
+}
+
+// Groups lists the names of the groups that exist, sorted, for tests.
+func (h *Handler) Groups() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var names []string
+	for _, g := range h.groups {
+		names = append(names, g.name)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,123 @@
+package awstest
+
+import "encoding/xml"
+
+// The response shapes of the EC2 Query protocol (and STS's one call).
+
+
+type xmlTag struct {
+	Key   string `xml:"key"`
+	Value string `xml:"value"`
+}
+
+type xmlRange struct {
+	CidrIP      string `xml:"cidrIp"`
+	Description string `xml:"description,omitempty"`
+}
+
+type xmlRange6 struct {
+	CidrIPv6    string `xml:"cidrIpv6"`
+	Description string `xml:"description,omitempty"`
+}
+
+type xmlPrefixList struct {
+	ID          string `xml:"prefixListId"`
+	Description string `xml:"description,omitempty"`
+}
+
+type xmlPair struct {
+	UserID      string `xml:"userId"`
+	GroupID     string `xml:"groupId"`
+	Description string `xml:"description,omitempty"`
+}
+
+type xmlPermission struct {
+	Protocol    string          `xml:"ipProtocol"`
+	From        *int            `xml:"fromPort,omitempty"`
+	To          *int            `xml:"toPort,omitempty"`
+	Groups      []xmlPair       `xml:"groups>item"`
+	IPRanges    []xmlRange      `xml:"ipRanges>item"`
+	IPv6Ranges  []xmlRange6     `xml:"ipv6Ranges>item"`
+	PrefixLists []xmlPrefixList `xml:"prefixListIds>item"`
+}
+
+type xmlGroup struct {
+	OwnerID     string          `xml:"ownerId"`
+	GroupID     string          `xml:"groupId"`
+	GroupName   string          `xml:"groupName"`
+	Description string          `xml:"groupDescription"`
+	Ingress     []xmlPermission `xml:"ipPermissions>item"`
+	Egress      []xmlPermission `xml:"ipPermissionsEgress>item"`
+	VpcID       string          `xml:"vpcId"`
+	Tags        []xmlTag        `xml:"tagSet>item"`
+}
+
+type describeGroupsResponse struct {
+	XMLName   xml.Name   `xml:"DescribeSecurityGroupsResponse"`
+	RequestID string     `xml:"requestId"`
+	Groups    []xmlGroup `xml:"securityGroupInfo>item"`
+	NextToken string     `xml:"nextToken,omitempty"`
+}
+
+type xmlVpc struct {
+	VpcID     string `xml:"vpcId"`
+	OwnerID   string `xml:"ownerId"`
+	State     string `xml:"state"`
+	CidrBlock string `xml:"cidrBlock"`
+	IsDefault bool   `xml:"isDefault"`
+}
+
+type describeVpcsResponse struct {
+	XMLName   xml.Name `xml:"DescribeVpcsResponse"`
+	RequestID string   `xml:"requestId"`
+	Vpcs      []xmlVpc `xml:"vpcSet>item"`
+}
+
+type createGroupResponse struct {
+	XMLName   xml.Name `xml:"CreateSecurityGroupResponse"`
+	RequestID string   `xml:"requestId"`
+	Return    bool     `xml:"return"`
+	GroupID   string   `xml:"groupId"`
+	Tags      []xmlTag `xml:"tagSet>item"`
+}
+
+type returnResponse struct {
+	XMLName   xml.Name
+	RequestID string `xml:"requestId"`
+	Return    bool   `xml:"return"`
+}
+
+type xmlRule struct {
+	ID       string `xml:"securityGroupRuleId"`
+	GroupID  string `xml:"groupId"`
+	IsEgress bool   `xml:"isEgress"`
+	Protocol string `xml:"ipProtocol"`
+	From     int    `xml:"fromPort"`
+	To       int    `xml:"toPort"`
+}
+
+type authorizeResponse struct {
+	XMLName   xml.Name
+	RequestID string    `xml:"requestId"`
+	Return    bool      `xml:"return"`
+	Rules     []xmlRule `xml:"securityGroupRuleSet>item"`
+}
+
+type revokeResponse struct {
+	XMLName   xml.Name
+	RequestID string          `xml:"requestId"`
+	Return    bool            `xml:"return"`
+	Unknown   []xmlPermission `xml:"unknownIpPermissionSet>item"`
+}
+
+type callerIdentity struct {
+	Arn     string `xml:"Arn"`
+	UserID  string `xml:"UserId"`
+	Account string `xml:"Account"`
+}
+
+type getCallerIdentityResponse struct {
+	XMLName   xml.Name       `xml:"GetCallerIdentityResponse"`
+	Result    callerIdentity `xml:"GetCallerIdentityResult"`
+	RequestID string         `xml:"ResponseMetadata>RequestId"`
+}
