@@ -69,7 +69,7 @@ type Handler struct {
 }
 
 type vpc struct {
-	id, cidr string
+	id, cidr  string
 	isDefault bool
 }
 

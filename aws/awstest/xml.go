@@ -4,7 +4,6 @@ import "encoding/xml"
 
 // The response shapes of the EC2 Query protocol (and STS's one call).
 
-
 type xmlTag struct {
 	Key   string `xml:"key"`
 	Value string `xml:"value"`
