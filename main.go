@@ -94,7 +94,7 @@ Markdown. Run it with no arguments in a terminal for the wizard, or with
 	root.Flags().StringVarP(&file, "file", "f", "", "open this plan file at the review")
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
-	root.AddCommand(newPresetsCmd(io), newExportCmd(io), newLintCmd(io), newPlanCmd(io))
+	root.AddCommand(newPresetsCmd(io), newExportCmd(io), newLintCmd(io), newPlanCmd(io), newApplyCmd(io), newImportCmd(io))
 	return root
 }
 

@@ -119,5 +119,8 @@ func ruleText(d model.Direction, r model.Rule) string {
 	if r.Peer.Kind() == model.PeerGroup {
 		peer = "group " + r.Peer.Ref()
 	}
+	if r.Protocol == model.AllProtocols {
+		return fmt.Sprintf("All traffic %s %s", word, peer)
+	}
 	return fmt.Sprintf("%s %s %s %s %s", model.TypeOf(r), r.Protocol.Title(), r.PortText(), word, peer)
 }

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	sdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/sgwiz/sgwiz/internal/mototest"
+	"github.com/sgwiz/sgwiz/model"
+)
+
+func mustPlanFile(t *testing.T, args ...string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "plan.yaml")
+	if code, _, errOut := sgwiz(t, append([]string{"plan", "-o", path}, args...)...); code != 0 {
+		t.Fatalf("plan: %s", errOut)
+	}
+	return path
+}
+
+func TestApplyInTheSandboxNeedsNoAccount(t *testing.T) {
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	code, out, errOut := sgwiz(t, "apply", "--use-case", "three-tier", "--sandbox", "--yes")
+	if code != 0 || !strings.Contains(out, "created sg-") || !strings.Contains(out, "web-db") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+func TestApplyAsksFirstAndNeedsYesWithoutATerminal(t *testing.T) {
+	code, out, errOut := sgwiz(t, "apply", "--use-case", "web", "--office-cidr", "203.0.113.10", "--sandbox")
+	if code != 2 || !strings.Contains(errOut, "--yes") || !strings.Contains(out, "create group web") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// TestApplyAndImportOnMoto: sgwiz apply, then apply again (no changes),
+// then import one group and apply the imported plan (no changes either).
+func TestApplyAndImportOnMoto(t *testing.T) {
+	s := mototest.Start(t)
+	for _, kv := range s.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	t.Setenv("AWS_CA_BUNDLE", "")
+	plan := mustPlanFile(t, "--use-case", "three-tier", "--engine", "postgresql")
+	code, out, errOut := sgwiz(t, "apply", "-f", plan, "--yes")
+	if code != 0 || strings.Count(out, "created sg-") != 3 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, _ = sgwiz(t, "apply", "-f", plan, "--yes")
+	if code != 0 || !strings.Contains(out, "no changes") || strings.Contains(out, "created") {
+		t.Errorf("the second apply should change nothing: exit %d\n%s", code, out)
+	}
+	code, out, _ = sgwiz(t, "apply", "-f", plan, "--dry-run")
+	if code != 0 || !strings.Contains(out, "no changes") {
+		t.Errorf("dry run after apply: %d\n%s", code, out)
+	}
+	imported := filepath.Join(t.TempDir(), "imported.yaml")
+	appID := groupID(t, s.URL, "web-app")
+	if code, _, errOut := sgwiz(t, "import", appID, "-o", imported); code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	data, _ := os.ReadFile(imported)
+	p, _, err := model.ParsePlan(data)
+	if err != nil {
+		t.Fatalf("the imported plan does not load: %v\n%s", err, data)
+	}
+	if len(p.Groups) != 3 {
+		t.Errorf("import follows references: %d groups\n%s", len(p.Groups), data)
+	}
+	code, out, errOut = sgwiz(t, "apply", "-f", imported, "--yes")
+	if code != 0 || !strings.Contains(out, "no changes") {
+		t.Errorf("applying an import changes nothing: %d\n%s\n%s", code, out, errOut)
+	}
+	// Edit the imported plan: drop the database rule; apply revokes only it.
+	edited := strings.Replace(string(data), "ports: \"5432\"", "ports: \"5433\"", 1)
+	os.WriteFile(imported, []byte(edited), 0o644)
+	code, out, errOut = sgwiz(t, "apply", "-f", imported, "--yes")
+	if code != 0 || !strings.Contains(out, "- ") || !strings.Contains(out, "+ ") || !strings.Contains(out, "5433") {
+		t.Errorf("an edit applies as its difference: %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// groupID looks a group up by name with a plain SDK client.
+func groupID(t *testing.T, url, name string) string {
+	t.Helper()
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("us-east-1"), config.WithBaseEndpoint(url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := ec2.NewFromConfig(cfg).DescribeSecurityGroups(context.Background(), &ec2.DescribeSecurityGroupsInput{
+		Filters: []types.Filter{{Name: sdk.String("group-name"), Values: []string{name}}}})
+	if err != nil || len(out.SecurityGroups) != 1 {
+		t.Fatalf("no group %s: %v", name, err)
+	}
+	return sdk.ToString(out.SecurityGroups[0].GroupId)
+}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/aws/awstest"
+	"github.com/spf13/cobra"
+)
+
+// awsFlags choose the account as the AWS CLI does, or the sandbox.
+type awsFlags struct {
+	profile, region, endpoint string
+	sandbox                   bool
+}
+
+func (f *awsFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.profile, "profile", "", "AWS profile (default: AWS_PROFILE, else default)")
+	fl.StringVar(&f.region, "region", "", "AWS region (default: AWS_REGION or the profile's)")
+	fl.StringVar(&f.endpoint, "endpoint-url", "", "send the EC2 calls to this endpoint (default: AWS_ENDPOINT_URL)")
+	fl.BoolVar(&f.sandbox, "sandbox", false, "use an in-process EC2 sandbox instead of AWS (no account needed; forgotten on exit)")
+}
+
+// connect returns a client and a function that releases the sandbox.
+func (f *awsFlags) connect(ctx context.Context) (*aws.Client, func(), error) {
+	if f.sandbox {
+		sb := awstest.NewServer()
+		// The sandbox takes any credentials; keep real ones out of it.
+		os.Setenv("AWS_ACCESS_KEY_ID", "sandbox")
+		os.Setenv("AWS_SECRET_ACCESS_KEY", "sandbox")
+		os.Unsetenv("AWS_SESSION_TOKEN")
+		os.Unsetenv("AWS_PROFILE")
+		os.Setenv("AWS_CA_BUNDLE", "")
+		region := f.region
+		if region == "" {
+			region = "us-east-1"
+		}
+		c, err := aws.Connect(ctx, aws.Options{Region: region, EndpointURL: sb.URL})
+		if err != nil {
+			sb.Close()
+			return nil, nil, err
+		}
+		return c, sb.Close, nil
+	}
+	c, err := aws.Connect(ctx, aws.Options{Profile: f.profile, Region: f.region, EndpointURL: f.endpoint})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w (to try sgwiz without an account: --sandbox)", err)
+	}
+	return c, func() {}, nil
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/model"
+	"github.com/spf13/cobra"
+)
+
+type applyOptions struct {
+	io     streams
+	plan   planFlags
+	aws    awsFlags
+	dryRun bool
+	yes    bool
+}
+
+func newApplyCmd(io streams) *cobra.Command {
+	opts := &applyOptions{io: io}
+	cmd := &cobra.Command{
+		Use:   "apply",
+		Short: "Create or update the plan's groups in AWS, sending only the difference",
+		Long: `apply compares the plan with the account (groups found by id, or by name in
+the VPC), shows the change, asks for confirmation, and makes it: new groups
+first, then one call per group and direction. A failure part-way removes
+what this run created. Applying twice changes nothing the second time.`,
+		Example: `  sgwiz apply -f plan.yaml --dry-run
+  sgwiz apply -f plan.yaml --profile prod --region eu-west-1
+  sgwiz apply --use-case web --office-cidr 203.0.113.10 --sandbox --yes`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return applyRun(cmd, opts) },
+	}
+	opts.plan.register(cmd)
+	opts.aws.register(cmd)
+	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "show the calls and check permissions with EC2's DryRun flag; change nothing")
+	cmd.Flags().BoolVarP(&opts.yes, "yes", "y", false, "apply without asking")
+	return cmd
+}
+
+func applyRun(cmd *cobra.Command, opts *applyOptions) error {
+	p, warnings, err := opts.plan.load(cmd)
+	printWarnings(opts.io, warnings)
+	if err != nil {
+		return err
+	}
+	// Ctrl+C cancels the calls; apply then removes what it created.
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+	defer stop()
+	c, release, err := opts.aws.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	out := opts.io.Out
+	ch, err := c.Plan(ctx, p)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Region %s, VPC %s:\n", c.Region, ch.VPC)
+	for _, l := range ch.Lines() {
+		fmt.Fprintln(out, "  "+l)
+	}
+	if ch.Empty() {
+		return nil
+	}
+	if opts.dryRun {
+		fmt.Fprintln(out, "Calls:")
+		for _, call := range ch.Calls() {
+			fmt.Fprintln(out, "  "+call)
+		}
+		checks, err := c.DryRun(ctx, ch)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(out, "Permissions (EC2 DryRun):")
+		denied := 0
+		for _, k := range checks {
+			mark := "ok  "
+			if !k.Allowed {
+				mark, denied = "FAIL", denied+1
+			}
+			fmt.Fprintf(out, "  %s %s: %s\n", mark, k.Call, k.Note)
+		}
+		if denied > 0 {
+			return &exitError{exitFindings, fmt.Errorf("%d call(s) would be refused", denied)}
+		}
+		return nil
+	}
+	if !opts.yes {
+		if err := confirm(opts.io, p); err != nil {
+			return err
+		}
+	}
+	res, err := c.Apply(ctx, ch)
+	var rb *aws.RollbackError
+	if errors.As(err, &rb) {
+		return &exitError{3, err}
+	}
+	if err != nil {
+		return err
+	}
+	for _, g := range res.Groups {
+		verb := "updated"
+		switch {
+		case g.Created:
+			verb = "created"
+		case !g.Changed:
+			verb = "unchanged"
+		}
+		fmt.Fprintf(out, "%s %s %s\n  %s\n", verb, g.ID, g.Name, g.Console)
+	}
+	fmt.Fprintf(out, "done in %d call(s)\n", res.Calls)
+	return nil
+}
+
+// confirm asks before changing anything; with a high finding the user
+// types the first group's name instead of y.
+func confirm(io streams, p model.Plan) error {
+	if !io.IsTerminal {
+		return usageError(errors.New("apply changes AWS: review the change above, then add --yes (or run it in a terminal to be asked)"))
+	}
+	r := bufio.NewReader(io.In)
+	if s, ok := model.HighestSeverity(p.Check()); ok && s >= model.High {
+		fmt.Fprintf(io.Out, "The plan has high findings (sgwiz lint shows them). Type the group name %q to apply anyway: ", p.Groups[0].Name)
+		line, _ := r.ReadString('\n')
+		if strings.TrimSpace(line) != p.Groups[0].Name {
+			return &exitError{exitFindings, errors.New("not applied")}
+		}
+		return nil
+	}
+	fmt.Fprint(io.Out, "Apply these changes? [y/N] ")
+	line, _ := r.ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+		return &exitError{exitFindings, errors.New("not applied")}
+	}
+	return nil
+}
+

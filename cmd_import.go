@@ -1,0 +1,50 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+type importOptions struct {
+	io     streams
+	aws    awsFlags
+	output string
+	force  bool
+	json   bool
+}
+
+func newImportCmd(io streams) *cobra.Command {
+	opts := &importOptions{io: io}
+	cmd := &cobra.Command{
+		Use:   "import sg-… [sg-…]",
+		Short: "Write existing groups (and the groups they reference) as a plan file",
+		Example: `  sgwiz import sg-0123456789abcdef0 > plan.yaml
+  sgwiz import sg-0123456789abcdef0 --region eu-west-1 -o plan.yaml
+  sgwiz lint -f plan.yaml && sgwiz apply -f plan.yaml   # edit, check, apply the difference`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, release, err := opts.aws.connect(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer release()
+			p, err := c.Import(cmd.Context(), args...)
+			if err != nil {
+				return err
+			}
+			encode := p.YAML
+			if opts.json {
+				encode = p.JSON
+			}
+			out, err := encode()
+			if err != nil {
+				return err
+			}
+			return writeOutput(opts.io, opts.output, out, false, opts.force)
+		},
+	}
+	opts.aws.register(cmd)
+	cmd.Flags().BoolVar(&opts.json, "json", false, "write the JSON form")
+	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "write to FILE (atomically) instead of standard output")
+	cmd.Flags().BoolVar(&opts.force, "force", false, "replace FILE if it exists")
+	return cmd
+}
