@@ -141,4 +141,3 @@ func confirm(io streams, p model.Plan) error {
 	}
 	return nil
 }
-
