@@ -240,3 +240,5 @@ func applyEveryPreset(t *testing.T, url string, reset func(), urlOf ...func() st
 		})
 	}
 }
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
