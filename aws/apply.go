@@ -63,12 +63,23 @@ func (c *Client) Apply(ctx context.Context, ch Changes) (Result, error) {
 			}
 			count()
 			out, err := c.ec2.CreateSecurityGroup(ectx, in)
+			id := ""
+			if err == nil {
+				id = sdk.ToString(out.GroupId)
+			}
+			if isCode(err, "InvalidGroup.Duplicate") {
+				// The group did not exist when planned: a retried call whose
+				// first try reached EC2 made it. It is this run's.
+				if sg, ok, ferr := c.findByName(ectx, ch.VPC, g.Name); ferr == nil && ok {
+					id, err = sdk.ToString(sg.GroupId), nil
+				}
+			}
 			if err != nil {
 				return explain(err, "creating "+g.Name)
 			}
 			mu.Lock()
-			ids[g.Name] = sdk.ToString(out.GroupId)
-			g.ID = sdk.ToString(out.GroupId)
+			ids[g.Name] = id
+			g.ID = id
 			created = append(created, g)
 			mu.Unlock()
 			return nil
@@ -94,7 +105,11 @@ func (c *Client) Apply(ctx context.Context, ch Changes) (Result, error) {
 					}
 					if len(g.Add[d]) > 0 {
 						count()
-						if err := c.authorize(ectx, d, id, permissions(g.Add[d], ids)); err != nil {
+						err := c.authorize(ectx, d, id, permissions(g.Add[d], ids))
+						if isCode(err, "InvalidPermission.Duplicate") && c.holds(ectx, id, d, g.Add[d], ids) {
+							err = nil // a retried call whose first try got through
+						}
+						if err != nil {
 							return explain(err, fmt.Sprintf("adding %s rules to %s", strings.ToLower(d.Title()), g.Name))
 						}
 					}
@@ -121,20 +136,121 @@ func (c *Client) Apply(ctx context.Context, ch Changes) (Result, error) {
 	if ctx.Err() != nil {
 		err = fmt.Errorf("interrupted: %w", ctx.Err())
 	}
-	if len(created) == 0 {
+	newGroups := 0
+	for _, g := range ch.Groups {
+		if g.New() {
+			newGroups++
+		}
+	}
+	if newGroups == 0 {
 		return res, err
 	}
 	// Roll back with a context of its own: ctx may be what was cancelled.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 	defer cancel()
-	if rerr := c.rollback(rctx, ch, ids, created); rerr != nil {
-		return res, &RollbackError{Cause: err, Left: rerr.left, Err: rerr.err}
+	// A create whose answer was lost (timeout, cancel) still made its
+	// group: find this run's groups by name, not only by the ids it saw.
+	// A call cancelled on the way may still reach EC2 a moment later, so
+	// look again after a pause until a look finds nothing.
+	var removed []string
+	for pass := 0; pass < 4; pass++ {
+		if pass > 0 {
+			time.Sleep(rollbackSettle * time.Duration(pass))
+		}
+		found, ferr := c.createdBy(rctx, ch, created)
+		if ferr != nil {
+			return res, &RollbackError{Cause: err, Left: groupsOf(found), Err: ferr}
+		}
+		if len(found) == 0 && pass > 0 {
+			break
+		}
+		if rerr := c.rollback(rctx, ch, ids, found); rerr != nil {
+			return res, &RollbackError{Cause: err, Left: rerr.left, Err: rerr.err}
+		}
+		for _, g := range found {
+			removed = append(removed, g.Name+" ("+g.ID+")")
+		}
 	}
-	names := make([]string, len(created))
-	for i, g := range created {
-		names[i] = g.Name + " (" + g.ID + ")"
+	if len(removed) == 0 {
+		return res, err
 	}
-	return res, fmt.Errorf("%w; removed what this run created: %s", err, strings.Join(names, ", "))
+	return res, fmt.Errorf("%w; removed what this run created: %s", err, strings.Join(removed, ", "))
+}
+
+// rollbackSettle is how long a rollback waits before looking again for
+// groups whose creation was still on its way.
+const rollbackSettle = 300 * time.Millisecond
+
+func groupsOf(gs []GroupChange) []AppliedGroup {
+	out := make([]AppliedGroup, len(gs))
+	for i, g := range gs {
+		out[i] = AppliedGroup{Name: g.Name, ID: g.ID, Created: true}
+	}
+	return out
+}
+
+// holds reports whether the group has every one of the rules now.
+func (c *Client) holds(ctx context.Context, id string, d model.Direction, rules []model.Rule, ids map[string]string) bool {
+	groups, err := c.describe(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{id}})
+	if err != nil || len(groups) != 1 {
+		return false
+	}
+	names := map[string]string{}
+	for name, gid := range ids {
+		names[gid] = name
+	}
+	perms := groups[0].IpPermissions
+	if d == model.Egress {
+		perms = groups[0].IpPermissionsEgress
+	}
+	have, err := rulesOf(perms, names)
+	if err != nil {
+		return false
+	}
+	missing, _, _ := diff(rules, have)
+	return len(missing) == 0
+}
+
+// findByName finds a group by name in the VPC.
+func (c *Client) findByName(ctx context.Context, vpc, name string) (types.SecurityGroup, bool, error) {
+	groups, err := c.describe(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{
+		{Name: sdk.String("vpc-id"), Values: []string{vpc}},
+		{Name: sdk.String("group-name"), Values: []string{name}},
+	}})
+	if err != nil || len(groups) == 0 {
+		return types.SecurityGroup{}, false, err
+	}
+	return groups[0], true, nil
+}
+
+// createdBy returns the groups this run created: every group of the
+// plan that was new when planned and exists now, by name in the VPC.
+func (c *Client) createdBy(ctx context.Context, ch Changes, known []GroupChange) ([]GroupChange, error) {
+	var names []string
+	byName := map[string]GroupChange{}
+	for _, g := range ch.Groups {
+		if g.New() {
+			names = append(names, g.Name)
+			byName[g.Name] = g
+		}
+	}
+	groups, err := c.describe(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{
+		{Name: sdk.String("vpc-id"), Values: []string{ch.VPC}},
+		{Name: sdk.String("group-name"), Values: names},
+	}})
+	if err != nil {
+		return known, err
+	}
+	var out []GroupChange
+	for _, sg := range groups {
+		g, ok := byName[sdk.ToString(sg.GroupName)]
+		if !ok {
+			continue
+		}
+		g.ID = sdk.ToString(sg.GroupId)
+		out = append(out, g)
+	}
+	return out, nil
 }
 
 func (c *Client) authorize(ctx context.Context, d model.Direction, id string, perms []types.IpPermission) error {
@@ -199,10 +315,9 @@ type rollbackFailure struct {
 // the groups.
 func (c *Client) rollback(ctx context.Context, ch Changes, ids map[string]string, created []GroupChange) *rollbackFailure {
 	createdID := map[string]bool{}
-	var createdIDs []string
 	for _, g := range created {
 		createdID[g.ID] = true
-		createdIDs = append(createdIDs, g.ID)
+		ids[g.Name] = g.ID
 	}
 	var errs []error
 	// Every group of the plan that exists may hold a rule naming a new one.
