@@ -159,4 +159,3 @@ func existing(t *testing.T, c *ec2.Client) []string {
 	}
 	return names
 }
-
