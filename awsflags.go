@@ -51,3 +51,24 @@ func (f *awsFlags) connect(ctx context.Context) (*aws.Client, func(), error) {
 	}
 	return c, func() {}, nil
 }
+
+// describe says which AWS the flags chose, for the wizard's start screen.
+func (f *awsFlags) describe(region string) string {
+	if f.sandbox {
+		return "sandbox (in-process, forgotten on exit), region " + region
+	}
+	profile := f.profile
+	if profile == "" {
+		profile = os.Getenv("AWS_PROFILE")
+	}
+	if profile == "" {
+		profile = "default"
+	}
+	where := "profile " + profile + ", region " + region
+	if f.endpoint != "" {
+		where += ", endpoint " + f.endpoint
+	} else if e := os.Getenv("AWS_ENDPOINT_URL"); e != "" {
+		where += ", endpoint " + e
+	}
+	return where
+}

@@ -6,6 +6,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -76,6 +77,7 @@ var errSilent = errors.New("")
 
 func newRootCmd(io streams) *cobra.Command {
 	var file string
+	var cloud awsFlags
 	root := &cobra.Command{
 		Use:   "sgwiz",
 		Short: "Build least-privilege AWS EC2 security groups, then export or apply them",
@@ -88,10 +90,11 @@ Markdown. Run it with no arguments in a terminal for the wizard, or with
 		SilenceUsage:  true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return wizardRun(io, file)
+			return wizardRun(cmd.Context(), io, file, cloud)
 		},
 	}
 	root.Flags().StringVarP(&file, "file", "f", "", "open this plan file at the review")
+	cloud.register(root)
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
 	root.AddCommand(newPresetsCmd(io), newExportCmd(io), newLintCmd(io), newPlanCmd(io), newApplyCmd(io), newImportCmd(io))
@@ -107,12 +110,20 @@ const noTTYMessage = `sgwiz: the wizard needs a terminal. Without one, use:
 Run sgwiz --help for every flag.`
 
 // wizardRun starts the wizard, at the review of file when given.
-func wizardRun(io streams, file string) error {
+func wizardRun(ctx context.Context, io streams, file string, cloud awsFlags) error {
 	if !io.IsTerminal {
 		fmt.Fprintln(io.Err, noTTYMessage)
 		return &exitError{exitUsage, errSilent}
 	}
 	opts := wizard.Options{}
+	// Connecting makes no call; the wizard asks who we are in the background.
+	if c, release, err := cloud.connect(ctx); err != nil {
+		opts.Offline = err.Error()
+	} else {
+		defer release()
+		opts.Cloud = c
+		opts.Where = cloud.describe(c.Region)
+	}
 	if file != "" {
 		data, err := os.ReadFile(file)
 		if err != nil {

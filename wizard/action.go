@@ -1,20 +1,30 @@
 package wizard
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+	"github.com/sgwiz/sgwiz/aws"
 	"github.com/sgwiz/sgwiz/export"
+	"github.com/sgwiz/sgwiz/model"
 )
 
 // actionStep exports (format, preview, save, copy), saves the plan file,
 // or applies; apply arrives with the AWS work, so it says so and offers export.
 type actionStep struct {
-	mode    actionMode
+	mode actionMode
+	// apply: the change list, the confirmation, the spinner, the outcome
+	changes aws.Changes
+	confirm textinput.Model
+	spin    spinner.Model
+	cancel  context.CancelFunc
+	outcome []string
 	cursor  int
 	format  export.Format
 	out     []byte
@@ -33,6 +43,10 @@ const (
 	actPreview
 	actPath
 	actReplace
+	actApplyPlanning // asking AWS what would change
+	actApplyConfirm  // showing the change, asking to go ahead
+	actApplying
+	actApplied
 )
 
 type savingWhat uint8
@@ -48,7 +62,20 @@ func newAction() *actionStep {
 	p := textinput.New()
 	p.Prompt = "Save to: "
 	p.CharLimit = 4096
-	return &actionStep{path: p, pane: viewport.New()}
+	c := textinput.New()
+	c.CharLimit = 300
+	return &actionStep{path: p, pane: viewport.New(), confirm: c, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+}
+
+// busy reports whether an apply is running (ctrl+c then cancels it).
+func (m *actionStep) busy() bool { return m.mode == actApplying }
+
+// interrupt cancels a running apply; it removes what it created.
+func (m *actionStep) interrupt(s *session) {
+	if m.cancel != nil {
+		m.cancel()
+		s.status = s.styles.Warning.Render("cancelling: removing what this run created…")
+	}
 }
 
 func (m *actionStep) enter(s *session, f focus) tea.Cmd {
@@ -90,10 +117,78 @@ func (m *actionStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			}
 		}
 		return stay(), nil
+	case changesMsg:
+		if msg.err != nil {
+			m.mode, m.message = actMenu, s.styles.Error.Render("✗ "+msg.err.Error())
+			return stay(), nil
+		}
+		m.changes, m.mode = msg.ch, actApplyConfirm
+		m.confirm.SetValue("")
+		if msg.ch.Empty() {
+			m.mode = actApplied
+			m.outcome = msg.ch.Lines()
+			return stay(), nil
+		}
+		return stay(), m.confirm.Focus()
+	case appliedMsg:
+		m.cancel = nil
+		m.mode = actApplied
+		m.outcome = nil
+		if msg.err != nil {
+			m.outcome = append([]string{s.styles.Error.Render("✗ apply failed")}, strings.Split(msg.err.Error(), "\n")...)
+			return stay(), nil
+		}
+		for _, g := range msg.res.Groups {
+			verb := "updated"
+			switch {
+			case g.Created:
+				verb = "created"
+			case !g.Changed:
+				verb = "unchanged"
+			}
+			m.outcome = append(m.outcome, s.styles.OK.Render("✓ ")+verb+" "+g.ID+" "+g.Name, "  "+s.styles.Muted.Render(g.Console))
+		}
+		m.outcome = append(m.outcome, fmt.Sprintf("done in %d call(s)", msg.res.Calls))
+		return stay(), nil
+	case spinner.TickMsg:
+		if m.mode != actApplying && m.mode != actApplyPlanning {
+			return stay(), nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return stay(), cmd
 	case tea.KeyPressMsg:
 		return m.key(s, msg)
 	}
 	return stay(), nil
+}
+
+// startApply asks AWS what applying would change.
+func (m *actionStep) startApply(s *session) tea.Cmd {
+	if s.cloud == nil {
+		m.message = s.styles.Warning.Render("Apply needs AWS: "+s.awsErr) +
+			"\nTo try it without an account: sgwiz --sandbox. Or export Terraform, CloudFormation or an AWS CLI script."
+		return nil
+	}
+	p, err := s.plan()
+	if err != nil {
+		m.message = s.styles.Error.Render("✗ " + firstLine(err.Error()))
+		return nil
+	}
+	m.mode, m.message = actApplyPlanning, ""
+	return tea.Batch(m.spin.Tick, planChanges(s.cloud, p))
+}
+
+// highName is the name to type when the plan has a high finding, or "".
+func highName(s *session) string {
+	p, err := s.plan()
+	if err != nil || len(p.Groups) == 0 {
+		return ""
+	}
+	if sev, ok := model.HighestSeverity(p.Check()); ok && sev >= model.High {
+		return p.Groups[0].Name
+	}
+	return ""
 }
 
 func (m *actionStep) key(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
@@ -112,9 +207,7 @@ func (m *actionStep) key(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
 			case 1:
 				return stay(), m.askPath(savingPlan, "plan.yaml", nil)
 			case 2:
-				m.message = s.styles.Warning.Render("Apply is not available yet: it needs the AWS connection that comes in the next release.") +
-					"\nExport instead: Terraform, CloudFormation or an AWS CLI script apply the same rules."
-				m.cursor = 0
+				return stay(), m.startApply(s)
 			case 3:
 				return nav{to: stepCount, move: true}, nil
 			}
@@ -170,6 +263,32 @@ func (m *actionStep) key(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
 		var cmd tea.Cmd
 		m.path, cmd = m.path.Update(k)
 		return stay(), cmd
+	case actApplyConfirm:
+		if k.String() == "esc" {
+			m.mode = actMenu
+			return stay(), nil
+		}
+		if k.String() == "enter" {
+			want := highName(s)
+			ok := strings.EqualFold(strings.TrimSpace(m.confirm.Value()), "y") && want == ""
+			if want != "" {
+				ok = strings.TrimSpace(m.confirm.Value()) == want
+			}
+			if !ok {
+				m.message = s.styles.Error.Render("✗ not applied: type exactly what is asked, or esc")
+				return stay(), nil
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			m.cancel, m.mode, m.message = cancel, actApplying, ""
+			return stay(), tea.Batch(m.spin.Tick, applyChanges(ctx, s.cloud, m.changes))
+		}
+		var cmd tea.Cmd
+		m.confirm, cmd = m.confirm.Update(k)
+		return stay(), cmd
+	case actApplied:
+		if key.Matches(k, keyBack, keySelect) {
+			m.mode, m.cursor = actMenu, 0
+		}
 	case actReplace:
 		switch k.String() {
 		case "y", "Y":
@@ -233,8 +352,8 @@ func (m *actionStep) view(s *session, width, height int) string {
 		if m.mode == actMenu || m.saving == savingPlan {
 			b.WriteString("\nWhat next?\n\n")
 			for i, c := range actionChoices {
-				if i == 2 {
-					c += st.Muted.Render("  (not available yet)")
+				if i == 2 && s.cloud == nil {
+					c += st.Muted.Render("  (needs AWS)")
 				}
 				if i == m.cursor && m.mode == actMenu {
 					b.WriteString(st.Cursor.Render("▸ ") + st.Selected.Render(c) + "\n")
@@ -262,6 +381,35 @@ func (m *actionStep) view(s *session, width, height int) string {
 				b.WriteString("  " + line + "\n")
 			}
 		}
+	case actApplyPlanning:
+		b.WriteString("\n" + m.spin.View() + " asking AWS what would change (" + s.awsLine() + ")\n")
+	case actApplyConfirm, actApplying:
+		b.WriteString("\n" + st.Subtitle.Render("Apply to "+m.changes.Region+", "+m.changes.VPC) + "\n")
+		lines := m.changes.Lines()
+		room := max(3, height-8)
+		if len(lines) > room {
+			lines = append(lines[:room-1], fmt.Sprintf("… and %d more", len(lines)-room+1))
+		}
+		for _, l := range lines {
+			b.WriteString("  " + l + "\n")
+		}
+		b.WriteString(st.Muted.Render(fmt.Sprintf("%d call(s): %s", len(m.changes.Calls()), strings.Join(m.changes.Calls(), "; "))) + "\n")
+		if m.mode == actApplying {
+			b.WriteString("\n" + m.spin.View() + " applying… (ctrl+c cancels and removes what this run created)\n")
+			break
+		}
+		if name := highName(s); name != "" {
+			m.confirm.Prompt = st.Warning.Render("High findings: type the group name "+name+" to apply anyway: ")
+		} else {
+			m.confirm.Prompt = "Apply these changes? type y and enter: "
+		}
+		b.WriteString("\n" + m.confirm.View() + "\n")
+	case actApplied:
+		b.WriteString("\n")
+		for _, l := range m.outcome {
+			b.WriteString(l + "\n")
+		}
+		b.WriteString("\n" + st.Muted.Render("enter: back to the menu") + "\n")
 	case actPreview:
 		info := fmt.Sprintf("%s · %d lines · %.0f%%", m.format, strings.Count(string(m.out), "\n"), m.pane.ScrollPercent()*100)
 		b.WriteString(st.Subtitle.Render(info) + "\n")
@@ -282,8 +430,10 @@ func (m *actionStep) bindings() []key.Binding {
 		return []key.Binding{keyUp, keySelect, keyBack}
 	case actPreview:
 		return []key.Binding{keyUp, keyPageUp, keySave, keyCopy, keyBack}
-	case actPath:
+	case actPath, actApplyConfirm:
 		return []key.Binding{keyNext, keyBack}
+	case actApplied:
+		return []key.Binding{keySelect}
 	}
 	return []key.Binding{keyUp, keySelect, keyBack}
 }

@@ -133,6 +133,21 @@ func (m *detailsStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		return goTo(stepReview), nil
 	}
 	f := &m.fields[m.cursor]
+	if k.String() == "ctrl+o" && f.label == "VPC" && len(s.vpcs) > 0 {
+		// Pick the next VPC of the account.
+		next := s.vpcs[0].ID
+		for i, v := range s.vpcs {
+			if v.ID == f.input.Value() {
+				next = s.vpcs[(i+1)%len(s.vpcs)].ID
+			}
+		}
+		f.input.SetValue(next)
+		f.input.CursorEnd()
+		f.err = ""
+		f.apply(s, next)
+		s.dirty, s.saved = true, false
+		return stay(), nil
+	}
 	before := f.input.Value()
 	var cmd tea.Cmd
 	f.input, cmd = f.input.Update(k)
@@ -175,6 +190,22 @@ func (m *detailsStep) view(s *session, width, height int) string {
 		switch {
 		case f.err != "":
 			lines = append(lines, "    "+st.Error.Render(ui.Fit("✗ "+f.err, width-5)))
+		case i == m.cursor && f.label == "VPC" && len(s.vpcs) > 0:
+			lines = append(lines, "    "+st.Muted.Render("ctrl+o: next VPC of the account"))
+			for _, v := range s.vpcs {
+				mark := "  "
+				if v.ID == f.input.Value() {
+					mark = st.Checked.Render("• ")
+				}
+				desc := v.ID + "  " + v.CIDR
+				if v.Default {
+					desc += "  (default)"
+				}
+				if v.Name != "" {
+					desc += "  " + v.Name
+				}
+				lines = append(lines, "    "+mark+ui.Fit(desc, width-8))
+			}
 		case i == m.cursor:
 			lines = append(lines, "    "+st.Muted.Render(ui.Fit(fieldHint(f.label), width-5)))
 		}

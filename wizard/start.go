@@ -11,11 +11,11 @@ import (
 
 // startStep offers a new plan, a saved plan file, or an existing group.
 type startStep struct {
-	cursor  int
-	offline string
-	opening bool // typing a plan file's path
-	path    textinput.Model
-	err     string
+	cursor    int
+	opening   bool // typing a plan file's path
+	importing bool // typing an existing group's id
+	path      textinput.Model
+	err       string
 }
 
 var startChoices = []string{
@@ -24,15 +24,10 @@ var startChoices = []string{
 	"Edit an existing group in AWS",
 }
 
-func newStart(offline string) *startStep {
+func newStart() *startStep {
 	ti := textinput.New()
-	ti.Prompt = "Plan file: "
-	ti.Placeholder = "plan.yaml"
 	ti.CharLimit = 4096
-	if offline == "" {
-		offline = "no AWS connection: the wizard, exports and plan files work without one"
-	}
-	return &startStep{offline: offline, path: ti}
+	return &startStep{path: ti}
 }
 
 func (m *startStep) enter(s *session, f focus) tea.Cmd { return nil }
@@ -51,19 +46,26 @@ func (m *startStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		}
 		return goTo(stepReview), nil
 	case tea.KeyPressMsg:
-		if m.opening {
+		if m.opening || m.importing {
 			switch msg.String() {
 			case "esc":
-				m.opening, m.err = false, ""
+				m.opening, m.importing, m.err = false, false, ""
 				m.path.Blur()
 				return stay(), nil
 			case "enter":
-				path := strings.TrimSpace(m.path.Value())
-				if path == "" {
+				v := strings.TrimSpace(m.path.Value())
+				switch {
+				case v == "" && m.importing:
+					m.err = "type the id of an existing group, sg-…"
+				case v == "":
 					m.err = "type the path of a plan file written by sgwiz plan or the wizard"
-					return stay(), nil
+				case m.importing:
+					m.err = "reading " + v + " from AWS…"
+					return stay(), importGroups(s.cloud, strings.Fields(v)...)
+				default:
+					return stay(), loadPlan(v)
 				}
-				return stay(), loadPlan(path)
+				return stay(), nil
 			}
 			var cmd tea.Cmd
 			m.path, cmd = m.path.Update(msg)
@@ -77,10 +79,19 @@ func (m *startStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			case 0:
 				return goTo(stepUseCase), nil
 			case 1:
-				m.opening = true
+				m.opening, m.err = true, ""
+				m.path.Prompt, m.path.Placeholder = "Plan file: ", "plan.yaml"
+				m.path.SetValue("")
 				return stay(), m.path.Focus()
 			case 2:
-				s.status = "Editing an existing group needs AWS access, which comes with apply in the next release. Meanwhile: start from a use case."
+				if s.cloud == nil {
+					s.status = "Editing an existing group needs AWS: configure a profile, or try the sandbox (sgwiz --sandbox)."
+					return stay(), nil
+				}
+				m.importing, m.err = true, ""
+				m.path.Prompt, m.path.Placeholder = "Group id: ", "sg-0123456789abcdef0 (several: separate with spaces)"
+				m.path.SetValue("")
+				return stay(), m.path.Focus()
 			}
 		}
 	}
@@ -92,31 +103,29 @@ func (m *startStep) view(s *session, width, height int) string {
 	var b strings.Builder
 	b.WriteString("\nWhat would you like to do?\n\n")
 	for i, c := range startChoices {
-		line := "  " + c
-		if i == 2 {
-			line += st.Muted.Render("  (needs AWS)")
+		note := ""
+		if i == 2 && s.cloud == nil {
+			note = st.Muted.Render("  (needs AWS)")
 		}
+		line := "  " + c + note
 		if i == m.cursor {
-			line = st.Cursor.Render("▸ ") + st.Selected.Render(c)
-			if i == 2 {
-				line += st.Muted.Render("  (needs AWS)")
-			}
+			line = st.Cursor.Render("▸ ") + st.Selected.Render(c) + note
 		}
 		b.WriteString(line + "\n")
 	}
-	if m.opening {
+	if m.opening || m.importing {
 		m.path.SetWidth(max(10, width-14))
 		b.WriteString("\n" + m.path.View() + "\n")
 		if m.err != "" {
 			b.WriteString(st.Error.Render("✗ "+m.err) + "\n")
 		}
 	}
-	fmt.Fprintf(&b, "\n%s %s\n", st.Subtitle.Render("AWS:"), st.Muted.Render(m.offline))
+	fmt.Fprintf(&b, "\n%s %s\n", st.Subtitle.Render("AWS:"), st.Muted.Width(max(10, width-6)).Render(s.awsLine()))
 	return b.String()
 }
 
 func (m *startStep) bindings() []key.Binding {
-	if m.opening {
+	if m.opening || m.importing {
 		return []key.Binding{keyNext, keyBack}
 	}
 	return []key.Binding{keyUp, keySelect}

@@ -18,6 +18,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/sgwiz/sgwiz/aws"
 	"github.com/sgwiz/sgwiz/model"
 	"github.com/sgwiz/sgwiz/ui"
 )
@@ -82,6 +83,25 @@ type session struct {
 	styles       ui.Styles
 	dark         bool
 	status       string // a one-line message under the step, cleared on the next key
+	// cloud is AWS (or the sandbox), nil when offline; where says which.
+	cloud    Cloud
+	where    string
+	identity string // the account, once WhoAmI answers
+	awsErr   string // why AWS is not usable, if it is not
+	vpcs     []aws.VPC
+}
+
+// awsLine says which AWS the wizard talks to, or that it is offline.
+func (s *session) awsLine() string {
+	switch {
+	case s.cloud == nil:
+		return "offline: " + s.awsErr
+	case s.awsErr != "":
+		return s.where + ": " + s.awsErr
+	case s.identity == "":
+		return s.where + ", checking the credentials…"
+	}
+	return s.where + ", account " + s.identity
 }
 
 // plan is the draft's plan, or the error that keeps it from being one.
@@ -91,7 +111,11 @@ func (s *session) plan() (model.Plan, error) { return s.draft.Plan() }
 type Options struct {
 	// Plan, when set, opens the wizard at the review of this plan.
 	Plan *model.Plan
-	// Offline says why AWS is not available, for the start screen.
+	// Cloud is the AWS account (or sandbox) to apply to; nil is offline.
+	Cloud Cloud
+	// Where describes Cloud ("profile dev, region eu-west-1", "sandbox").
+	Where string
+	// Offline says why there is no Cloud, for the start screen.
 	Offline string
 }
 
@@ -105,15 +129,17 @@ type Model struct {
 	confirmQuit   bool
 	help          help.Model
 	dark          bool
-	offline       string
 }
 
 // New returns the wizard, at the start or at the review of opts.Plan.
 func New(opts Options) Model {
-	s := &session{styles: ui.NewStyles(true), dark: true}
-	m := Model{s: s, width: 80, height: 24, help: help.New(), dark: true, offline: opts.Offline}
+	s := &session{styles: ui.NewStyles(true), dark: true, cloud: opts.Cloud, where: opts.Where, awsErr: opts.Offline}
+	if s.cloud == nil && s.awsErr == "" {
+		s.awsErr = "no AWS connection; the wizard, exports and plan files work without one (try --sandbox)"
+	}
+	m := Model{s: s, width: 80, height: 24, help: help.New(), dark: true}
 	m.steps = [stepCount]step{
-		stepStart:    newStart(opts.Offline),
+		stepStart:    newStart(),
 		stepUseCase:  newUseCase(),
 		stepServices: newServices(),
 		stepSources:  newSources(),
@@ -144,8 +170,14 @@ func (s *session) openPlan(p model.Plan) {
 	s.saved = true
 }
 
-// Init asks the terminal for its background colour.
-func (m Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
+// Init asks the terminal for its background colour, and AWS who we are
+// and which VPCs there are.
+func (m Model) Init() tea.Cmd {
+	if m.s.cloud == nil {
+		return tea.RequestBackgroundColor
+	}
+	return tea.Batch(tea.RequestBackgroundColor, whoAmI(m.s.cloud), listVPCs(m.s.cloud))
+}
 
 // Update routes a message: global keys first, then the current step.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -160,6 +192,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.InterruptMsg:
 		return m, tea.Quit
+	case identityMsg:
+		if msg.err != nil {
+			m.s.awsErr = firstLine(msg.err.Error())
+		} else {
+			m.s.identity = msg.id.Account
+		}
+		return m, nil
+	case vpcsMsg:
+		m.s.vpcs = msg.vpcs
+		return m, nil
 	case tea.KeyPressMsg:
 		m.s.status = ""
 		if m.confirmQuit {
@@ -171,6 +213,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		switch {
+		case key.Matches(msg, keyQuit) && m.cur == stepAction && m.steps[stepAction].(*actionStep).busy():
+			m.steps[stepAction].(*actionStep).interrupt(m.s)
+			return m, nil
 		case key.Matches(msg, keyQuit):
 			if m.s.dirty && !m.s.saved {
 				m.confirmQuit = true

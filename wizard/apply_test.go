@@ -1,0 +1,132 @@
+package wizard
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/aws/awstest"
+	"github.com/sgwiz/sgwiz/model"
+)
+
+func sandboxCloud(t *testing.T) (*aws.Client, *awstest.Server) {
+	t.Helper()
+	t.Setenv("AWS_CA_BUNDLE", "")
+	t.Setenv("AWS_ACCESS_KEY_ID", "sandbox")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "sandbox")
+	sb := awstest.NewServer()
+	t.Cleanup(sb.Close)
+	c, err := aws.Connect(context.Background(), aws.Options{Region: "us-east-1", EndpointURL: sb.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, sb
+}
+
+// waitGroups waits until the sandbox holds n groups.
+func waitGroups(t *testing.T, sb *awstest.Server, n int) []string {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if g := sb.Handler().Groups(); len(g) == n {
+			return g
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the sandbox holds %v, want %d groups", sb.Handler().Groups(), n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestApplyFromTheWizard(t *testing.T) {
+	c, sb := sandboxCloud(t)
+	tm := program(t, New(Options{Cloud: c, Where: "sandbox"}))
+	send(tm, "enter", "down", "down", "enter", "enter", "enter", "enter", "enter", "enter") // three-tier to the action
+	send(tm, "down", "down", "enter")                                                    // Apply
+	time.Sleep(300 * time.Millisecond)                                                   // the change list comes from AWS
+	send(tm, "y", "enter")
+	got := waitGroups(t, sb, 4)
+	time.Sleep(200 * time.Millisecond)
+	tm.Quit()
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(3*time.Second)).(Model)
+	out := screen(final)
+	if !strings.Contains(out, "created sg-") || !strings.Contains(out, "console.aws.amazon.com") {
+		t.Errorf("the result should list the ids and console links:\n%s", out)
+	}
+	if !strings.Contains(strings.Join(got, " "), "web-alb web-app web-db") {
+		t.Errorf("groups: %v", got)
+	}
+	if !strings.Contains(out, "account 123456789012") && final.s.identity != "123456789012" {
+		t.Errorf("the wizard should know the account: %q", final.s.identity)
+	}
+}
+
+func TestApplyWithAHighFindingAsksForTheName(t *testing.T) {
+	c, sb := sandboxCloud(t)
+	tm := program(t, New(Options{Cloud: c, Where: "sandbox"}))
+	// The web server with SSH open to the world (IPv4).
+	send(tm, "enter", "enter", "enter", "203.0.113.10")
+	for range 11 {
+		send(tm, "down")
+	}
+	send(tm, "space", "enter", "enter", "enter", "enter", "down", "down", "enter")
+	time.Sleep(300 * time.Millisecond)
+	send(tm, "y", "enter") // not enough
+	time.Sleep(200 * time.Millisecond)
+	if g := sb.Handler().Groups(); len(g) != 1 {
+		t.Fatalf("y applied a plan with a high finding: %v", g)
+	}
+	for range 3 {
+		send(tm, "backspace")
+	}
+	send(tm, "web", "enter")
+	waitGroups(t, sb, 2)
+	tm.Quit()
+	tm.WaitFinished(t, teatest.WithFinalTimeout(3*time.Second))
+}
+
+func TestEditAnExistingGroup(t *testing.T) {
+	c, sb := sandboxCloud(t)
+	// Create the three-tier groups first, then import the app group.
+	tm := program(t, New(Options{Cloud: c, Where: "sandbox"}))
+	send(tm, "enter", "down", "down", "enter", "enter", "enter", "enter", "enter", "enter", "down", "down", "enter")
+	time.Sleep(300 * time.Millisecond)
+	send(tm, "y", "enter")
+	waitGroups(t, sb, 4)
+	tm.Quit()
+	tm.WaitFinished(t, teatest.WithFinalTimeout(3*time.Second))
+	imported, err := c.Import(context.Background(), appGroupID(t, c))
+	if err != nil || len(imported.Groups) != 3 {
+		t.Fatalf("import: %v %d", err, len(imported.Groups))
+	}
+	id := imported.Groups[0].ID
+	tm = program(t, New(Options{Cloud: c, Where: "sandbox"}))
+	send(tm, "down", "down", "enter", id, "enter")
+	time.Sleep(400 * time.Millisecond)
+	send(tm, "enter", "down", "down", "enter") // review → action → apply
+	time.Sleep(400 * time.Millisecond)
+	tm.Quit()
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(3*time.Second)).(Model)
+	if out := screen(final); !strings.Contains(out, "no changes") {
+		t.Errorf("an imported group applies as no change:\n%s", out)
+	}
+}
+
+// appGroupID finds the app group's id: planning the same plan again
+// finds each group by name.
+func appGroupID(t *testing.T, c *aws.Client) string {
+	t.Helper()
+	u, _ := model.LookupUseCase("three-tier")
+	plan, err := u.Build(model.Inputs{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := c.Plan(context.Background(), plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ch.Groups[1].ID
+}

@@ -1,0 +1,90 @@
+package wizard
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/model"
+)
+
+// Cloud is what the wizard asks of AWS; *aws.Client is one. The wizard
+// calls it only from commands, never from Update.
+type Cloud interface {
+	WhoAmI(ctx context.Context) (aws.Identity, error)
+	VPCs(ctx context.Context) ([]aws.VPC, error)
+	Plan(ctx context.Context, p model.Plan) (aws.Changes, error)
+	Apply(ctx context.Context, ch aws.Changes) (aws.Result, error)
+	Import(ctx context.Context, ids ...string) (model.Plan, error)
+}
+
+// callTimeout bounds a look-up; apply has its own, longer one.
+const callTimeout = 30 * time.Second
+
+// identityMsg answers WhoAmI at start.
+type identityMsg struct {
+	id  aws.Identity
+	err error
+}
+
+func whoAmI(c Cloud) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		id, err := c.WhoAmI(ctx)
+		return identityMsg{id, err}
+	}
+}
+
+// vpcsMsg lists the region's VPCs for the details step.
+type vpcsMsg struct {
+	vpcs []aws.VPC
+	err  error
+}
+
+func listVPCs(c Cloud) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		v, err := c.VPCs(ctx)
+		return vpcsMsg{v, err}
+	}
+}
+
+// changesMsg is the change an apply would make.
+type changesMsg struct {
+	ch  aws.Changes
+	err error
+}
+
+func planChanges(c Cloud, p model.Plan) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		ch, err := c.Plan(ctx, p)
+		return changesMsg{ch, err}
+	}
+}
+
+// appliedMsg is the outcome of an apply.
+type appliedMsg struct {
+	res aws.Result
+	err error
+}
+
+func applyChanges(ctx context.Context, c Cloud, ch aws.Changes) tea.Cmd {
+	return func() tea.Msg {
+		res, err := c.Apply(ctx, ch)
+		return appliedMsg{res, err}
+	}
+}
+
+func importGroups(c Cloud, ids ...string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		p, err := c.Import(ctx, ids...)
+		return planLoadedMsg{plan: p, err: err}
+	}
+}
