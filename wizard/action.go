@@ -399,7 +399,7 @@ func (m *actionStep) view(s *session, width, height int) string {
 			break
 		}
 		if name := highName(s); name != "" {
-			m.confirm.Prompt = st.Warning.Render("High findings: type the group name "+name+" to apply anyway: ")
+			m.confirm.Prompt = st.Warning.Render("High findings: type the group name " + name + " to apply anyway: ")
 		} else {
 			m.confirm.Prompt = "Apply these changes? type y and enter: "
 		}

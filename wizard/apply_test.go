@@ -45,8 +45,8 @@ func TestApplyFromTheWizard(t *testing.T) {
 	c, sb := sandboxCloud(t)
 	tm := program(t, New(Options{Cloud: c, Where: "sandbox"}))
 	send(tm, "enter", "down", "down", "enter", "enter", "enter", "enter", "enter", "enter") // three-tier to the action
-	send(tm, "down", "down", "enter")                                                    // Apply
-	time.Sleep(300 * time.Millisecond)                                                   // the change list comes from AWS
+	send(tm, "down", "down", "enter")                                                       // Apply
+	time.Sleep(300 * time.Millisecond)                                                      // the change list comes from AWS
 	send(tm, "y", "enter")
 	got := waitGroups(t, sb, 4)
 	time.Sleep(200 * time.Millisecond)
