@@ -1,0 +1,123 @@
+package aws_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	sgaws "github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/export"
+	"github.com/sgwiz/sgwiz/internal/mototest"
+	"github.com/sgwiz/sgwiz/internal/testtool"
+)
+
+// countingProxy counts the API calls that reach moto through it.
+func countingProxy(b *testing.B, target string) (*httptest.Server, *atomic.Int64) {
+	u, _ := url.Parse(target)
+	rp := httputil.NewSingleHostReverseProxy(u)
+	var n atomic.Int64
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/moto-api") {
+			n.Add(1)
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	b.Cleanup(s.Close)
+	return s, &n
+}
+
+// BenchmarkApplyOnMoto applies the web and three-tier presets to moto three
+// ways in one run: sgwiz's apply, the exported AWS CLI script, and the
+// CloudFormation export as a stack. It reports the API calls each makes.
+//
+//	go test -run '^$' -bench ApplyOnMoto -benchtime 3x ./aws
+func BenchmarkApplyOnMoto(b *testing.B) {
+	awsCLI := testtool.Require(b, "aws", "pip install awscli")
+	s := mototest.Start(b)
+	for _, kv := range s.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		b.Setenv(k, v)
+	}
+	b.Setenv("AWS_CA_BUNDLE", "")
+	proxy, calls := countingProxy(b, s.URL)
+	b.Setenv("AWS_ENDPOINT_URL", proxy.URL)
+	// Warm moto up: its first EC2 call takes about a second.
+	c, _ := sgaws.Connect(context.Background(), sgaws.Options{Region: "us-east-1", EndpointURL: proxy.URL})
+	_, _ = c.VPCs(context.Background())
+	for _, id := range []string{"web", "three-tier"} {
+		p := presetPlan(b, id)
+		b.Run("sgwiz/"+id, func(b *testing.B) {
+			var total int64
+			for b.Loop() {
+				b.StopTimer()
+				s.Reset(b)
+				calls.Store(0)
+				b.StartTimer()
+				ch, err := c.Plan(context.Background(), p)
+				if err == nil {
+					_, err = c.Apply(context.Background(), ch)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				total += calls.Load()
+			}
+			b.ReportMetric(float64(total)/float64(b.N), "calls/op")
+		})
+		b.Run("cli-script/"+id, func(b *testing.B) {
+			script, _ := export.Render(export.AWSCLI, p)
+			path := filepath.Join(b.TempDir(), "create.sh")
+			os.WriteFile(path, script, 0o755)
+			var total int64
+			for b.Loop() {
+				b.StopTimer()
+				s.Reset(b)
+				calls.Store(0)
+				b.StartTimer()
+				cmd := exec.Command("bash", path)
+				cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(awsCLI)+":"+os.Getenv("PATH"))
+				if out, err := cmd.CombinedOutput(); err != nil {
+					b.Fatalf("%v\n%s", err, out)
+				}
+				total += calls.Load()
+			}
+			b.ReportMetric(float64(total)/float64(b.N), "calls/op")
+		})
+		b.Run("cloudformation/"+id, func(b *testing.B) {
+			tmpl, _ := export.Render(export.CloudFormation, p)
+			path := filepath.Join(b.TempDir(), "sg.yaml")
+			os.WriteFile(path, tmpl, 0o644)
+			var total int64
+			for b.Loop() {
+				b.StopTimer()
+				s.Reset(b)
+				vpcs, _ := c.VPCs(context.Background())
+				calls.Store(0)
+				b.StartTimer()
+				run := func(args ...string) string {
+					out, err := exec.Command(awsCLI, args...).CombinedOutput()
+					if err != nil {
+						b.Fatalf("aws %v: %v\n%s", args, err, out)
+					}
+					return strings.TrimSpace(string(out))
+				}
+				run("cloudformation", "create-stack", "--stack-name", "sg", "--template-body", "file://"+path,
+					"--parameters", "ParameterKey=VpcId,ParameterValue="+vpcs[0].ID)
+				for run("cloudformation", "describe-stacks", "--stack-name", "sg", "--query", "Stacks[0].StackStatus", "--output", "text") != "CREATE_COMPLETE" {
+					time.Sleep(100 * time.Millisecond)
+				}
+				total += calls.Load()
+			}
+			b.ReportMetric(float64(total)/float64(b.N), "calls/op")
+		})
+	}
+}
