@@ -28,17 +28,7 @@ func (f *awsFlags) register(cmd *cobra.Command) {
 func (f *awsFlags) connect(ctx context.Context) (*aws.Client, func(), error) {
 	if f.sandbox {
 		sb := awstest.NewServer()
-		// The sandbox takes any credentials; keep real ones out of it.
-		os.Setenv("AWS_ACCESS_KEY_ID", "sandbox")
-		os.Setenv("AWS_SECRET_ACCESS_KEY", "sandbox")
-		os.Unsetenv("AWS_SESSION_TOKEN")
-		os.Unsetenv("AWS_PROFILE")
-		os.Setenv("AWS_CA_BUNDLE", "")
-		region := f.region
-		if region == "" {
-			region = "us-east-1"
-		}
-		c, err := aws.Connect(ctx, aws.Options{Region: region, EndpointURL: sb.URL})
+		c, err := sb.Connect(ctx, f.region)
 		if err != nil {
 			sb.Close()
 			return nil, nil, err

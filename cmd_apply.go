@@ -106,14 +106,7 @@ func applyRun(cmd *cobra.Command, opts *applyOptions) error {
 		return err
 	}
 	for _, g := range res.Groups {
-		verb := "updated"
-		switch {
-		case g.Created:
-			verb = "created"
-		case !g.Changed:
-			verb = "unchanged"
-		}
-		fmt.Fprintf(out, "%s %s %s\n  %s\n", verb, g.ID, g.Name, g.Console)
+		fmt.Fprintf(out, "%s %s %s\n  %s\n", g.Verb(), g.ID, g.Name, g.Console)
 	}
 	fmt.Fprintf(out, "done in %d call(s)\n", res.Calls)
 	return nil

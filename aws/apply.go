@@ -31,6 +31,17 @@ type AppliedGroup struct {
 	Console  string // link to the group in the EC2 console
 }
 
+// Verb says what apply did to the group: created, updated or unchanged.
+func (g AppliedGroup) Verb() string {
+	switch {
+	case g.Created:
+		return "created"
+	case g.Changed:
+		return "updated"
+	}
+	return "unchanged"
+}
+
 // Apply makes the changes: new groups first (concurrently, tags in the
 // same call), then per group and direction one revoke and one authorize
 // (concurrently across groups). If a call fails, or ctx is cancelled, the

@@ -32,6 +32,9 @@ type Options struct {
 	HTTPClient *http.Client
 	// MaxAttempts bounds the SDK retryer (default 5).
 	MaxAttempts int
+	// Credentials, when set, replace the SDK's credential chain (the
+	// sandbox takes any).
+	Credentials sdk.CredentialsProvider
 }
 
 // Client talks to EC2 (and STS for the caller's identity).
@@ -56,6 +59,9 @@ func Connect(ctx context.Context, o Options) (*Client, error) {
 	}
 	if o.HTTPClient != nil {
 		opts = append(opts, config.WithHTTPClient(o.HTTPClient))
+	}
+	if o.Credentials != nil {
+		opts = append(opts, config.WithCredentialsProvider(o.Credentials))
 	}
 	attempts := o.MaxAttempts
 	if attempts == 0 {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	sgaws "github.com/sgwiz/sgwiz/aws"
 	"github.com/sgwiz/sgwiz/aws/awstest"
 	"github.com/sgwiz/sgwiz/model"
@@ -13,12 +14,11 @@ import (
 
 func sandbox(t *testing.T) (*sgaws.Client, *awstest.Server) {
 	t.Helper()
-	t.Setenv("AWS_CA_BUNDLE", "")
-	t.Setenv("AWS_ACCESS_KEY_ID", "test")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
 	sb := awstest.NewServer()
 	t.Cleanup(sb.Close)
-	c, err := sgaws.Connect(context.Background(), sgaws.Options{Region: "us-east-1", EndpointURL: sb.URL, MaxAttempts: 2})
+	// Two attempts: failures injected for good surface quickly.
+	c, err := sgaws.Connect(context.Background(), sgaws.Options{Region: "us-east-1", EndpointURL: sb.URL, MaxAttempts: 2,
+		Credentials: credentials.NewStaticCredentialsProvider("sandbox", "sandbox", "")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,12 +14,9 @@ import (
 
 func sandboxCloud(t *testing.T) (*aws.Client, *awstest.Server) {
 	t.Helper()
-	t.Setenv("AWS_CA_BUNDLE", "")
-	t.Setenv("AWS_ACCESS_KEY_ID", "sandbox")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "sandbox")
 	sb := awstest.NewServer()
 	t.Cleanup(sb.Close)
-	c, err := aws.Connect(context.Background(), aws.Options{Region: "us-east-1", EndpointURL: sb.URL})
+	c, err := sb.Connect(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}

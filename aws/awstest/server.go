@@ -16,6 +16,7 @@
 package awstest
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/xml"
@@ -27,6 +28,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/sgwiz/sgwiz/aws"
 )
 
 // Account is the sandbox's account id.
@@ -52,6 +56,16 @@ type Server struct {
 func NewServer() *Server {
 	h := NewHandler()
 	return &Server{Server: httptest.NewServer(h), h: h}
+}
+
+// Connect returns an sgwiz client for the sandbox, with credentials of
+// its own: no AWS account, profile or environment is needed.
+func (s *Server) Connect(ctx context.Context, region string) (*aws.Client, error) {
+	if region == "" {
+		region = "us-east-1"
+	}
+	return aws.Connect(ctx, aws.Options{Region: region, EndpointURL: s.URL,
+		Credentials: credentials.NewStaticCredentialsProvider("sandbox", "sandbox", "")})
 }
 
 // Handler is the sandbox as an http.Handler, to serve it yourself.
@@ -531,13 +545,19 @@ func quotaCount(rules []rule) (v4, v6 int) {
 	return v4, v6
 }
 
-// authorize adds every rule or none, as EC2 does.
-func (h *Handler) authorize(f form, dir int) (any, *apiError) {
+// target reads the group and the permissions a rule call names.
+func (h *Handler) target(f form) (*group, []rule, *apiError) {
 	g, err := h.group(f.get("GroupId"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rules, err := h.permissions(f)
+	return g, rules, err
+}
+
+// authorize adds every rule or none, as EC2 does.
+func (h *Handler) authorize(f form, dir int) (any, *apiError) {
+	g, rules, err := h.target(f)
 	if err != nil {
 		return nil, err
 	}
@@ -566,11 +586,7 @@ func (h *Handler) authorize(f form, dir int) (any, *apiError) {
 // revoke removes the rules that exist; as in a VPC, unknown ones are
 // reported, not refused.
 func (h *Handler) revoke(f form, dir int) (any, *apiError) {
-	g, err := h.group(f.get("GroupId"))
-	if err != nil {
-		return nil, err
-	}
-	rules, err := h.permissions(f)
+	g, rules, err := h.target(f)
 	if err != nil {
 		return nil, err
 	}
@@ -598,11 +614,7 @@ func (h *Handler) revoke(f form, dir int) (any, *apiError) {
 }
 
 func (h *Handler) describeRules(f form, dir int) (any, *apiError) {
-	g, err := h.group(f.get("GroupId"))
-	if err != nil {
-		return nil, err
-	}
-	rules, err := h.permissions(f)
+	g, rules, err := h.target(f)
 	if err != nil {
 		return nil, err
 	}
