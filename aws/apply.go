@@ -42,12 +42,25 @@ func (g AppliedGroup) Verb() string {
 	return "unchanged"
 }
 
+// Progress hears about each call of an apply as it starts (done false)
+// and ends (done true, err its outcome); call is a name from Changes.Calls.
+// It may be called from several goroutines at once.
+type Progress func(call string, done bool, err error)
+
 // Apply makes the changes: new groups first (concurrently, tags in the
 // same call), then per group and direction one revoke and one authorize
 // (concurrently across groups). If a call fails, or ctx is cancelled, the
 // groups this run created are removed again; a *RollbackError says what
 // is left when that fails too.
 func (c *Client) Apply(ctx context.Context, ch Changes) (Result, error) {
+	return c.ApplyProgress(ctx, ch, nil)
+}
+
+// ApplyProgress is Apply, telling progress about each call.
+func (c *Client) ApplyProgress(ctx context.Context, ch Changes, progress Progress) (Result, error) {
+	if progress == nil {
+		progress = func(string, bool, error) {}
+	}
 	ids := map[string]string{}
 	for _, g := range ch.Groups {
 		ids[g.Name] = g.ID
@@ -73,6 +86,7 @@ func (c *Client) Apply(ctx context.Context, ch Changes) (Result, error) {
 				in.TagSpecifications = []types.TagSpecification{spec}
 			}
 			count()
+			progress(createCall(g), false, nil)
 			out, err := c.ec2.CreateSecurityGroup(ectx, in)
 			id := ""
 			if err == nil {
@@ -85,6 +99,7 @@ func (c *Client) Apply(ctx context.Context, ch Changes) (Result, error) {
 					id, err = sdk.ToString(sg.GroupId), nil
 				}
 			}
+			progress(createCall(g), true, explain(err, ""))
 			if err != nil {
 				return explain(err, "creating "+g.Name)
 			}
@@ -108,26 +123,17 @@ func (c *Client) Apply(ctx context.Context, ch Changes) (Result, error) {
 					continue
 				}
 				eg.Go(func() error {
-					if len(g.Remove[d]) > 0 {
-						count()
-						if err := c.revoke(ectx, d, id, permissions(g.Remove[d], ids)); err != nil {
-							return explain(err, fmt.Sprintf("removing %s rules of %s", strings.ToLower(d.Title()), g.Name))
+					for _, k := range []ruleCall{revokeCall, authorizeCall, describeCall} {
+						rules := g.rules(k)[d]
+						if len(rules) == 0 {
+							continue
 						}
-					}
-					if len(g.Add[d]) > 0 {
 						count()
-						err := c.authorize(ectx, d, id, permissions(g.Add[d], ids))
-						if isCode(err, "InvalidPermission.Duplicate") && c.holds(ectx, id, d, g.Add[d], ids) {
-							err = nil // a retried call whose first try got through
-						}
+						progress(k.name(d, g), false, nil)
+						err := c.ruleCall(ectx, k, d, id, rules, ids)
+						progress(k.name(d, g), true, explain(err, ""))
 						if err != nil {
-							return explain(err, fmt.Sprintf("adding %s rules to %s", strings.ToLower(d.Title()), g.Name))
-						}
-					}
-					if len(g.Describe[d]) > 0 {
-						count()
-						if err := c.describeRules(ectx, d, id, permissions(g.Describe[d], ids)); err != nil {
-							return explain(err, fmt.Sprintf("updating %s rule descriptions of %s", strings.ToLower(d.Title()), g.Name))
+							return explain(err, fmt.Sprintf("%s %s rules of %s", k.doing(), strings.ToLower(d.Title()), g.Name))
 						}
 					}
 					return nil
@@ -163,8 +169,11 @@ func (c *Client) Apply(ctx context.Context, ch Changes) (Result, error) {
 	// group: find this run's groups by name, not only by the ids it saw.
 	// A call cancelled on the way may still reach EC2 a moment later, so
 	// look again after a pause until a look finds nothing.
+	// The same holds for rules: a late authorize can name a group again
+	// after its references were revoked, so a failed pass is retried.
 	var removed []string
-	for pass := 0; pass < 4; pass++ {
+	var last *rollbackFailure
+	for pass := 0; pass < 5; pass++ {
 		if pass > 0 {
 			time.Sleep(rollbackSettle * time.Duration(pass))
 		}
@@ -173,14 +182,18 @@ func (c *Client) Apply(ctx context.Context, ch Changes) (Result, error) {
 			return res, &RollbackError{Cause: err, Left: groupsOf(found), Err: ferr}
 		}
 		if len(found) == 0 && pass > 0 {
+			last = nil
 			break
 		}
-		if rerr := c.rollback(rctx, ch, ids, found); rerr != nil {
-			return res, &RollbackError{Cause: err, Left: rerr.left, Err: rerr.err}
-		}
+		last = c.rollback(rctx, ch, ids, found)
 		for _, g := range found {
-			removed = append(removed, g.Name+" ("+g.ID+")")
+			if last == nil || !leftHas(last.left, g.ID) {
+				removed = append(removed, g.Name+" ("+g.ID+")")
+			}
 		}
+	}
+	if last != nil {
+		return res, &RollbackError{Cause: err, Left: last.left, Err: last.err}
 	}
 	if len(removed) == 0 {
 		return res, err
@@ -191,6 +204,15 @@ func (c *Client) Apply(ctx context.Context, ch Changes) (Result, error) {
 // rollbackSettle is how long a rollback waits before looking again for
 // groups whose creation was still on its way.
 const rollbackSettle = 300 * time.Millisecond
+
+func leftHas(left []AppliedGroup, id string) bool {
+	for _, g := range left {
+		if g.ID == id {
+			return true
+		}
+	}
+	return false
+}
 
 func groupsOf(gs []GroupChange) []AppliedGroup {
 	out := make([]AppliedGroup, len(gs))
@@ -262,6 +284,24 @@ func (c *Client) createdBy(ctx context.Context, ch Changes, known []GroupChange)
 		out = append(out, g)
 	}
 	return out, nil
+}
+
+// ruleCall makes one call on a group's rules. An authorize refused as a
+// duplicate succeeded if the group now holds every rule: a retried call
+// whose first try got through.
+func (c *Client) ruleCall(ctx context.Context, k ruleCall, d model.Direction, id string, rules []model.Rule, ids map[string]string) error {
+	perms := permissions(rules, ids)
+	switch k {
+	case revokeCall:
+		return c.revoke(ctx, d, id, perms)
+	case describeCall:
+		return c.describeRules(ctx, d, id, perms)
+	}
+	err := c.authorize(ctx, d, id, perms)
+	if isCode(err, "InvalidPermission.Duplicate") && c.holds(ctx, id, d, rules, ids) {
+		return nil
+	}
+	return err
 }
 
 func (c *Client) authorize(ctx context.Context, d model.Direction, id string, perms []types.IpPermission) error {

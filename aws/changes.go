@@ -82,29 +82,56 @@ func (c Changes) Lines() []string {
 }
 
 // Calls lists the API calls applying makes, in order of phase: one create
-// per new group, then per group and direction one revoke and one authorize.
+// per new group, then per group and direction a revoke, an authorize and a
+// description update where needed. Apply reports progress with these names.
 func (c Changes) Calls() []string {
 	var calls []string
 	for _, g := range c.Groups {
 		if g.New() {
-			calls = append(calls, "CreateSecurityGroup "+g.Name)
+			calls = append(calls, createCall(g))
 		}
 	}
 	for _, g := range c.Groups {
 		for _, d := range []model.Direction{model.Ingress, model.Egress} {
-			name := map[model.Direction]string{model.Ingress: "Ingress", model.Egress: "Egress"}[d]
-			if len(g.Remove[d]) > 0 {
-				calls = append(calls, fmt.Sprintf("RevokeSecurityGroup%s %s (%d rules)", name, g.Name, len(g.Remove[d])))
-			}
-			if len(g.Add[d]) > 0 {
-				calls = append(calls, fmt.Sprintf("AuthorizeSecurityGroup%s %s (%d rules)", name, g.Name, len(g.Add[d])))
-			}
-			if len(g.Describe[d]) > 0 {
-				calls = append(calls, fmt.Sprintf("UpdateSecurityGroupRuleDescriptions%s %s (%d rules)", name, g.Name, len(g.Describe[d])))
+			for _, k := range []ruleCall{revokeCall, authorizeCall, describeCall} {
+				if n := len(g.rules(k)[d]); n > 0 {
+					calls = append(calls, k.name(d, g))
+				}
 			}
 		}
 	}
 	return calls
+}
+
+func createCall(g GroupChange) string { return "CreateSecurityGroup " + g.Name }
+
+// ruleCall is one of the three kinds of call on a group's rules.
+type ruleCall uint8
+
+const (
+	revokeCall ruleCall = iota
+	authorizeCall
+	describeCall
+)
+
+func (g GroupChange) rules(k ruleCall) [2][]model.Rule {
+	switch k {
+	case revokeCall:
+		return g.Remove
+	case authorizeCall:
+		return g.Add
+	}
+	return g.Describe
+}
+
+// doing is the call's work in words, for errors.
+func (k ruleCall) doing() string {
+	return [...]string{"removing", "adding", "updating the descriptions of"}[k]
+}
+
+func (k ruleCall) name(d model.Direction, g GroupChange) string {
+	verb := [...]string{"RevokeSecurityGroup", "AuthorizeSecurityGroup", "UpdateSecurityGroupRuleDescriptions"}[k]
+	return fmt.Sprintf("%s%s %s (%d rules)", verb, dirName(d), g.Name, len(g.rules(k)[d]))
 }
 
 // Plan compares the plan with the account: it finds the VPC (the plan's,

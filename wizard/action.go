@@ -25,6 +25,9 @@ type actionStep struct {
 	spin    spinner.Model
 	cancel  context.CancelFunc
 	outcome []string
+	// calls is the state of each call of a running apply: "" waiting,
+	// "run", "ok" or the error.
+	calls   map[string]string
 	cursor  int
 	format  export.Format
 	out     []byte
@@ -143,6 +146,16 @@ func (m *actionStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		}
 		m.outcome = append(m.outcome, fmt.Sprintf("done in %d call(s)", msg.res.Calls))
 		return stay(), nil
+	case callMsg:
+		switch {
+		case !msg.done:
+			m.calls[msg.call] = "run"
+		case msg.err != nil:
+			m.calls[msg.call] = firstLine(msg.err.Error())
+		default:
+			m.calls[msg.call] = "ok"
+		}
+		return stay(), listen(msg.events)
 	case spinner.TickMsg:
 		if m.mode != actApplying && m.mode != actApplyPlanning {
 			return stay(), nil
@@ -273,6 +286,7 @@ func (m *actionStep) key(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			m.cancel, m.mode, m.message = cancel, actApplying, ""
+			m.calls = map[string]string{}
 			return stay(), tea.Batch(m.spin.Tick, applyChanges(ctx, s.cloud, m.changes))
 		}
 		var cmd tea.Cmd
@@ -378,6 +392,24 @@ func (m *actionStep) view(s *session, width, height int) string {
 		b.WriteString("\n" + m.spin.View() + " asking AWS what would change (" + s.awsLine() + ")\n")
 	case actApplyConfirm, actApplying:
 		b.WriteString("\n" + st.Subtitle.Render("Apply to "+m.changes.Region+", "+m.changes.VPC) + "\n")
+		if m.mode == actApplying {
+			// A spinner per call while it runs, then its outcome.
+			b.WriteString("\n")
+			for _, call := range m.changes.Calls() {
+				switch state := m.calls[call]; state {
+				case "":
+					b.WriteString("  " + st.Muted.Render("· "+call) + "\n")
+				case "run":
+					b.WriteString("  " + m.spin.View() + " " + call + "\n")
+				case "ok":
+					b.WriteString("  " + st.OK.Render("✓") + " " + call + "\n")
+				default:
+					b.WriteString("  " + st.Error.Render("✗") + " " + call + ": " + state + "\n")
+				}
+			}
+			b.WriteString(st.Muted.Render("ctrl+c cancels and removes what this run created") + "\n")
+			break
+		}
 		lines := m.changes.Lines()
 		room := max(3, height-8)
 		if len(lines) > room {
@@ -387,10 +419,6 @@ func (m *actionStep) view(s *session, width, height int) string {
 			b.WriteString("  " + l + "\n")
 		}
 		b.WriteString(st.Muted.Render(fmt.Sprintf("%d call(s): %s", len(m.changes.Calls()), strings.Join(m.changes.Calls(), "; "))) + "\n")
-		if m.mode == actApplying {
-			b.WriteString("\n" + m.spin.View() + " applying… (ctrl+c cancels and removes what this run created)\n")
-			break
-		}
 		if name := highName(s); name != "" {
 			m.confirm.Prompt = st.Warning.Render("High findings: type the group name " + name + " to apply anyway: ")
 		} else {

@@ -127,3 +127,53 @@ func appGroupID(t *testing.T, c *aws.Client) string {
 	}
 	return ch.Groups[1].ID
 }
+
+// slow makes every mutating sandbox call take a while, to watch an apply.
+func slow(sb *awstest.Server, d time.Duration) {
+	sb.Handler().Faults = func(action string, _ int) (string, int) {
+		if !strings.HasPrefix(action, "Describe") && action != "GetCallerIdentity" {
+			time.Sleep(d)
+		}
+		return "", 0
+	}
+}
+
+func TestApplyShowsEachCall(t *testing.T) {
+	c, sb := sandboxCloud(t)
+	tm := program(t, New(Options{Cloud: c, Where: "sandbox"}))
+	send(tm, "enter", "down", "down", "enter", "enter", "enter", "enter", "enter", "enter", "down", "down", "enter")
+	time.Sleep(300 * time.Millisecond)
+	slow(sb, 400*time.Millisecond)
+	send(tm, "y", "enter")
+	time.Sleep(600 * time.Millisecond) // the creates are done, the rule calls run
+	tm.Quit()
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(3*time.Second)).(Model)
+	out := screen(final)
+	if !strings.Contains(out, "✓ CreateSecurityGroup web-alb") || !strings.Contains(out, "AuthorizeSecurityGroupIngress web-app") {
+		t.Errorf("the apply should show each call with its state:\n%s", out)
+	}
+}
+
+func TestCtrlCDuringApplyRollsBack(t *testing.T) {
+	c, sb := sandboxCloud(t)
+	tm := program(t, New(Options{Cloud: c, Where: "sandbox"}))
+	send(tm, "enter", "down", "down", "enter", "enter", "enter", "enter", "enter", "enter", "down", "down", "enter")
+	time.Sleep(300 * time.Millisecond)
+	slow(sb, 300*time.Millisecond)
+	send(tm, "y", "enter")
+	time.Sleep(450 * time.Millisecond) // the groups exist, their rules are on the way
+	send(tm, "ctrl+c")
+	deadline := time.Now().Add(10 * time.Second)
+	for len(sb.Handler().Groups()) != 1 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(1500 * time.Millisecond) // the rollback looks again after a pause
+	tm.Quit()
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(3*time.Second)).(Model)
+	if g := sb.Handler().Groups(); len(g) != 1 {
+		t.Errorf("ctrl+c should remove what the run created, left %v", g)
+	}
+	if out := screen(final); !strings.Contains(out, "removed what this run created") {
+		t.Errorf("the wizard should say what it removed:\n%s", out)
+	}
+}

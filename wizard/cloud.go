@@ -15,7 +15,7 @@ type Cloud interface {
 	WhoAmI(ctx context.Context) (aws.Identity, error)
 	VPCs(ctx context.Context) ([]aws.VPC, error)
 	Plan(ctx context.Context, p model.Plan) (aws.Changes, error)
-	Apply(ctx context.Context, ch aws.Changes) (aws.Result, error)
+	ApplyProgress(ctx context.Context, ch aws.Changes, progress aws.Progress) (aws.Result, error)
 	Import(ctx context.Context, ids ...string) (model.Plan, error)
 }
 
@@ -73,10 +73,40 @@ type appliedMsg struct {
 	err error
 }
 
+// callMsg is one call of a running apply starting or ending.
+type callMsg struct {
+	call   string
+	done   bool
+	err    error
+	events chan tea.Msg
+}
+
+// applyChanges runs the apply in the background; its progress comes back
+// as callMsgs and its end as an appliedMsg.
 func applyChanges(ctx context.Context, c Cloud, ch aws.Changes) tea.Cmd {
+	events := make(chan tea.Msg, 64)
+	go func() {
+		res, err := c.ApplyProgress(ctx, ch, func(call string, done bool, err error) {
+			events <- callMsg{call: call, done: done, err: err}
+		})
+		events <- appliedMsg{res, err}
+		close(events)
+	}()
+	return listen(events)
+}
+
+// listen waits for the next event of a running apply.
+func listen(events chan tea.Msg) tea.Cmd {
 	return func() tea.Msg {
-		res, err := c.Apply(ctx, ch)
-		return appliedMsg{res, err}
+		msg, ok := <-events
+		if !ok {
+			return nil
+		}
+		if c, isCall := msg.(callMsg); isCall {
+			c.events = events
+			return c
+		}
+		return msg
 	}
 }
 
