@@ -145,7 +145,7 @@ func (c *Client) ApplyProgress(ctx context.Context, ch Changes, progress Progres
 	res := Result{Calls: calls}
 	for _, g := range ch.Groups {
 		res.Groups = append(res.Groups, AppliedGroup{Name: g.Name, ID: ids[g.Name], Created: g.New(), Changed: !g.Empty(),
-			Console: fmt.Sprintf("https://%s.console.aws.amazon.com/ec2/home?region=%s#SecurityGroup:groupId=%s", c.Region, c.Region, ids[g.Name])})
+			Console: fmt.Sprintf("https://console.aws.amazon.com/ec2/home?region=%s#SecurityGroup:groupId=%s", c.Region, ids[g.Name])})
 	}
 	if err == nil {
 		return res, nil

@@ -62,8 +62,16 @@ func newFaultProxy(t *testing.T, target string) *faultProxy {
 				conn.Close()
 			}
 		case "timeout":
+			// The call reaches moto and takes effect; its answer comes
+			// after the client has given up (a lost answer, then a retry).
+			rec := httptest.NewRecorder()
+			rp.ServeHTTP(rec, r)
 			time.Sleep(1500 * time.Millisecond)
-			rp.ServeHTTP(w, r)
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			w.Write(rec.Body.Bytes())
 		case "cancel":
 			cancel() // as Ctrl+C would, while the call is in flight
 			time.Sleep(50 * time.Millisecond)

@@ -16,11 +16,11 @@ trap 'tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 go build -o "$work/freeze" github.com/charmbracelet/freeze
 go build -o "$work/shrink" ./shrink
 
-start() { # start: a fresh sgwiz at the start screen
+start() { # start [ARGS]: a fresh sgwiz at the start screen
   tmux -L "$sock" kill-server 2>/dev/null || true
   sleep 0.3
   tmux -L "$sock" new-session -d -s s -x 100 -y 30 \
-    -e TERM=xterm-256color -e COLORTERM=truecolor "cd $work && ./sgwiz"
+    -e TERM=xterm-256color -e COLORTERM=truecolor "cd $work && ./sgwiz $*"
   wait_for "1/8 Start"
 }
 keys() { tmux -L "$sock" send-keys -t s "$@"; sleep 0.15; }
@@ -74,3 +74,10 @@ shot 7-review-findings
 start
 keys Enter Down Down Enter Enter Enter Enter Enter; wait_for "7/8 Review"
 keys Tab; wait_for "Instances in the group"; shot 7-review-three-tier
+
+# Apply, in the in-process sandbox: the change, then the result.
+start --sandbox
+wait_for "account 123456789012"; shot 1-start-sandbox
+keys Enter Down Down Enter Enter Enter Enter Enter; wait_for "7/8 Review"
+keys Enter Down Down Enter; wait_for "Apply these changes"; shot 9-apply-confirm
+text "y"; keys Enter; wait_for "done in"; shot 9-apply-done

@@ -142,7 +142,7 @@ func (m *actionStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			return stay(), nil
 		}
 		for _, g := range msg.res.Groups {
-			m.outcome = append(m.outcome, s.styles.OK.Render("✓ ")+g.Verb()+" "+g.ID+" "+g.Name, "  "+s.styles.Muted.Render(g.Console))
+			m.outcome = append(m.outcome, s.styles.OK.Render("✓ ")+g.Verb()+" "+g.ID+" "+g.Name, s.styles.Muted.Render(g.Console))
 		}
 		m.outcome = append(m.outcome, fmt.Sprintf("done in %d call(s)", msg.res.Calls))
 		return stay(), nil
