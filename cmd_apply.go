@@ -54,13 +54,13 @@ func applyRun(cmd *cobra.Command, opts *applyOptions) error {
 	defer stop()
 	c, release, err := opts.aws.connect(ctx)
 	if err != nil {
-		return err
+		return awsFailure(err)
 	}
 	defer release()
 	out := opts.io.Out
 	ch, err := c.Plan(ctx, p)
 	if err != nil {
-		return err
+		return awsFailure(err)
 	}
 	fmt.Fprintf(out, "Region %s, VPC %s:\n", c.Region, ch.VPC)
 	for _, l := range ch.Lines() {
@@ -76,7 +76,7 @@ func applyRun(cmd *cobra.Command, opts *applyOptions) error {
 		}
 		checks, err := c.DryRun(ctx, ch)
 		if err != nil {
-			return err
+			return awsFailure(err)
 		}
 		fmt.Fprintln(out, "Permissions (EC2 DryRun):")
 		denied := 0
@@ -100,10 +100,10 @@ func applyRun(cmd *cobra.Command, opts *applyOptions) error {
 	res, err := c.Apply(ctx, ch)
 	var rb *aws.RollbackError
 	if errors.As(err, &rb) {
-		return &exitError{3, err}
+		return &exitError{exitLeftover, err}
 	}
 	if err != nil {
-		return err
+		return awsFailure(err)
 	}
 	for _, g := range res.Groups {
 		fmt.Fprintf(out, "%s %s %s\n  %s\n", g.Verb(), g.ID, g.Name, g.Console)
@@ -111,6 +111,9 @@ func applyRun(cmd *cobra.Command, opts *applyOptions) error {
 	fmt.Fprintf(out, "done in %d call(s)\n", res.Calls)
 	return nil
 }
+
+// awsFailure is an error from AWS: exit 1, not the 2 of bad input.
+func awsFailure(err error) error { return &exitError{exitFindings, err} }
 
 // confirm asks before changing anything; with a high finding the user
 // types the first group's name instead of y.

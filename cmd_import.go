@@ -24,12 +24,12 @@ func newImportCmd(io streams) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, release, err := opts.aws.connect(cmd.Context())
 			if err != nil {
-				return err
+				return awsFailure(err)
 			}
 			defer release()
 			p, err := c.Import(cmd.Context(), args...)
 			if err != nil {
-				return err
+				return awsFailure(err)
 			}
 			encode := p.YAML
 			if opts.json {

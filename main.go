@@ -22,8 +22,9 @@ import (
 // Exit codes the commands share.
 const (
 	exitOK       = 0
-	exitFindings = 1 // lint found a high or critical finding
+	exitFindings = 1 // lint found a high finding; apply failed or was declined
 	exitUsage    = 2 // bad input: a flag, a plan file, a path
+	exitLeftover = 3 // apply failed and could not remove what it created
 )
 
 // exitError carries an exit code out of a command.

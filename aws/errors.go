@@ -33,9 +33,9 @@ func explain(err error, what string) error {
 		switch {
 		case strings.Contains(msg, "failed to retrieve credentials"), strings.Contains(msg, "no EC2 IMDS role found"),
 			strings.Contains(msg, "failed to refresh cached credentials"):
-			return fmt.Errorf("no usable AWS credentials: run aws configure or aws sso login, set AWS_PROFILE, or try sgwiz --sandbox: %w", err)
+			return &Error{Action: action, Words: "no usable AWS credentials: run aws configure or aws sso login, set AWS_PROFILE, or try sgwiz --sandbox", Err: err}
 		case strings.Contains(msg, "exceeded maximum number of attempts"), strings.Contains(msg, "connection refused"), strings.Contains(msg, "no such host"):
-			return fmt.Errorf("cannot reach AWS (%s): check the network, --region and --endpoint-url: %w", action, err)
+			return &Error{Action: action, Words: "cannot reach AWS: check the network, --region and --endpoint-url", Err: err}
 		}
 		return err
 	}
@@ -81,7 +81,13 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	return fmt.Sprintf("%s (%s: %s)", e.Words, e.Action, e.Code)
+	switch {
+	case e.Code != "":
+		return fmt.Sprintf("%s (%s: %s)", e.Words, e.Action, e.Code)
+	case e.Action != "":
+		return fmt.Sprintf("%s (%s)", e.Words, e.Action)
+	}
+	return e.Words
 }
 
 func (e *Error) Unwrap() error { return e.Err }
