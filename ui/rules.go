@@ -70,7 +70,14 @@ func RuleRows(st Styles, d model.Direction, rules []model.Rule, width int) (head
 	}
 	used := 4*2 + widths[0] + widths[1] + widths[2] + widths[3]
 	widths[4] = max(8, min(widths[4], width-used-2))
-	head = "  " + st.Header.Render(joinCells(cols, widths))
+	// Narrow terminals: cut the row rather than wrap it.
+	cut := func(row string) string {
+		if lipgloss.Width(row) > width-2 {
+			return ansi.Truncate(row, max(1, width-2), "…")
+		}
+		return row
+	}
+	head = "  " + st.Header.Render(cut(joinCells(cols, widths)))
 	if len(rules) == 0 {
 		word := "inbound"
 		if d == model.Egress {
@@ -80,7 +87,7 @@ func RuleRows(st Styles, d model.Direction, rules []model.Rule, width int) (head
 	}
 	rows = make([]string, len(cells))
 	for i, row := range cells {
-		rows[i] = joinCells(row, widths)
+		rows[i] = cut(joinCells(row, widths))
 	}
 	return head, rows
 }
