@@ -71,7 +71,7 @@ func TestErrorsAreInWords(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, sb := sandbox(t)
-			sb.Handler().Faults = tt.fault
+			sb.Handler().SetFaults(tt.fault)
 			p := presetPlan(t, "web")
 			if tt.plan != nil {
 				p = tt.plan(t)
@@ -112,12 +112,12 @@ func TestDryRunChangesNothing(t *testing.T) {
 	if got := sb.Handler().Groups(); len(got) != 1 {
 		t.Errorf("a dry run created %v", got)
 	}
-	sb.Handler().Faults = func(a string, _ int) (string, int) {
+	sb.Handler().SetFaults(func(a string, _ int) (string, int) {
 		if a == "CreateSecurityGroup" {
 			return "UnauthorizedOperation", 403
 		}
 		return "", 0
-	}
+	})
 	checks, _ = c.DryRun(context.Background(), ch)
 	if checks[0].Allowed || !strings.Contains(checks[0].Note, "ec2:CreateSecurityGroup") {
 		t.Errorf("a denied call should name the permission: %+v", checks[0])
@@ -129,7 +129,7 @@ func TestDryRunChangesNothing(t *testing.T) {
 func TestRollbackRevokesReferencesFirst(t *testing.T) {
 	c, sb := sandbox(t)
 	n := 0
-	sb.Handler().Faults = func(a string, _ int) (string, int) {
+	sb.Handler().SetFaults(func(a string, _ int) (string, int) {
 		if strings.HasPrefix(a, "Authorize") {
 			n++
 			if n == 5 { // the last authorize of a three-tier apply
@@ -137,7 +137,7 @@ func TestRollbackRevokesReferencesFirst(t *testing.T) {
 			}
 		}
 		return "", 0
-	}
+	})
 	err := apply(c, presetPlan(t, "three-tier"))
 	if err == nil || !strings.Contains(err.Error(), "removed what this run created") {
 		t.Fatalf("err = %v", err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/sgwiz/sgwiz/internal/testtool"
 	"github.com/sgwiz/sgwiz/model"
 	"github.com/yuin/goldmark"
@@ -418,4 +420,31 @@ func TestScriptHonoursVPCAndRegion(t *testing.T) {
 			t.Errorf("--vpc-id = %q, want the plan's", c.flag("--vpc-id"))
 		}
 	}
+}
+
+// TestTerraformIsAlreadyFormatted: the export is laid out exactly as
+// terraform fmt (hclwrite.Format) would lay it out.
+func TestTerraformIsAlreadyFormatted(t *testing.T) {
+	plans := testPlans(t)
+	tagged := presetPlan(t, "alb")
+	for i := range tagged.Groups {
+		tagged.Groups[i].Tags = []model.Tag{{Key: "Owner", Value: "ops"}, {Key: "cost-centre", Value: "42"}, {Key: "Ünïcode", Value: "é"}}
+	}
+	plans["tagged"] = tagged
+	for name, p := range plans {
+		out := render(t, Terraform, p)
+		if formatted := hclwrite.Format(out); string(formatted) != string(out) {
+			t.Errorf("%s: terraform fmt would change the export:\n%s", name, diffLines(string(out), string(formatted)))
+		}
+	}
+}
+
+func diffLines(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range min(len(al), len(bl)) {
+		if al[i] != bl[i] {
+			return fmt.Sprintf("line %d:\n  ours: %q\n  fmt:  %q", i+1, al[i], bl[i])
+		}
+	}
+	return "lengths differ"
 }

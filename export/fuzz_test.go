@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/sgwiz/sgwiz/model"
 	"go.yaml.in/yaml/v3"
 	"mvdan.cc/sh/v3/syntax"
@@ -42,6 +43,9 @@ func FuzzExportsParse(f *testing.F) {
 func checkParses(t *testing.T, format Format, out []byte, p model.Plan) {
 	switch format {
 	case Terraform:
+		if formatted := hclwrite.Format(out); string(formatted) != string(out) {
+			t.Fatalf("terraform fmt would change the export:\n%s", diffLines(string(out), string(formatted)))
+		}
 		file, diags := hclparse.NewParser().ParseHCL(out, "f.tf")
 		if diags.HasErrors() {
 			t.Fatalf("HCL: %v\n%s", diags, out)

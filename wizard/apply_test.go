@@ -130,12 +130,12 @@ func appGroupID(t *testing.T, c *aws.Client) string {
 
 // slow makes every mutating sandbox call take a while, to watch an apply.
 func slow(sb *awstest.Server, d time.Duration) {
-	sb.Handler().Faults = func(action string, _ int) (string, int) {
+	sb.Handler().SetFaults(func(action string, _ int) (string, int) {
 		if !strings.HasPrefix(action, "Describe") && action != "GetCallerIdentity" {
 			time.Sleep(d)
 		}
 		return "", 0
-	}
+	})
 }
 
 func TestApplyShowsEachCall(t *testing.T) {

@@ -78,8 +78,15 @@ type Handler struct {
 	groups map[string]*group // by id
 	order  []string          // ids in creation order
 	calls  int
-	// Faults, when set, can fail any call (throttling, 500s) for tests.
-	Faults Fault
+	faults Fault
+}
+
+// SetFaults makes f decide, before each call, whether it fails (nil: none).
+// It is safe to call while the sandbox serves.
+func (h *Handler) SetFaults(f Fault) {
+	h.mu.Lock()
+	h.faults = f
+	h.mu.Unlock()
 }
 
 type vpc struct {
@@ -153,7 +160,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	h.calls++
 	call := h.calls
-	faults := h.Faults
+	faults := h.faults
 	h.mu.Unlock()
 	if faults != nil {
 		if code, status := faults(action, call); code != "" {

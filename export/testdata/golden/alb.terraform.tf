@@ -95,6 +95,7 @@ output "web_alb_id" {
   description = "Id of the group web-alb"
   value       = aws_security_group.web_alb.id
 }
+
 output "web_app_id" {
   description = "Id of the group web-app"
   value       = aws_security_group.web_app.id

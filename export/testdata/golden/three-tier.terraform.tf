@@ -101,10 +101,12 @@ output "web_alb_id" {
   description = "Id of the group web-alb"
   value       = aws_security_group.web_alb.id
 }
+
 output "web_app_id" {
   description = "Id of the group web-app"
   value       = aws_security_group.web_app.id
 }
+
 output "web_db_id" {
   description = "Id of the group web-db"
   value       = aws_security_group.web_db.id
