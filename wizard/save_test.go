@@ -138,7 +138,7 @@ func TestOpenBadPlanFileSaysWhy(t *testing.T) {
 func TestLightBackground(t *testing.T) {
 	m := tea.Model(New(Options{}))
 	m, _ = m.Update(tea.BackgroundColorMsg{Color: colorWhite{}})
-	if m.(Model).dark {
+	if m.(Model).s.dark {
 		t.Error("a white background is light")
 	}
 	m = press(t, m, "enter", "enter", "enter", "203.0.113.10", "enter", "enter", "enter")

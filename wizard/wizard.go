@@ -128,7 +128,6 @@ type Model struct {
 	explain       bool
 	confirmQuit   bool
 	help          help.Model
-	dark          bool
 }
 
 // New returns the wizard, at the start or at the review of opts.Plan.
@@ -137,7 +136,7 @@ func New(opts Options) Model {
 	if s.cloud == nil && s.awsErr == "" {
 		s.awsErr = "no AWS connection; the wizard, exports and plan files work without one (try --sandbox)"
 	}
-	m := Model{s: s, width: 80, height: 24, help: help.New(), dark: true}
+	m := Model{s: s, width: 80, height: 24, help: help.New()}
 	m.steps = [stepCount]step{
 		stepStart:    newStart(),
 		stepUseCase:  newUseCase(),
@@ -186,9 +185,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = max(msg.Width, 20), max(msg.Height, 8)
 		return m, nil
 	case tea.BackgroundColorMsg:
-		m.dark = msg.IsDark()
-		m.s.styles, m.s.dark = ui.NewStyles(m.dark), m.dark
-		m.help.Styles = help.DefaultStyles(m.dark)
+		m.s.dark = msg.IsDark()
+		m.s.styles = ui.NewStyles(m.s.dark)
+		m.help.Styles = help.DefaultStyles(m.s.dark)
 		return m, nil
 	case tea.InterruptMsg:
 		return m, tea.Quit
