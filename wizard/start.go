@@ -40,7 +40,7 @@ func (m *startStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			return stay(), nil
 		}
 		s.openPlan(msg.plan)
-		m.opening, m.err = false, ""
+		m.opening, m.importing, m.err = false, false, ""
 		if len(msg.warnings) > 0 {
 			s.status = "note: " + strings.Join(msg.warnings, "; ")
 		}
@@ -60,7 +60,8 @@ func (m *startStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 				case v == "":
 					m.err = "type the path of a plan file written by sgwiz plan or the wizard"
 				case m.importing:
-					m.err = "reading " + v + " from AWS…"
+					m.err = ""
+					s.status = "reading " + v + " and the groups it references from AWS…"
 					return stay(), importGroups(s.cloud, strings.Fields(v)...)
 				default:
 					return stay(), loadPlan(v)
