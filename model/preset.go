@@ -20,6 +20,9 @@ const (
 	EgressGroup EgressPolicy = "group"
 	// EgressNone removes every outbound rule.
 	EgressNone EgressPolicy = "none"
+	// EgressCustom is chosen rule by rule in the wizard (or the plan file);
+	// a preset cannot build it from flags.
+	EgressCustom EgressPolicy = "custom"
 )
 
 // Egresses lists the policies in the order the wizard offers them.
@@ -36,6 +39,8 @@ func (e EgressPolicy) About() string {
 		return "Only to the next tier's group and port (ALB → app, app → database)"
 	case EgressNone:
 		return "None: the instance cannot start connections (replies still flow)"
+	case EgressCustom:
+		return "Custom: choose the outbound services and their destinations yourself"
 	}
 	return string(e)
 }

@@ -17,9 +17,15 @@ type egressStep struct {
 
 func newEgress() *egressStep { return &egressStep{} }
 
+// choices are the use case's policies and custom.
+func choices(s *session) []model.EgressPolicy {
+	return append(append([]model.EgressPolicy(nil), s.useCase.Egresses...), model.EgressCustom)
+}
+
 func (m *egressStep) enter(s *session, f focus) tea.Cmd {
+	s.dir = model.Ingress
 	m.cursor = 0
-	for i, e := range s.useCase.Egresses {
+	for i, e := range choices(s) {
 		if e == s.egressPolicy() {
 			m.cursor = i
 		}
@@ -71,12 +77,16 @@ func (m *egressStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	case key.Matches(k, keyBack):
 		return goTo(stepSources), nil
 	case key.Matches(k, keyUp, keyDown):
-		m.cursor = moveCursor(k.String(), m.cursor, len(s.useCase.Egresses))
+		m.cursor = moveCursor(k.String(), m.cursor, len(choices(s)))
 	case key.Matches(k, keySelect):
-		if len(s.useCase.Egresses) == 0 {
-			return goTo(stepDetails), nil
+		e := choices(s)[m.cursor]
+		if e == model.EgressCustom {
+			// Start from the current outbound rules; edit them as services.
+			s.inputs.Egress, s.dir, s.group = model.EgressCustom, model.Egress, 0
+			s.dirty, s.saved = true, false
+			return goTo(stepServices), nil
 		}
-		if e := s.useCase.Egresses[m.cursor]; e != s.egressPolicy() {
+		if e != s.egressPolicy() {
 			if err := s.setEgress(e); err != nil {
 				s.status = s.styles.Error.Render("✗ " + err.Error())
 				return stay(), nil
@@ -92,7 +102,7 @@ func (m *egressStep) view(s *session, width, height int) string {
 	var b strings.Builder
 	b.WriteString("\nWhere may the instances open connections to?\n")
 	b.WriteString(st.Muted.Width(width).Render("Replies to allowed inbound traffic always flow back: security groups are stateful.") + "\n\n")
-	for i, e := range s.useCase.Egresses {
+	for i, e := range choices(s) {
 		label := e.About()
 		if e == s.useCase.DefaultEgress {
 			label += st.Muted.Render("  (recommended)")

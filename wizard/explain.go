@@ -14,7 +14,7 @@ var explainers = [stepCount]string{
 		"databases to the app servers' group only.",
 	stepEgress: "Outbound (egress) rules say where the instance may open connections. Security groups are stateful: replies " +
 		"to allowed traffic flow back automatically, in both directions, so a web server needs no outbound rule to answer visitors. " +
-		"(Network ACLs are the stateless ones.)",
+		"(Network ACLs are the stateless ones.) Custom lets you pick outbound services and destinations one by one.",
 	stepDetails: "The group name cannot be changed after creation and must not start with sg-. The description is required. " +
 		"Pick the VPC (network) the group belongs to; groups only work for instances in the same VPC.",
 	stepReview: "These are the exact rules, in the console's columns. Findings flag what a security review would: " +

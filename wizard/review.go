@@ -103,10 +103,10 @@ func (m *reviewStep) jump(s *session, it reviewItem) (nav, tea.Cmd) {
 		}
 		dir, index = f.Direction, f.Index
 	}
-	if dir == model.Egress {
+	if dir == model.Egress && s.egressPolicy() != model.EgressCustom {
 		return goTo(stepEgress), nil
 	}
-	sel := s.draft.SelectionOf(s.group, model.Ingress, index)
+	sel := s.draft.SelectionOf(s.group, dir, index)
 	return jump(stepSources, focus{group: s.group, dir: dir, index: sel}), nil
 }
 

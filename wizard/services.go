@@ -56,14 +56,14 @@ func (m *servicesStep) enter(s *session, f focus) tea.Cmd {
 
 // refresh rebuilds the rows from the group's selections and the filter.
 func (m *servicesStep) refresh(s *session) {
-	g := s.currentGroup()
+	sels := s.selections()
 	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
 	// The group's services first, then the custom entry, then the rest.
 	m.rows = nil
 	chosen := map[string]bool{}
-	if g != nil {
-		for i := range g.Ingress {
-			sel := &g.Ingress[i]
+	if sels != nil {
+		for i := range *sels {
+			sel := &(*sels)[i]
 			chosen[sel.Key()] = true
 			if q == "" || strings.Contains(strings.ToLower(sel.Service.FilterValue()), q) {
 				m.rows = append(m.rows, row{sel: sel, service: sel.Service, selected: true})
@@ -101,6 +101,9 @@ func (m *servicesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(k, keyBack):
+		if s.dir == model.Egress {
+			return goTo(stepEgress), nil
+		}
 		return goTo(stepUseCase), nil
 	case key.Matches(k, keyNext):
 		return goTo(stepSources), nil
@@ -209,31 +212,31 @@ func (s *session) nextGroup(back bool) {
 }
 
 func (s *session) addSelection(sel model.Selection) {
-	g := s.currentGroup()
-	if g == nil {
+	sels := s.selections()
+	if sels == nil {
 		return
 	}
-	for _, x := range g.Ingress {
+	for _, x := range *sels {
 		if x.Key() == sel.Key() {
 			return
 		}
 	}
-	g.Ingress = append(g.Ingress, sel)
+	*sels = append(*sels, sel)
 	s.dirty, s.saved = true, false
 }
 
 func (s *session) removeSelection(key string) {
-	g := s.currentGroup()
-	if g == nil {
+	sels := s.selections()
+	if sels == nil {
 		return
 	}
-	out := g.Ingress[:0]
-	for _, x := range g.Ingress {
+	out := (*sels)[:0]
+	for _, x := range *sels {
 		if x.Key() != key {
 			out = append(out, x)
 		}
 	}
-	g.Ingress = out
+	*sels = out
 	s.dirty, s.saved = true, false
 }
 
@@ -241,6 +244,17 @@ func (s *session) removeSelection(key string) {
 // service: the world for public services, the app group for databases,
 // the office otherwise.
 func (s *session) defaultSources(svc model.Service) []model.Source {
+	if s.dir == model.Egress {
+		// Outbound: a database in the plan, else the internet (updates, APIs).
+		if svc.Kind == model.KindDatabase {
+			for i, g := range s.draft.Groups {
+				if i != s.group && strings.HasSuffix(g.Name, "-db") {
+					return []model.Source{model.FromGroup(g.Name)}
+				}
+			}
+		}
+		return []model.Source{model.Anywhere4, model.Anywhere6}
+	}
 	switch svc.Kind {
 	case model.KindWeb:
 		return []model.Source{model.Anywhere4, model.Anywhere6}

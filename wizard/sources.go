@@ -55,7 +55,7 @@ func newSources() *sourcesStep {
 
 func (m *sourcesStep) enter(s *session, f focus) tea.Cmd {
 	if f.set {
-		s.group = f.group
+		s.group, s.dir = f.group, f.dir
 	}
 	if m.office.Value() == "" && len(s.draft.Office) > 0 {
 		m.office.SetValue(joinPrefixes(s.draft.Office))
@@ -91,11 +91,11 @@ func joinPrefixes(ps []netip.Prefix) string {
 // its source options and its add field.
 func (m *sourcesStep) build(s *session) {
 	m.lines = []srcLine{{kind: lineOffice}}
-	g := s.currentGroup()
-	if g == nil {
+	sels := s.selections()
+	if sels == nil {
 		return
 	}
-	for i, sel := range g.Ingress {
+	for i, sel := range *sels {
 		m.lines = append(m.lines, srcLine{kind: lineHeader, sel: i})
 		opts := []model.Source{model.Anywhere4, model.Anywhere6, model.Office}
 		for _, other := range s.draft.Groups {
@@ -209,6 +209,9 @@ func (m *sourcesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			s.status = s.styles.Error.Render("✗ " + err)
 			return stay(), nil
 		}
+		if s.dir == model.Egress {
+			return goTo(stepDetails), nil
+		}
 		return goTo(stepEgress), nil
 	case line.kind == lineOption && key.Matches(k, keyToggle):
 		s.toggleSource(line.sel, line.source)
@@ -245,8 +248,7 @@ func (m *sourcesStep) addPeer(s *session, sel int) {
 	case p == model.AnyIPv6:
 		src = model.Anywhere6
 	}
-	g := s.currentGroup()
-	if !g.Ingress[sel].Has(src) {
+	if !(*s.selections())[sel].Has(src) {
 		s.toggleSource(sel, src)
 	}
 	m.add.SetValue("")
@@ -265,11 +267,11 @@ func hasGroup(s *session, name string) bool {
 
 // toggleSource adds or removes one source of selection sel.
 func (s *session) toggleSource(sel int, src model.Source) {
-	g := s.currentGroup()
-	if g == nil || sel >= len(g.Ingress) {
+	sels := s.selections()
+	if sels == nil || sel >= len(*sels) {
 		return
 	}
-	x := &g.Ingress[sel]
+	x := &(*sels)[sel]
 	var out []model.Source
 	found := false
 	for _, have := range x.Sources {
@@ -291,10 +293,12 @@ func (m *sourcesStep) check(s *session) string {
 	if m.officeErr != "" {
 		return "office / my IP: " + m.officeErr
 	}
-	for gi, g := range s.draft.Groups {
-		for _, sel := range g.Ingress {
-			if len(sel.Sources) == 0 {
-				return fmt.Sprintf("%s in %s has no source: tick one, or untick the service", sel.Service.Title, s.draft.Groups[gi].Name)
+	for _, g := range s.draft.Groups {
+		for _, sels := range [][]model.Selection{g.Ingress, g.Egress} {
+			for _, sel := range sels {
+				if len(sel.Sources) == 0 {
+					return fmt.Sprintf("%s in %s has no source or destination: tick one, or untick the service", sel.Service.Title, g.Name)
+				}
 			}
 		}
 	}
@@ -306,18 +310,22 @@ func (m *sourcesStep) check(s *session) string {
 
 func (m *sourcesStep) view(s *session, width, height int) string {
 	st := s.styles
-	g := s.currentGroup()
+	sels := s.selections()
 	var out []string
 	cursorLine := 0
 	for i, l := range m.lines {
 		if i == m.cursor {
 			cursorLine = len(out)
 		}
-		out = append(out, m.lineView(s, st, g, l, i == m.cursor, width)...)
+		out = append(out, m.lineView(s, st, sels, l, i == m.cursor, width)...)
 	}
 	head := []string{groupTabs(s, width)}
-	if g != nil && len(g.Ingress) == 0 {
-		out = append(out, st.Muted.Render("  This group has no inbound services: nothing can connect to it."))
+	if sels != nil && len(*sels) == 0 {
+		if s.dir == model.Egress {
+			out = append(out, st.Muted.Render("  No outbound services: the instances cannot open connections."))
+		} else {
+			out = append(out, st.Muted.Render("  This group has no inbound services: nothing can connect to it."))
+		}
 	}
 	rows := max(1, height-len(head))
 	first := scrollStart(cursorLine, len(out), rows)
@@ -325,7 +333,7 @@ func (m *sourcesStep) view(s *session, width, height int) string {
 	return strings.Join(append(head, out[first:end]...), "\n")
 }
 
-func (m *sourcesStep) lineView(s *session, st ui.Styles, g *model.GroupSpec, l srcLine, focused bool, width int) []string {
+func (m *sourcesStep) lineView(s *session, st ui.Styles, sels *[]model.Selection, l srcLine, focused bool, width int) []string {
 	mark := "  "
 	if focused {
 		mark = st.Cursor.Render("▸ ")
@@ -347,14 +355,14 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, g *model.GroupSpec, l s
 		}
 		return lines
 	case lineHeader:
-		sel := g.Ingress[l.sel]
+		sel := (*sels)[l.sel]
 		lines := []string{"", st.Subtitle.Render(sel.Service.Title) + st.Muted.Render(" ("+servicePorts(sel.Service)+")")}
-		if w := worldWarning(sel); w != "" {
+		if w := worldWarning(sel); w != "" && s.dir == model.Ingress {
 			lines = append(lines, "  "+st.Warning.Render("⚠ "+w))
 		}
 		return lines
 	case lineOption:
-		sel := g.Ingress[l.sel]
+		sel := (*sels)[l.sel]
 		box := "[ ]"
 		if sel.Has(l.source) {
 			box = st.Checked.Render("[x]")

@@ -75,8 +75,11 @@ type session struct {
 	// inputs are the answers the draft was made from; egress changes and
 	// use-case changes rebuild from them.
 	inputs model.Inputs
-	// group is the group the services, sources and review steps show.
+	// group is the group the services, sources and review steps show;
+	// dir says whether they edit its inbound services or, for a custom
+	// egress policy, its outbound ones.
 	group int
+	dir   model.Direction
 	// dirty is set once the user has answered anything; saved once a
 	// plan file holds the answers.
 	dirty, saved bool
@@ -102,6 +105,19 @@ func (s *session) awsLine() string {
 		return s.where + ", checking the credentials…"
 	}
 	return s.where + ", account " + s.identity
+}
+
+// selections are the services the editing steps change: the current
+// group's inbound ones, or its outbound ones under a custom egress policy.
+func (s *session) selections() *[]model.Selection {
+	g := s.currentGroup()
+	if g == nil {
+		return nil
+	}
+	if s.dir == model.Egress {
+		return &g.Egress
+	}
+	return &g.Ingress
 }
 
 // plan is the draft's plan, or the error that keeps it from being one.
@@ -241,7 +257,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m Model) View() tea.View {
 	st := m.s.styles
 	w := m.width
-	header := st.Title.Render("sgwiz") + st.Muted.Render(fmt.Sprintf(" · %d/%d ", int(m.cur)+1, int(stepCount))) + st.Subtitle.Render(stepTitles[m.cur])
+	title := stepTitles[m.cur]
+	if m.s.dir == model.Egress && (m.cur == stepServices || m.cur == stepSources) {
+		title = map[stepID]string{stepServices: "Outbound services", stepSources: "Destinations"}[m.cur]
+	}
+	header := st.Title.Render("sgwiz") + st.Muted.Render(fmt.Sprintf(" · %d/%d ", int(m.cur)+1, int(stepCount))) + st.Subtitle.Render(title)
 	if m.s.useCase.ID != "" && m.cur > stepUseCase {
 		header += st.Muted.Render(" · " + m.s.useCase.Title)
 	}

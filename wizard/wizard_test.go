@@ -327,3 +327,41 @@ func TestEveryScreenFitsAfterResize(t *testing.T) {
 		m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	}
 }
+
+func TestCustomEgress(t *testing.T) {
+	m := press(t, toUseCase(t, 0), "enter", "203.0.113.10", "enter") // web, to the egress step
+	m = press(t, m, "down", "down", "enter") // web is selected; custom is two below
+	if !strings.Contains(screen(m), "Outbound services") || !strings.Contains(screen(m), "[x] HTTPS") {
+		t.Fatalf("custom egress should list the outbound services, starting from the current ones:\n%s", screen(m))
+	}
+	m = press(t, m, "ntp", "space", "enter") // add NTP out; to the destinations
+	if !strings.Contains(screen(m), "Destinations") {
+		t.Fatalf("not at the destinations:\n%s", screen(m))
+	}
+	m = press(t, m, "enter", "enter") // details, review
+	p := plan(t, m)
+	found := false
+	for _, r := range p.Groups[0].Egress {
+		if r.Protocol == model.UDP && r.Ports == model.Port(123) && r.Peer == model.AnyIPv4 {
+			found = r.Description == "NTP to anywhere (IPv4)"
+		}
+	}
+	if !found {
+		t.Errorf("NTP out to anywhere should be in the plan: %+v", p.Groups[0].Egress)
+	}
+	for _, r := range p.Groups[0].Ingress {
+		if r.Ports == model.Port(123) {
+			t.Error("an outbound service must not become an inbound rule")
+		}
+	}
+	// e on an outbound row opens its destinations.
+	m = press(t, m, "down", "down", "down", "down", "down", "e")
+	if m.(Model).Step() != "Sources" || !strings.Contains(screen(m), "Destinations") {
+		t.Errorf("e on an outbound row under custom egress opens its destinations, at %s", m.(Model).Step())
+	}
+	// Back to a preset policy: the outbound rules are the preset's again.
+	m = press(t, m, "esc", "esc", "up", "up", "up", "enter")
+	if p := plan(t, m); len(p.Groups[0].Egress) != 2 || p.Groups[0].Egress[0].Protocol != model.AllProtocols {
+		t.Errorf("AWS default after custom: %+v", p.Groups[0].Egress)
+	}
+}
