@@ -330,7 +330,7 @@ func TestEveryScreenFitsAfterResize(t *testing.T) {
 
 func TestCustomEgress(t *testing.T) {
 	m := press(t, toUseCase(t, 0), "enter", "203.0.113.10", "enter") // web, to the egress step
-	m = press(t, m, "down", "down", "enter") // web is selected; custom is two below
+	m = press(t, m, "down", "down", "enter")                         // web is selected; custom is two below
 	if !strings.Contains(screen(m), "Outbound services") || !strings.Contains(screen(m), "[x] HTTPS") {
 		t.Fatalf("custom egress should list the outbound services, starting from the current ones:\n%s", screen(m))
 	}
