@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+
+	"github.com/sgwiz/sgwiz/model"
 	"github.com/spf13/cobra"
 )
 
@@ -22,6 +25,11 @@ func newImportCmd(io streams) *cobra.Command {
   sgwiz lint -f plan.yaml && sgwiz apply -f plan.yaml   # edit, check, apply the difference`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, id := range args {
+				if p, _, err := model.ParsePeer(id); err != nil || p.Kind() != model.PeerGroupID {
+					return usageError(fmt.Errorf("%q is not a security group id: it is sg- and 8 or 17 lowercase hex digits", id))
+				}
+			}
 			c, release, err := opts.aws.connect(cmd.Context())
 			if err != nil {
 				return awsFailure(err)

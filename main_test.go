@@ -189,3 +189,14 @@ func TestHostBitsAreReported(t *testing.T) {
 		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+func TestImportNamesABadID(t *testing.T) {
+	code, _, errOut := sgwiz(t, "import", "sg-123", "--sandbox")
+	if code != 2 || !strings.Contains(errOut, `"sg-123" is not a security group id`) {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	code, _, errOut = sgwiz(t, "import", "sg-0123456789abcdef0", "--sandbox")
+	if code != 1 || !strings.Contains(errOut, "does not exist") {
+		t.Errorf("a missing group: exit %d: %s", code, errOut)
+	}
+}
