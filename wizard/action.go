@@ -202,7 +202,7 @@ func (m *actionStep) key(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
 	case actMenu:
 		switch {
 		case key.Matches(k, keyBack):
-			return goTo(stepReview), nil
+			return back(), nil
 		case key.Matches(k, keyUp, keyDown):
 			m.cursor = moveCursor(k.String(), m.cursor, len(actionChoices))
 			m.message = ""
@@ -215,7 +215,7 @@ func (m *actionStep) key(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
 			case 2:
 				return stay(), m.startApply(s)
 			case 3:
-				return nav{to: stepCount, move: true}, nil
+				return quit(), nil
 			}
 		}
 	case actFormats:
@@ -450,7 +450,7 @@ func (m *actionStep) bindings() []key.Binding {
 	case actFormats:
 		return []key.Binding{keyUp, keySelect, keyBack}
 	case actPreview:
-		return []key.Binding{keyUp, keyPageUp, keySave, keyCopy, keyBack}
+		return []key.Binding{keyUp, keyScroll, keySave, keyCopy, keyBack}
 	case actPath, actApplyConfirm:
 		return []key.Binding{keyNext, keyBack}
 	case actApplied:

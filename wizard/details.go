@@ -106,7 +106,7 @@ func (m *detailsStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(k, keyBack):
-		return goTo(stepEgress), nil
+		return back(), nil
 	case key.Matches(k, keyUp, keyDown), key.Matches(k, keyField):
 		dir := k.String()
 		if dir == "tab" {
@@ -130,7 +130,7 @@ func (m *detailsStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			s.status = s.styles.Error.Render("✗ " + firstLine(err.Error()))
 			return stay(), nil
 		}
-		return goTo(stepReview), nil
+		return next(), nil
 	}
 	f := &m.fields[m.cursor]
 	if k.String() == "ctrl+o" && f.label == "VPC" && len(s.vpcs) > 0 {

@@ -75,7 +75,7 @@ func (m *egressStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(k, keyBack):
-		return goTo(stepSources), nil
+		return back(), nil
 	case key.Matches(k, keyUp, keyDown):
 		m.cursor = moveCursor(k.String(), m.cursor, len(choices(s)))
 	case key.Matches(k, keySelect):
@@ -84,7 +84,7 @@ func (m *egressStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			// Start from the current outbound rules; edit them as services.
 			s.inputs.Egress, s.dir, s.group = model.EgressCustom, model.Egress, 0
 			s.dirty, s.saved = true, false
-			return goTo(stepServices), nil
+			return next(), nil
 		}
 		if e != s.egressPolicy() {
 			if err := s.setEgress(e); err != nil {
@@ -92,7 +92,7 @@ func (m *egressStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 				return stay(), nil
 			}
 		}
-		return goTo(stepDetails), nil
+		return next(), nil
 	}
 	return stay(), nil
 }

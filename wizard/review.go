@@ -69,13 +69,13 @@ func (m *reviewStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(k, keyBack):
-		return goTo(stepDetails), nil
+		return back(), nil
 	case key.Matches(k, keyNext):
 		if m.err != nil {
 			s.status = s.styles.Error.Render("✗ fix this first: " + firstLine(m.err.Error()))
 			return stay(), nil
 		}
-		return goTo(stepAction), nil
+		return next(), nil
 	case key.Matches(k, keyUp, keyDown):
 		m.cursor = moveCursor(k.String(), m.cursor, len(m.items))
 	case key.Matches(k, keyGroup):

@@ -101,12 +101,9 @@ func (m *servicesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(k, keyBack):
-		if s.dir == model.Egress {
-			return goTo(stepEgress), nil
-		}
-		return goTo(stepUseCase), nil
+		return back(), nil
 	case key.Matches(k, keyNext):
-		return goTo(stepSources), nil
+		return next(), nil
 	case key.Matches(k, keyUp, keyDown):
 		m.cursor = moveCursor(k.String(), m.cursor, len(m.rows))
 		return stay(), nil

@@ -184,7 +184,7 @@ func (m *sourcesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	line := m.lines[m.cursor]
 	switch {
 	case key.Matches(k, keyBack):
-		return goTo(stepServices), nil
+		return back(), nil
 	case key.Matches(k, keyGroup):
 		s.nextGroup(k.String() == "shift+tab")
 		m.build(s)
@@ -209,10 +209,7 @@ func (m *sourcesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			s.status = s.styles.Error.Render("✗ " + err)
 			return stay(), nil
 		}
-		if s.dir == model.Egress {
-			return goTo(stepDetails), nil
-		}
-		return goTo(stepEgress), nil
+		return next(), nil
 	case line.kind == lineOption && key.Matches(k, keyToggle):
 		s.toggleSource(line.sel, line.source)
 		m.build(s)

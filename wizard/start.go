@@ -78,7 +78,7 @@ func (m *startStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		case key.Matches(msg, keySelect):
 			switch m.cursor {
 			case 0:
-				return goTo(stepUseCase), nil
+				return next(), nil
 			case 1:
 				m.opening, m.err = true, ""
 				m.path.Prompt, m.path.Placeholder = "Plan file: ", "plan.yaml"

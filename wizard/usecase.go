@@ -48,7 +48,7 @@ func (m *useCaseStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
 		case key.Matches(k, keyBack):
-			return goTo(stepStart), nil
+			return back(), nil
 		case key.Matches(k, keySelect):
 			u := m.list.SelectedItem().(useCaseItem).u
 			if u.ID != s.useCase.ID || len(s.draft.Groups) == 0 {
@@ -57,7 +57,7 @@ func (m *useCaseStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 					return stay(), nil
 				}
 			}
-			return goTo(stepServices), nil
+			return next(), nil
 		}
 	}
 	var cmd tea.Cmd

@@ -40,12 +40,24 @@ const (
 
 var stepTitles = [stepCount]string{"Start", "Use case", "Services", "Sources", "Egress", "Details", "Review", "Export / apply"}
 
-// nav is what a step asks of the machine after a message.
+// nav is what a step asks of the machine after a message: stay, go on,
+// go back, quit, or go to a given step (opening a plan, review jumps).
+// Which step "on" and "back" lead to is decided in route, below.
 type nav struct {
+	kind  navKind
 	to    stepID
-	move  bool
 	focus focus // where the next step should put its cursor (review jumps)
 }
+
+type navKind uint8
+
+const (
+	navStay navKind = iota
+	navNext
+	navBack
+	navTo
+	navQuit
+)
 
 // focus points at a selection: group, direction and index.
 type focus struct {
@@ -56,8 +68,38 @@ type focus struct {
 }
 
 func stay() nav                  { return nav{} }
-func goTo(s stepID) nav          { return nav{to: s, move: true} }
-func jump(s stepID, f focus) nav { f.set = true; return nav{to: s, move: true, focus: f} }
+func next() nav                  { return nav{kind: navNext} }
+func back() nav                  { return nav{kind: navBack} }
+func quit() nav                  { return nav{kind: navQuit} }
+func goTo(s stepID) nav          { return nav{kind: navTo, to: s} }
+func jump(s stepID, f focus) nav { f.set = true; return nav{kind: navTo, to: s, focus: f} }
+
+// route is the wizard's order: the step after (or before) cur. Under a
+// custom egress policy the services and sources steps run a second time
+// for the outbound services, between egress and details.
+func route(cur stepID, k navKind, s *session) stepID {
+	outbound := s.dir == model.Egress
+	if k == navBack {
+		switch {
+		case cur == stepServices && outbound:
+			return stepEgress
+		case cur == stepDetails && outbound:
+			return stepSources
+		case cur == stepStart:
+			return stepStart
+		}
+		return cur - 1
+	}
+	switch {
+	case cur == stepEgress && outbound:
+		return stepServices
+	case cur == stepSources && outbound:
+		return stepDetails
+	case cur == stepAction:
+		return stepAction
+	}
+	return cur + 1
+}
 
 // step is one screen of the wizard.
 type step interface {
@@ -243,11 +285,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	}
 	n, cmd := m.steps[m.cur].update(m.s, msg)
-	if !n.move {
+	switch n.kind {
+	case navStay:
 		return m, cmd
-	}
-	if n.to == stepCount { // the action step's Quit
+	case navQuit:
 		return m, tea.Batch(cmd, tea.Quit)
+	case navNext, navBack:
+		n.to = route(m.cur, n.kind, m.s)
 	}
 	m.cur = n.to
 	return m, tea.Batch(cmd, m.steps[m.cur].enter(m.s, n.focus))
