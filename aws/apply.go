@@ -65,7 +65,6 @@ func (c *Client) ApplyProgress(ctx context.Context, ch Changes, progress Progres
 	for _, g := range ch.Groups {
 		ids[g.Name] = g.ID
 	}
-	var created []GroupChange
 	var mu sync.Mutex
 	var calls int
 	count := func() { mu.Lock(); calls++; mu.Unlock() }
@@ -77,17 +76,9 @@ func (c *Client) ApplyProgress(ctx context.Context, ch Changes, progress Progres
 			continue
 		}
 		eg.Go(func() error {
-			in := &ec2.CreateSecurityGroupInput{GroupName: sdk.String(g.Name), Description: sdk.String(g.Description), VpcId: sdk.String(ch.VPC)}
-			if len(g.Tags) > 0 {
-				spec := types.TagSpecification{ResourceType: types.ResourceTypeSecurityGroup}
-				for _, t := range g.Tags {
-					spec.Tags = append(spec.Tags, types.Tag{Key: sdk.String(t.Key), Value: sdk.String(t.Value)})
-				}
-				in.TagSpecifications = []types.TagSpecification{spec}
-			}
 			count()
 			progress(createCall(g), false, nil)
-			out, err := c.ec2.CreateSecurityGroup(ectx, in)
+			out, err := c.ec2.CreateSecurityGroup(ectx, createInput(g, ch.VPC))
 			id := ""
 			if err == nil {
 				id = sdk.ToString(out.GroupId)
@@ -105,8 +96,6 @@ func (c *Client) ApplyProgress(ctx context.Context, ch Changes, progress Progres
 			}
 			mu.Lock()
 			ids[g.Name] = id
-			g.ID = id
-			created = append(created, g)
 			mu.Unlock()
 			return nil
 		})
@@ -177,9 +166,9 @@ func (c *Client) ApplyProgress(ctx context.Context, ch Changes, progress Progres
 		if pass > 0 {
 			time.Sleep(rollbackSettle * time.Duration(pass))
 		}
-		found, ferr := c.createdBy(rctx, ch, created)
+		found, ferr := c.createdBy(rctx, ch)
 		if ferr != nil {
-			return res, &RollbackError{Cause: err, Left: groupsOf(found), Err: ferr}
+			return res, &RollbackError{Cause: err, Left: seen(ch, ids), Err: ferr}
 		}
 		if len(found) == 0 && pass > 0 {
 			last = nil
@@ -214,10 +203,14 @@ func leftHas(left []AppliedGroup, id string) bool {
 	return false
 }
 
-func groupsOf(gs []GroupChange) []AppliedGroup {
-	out := make([]AppliedGroup, len(gs))
-	for i, g := range gs {
-		out[i] = AppliedGroup{Name: g.Name, ID: g.ID, Created: true}
+// seen lists the new groups whose ids this run saw, for a report when it
+// cannot look for the rest.
+func seen(ch Changes, ids map[string]string) []AppliedGroup {
+	var out []AppliedGroup
+	for _, g := range ch.Groups {
+		if g.New() && ids[g.Name] != "" {
+			out = append(out, AppliedGroup{Name: g.Name, ID: ids[g.Name], Created: true})
+		}
 	}
 	return out
 }
@@ -258,7 +251,7 @@ func (c *Client) findByName(ctx context.Context, vpc, name string) (types.Securi
 
 // createdBy returns the groups this run created: every group of the
 // plan that was new when planned and exists now, by name in the VPC.
-func (c *Client) createdBy(ctx context.Context, ch Changes, known []GroupChange) ([]GroupChange, error) {
+func (c *Client) createdBy(ctx context.Context, ch Changes) ([]GroupChange, error) {
 	var names []string
 	byName := map[string]GroupChange{}
 	for _, g := range ch.Groups {
@@ -272,7 +265,7 @@ func (c *Client) createdBy(ctx context.Context, ch Changes, known []GroupChange)
 		{Name: sdk.String("group-name"), Values: names},
 	}})
 	if err != nil {
-		return known, err
+		return nil, err
 	}
 	var out []GroupChange
 	for _, sg := range groups {
@@ -290,45 +283,46 @@ func (c *Client) createdBy(ctx context.Context, ch Changes, known []GroupChange)
 // duplicate succeeded if the group now holds every rule: a retried call
 // whose first try got through.
 func (c *Client) ruleCall(ctx context.Context, k ruleCall, d model.Direction, id string, rules []model.Rule, ids map[string]string) error {
-	perms := permissions(rules, ids)
-	switch k {
-	case revokeCall:
-		return c.revoke(ctx, d, id, perms)
-	case describeCall:
-		return c.describeRules(ctx, d, id, perms)
-	}
-	err := c.authorize(ctx, d, id, perms)
-	if isCode(err, "InvalidPermission.Duplicate") && c.holds(ctx, id, d, rules, ids) {
+	err := c.send(ctx, k, d, id, permissions(rules, ids), false)
+	if k == authorizeCall && isCode(err, "InvalidPermission.Duplicate") && c.holds(ctx, id, d, rules, ids) {
 		return nil
 	}
 	return err
 }
 
-func (c *Client) authorize(ctx context.Context, d model.Direction, id string, perms []types.IpPermission) error {
-	if d == model.Egress {
-		_, err := c.ec2.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: sdk.String(id), IpPermissions: perms})
-		return err
+// send makes the EC2 call of kind k for direction d; dry sets DryRun.
+func (c *Client) send(ctx context.Context, k ruleCall, d model.Direction, id string, perms []types.IpPermission, dry bool) error {
+	gid, dr := sdk.String(id), sdk.Bool(dry)
+	var err error
+	switch {
+	case k == authorizeCall && d == model.Ingress:
+		_, err = c.ec2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: gid, IpPermissions: perms, DryRun: dr})
+	case k == authorizeCall:
+		_, err = c.ec2.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: gid, IpPermissions: perms, DryRun: dr})
+	case k == revokeCall && d == model.Ingress:
+		_, err = c.ec2.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: gid, IpPermissions: perms, DryRun: dr})
+	case k == revokeCall:
+		_, err = c.ec2.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: gid, IpPermissions: perms, DryRun: dr})
+	case d == model.Ingress:
+		_, err = c.ec2.UpdateSecurityGroupRuleDescriptionsIngress(ctx, &ec2.UpdateSecurityGroupRuleDescriptionsIngressInput{GroupId: gid, IpPermissions: perms, DryRun: dr})
+	default:
+		_, err = c.ec2.UpdateSecurityGroupRuleDescriptionsEgress(ctx, &ec2.UpdateSecurityGroupRuleDescriptionsEgressInput{GroupId: gid, IpPermissions: perms, DryRun: dr})
 	}
-	_, err := c.ec2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: sdk.String(id), IpPermissions: perms})
 	return err
 }
 
-func (c *Client) describeRules(ctx context.Context, d model.Direction, id string, perms []types.IpPermission) error {
-	if d == model.Egress {
-		_, err := c.ec2.UpdateSecurityGroupRuleDescriptionsEgress(ctx, &ec2.UpdateSecurityGroupRuleDescriptionsEgressInput{GroupId: sdk.String(id), IpPermissions: perms})
-		return err
+// createInput is the CreateSecurityGroup call for a new group, its tags
+// in the same call.
+func createInput(g GroupChange, vpc string) *ec2.CreateSecurityGroupInput {
+	in := &ec2.CreateSecurityGroupInput{GroupName: sdk.String(g.Name), Description: sdk.String(g.Description), VpcId: sdk.String(vpc)}
+	if len(g.Tags) > 0 {
+		spec := types.TagSpecification{ResourceType: types.ResourceTypeSecurityGroup}
+		for _, t := range g.Tags {
+			spec.Tags = append(spec.Tags, types.Tag{Key: sdk.String(t.Key), Value: sdk.String(t.Value)})
+		}
+		in.TagSpecifications = []types.TagSpecification{spec}
 	}
-	_, err := c.ec2.UpdateSecurityGroupRuleDescriptionsIngress(ctx, &ec2.UpdateSecurityGroupRuleDescriptionsIngressInput{GroupId: sdk.String(id), IpPermissions: perms})
-	return err
-}
-
-func (c *Client) revoke(ctx context.Context, d model.Direction, id string, perms []types.IpPermission) error {
-	if d == model.Egress {
-		_, err := c.ec2.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: sdk.String(id), IpPermissions: perms})
-		return err
-	}
-	_, err := c.ec2.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: sdk.String(id), IpPermissions: perms})
-	return err
+	return in
 }
 
 // RollbackError says that apply failed and its clean-up did too: Left
@@ -389,7 +383,7 @@ func (c *Client) rollback(ctx context.Context, ch Changes, ids map[string]string
 				perms = sg.IpPermissionsEgress
 			}
 			if refs := referencing(perms, createdID); len(refs) > 0 {
-				if err := c.revoke(ctx, d, sdk.ToString(sg.GroupId), refs); err != nil && !isCode(err, "InvalidPermission.NotFound") {
+				if err := c.send(ctx, revokeCall, d, sdk.ToString(sg.GroupId), refs, false); err != nil && !isCode(err, "InvalidPermission.NotFound") {
 					errs = append(errs, explain(err, "rollback: revoking rules of "+sdk.ToString(sg.GroupName)))
 				}
 			}

@@ -124,6 +124,13 @@ func (g GroupChange) rules(k ruleCall) [2][]model.Rule {
 	return g.Describe
 }
 
+func dirName(d model.Direction) string {
+	if d == model.Egress {
+		return "Egress"
+	}
+	return "Ingress"
+}
+
 // doing is the call's work in words, for errors.
 func (k ruleCall) doing() string {
 	return [...]string{"removing", "adding", "updating the descriptions of"}[k]
@@ -166,7 +173,7 @@ func (c *Client) Plan(ctx context.Context, p model.Plan) (Changes, error) {
 				return Changes{}, err
 			}
 		} else {
-			have[model.Egress] = defaultEgress(ipv6)
+			have[model.Egress] = model.NewGroupEgress(ipv6)
 		}
 		for _, d := range []model.Direction{model.Ingress, model.Egress} {
 			gc.Add[d], gc.Remove[d], gc.Describe[d] = diff(g.Rules(d), have[d])
@@ -183,16 +190,6 @@ func (c *Client) Plan(ctx context.Context, p model.Plan) (Changes, error) {
 		ch.Groups = append(ch.Groups, gc)
 	}
 	return ch, nil
-}
-
-// defaultEgress is the outbound rule AWS gives a new group: all traffic to
-// 0.0.0.0/0, and to ::/0 in a VPC with IPv6.
-func defaultEgress(ipv6 bool) []model.Rule {
-	rules := []model.Rule{{Protocol: model.AllProtocols, Ports: model.NoPorts, Peer: model.AnyIPv4}}
-	if ipv6 {
-		rules = append(rules, model.Rule{Protocol: model.AllProtocols, Ports: model.NoPorts, Peer: model.AnyIPv6})
-	}
-	return rules
 }
 
 // diff returns the rules of want missing from have, the rules of have not

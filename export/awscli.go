@@ -98,9 +98,10 @@ func renderAWSCLI(p model.Plan) ([]byte, error) {
 	return []byte(s.b.String()), nil
 }
 
+// What EC2 gives a new group: the script keeps or revokes each.
 var (
-	defaultV4 = model.Rule{Protocol: model.AllProtocols, Ports: model.NoPorts, Peer: model.AnyIPv4}
-	defaultV6 = model.Rule{Protocol: model.AllProtocols, Ports: model.NoPorts, Peer: model.AnyIPv6}
+	defaultV4 = model.NewGroupEgress(true)[0]
+	defaultV6 = model.NewGroupEgress(true)[1]
 )
 
 // findRule returns the rule of rules with key k.

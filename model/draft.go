@@ -284,9 +284,19 @@ func cloneSelections(sels []Selection) []Selection {
 	return out
 }
 
-// DefaultEgress is AWS's outbound rule set of a new group, as the plan
-// writes it: all traffic to 0.0.0.0/0 and ::/0.
+// DefaultEgress is the plan's form of the "default" egress policy: all
+// traffic to 0.0.0.0/0 and ::/0, described.
 func DefaultEgress() []Rule { return Draft{}.expand(Egress, egress(EgressDefault)) }
+
+// NewGroupEgress is the outbound rule EC2 itself gives a new group, with no
+// description: all traffic to 0.0.0.0/0, and to ::/0 in a VPC with IPv6.
+func NewGroupEgress(ipv6 bool) []Rule {
+	rules := []Rule{{Protocol: AllProtocols, Ports: NoPorts, Peer: AnyIPv4}}
+	if ipv6 {
+		rules = append(rules, Rule{Protocol: AllProtocols, Ports: NoPorts, Peer: AnyIPv6})
+	}
+	return rules
+}
 
 // DraftFromPlan makes an editable draft of a loaded or imported plan: one
 // selection per rule, keeping its description, so that Plan gives the same
