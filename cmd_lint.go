@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/sgwiz/sgwiz/export"
 	"github.com/sgwiz/sgwiz/model"
 	"github.com/spf13/cobra"
 )
@@ -79,7 +78,7 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 }
 
 func ruleText(r model.Rule) string {
-	return fmt.Sprintf("%s %s %s %s", model.TypeOf(r), r.Protocol.Title(), r.PortText(), export.PeerText(r.Peer))
+	return fmt.Sprintf("%s %s %s %s", model.TypeOf(r), r.Protocol.Title(), r.PortText(), r.Peer.Title())
 }
 
 func printFindings(io streams, p model.Plan, findings []model.Finding) {

@@ -97,25 +97,11 @@ func presetsRun(opts *presetsOptions) error {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "SERVICE\tTITLE\tPORTS\tABOUT")
 	for _, s := range model.Catalogue() {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", s.ID, s.Title, servicePorts(s), s.About)
+		ports := s.PortsText()
+		if s.Kind == model.KindCustom {
+			ports = "you choose"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", s.ID, s.Title, ports, s.About)
 	}
 	return w.Flush()
-}
-
-func servicePorts(s model.Service) string {
-	if s.Kind == model.KindCustom {
-		return "you choose"
-	}
-	out := ""
-	for i, p := range s.Ports {
-		if i > 0 {
-			out += " "
-		}
-		r := model.Rule{Protocol: p.Protocol, Ports: p.Ports}
-		out += p.Protocol.String()
-		if t := r.PortText(); t != "All" || p.Protocol.HasPorts() {
-			out += "/" + t
-		}
-	}
-	return out
 }

@@ -51,7 +51,7 @@ func TestPresetsJSON(t *testing.T) {
 
 func TestPresetsTable(t *testing.T) {
 	code, out, _ := sgwiz(t, "presets")
-	if code != 0 || !strings.Contains(out, "three-tier") || !strings.Contains(out, "tcp/22") {
+	if code != 0 || !strings.Contains(out, "three-tier") || !strings.Contains(out, "TCP 22") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }

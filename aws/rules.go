@@ -109,10 +109,7 @@ func ruleText(d model.Direction, r model.Rule) string {
 	if d == model.Egress {
 		word = "to"
 	}
-	peer := r.Peer.String()
-	if r.Peer.Kind() == model.PeerGroup {
-		peer = "group " + r.Peer.Ref()
-	}
+	peer := r.Peer.Title()
 	if r.Protocol == model.AllProtocols {
 		return fmt.Sprintf("All traffic %s %s", word, peer)
 	}

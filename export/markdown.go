@@ -47,7 +47,7 @@ func renderMarkdown(p model.Plan) []byte {
 			}
 			fmt.Fprintf(&b, "| Type | Protocol | Port range | %s | Description |\n| --- | --- | --- | --- | --- |\n", peer)
 			for _, r := range rules {
-				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", mdText(model.TypeOf(r)), r.Protocol.Title(), r.PortText(), mdText(PeerText(r.Peer)), mdText(r.Description))
+				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", mdText(model.TypeOf(r)), r.Protocol.Title(), r.PortText(), mdText(r.Peer.Title()), mdText(r.Description))
 			}
 		}
 	}
@@ -66,14 +66,6 @@ func renderMarkdown(p model.Plan) []byte {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", f.Severity, f.ID, mdText(f.Group), rule, mdText(f.Why), mdText(f.Fix))
 	}
 	return []byte(b.String())
-}
-
-// PeerText is the console's Source/Destination column.
-func PeerText(p model.Peer) string {
-	if p.Kind() == model.PeerGroup {
-		return "group " + p.Ref()
-	}
-	return p.String()
 }
 
 // mdText escapes the characters that CommonMark would read as markup, so

@@ -46,6 +46,16 @@ func (s Service) Rules(p Peer, description string) []Rule {
 	return rules
 }
 
+// PortsText lists the service's ports as people read them: "TCP 22",
+// "TCP 8300, UDP 8301, …"; a custom entry's are yours to choose.
+func (s Service) PortsText() string {
+	parts := make([]string, len(s.Ports))
+	for i, p := range s.Ports {
+		parts[i] = p.Protocol.Title() + " " + Rule{Protocol: p.Protocol, Ports: p.Ports}.PortText()
+	}
+	return strings.Join(parts, ", ")
+}
+
 // FilterValue is the text the wizard filters on.
 func (s Service) FilterValue() string {
 	ports := make([]string, len(s.Ports))

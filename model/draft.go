@@ -48,10 +48,7 @@ func (s Source) String() string {
 	case SourceOffice:
 		return "the office"
 	}
-	if s.Peer.Kind() == PeerGroup {
-		return "group " + s.Peer.Ref()
-	}
-	return s.Peer.String()
+	return s.Peer.Title()
 }
 
 // Selection is a service chosen for a group and where it is open from (or

@@ -196,6 +196,15 @@ func (p Peer) String() string {
 	return "invalid"
 }
 
+// Title is the console's Source/Destination column: a CIDR, an id, or
+// "group NAME" for a group of the plan.
+func (p Peer) Title() string {
+	if p.kind == PeerGroup {
+		return "group " + p.ref
+	}
+	return p.String()
+}
+
 // MarshalText implements encoding.TextMarshaler.
 func (p Peer) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
 

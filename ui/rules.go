@@ -12,17 +12,9 @@ import (
 // Columns are the console's rule-table columns.
 var Columns = []string{"Type", "Protocol", "Port range", "Source", "Description"}
 
-// PeerText is the Source/Destination column: a CIDR, an id, or a group name.
-func PeerText(p model.Peer) string {
-	if p.Kind() == model.PeerGroup {
-		return "group " + p.Ref()
-	}
-	return p.String()
-}
-
 // Cells are a rule's values in the console's columns.
 func Cells(r model.Rule) []string {
-	return []string{model.TypeOf(r), r.Protocol.Title(), r.PortText(), PeerText(r.Peer), r.Description}
+	return []string{model.TypeOf(r), r.Protocol.Title(), r.PortText(), r.Peer.Title(), r.Description}
 }
 
 // RuleTable renders rules in the console's columns within width, marking

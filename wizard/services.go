@@ -308,7 +308,7 @@ func (m *servicesStep) rowView(st ui.Styles, r row, selected bool, width int) st
 		if r.selected {
 			mark = st.Checked.Render("[x]")
 		}
-		text = fmt.Sprintf("%s %s %s", mark, ui.Fit(r.service.Title, 22), ui.Fit(servicePorts(r.service), 16))
+		text = fmt.Sprintf("%s %s %s", mark, ui.Fit(r.service.Title, 22), ui.Fit(r.service.PortsText(), 16))
 		about := width - 4 - 27 - 16 - 2
 		if about > 10 {
 			text += "  " + st.Muted.Render(ui.Fit(r.service.About, about))
@@ -318,19 +318,6 @@ func (m *servicesStep) rowView(st ui.Styles, r row, selected bool, width int) st
 		return st.Cursor.Render("▸ ") + text
 	}
 	return "  " + text
-}
-
-// servicePorts is "TCP 22" or "TCP 8300, UDP 8301…".
-func servicePorts(svc model.Service) string {
-	var parts []string
-	for _, p := range svc.Ports {
-		parts = append(parts, p.Protocol.Title()+" "+model.Rule{Protocol: p.Protocol, Ports: p.Ports}.PortText())
-	}
-	s := strings.Join(parts, ", ")
-	if len(s) > 24 {
-		s = s[:23] + "…"
-	}
-	return s
 }
 
 // scrollStart is the first visible row that keeps the cursor in view.

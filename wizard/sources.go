@@ -353,7 +353,7 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, sels *[]model.Selection
 		return lines
 	case lineHeader:
 		sel := (*sels)[l.sel]
-		lines := []string{"", st.Subtitle.Render(sel.Service.Title) + st.Muted.Render(" ("+servicePorts(sel.Service)+")")}
+		lines := []string{"", st.Subtitle.Render(sel.Service.Title) + st.Muted.Render(" ("+sel.Service.PortsText()+")")}
 		if w := worldWarning(sel); w != "" && s.dir == model.Ingress {
 			lines = append(lines, "  "+st.Warning.Render("⚠ "+w))
 		}
