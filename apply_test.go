@@ -44,11 +44,7 @@ func TestApplyAsksFirstAndNeedsYesWithoutATerminal(t *testing.T) {
 // then import one group and apply the imported plan (no changes either).
 func TestApplyAndImportOnMoto(t *testing.T) {
 	s := mototest.Start(t)
-	for _, kv := range s.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
-	t.Setenv("AWS_CA_BUNDLE", "")
+	s.SetEnv(t)
 	plan := mustPlanFile(t, "--use-case", "three-tier", "--engine", "postgresql")
 	code, out, errOut := sgwiz(t, "apply", "-f", plan, "--yes")
 	if code != 0 || strings.Count(out, "created sg-") != 3 {
@@ -79,11 +75,15 @@ func TestApplyAndImportOnMoto(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "no changes") {
 		t.Errorf("applying an import changes nothing: %d\n%s\n%s", code, out, errOut)
 	}
-	// Edit the imported plan: drop the database rule; apply revokes only it.
+	// Edit the imported plan: the app's outbound database port (the first
+	// 5432 in the file) becomes 5433; apply revokes the one rule and adds
+	// the other, in two calls, and touches no other group.
 	edited := strings.Replace(string(data), "ports: \"5432\"", "ports: \"5433\"", 1)
 	os.WriteFile(imported, []byte(edited), 0o644)
 	code, out, errOut = sgwiz(t, "apply", "-f", imported, "--yes")
-	if code != 0 || !strings.Contains(out, "- ") || !strings.Contains(out, "+ ") || !strings.Contains(out, "5433") {
+	if code != 0 || !strings.Contains(out, "- outbound PostgreSQL TCP 5432 to group web-db") ||
+		!strings.Contains(out, "+ outbound Custom TCP TCP 5433 to group web-db") ||
+		strings.Count(out, "update group") != 1 || !strings.Contains(out, "done in 2 call(s)") {
 		t.Errorf("an edit applies as its difference: %d\n%s\n%s", code, out, errOut)
 	}
 }

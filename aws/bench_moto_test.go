@@ -43,25 +43,39 @@ func countingProxy(b *testing.B, target string) (*httptest.Server, *atomic.Int64
 func BenchmarkApplyOnMoto(b *testing.B) {
 	awsCLI := testtool.Require(b, "aws", "pip install awscli")
 	s := mototest.Start(b)
-	for _, kv := range s.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		b.Setenv(k, v)
-	}
-	b.Setenv("AWS_CA_BUNDLE", "")
+	s.SetEnv(b)
 	proxy, calls := countingProxy(b, s.URL)
 	b.Setenv("AWS_ENDPOINT_URL", proxy.URL)
 	// Warm moto up: its first EC2 call takes about a second.
 	c, _ := sgaws.Connect(context.Background(), sgaws.Options{Region: "us-east-1", EndpointURL: proxy.URL})
 	_, _ = c.VPCs(context.Background())
+	// each times apply on an empty account and reports the calls it made;
+	// prepare runs untimed after the reset.
+	each := func(b *testing.B, prepare func(), apply func()) {
+		var total int64
+		for b.Loop() {
+			b.StopTimer()
+			s.Reset(b)
+			prepare()
+			calls.Store(0)
+			b.StartTimer()
+			apply()
+			total += calls.Load()
+		}
+		b.ReportMetric(float64(total)/float64(b.N), "calls/op")
+	}
+	aws := func(b *testing.B, args ...string) string {
+		cmd := exec.Command(awsCLI, args...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			b.Fatalf("aws %v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
 	for _, id := range []string{"web", "three-tier"} {
 		p := presetPlan(b, id)
 		b.Run("sgwiz/"+id, func(b *testing.B) {
-			var total int64
-			for b.Loop() {
-				b.StopTimer()
-				s.Reset(b)
-				calls.Store(0)
-				b.StartTimer()
+			each(b, func() {}, func() {
 				ch, err := c.Plan(context.Background(), p)
 				if err == nil {
 					_, err = c.Apply(context.Background(), ch)
@@ -69,55 +83,35 @@ func BenchmarkApplyOnMoto(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				total += calls.Load()
-			}
-			b.ReportMetric(float64(total)/float64(b.N), "calls/op")
+			})
 		})
 		b.Run("cli-script/"+id, func(b *testing.B) {
 			script, _ := export.Render(export.AWSCLI, p)
 			path := filepath.Join(b.TempDir(), "create.sh")
 			os.WriteFile(path, script, 0o755)
-			var total int64
-			for b.Loop() {
-				b.StopTimer()
-				s.Reset(b)
-				calls.Store(0)
-				b.StartTimer()
+			each(b, func() {}, func() {
 				cmd := exec.Command("bash", path)
 				cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(awsCLI)+":"+os.Getenv("PATH"))
 				if out, err := cmd.CombinedOutput(); err != nil {
 					b.Fatalf("%v\n%s", err, out)
 				}
-				total += calls.Load()
-			}
-			b.ReportMetric(float64(total)/float64(b.N), "calls/op")
+			})
 		})
 		b.Run("cloudformation/"+id, func(b *testing.B) {
 			tmpl, _ := export.Render(export.CloudFormation, p)
 			path := filepath.Join(b.TempDir(), "sg.yaml")
 			os.WriteFile(path, tmpl, 0o644)
-			var total int64
-			for b.Loop() {
-				b.StopTimer()
-				s.Reset(b)
+			var vpc string
+			each(b, func() {
 				vpcs, _ := c.VPCs(context.Background())
-				calls.Store(0)
-				b.StartTimer()
-				run := func(args ...string) string {
-					out, err := exec.Command(awsCLI, args...).CombinedOutput()
-					if err != nil {
-						b.Fatalf("aws %v: %v\n%s", args, err, out)
-					}
-					return strings.TrimSpace(string(out))
-				}
-				run("cloudformation", "create-stack", "--stack-name", "sg", "--template-body", "file://"+path,
-					"--parameters", "ParameterKey=VpcId,ParameterValue="+vpcs[0].ID)
-				for run("cloudformation", "describe-stacks", "--stack-name", "sg", "--query", "Stacks[0].StackStatus", "--output", "text") != "CREATE_COMPLETE" {
+				vpc = vpcs[0].ID
+			}, func() {
+				aws(b, "cloudformation", "create-stack", "--stack-name", "sg", "--template-body", "file://"+path,
+					"--parameters", "ParameterKey=VpcId,ParameterValue="+vpc)
+				for aws(b, "cloudformation", "describe-stacks", "--stack-name", "sg", "--query", "Stacks[0].StackStatus", "--output", "text") != "CREATE_COMPLETE" {
 					time.Sleep(100 * time.Millisecond)
 				}
-				total += calls.Load()
-			}
-			b.ReportMetric(float64(total)/float64(b.N), "calls/op")
+			})
 		})
 	}
 }

@@ -24,7 +24,7 @@ func TestCLIScriptOnMoto(t *testing.T) {
 	awsCLI := testtool.Require(t, "aws", "pip install awscli")
 	bash := testtool.Require(t, "bash", "apt-get install -y bash")
 	s := mototest.Start(t)
-	testEnv(t, s)
+	s.SetEnv(t)
 	for _, id := range []string{"web", "alb", "three-tier", "mail"} {
 		t.Run(id, func(t *testing.T) {
 			s.Reset(t)
@@ -61,7 +61,7 @@ func TestCLIScriptOnMoto(t *testing.T) {
 func TestCloudFormationStackOnMoto(t *testing.T) {
 	awsCLI := testtool.Require(t, "aws", "pip install awscli")
 	s := mototest.Start(t)
-	testEnv(t, s)
+	s.SetEnv(t)
 	ctx := context.Background()
 	vpcs, err := rawEC2(t, s.URL).DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{{Name: sdk.String("is-default"), Values: []string{"true"}}}})
 	if err != nil || len(vpcs.Vpcs) == 0 {

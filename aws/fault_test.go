@@ -93,7 +93,7 @@ func ec2Error(w http.ResponseWriter, status int, code string) {
 // run created, and a rerun converges.
 func TestFaultsLeaveAllOrNothing(t *testing.T) {
 	s := mototest.Start(t)
-	testEnv(t, s)
+	s.SetEnv(t)
 	fp := newFaultProxy(t, s.URL)
 	p := presetPlan(t, "three-tier")
 	want := normalised(t, export.SecurityGroups(p))

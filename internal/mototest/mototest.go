@@ -81,10 +81,18 @@ func (s *Server) Reset(t testing.TB) {
 	resp.Body.Close()
 }
 
-// Env is the environment for the aws CLI and the SDK to use the server.
-func (s *Server) Env() []string {
-	return []string{"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION=us-east-1",
-		"AWS_DEFAULT_REGION=us-east-1", "AWS_ENDPOINT_URL=" + s.URL, "AWS_EC2_METADATA_DISABLED=true"}
+// SetEnv points the SDK and the aws CLI at the server for the rest of the
+// test, with test credentials. It also clears AWS_CA_BUNDLE: set on some
+// machines, it makes the SDK refuse a custom HTTP client (tests record
+// or break calls with one), and moto speaks plain HTTP anyway.
+func (s *Server) SetEnv(t testing.TB) {
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "",
+		"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1", "AWS_PROFILE": "",
+		"AWS_ENDPOINT_URL": s.URL, "AWS_EC2_METADATA_DISABLED": "true", "AWS_CA_BUNDLE": "",
+	} {
+		t.Setenv(k, v)
+	}
 }
 
 // Recorder is an http.RoundTripper that records each EC2 call's Action.
