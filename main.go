@@ -13,7 +13,6 @@ import (
 	"os"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/sgwiz/sgwiz/model"
 	"github.com/sgwiz/sgwiz/wizard"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -117,6 +116,14 @@ func wizardRun(ctx context.Context, io streams, file string, cloud awsFlags) err
 		return &exitError{exitUsage, errSilent}
 	}
 	opts := wizard.Options{}
+	if file != "" {
+		p, warnings, err := readPlanFile(file)
+		printWarnings(io, warnings)
+		if err != nil {
+			return err
+		}
+		opts.Plan = &p
+	}
 	// Connecting makes no call; the wizard asks who we are in the background.
 	if c, release, err := cloud.connect(ctx); err != nil {
 		opts.Offline = err.Error()
@@ -124,18 +131,6 @@ func wizardRun(ctx context.Context, io streams, file string, cloud awsFlags) err
 		defer release()
 		opts.Cloud = c
 		opts.Where = cloud.describe(c.Region)
-	}
-	if file != "" {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return usageError(fmt.Errorf("cannot read the plan file: %w", err))
-		}
-		p, warnings, err := model.ParsePlan(data)
-		printWarnings(io, warnings)
-		if err != nil {
-			return usageError(fmt.Errorf("%s:\n%w", file, err))
-		}
-		opts.Plan = &p
 	}
 	_, err := tea.NewProgram(wizard.New(opts), tea.WithInput(io.In), tea.WithOutput(io.Out), tea.WithFPS(120)).Run()
 	if errors.Is(err, tea.ErrInterrupted) {

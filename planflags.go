@@ -54,15 +54,7 @@ func (f *planFlags) load(cmd *cobra.Command) (model.Plan, []string, error) {
 				return model.Plan{}, nil, usageError(fmt.Errorf("--%s builds a plan from a use case and does nothing with -f: edit the plan file instead", name))
 			}
 		}
-		data, err := os.ReadFile(f.file)
-		if err != nil {
-			return model.Plan{}, nil, usageError(fmt.Errorf("cannot read the plan file: %w", err))
-		}
-		p, warnings, err := model.ParsePlan(data)
-		if err != nil {
-			return model.Plan{}, warnings, usageError(fmt.Errorf("%s:\n%w", f.file, err))
-		}
-		return p, warnings, nil
+		return readPlanFile(f.file)
 	case f.useCase == "":
 		return model.Plan{}, nil, usageError(fmt.Errorf("say what to build: -f plan.yaml, or --use-case with one of %s", model.UseCaseIDs()))
 	}
@@ -123,4 +115,18 @@ func (f *planFlags) inputs() (model.Inputs, []string, error) {
 		return in, warnings, es
 	}
 	return in, warnings, nil
+}
+
+// readPlanFile loads a plan file; its errors are usage errors naming the
+// file (and, from the parser, the line and field).
+func readPlanFile(path string) (model.Plan, []string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return model.Plan{}, nil, usageError(fmt.Errorf("cannot read the plan file: %w", err))
+	}
+	p, warnings, err := model.ParsePlan(data)
+	if err != nil {
+		return model.Plan{}, warnings, usageError(fmt.Errorf("%s:\n%w", path, err))
+	}
+	return p, warnings, nil
 }
