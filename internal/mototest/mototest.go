@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -37,6 +38,14 @@ func Start(t testing.TB) *Server {
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
 	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	// moto reads AWS settings too (an empty AWS_PROFILE makes it fail
+	// every call with a 500): give it none of the caller's.
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=us-east-1")
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -87,11 +96,19 @@ func (s *Server) Reset(t testing.TB) {
 // or break calls with one), and moto speaks plain HTTP anyway.
 func (s *Server) SetEnv(t testing.TB) {
 	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "",
-		"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1", "AWS_PROFILE": "",
+		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+		"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
 		"AWS_ENDPOINT_URL": s.URL, "AWS_EC2_METADATA_DISABLED": "true", "AWS_CA_BUNDLE": "",
 	} {
 		t.Setenv(k, v)
+	}
+	// Unset, not empty: the aws CLI reads AWS_PROFILE="" as a profile
+	// named "" and stops.
+	for _, k := range []string{"AWS_PROFILE", "AWS_SESSION_TOKEN"} {
+		if old, ok := os.LookupEnv(k); ok {
+			t.Setenv(k, old) // registers the restore
+			os.Unsetenv(k)
+		}
 	}
 }
 
