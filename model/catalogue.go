@@ -128,9 +128,9 @@ var catalogue = []Service{
 	svc("winrm-https", "WinRM-HTTPS", KindAdmin, con, "Windows remote management over TLS", "tcp:5986"),
 	svc("elastic-graphics", "Elastic Graphics", KindApp, con, "Elastic Graphics accelerator (retired by AWS)", "tcp:2007"),
 	svc("ping", "Echo Request", KindApp, con, "ICMP ping (type 8): lets others check the host is up", "icmp:8"),
-	svc("ping6", "Echo Request (IPv6)", KindApp, con, "ICMPv6 ping (type 128)", "icmpv6:128"),
+	svc("ping6", "Echo Request (IPv6)", KindApp, con, "ICMPv6 ping (type 128 code 0)", "icmpv6:128/0"),
 	svc("pmtu", "Fragmentation needed", KindApp, con, "ICMP type 3 code 4: path MTU discovery, avoids hanging connections", "icmp:3/4"),
-	svc("pmtu6", "Packet too big (IPv6)", KindApp, con, "ICMPv6 type 2: IPv6 path MTU discovery", "icmpv6:2"),
+	svc("pmtu6", "Packet too big (IPv6)", KindApp, con, "ICMPv6 type 2 code 0: IPv6 path MTU discovery", "icmpv6:2/0"),
 	svc("http-8080", "HTTP 8080", KindApp, app, "Application servers behind a load balancer (Tomcat, Node, Jetty)", "tcp:8080"),
 	svc("https-8443", "HTTPS 8443", KindApp, app, "Application servers serving TLS on 8443", "tcp:8443"),
 

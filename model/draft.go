@@ -87,16 +87,25 @@ func (s Selection) Has(src Source) bool {
 	return false
 }
 
+// customID is the id of every CustomService.
+const customID = "custom"
+
 // CustomService is a catalogue-like entry for ports the user typed.
 func CustomService(proto Protocol, ports PortRange) Service {
 	title := TypeOf(Rule{Protocol: proto, Ports: ports})
-	return Service{ID: "custom", Title: title, Kind: KindCustom, Ports: []PortSpec{{proto, ports}},
+	return Service{ID: customID, Title: title, Kind: KindCustom, Ports: []PortSpec{{proto, ports}},
 		About: fmt.Sprintf("%s %s", proto.Title(), Rule{Protocol: proto, Ports: ports}.PortText())}
 }
 
 // GroupSpec is one group of a draft: its selections rather than its rules.
 type GroupSpec struct {
-	Name, Description string
+	Name string
+	// Purpose says what the group is for ("Web server"); the group's
+	// description is derived from it and the inbound selections, so it
+	// always tells what the rules do, unless Description is set.
+	Purpose string
+	// Description, when set, is the group description as the user gave it.
+	Description string
 	// ID is set for a group that exists already; Tags add to the draft's.
 	ID              string
 	Tags            []Tag
@@ -145,24 +154,27 @@ func (d Draft) Plan() (Plan, error) {
 	}
 	p := Plan{UseCase: d.UseCase, Groups: make([]Group, len(d.Groups))}
 	for i, gs := range d.Groups {
+		in, _ := d.expand(Ingress, gs.Ingress)
+		out, _ := d.expand(Egress, gs.Egress)
 		p.Groups[i] = Group{
-			Name: gs.Name, Description: gs.Description, VPC: d.VPC, ID: gs.ID,
+			Name: gs.Name, Description: d.GroupDescription(i), VPC: d.VPC, ID: gs.ID,
 			Tags:    append(append([]Tag(nil), d.Tags...), gs.Tags...),
-			Ingress: d.expand(Ingress, gs.Ingress),
-			Egress:  d.expand(Egress, gs.Egress),
+			Ingress: in,
+			Egress:  out,
 		}
 	}
 	if err := p.Validate(); err != nil {
 		return Plan{}, err
 	}
-	return p, nil
+	return p.MergeDuplicates(), nil
 }
 
 // expand makes the rules of selections: per selection, per source (the
-// office source giving one rule per office CIDR), per port.
-func (d Draft) expand(dir Direction, sels []Selection) []Rule {
-	rules := []Rule{}
-	for _, s := range sels {
+// office source giving one rule per office CIDR), per port. from[i] is the
+// selection that made rule i.
+func (d Draft) expand(dir Direction, sels []Selection) (rules []Rule, from []int) {
+	rules = []Rule{}
+	for si, s := range sels {
 		both := s.Has(Anywhere4) && s.Has(Anywhere6)
 		for _, src := range s.Sources {
 			var peers []Peer
@@ -182,11 +194,115 @@ func (d Draft) expand(dir Direction, sels []Selection) []Rule {
 			for _, peer := range peers {
 				for _, ps := range s.Service.Ports {
 					rules = append(rules, Rule{Protocol: ps.Protocol, Ports: ps.Ports, Peer: peer, Description: desc})
+					from = append(from, si)
 				}
 			}
 		}
 	}
-	return rules
+	return rules, from
+}
+
+// GroupDescription is group i's description: the one the user gave, or
+// one derived from its purpose and inbound selections ("Web server: HTTP
+// and HTTPS from anywhere; SSH from the office").
+func (d Draft) GroupDescription(i int) string {
+	g := d.Groups[i]
+	if g.Description != "" {
+		return g.Description
+	}
+	return d.derivedDescription(g)
+}
+
+// SetGroupDescription gives group i the description v; the derived text
+// (or nothing) keeps the description derived, so that it follows the rules.
+func (d *Draft) SetGroupDescription(i int, v string) {
+	g := &d.Groups[i]
+	if v == "" || v == d.derivedDescription(*g) {
+		g.Description = ""
+		return
+	}
+	g.Description = v
+}
+
+func (d Draft) derivedDescription(g GroupSpec) string {
+	purpose := g.Purpose
+	if purpose == "" {
+		purpose = "Made with sgwiz"
+	}
+	type clause struct {
+		where  string
+		titles []string
+	}
+	var clauses []clause
+	for _, s := range g.Ingress {
+		where := d.where(s)
+		if where == "" {
+			continue
+		}
+		i := 0
+		for i < len(clauses) && clauses[i].where != where {
+			i++
+		}
+		if i == len(clauses) {
+			clauses = append(clauses, clause{where: where})
+		}
+		clauses[i].titles = append(clauses[i].titles, s.title())
+	}
+	if len(clauses) == 0 {
+		return sanitizeDescription(purpose + ": no inbound rules")
+	}
+	parts := make([]string, len(clauses))
+	for i, c := range clauses {
+		parts[i] = joinAnd(c.titles) + " from " + c.where
+	}
+	return sanitizeDescription(purpose + ": " + strings.Join(parts, "; "))
+}
+
+// where names a selection's sources in words: "anywhere", "the office",
+// "web-alb and 10.0.0.0/16"; "" when it has none.
+func (d Draft) where(s Selection) string {
+	var words []string
+	for _, src := range s.Sources {
+		switch src.Kind {
+		case SourceAnyIPv4, SourceAnyIPv6:
+			w := "anywhere"
+			if !(s.Has(Anywhere4) && s.Has(Anywhere6)) {
+				w = "anywhere " + map[SourceKind]string{SourceAnyIPv4: "(IPv4)", SourceAnyIPv6: "(IPv6)"}[src.Kind]
+			}
+			if !containsString(words, w) {
+				words = append(words, w)
+			}
+		case SourceOffice:
+			words = append(words, "the office")
+		default:
+			if src.Peer.Kind() == PeerGroup {
+				words = append(words, src.Peer.Ref())
+			} else {
+				words = append(words, src.Peer.Title())
+			}
+		}
+	}
+	return joinAnd(words)
+}
+
+// title names the selection's service in descriptions: the catalogue
+// title, or for ports the user typed the ports ("TCP 3000").
+func (s Selection) title() string {
+	if s.Service.ID == customID {
+		return s.Service.About
+	}
+	return s.Service.Title
+}
+
+// joinAnd lists words as people do: "a", "a and b", "a, b and c".
+func joinAnd(words []string) string {
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 // describe writes a rule description: "HTTPS from anywhere (IPv4)", "SSH
@@ -215,11 +331,7 @@ func describe(dir Direction, s Selection, src Source, both bool) string {
 			where = src.Peer.Ref()
 		}
 	}
-	title := s.Service.Title
-	if s.Service.Kind == KindCustom {
-		title = s.Service.About
-	}
-	return sanitizeDescription(title + word + where)
+	return sanitizeDescription(s.title() + word + where)
 }
 
 // sanitizeDescription drops characters AWS refuses in rule descriptions
@@ -227,7 +339,7 @@ func describe(dir Direction, s Selection, src Source, both bool) string {
 func sanitizeDescription(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		if r <= 127 && descriptionCharset[r] {
+		if r <= 127 && textCharset[r] {
 			b.WriteRune(r)
 		}
 	}
@@ -283,7 +395,10 @@ func cloneSelections(sels []Selection) []Selection {
 
 // DefaultEgress is the plan's form of the "default" egress policy: all
 // traffic to 0.0.0.0/0 and ::/0, described.
-func DefaultEgress() []Rule { return Draft{}.expand(Egress, egress(EgressDefault)) }
+func DefaultEgress() []Rule {
+	rules, _ := Draft{}.expand(Egress, egress(EgressDefault))
+	return rules
+}
 
 // NewGroupEgress is the outbound rule EC2 itself gives a new group, with no
 // description: all traffic to 0.0.0.0/0, and to ::/0 in a VPC with IPv6.
@@ -323,23 +438,24 @@ func DraftFromPlan(p Plan) Draft {
 }
 
 // SelectionOf returns the index of the selection that makes rule i of a
-// group's direction in the draft's plan, or -1.
+// group's direction in the draft's plan (after repeated rules are
+// merged), or -1.
 func (d Draft) SelectionOf(group int, dir Direction, i int) int {
-	if group < 0 || group >= len(d.Groups) {
+	if group < 0 || group >= len(d.Groups) || i < 0 {
 		return -1
 	}
+	rules, from := d.expand(dir, d.Groups[group].Selections(dir))
+	seen := make(map[RuleKey]bool, len(rules))
 	n := 0
-	for si, s := range d.Groups[group].Selections(dir) {
-		for _, src := range s.Sources {
-			peers := 1
-			if src.Kind == SourceOffice {
-				peers = len(d.Office)
-			}
-			n += peers * len(s.Service.Ports)
+	for j, r := range rules {
+		if seen[r.Key()] {
+			continue
 		}
-		if i < n {
-			return si
+		seen[r.Key()] = true
+		if n == i {
+			return from[j]
 		}
+		n++
 	}
 	return -1
 }

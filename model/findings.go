@@ -138,6 +138,11 @@ func (p Plan) checkGroup(fs []Finding, g *Group, public []int, defaultEgress Egr
 			"Groups named launch-wizard-N are made by the console with SSH open to the world and are rarely reviewed.",
 			"Name the group for what it protects, such as web-prod."))
 	}
+	for _, m := range g.Merged {
+		fs = append(fs, p.finding("duplicate-rule", g, m.Direction, m.Index, m.Copy,
+			fmt.Sprintf("This rule was given twice (the copy said %q); AWS holds a rule once, so sgwiz merged them and keeps the first description.", m.Copy.Description),
+			"Remove the copy (untick one of the two services, or delete the line from the plan file)."))
+	}
 	for _, d := range []Direction{Ingress, Egress} {
 		rules := g.Rules(d)
 		fs = checkQuota(p, fs, g, d, rules)
@@ -150,8 +155,8 @@ func (p Plan) checkGroup(fs []Finding, g *Group, public []int, defaultEgress Egr
 		for i, r := range rules {
 			if j, dup := seen[r.Key()]; dup {
 				fs = append(fs, p.finding("duplicate-rule", g, d, i, r,
-					fmt.Sprintf("This rule repeats %s rule %d; AWS rejects the second copy.", strings.ToLower(d.Title()), j+1),
-					"Delete one of the two rules."))
+					fmt.Sprintf("This rule repeats %s rule %d; AWS holds a rule once, so sgwiz merges them and keeps the first description.", strings.ToLower(d.Title()), j+1),
+					"Remove the copy (untick one of the two services, or delete the line from the plan file)."))
 				continue
 			}
 			seen[r.Key()] = i

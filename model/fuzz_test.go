@@ -62,8 +62,14 @@ func FuzzParsePlan(f *testing.F) {
 			if err != nil {
 				t.Fatalf("cannot load what was saved: %v\n%s", err, out)
 			}
-			if !reflect.DeepEqual(p, q) {
-				t.Fatalf("save → load changed the plan:\n%+v\n%+v", p, q)
+			// The file holds each rule once: what was merged on loading
+			// is gone from it.
+			merged := Plan{UseCase: p.UseCase, Groups: append([]Group(nil), p.Groups...)}
+			for i := range merged.Groups {
+				merged.Groups[i].Merged = nil
+			}
+			if !reflect.DeepEqual(merged, q) {
+				t.Fatalf("save → load changed the plan:\n%+v\n%+v", merged, q)
 			}
 			again, _ := encode(q)
 			if string(again) != string(out) {

@@ -1,7 +1,5 @@
 package model
 
-import "strings"
-
 // AWS limits that sgwiz checks before anything reaches the API.
 const (
 	// MaxRulesPerDirection is the default quota of inbound or outbound rules
@@ -15,10 +13,21 @@ const (
 	MaxTagKeyLen   = 128
 	MaxTagValueLen = 256
 	MaxTags        = 50
+	// MaxPlanGroups and MaxPlanRules bound what a plan file may hold
+	// (groups; rules per group and direction): far above what AWS
+	// accepts, low enough that a hostile file cannot exhaust memory.
+	MaxPlanGroups = 500
+	MaxPlanRules  = 5000
 )
 
-// nameChars are the characters EC2 allows in group names and descriptions.
-const nameChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ._-:/()#,@[]+=&;{}!$*"
+// textChars are the characters EC2 allows in group names, group
+// descriptions and rule descriptions. The current EC2 API reference
+// (IpRange, Ipv6Range, PrefixListId, UserIdGroupPair: Description) allows
+// & in rule descriptions too; older references did not.
+const textChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ._-:/()#,@[]+=&;{}!$*"
+
+// textCharsHelp is textChars as messages show it.
+const textCharsHelp = "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"
 
 // charset is a set of ASCII characters.
 type charset [128]bool
@@ -31,10 +40,7 @@ func newCharset(chars string) *charset {
 	return &c
 }
 
-var (
-	nameCharset        = newCharset(nameChars)
-	descriptionCharset = newCharset(strings.ReplaceAll(nameChars, "&", ""))
-)
+var textCharset = newCharset(textChars)
 
 // invalid returns the first character of s outside the set, if any.
 func (c *charset) invalid(s string) (rune, bool) {

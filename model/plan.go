@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Tag is one key/value tag of a group; tags keep the order they were given.
@@ -28,6 +29,9 @@ type Group struct {
 	Tags    []Tag
 	Ingress []Rule
 	Egress  []Rule
+	// Merged lists the rules given twice that MergeDuplicates merged; it
+	// is not part of the plan file (which holds each rule once).
+	Merged []Merge
 }
 
 // Rules returns the rules of one direction.
@@ -70,6 +74,7 @@ func (p Plan) Clone() Plan {
 		g.Tags = append([]Tag(nil), g.Tags...)
 		g.Ingress = append([]Rule(nil), g.Ingress...)
 		g.Egress = append([]Rule(nil), g.Egress...)
+		g.Merged = append([]Merge(nil), g.Merged...)
 		q.Groups[i] = g
 	}
 	return q
@@ -121,16 +126,13 @@ var vpcIDPattern = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
 func ValidateGroupName(name string) error {
 	switch {
 	case name == "":
-		return errors.New("a group needs a name: use letters, digits and ._-:/()#,@[]+=&;{}!$* (up to 255)")
+		return errors.New("a group needs a name: use " + textCharsHelp + " (up to 255)")
 	case len(name) > MaxNameLen:
 		return fmt.Errorf("name is %d characters: AWS allows at most %d", len(name), MaxNameLen)
 	case strings.HasPrefix(strings.ToLower(name), "sg-"):
 		return fmt.Errorf("name %q starts with sg-, which AWS reserves for group ids: choose another name", name)
 	}
-	if c, bad := nameCharset.invalid(name); bad {
-		return fmt.Errorf("name holds %q, which AWS does not allow: use letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*", c)
-	}
-	return nil
+	return checkText("name", name)
 }
 
 // ValidateGroupDescription checks a group description against EC2's rules.
@@ -141,20 +143,34 @@ func ValidateGroupDescription(d string) error {
 	case len(d) > MaxNameLen:
 		return fmt.Errorf("description is %d characters: AWS allows at most %d", len(d), MaxNameLen)
 	}
-	if c, bad := nameCharset.invalid(d); bad {
-		return fmt.Errorf("description holds %q, which AWS does not allow: use letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*", c)
-	}
-	return nil
+	return checkText("description", d)
 }
 
-// ValidateRuleDescription checks a rule description against EC2's rules (the
-// group set without &). An empty description is allowed.
+// ValidateRuleDescription checks a rule description against EC2's rules
+// (the same characters as a group's). An empty description is allowed.
 func ValidateRuleDescription(d string) error {
 	if len(d) > MaxRuleDescriptionLen {
 		return fmt.Errorf("description is %d characters: AWS allows at most %d", len(d), MaxRuleDescriptionLen)
 	}
-	if c, bad := descriptionCharset.invalid(d); bad {
-		return fmt.Errorf("description holds %q, which AWS does not allow in rule descriptions: use letters, digits, spaces and ._-:/()#,@[]+=;{}!$* (no &, quotes, backticks or newlines)", c)
+	return checkText("description", d)
+}
+
+// dynamicReference is CloudFormation's {{resolve:service:key}}, which it
+// replaces with a parameter or a secret at deploy time wherever it stands.
+var dynamicReference = regexp.MustCompile(`(?i)\{\{\s*resolve\s*:`)
+
+// HasDynamicReference reports whether s holds a CloudFormation dynamic
+// reference ({{resolve:…}}), which no template can keep literal.
+func HasDynamicReference(s string) bool { return dynamicReference.MatchString(s) }
+
+// checkText checks the characters of a name or description: EC2's set,
+// and no {{resolve:…}}, which CloudFormation would replace with a secret.
+func checkText(what, s string) error {
+	if c, bad := textCharset.invalid(s); bad {
+		return fmt.Errorf("%s holds %q, which AWS does not allow: use %s", what, c, textCharsHelp)
+	}
+	if HasDynamicReference(s) {
+		return fmt.Errorf("%s holds {{resolve:, which CloudFormation would replace with a parameter or secret at deploy time: write it without the braces", what)
 	}
 	return nil
 }
@@ -171,21 +187,30 @@ func ValidateVPCID(id string) error {
 // references between groups. It returns Errors naming each field.
 func (p Plan) Validate() error {
 	var es Errors
-	if len(p.Groups) == 0 {
+	switch {
+	case len(p.Groups) == 0:
 		es.add("groups", "the plan has no group: add at least one")
+	case len(p.Groups) > MaxPlanGroups:
+		es.add("groups", "%d groups: a plan holds at most %d; split it into several plans", len(p.Groups), MaxPlanGroups)
+		return es.err()
 	}
 	seen := map[string]int{}
 	for i := range p.Groups {
 		g := &p.Groups[i]
 		f := fmt.Sprintf("groups[%d]", i)
-		if err := ValidateGroupName(g.Name); err != nil {
+		// The name, description and tags of a group that exists are what
+		// AWS holds: AWS accepted them, and they are never sent again.
+		existing := g.ID != ""
+		switch err := ValidateGroupName(g.Name); {
+		case err == nil:
+		case !existing || g.Name == "":
 			es.add(f+".name", "%v", err)
 		}
 		if j, dup := seen[strings.ToLower(g.Name)]; dup {
 			es.add(f+".name", "%q is already the name of groups[%d]: names are unique in a VPC (ignoring case)", g.Name, j)
 		}
 		seen[strings.ToLower(g.Name)] = i
-		if err := ValidateGroupDescription(g.Description); err != nil {
+		if err := ValidateGroupDescription(g.Description); err != nil && !existing {
 			es.add(f+".description", "%v", err)
 		}
 		if err := ValidateVPCID(g.VPC); err != nil {
@@ -193,20 +218,25 @@ func (p Plan) Validate() error {
 		} else if g.VPC != p.Groups[0].VPC {
 			es.add(f+".vpc_id", "%q differs from groups[0]'s %q: the groups of a plan share one VPC (they reference each other); make one plan per VPC", g.VPC, p.Groups[0].VPC)
 		}
-		if g.ID != "" && !groupIDPattern.MatchString(g.ID) {
+		if existing && !groupIDPattern.MatchString(g.ID) {
 			es.add(f+".id", "%q is not a security group id: it is sg- and 8 or 17 lowercase hex digits", g.ID)
 		}
-		validateTags(&es, f, g.Tags)
+		validateTags(&es, f, g.Tags, existing)
 		for _, d := range []Direction{Ingress, Egress} {
-			for j, r := range g.Rules(d) {
-				p.validateRule(&es, i, j, d, r)
+			rules := g.Rules(d)
+			if len(rules) > MaxPlanRules {
+				es.add(fmt.Sprintf("%s.%s", f, d), "%d rules: sgwiz reads at most %d per group and direction (AWS allows %d by default)", len(rules), MaxPlanRules, MaxRulesPerDirection)
+				continue
+			}
+			for j, r := range rules {
+				p.validateRule(&es, i, j, d, r, existing)
 			}
 		}
 	}
 	return es.err()
 }
 
-func validateTags(es *Errors, f string, tags []Tag) {
+func validateTags(es *Errors, f string, tags []Tag, existing bool) {
 	if len(tags) > MaxTags {
 		es.add(f+".tags", "%d tags: AWS allows at most %d per group", len(tags), MaxTags)
 	}
@@ -216,18 +246,23 @@ func validateTags(es *Errors, f string, tags []Tag) {
 		switch {
 		case t.Key == "":
 			es.add(f+".tags", "a tag has an empty key: give every tag a key")
-		case len(t.Key) > MaxTagKeyLen:
-			es.add(tf, "tag key is %d characters: AWS allows at most %d", len(t.Key), MaxTagKeyLen)
+		case utf8.RuneCountInString(t.Key) > MaxTagKeyLen:
+			es.add(tf, "tag key is %d characters: AWS allows at most %d", utf8.RuneCountInString(t.Key), MaxTagKeyLen)
 		case strings.HasPrefix(strings.ToLower(t.Key), "aws:"):
 			es.add(tf, "tag keys starting with aws: are reserved by AWS: choose another key")
 		case keys[t.Key]:
 			es.add(tf, "tag key given twice: keep one")
 		}
-		if len(t.Value) > MaxTagValueLen {
-			es.add(tf, "tag value is %d characters: AWS allows at most %d", len(t.Value), MaxTagValueLen)
+		if utf8.RuneCountInString(t.Value) > MaxTagValueLen {
+			es.add(tf, "tag value is %d characters: AWS allows at most %d", utf8.RuneCountInString(t.Value), MaxTagValueLen)
 		}
-		if strings.ContainsAny(t.Key+t.Value, "\x00\n\r\t") {
-			es.add(tf, "tags cannot hold control characters or newlines: remove them")
+		if !existing {
+			if strings.ContainsAny(t.Key+t.Value, "\x00\n\r\t") || !utf8.ValidString(t.Key+t.Value) {
+				es.add(tf, "tags cannot hold control characters, newlines or invalid UTF-8: remove them")
+			}
+			if HasDynamicReference(t.Key) || HasDynamicReference(t.Value) {
+				es.add(tf, "tag holds {{resolve:, which CloudFormation would replace with a parameter or secret at deploy time: write it without the braces")
+			}
 		}
 		keys[t.Key] = true
 	}
@@ -246,8 +281,8 @@ func (ps problems) with(suffix, format string, args ...any) problems {
 
 // validateRule builds the rule's field path only when it has a problem, so
 // a valid plan is checked without allocating.
-func (p Plan) validateRule(es *Errors, gi, ri int, d Direction, r Rule) {
-	problems := p.ruleProblems(d, r)
+func (p Plan) validateRule(es *Errors, gi, ri int, d Direction, r Rule, existing bool) {
+	problems := p.ruleProblems(d, r, existing)
 	if len(problems) == 0 {
 		return
 	}
@@ -257,7 +292,10 @@ func (p Plan) validateRule(es *Errors, gi, ri int, d Direction, r Rule) {
 	}
 }
 
-func (p Plan) ruleProblems(d Direction, r Rule) problems {
+// ruleProblems checks one rule. In a group that exists (existing), a
+// description is checked only for length: it may be what AWS holds, and
+// apply checks every rule it sends (CheckSent).
+func (p Plan) ruleProblems(d Direction, r Rule, existing bool) problems {
 	var ps problems
 	if !r.Protocol.IsValid() {
 		ps = ps.with(".protocol", "missing protocol: use tcp, udp, icmp, icmpv6, all or a number")
@@ -283,7 +321,7 @@ func (p Plan) ruleProblems(d Direction, r Rule) problems {
 			ps = ps.with(pf, "ICMP (IPv4) with an IPv6 %s matches nothing: use protocol icmpv6, or an IPv4 CIDR", d.PeerField())
 		}
 	}
-	if err := ValidateRuleDescription(r.Description); err != nil {
+	if err := ValidateRuleDescription(r.Description); err != nil && (!existing || len(r.Description) > MaxRuleDescriptionLen) {
 		ps = ps.with(".description", "%v", err)
 	}
 	return ps

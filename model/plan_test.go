@@ -2,6 +2,7 @@ package model
 
 import (
 	"errors"
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -55,10 +56,23 @@ func TestValidateNamesTheFieldAndTheFix(t *testing.T) {
 		{"unicode name", func(p *Plan) { p.Groups[0].Name = "wéb" }, "groups[0].name", "does not allow"},
 		{"empty description", func(p *Plan) { p.Groups[0].Description = "" }, "groups[0].description", "requires a group description"},
 		{"long description", func(p *Plan) { p.Groups[0].Description = strings.Repeat("d", 256) }, "groups[0].description", "at most 255"},
-		{"rule description with &", func(p *Plan) { p.Groups[0].Ingress[0].Description = "a & b" }, "groups[0].ingress[0].description", "'&'"},
-		{"rule description with quote", func(p *Plan) { p.Groups[0].Ingress[0].Description = `it's` }, "groups[0].ingress[0].description", "no &, quotes"},
-		{"rule description with backtick", func(p *Plan) { p.Groups[0].Ingress[0].Description = "`id`" }, "groups[0].ingress[0].description", "backticks"},
-		{"rule description with newline", func(p *Plan) { p.Groups[0].Egress[0].Description = "a\nb" }, "groups[0].egress[0].description", "newlines"},
+		{"rule description with quote", func(p *Plan) { p.Groups[0].Ingress[0].Description = `it's` }, "groups[0].ingress[0].description", `holds '\''`},
+		{"rule description with backtick", func(p *Plan) { p.Groups[0].Ingress[0].Description = "`id`" }, "groups[0].ingress[0].description", "holds '`', which AWS does not allow: use letters"},
+		{"rule description with newline", func(p *Plan) { p.Groups[0].Egress[0].Description = "a\nb" }, "groups[0].egress[0].description", `holds '\n'`},
+		{"dynamic reference in a name", func(p *Plan) { p.Groups[0].Name = "web{{resolve:ssm:/db/pw}}" }, "groups[0].name", "{{resolve:, which CloudFormation would replace"},
+		{"dynamic reference in a description", func(p *Plan) { p.Groups[0].Description = "x {{ Resolve:secretsmanager:k}}" }, "groups[0].description", "{{resolve:"},
+		{"dynamic reference in a rule", func(p *Plan) { p.Groups[0].Ingress[0].Description = "{{resolve:ssm:k}}" }, "groups[0].ingress[0].description", "{{resolve:"},
+		{"dynamic reference in a tag", func(p *Plan) { p.Groups[0].Tags = []Tag{{"Owner", "{{resolve:ssm:k}}"}} }, "groups[0].tags.Owner", "{{resolve:"},
+		{"icmpv6 type without code", func(p *Plan) {
+			p.Groups[0].Ingress[0] = Rule{Protocol: ICMPv6, Ports: ICMPType(128, -1), Peer: AnyIPv6}
+		}, "groups[0].ingress[0].ports", "ICMPv6 type 128 needs a code: write 128/0"},
+		{"too many groups", func(p *Plan) {
+			for len(p.Groups) <= MaxPlanGroups {
+				g := p.Clone().Groups[0]
+				g.Name = fmt.Sprintf("g%d", len(p.Groups))
+				p.Groups = append(p.Groups, g)
+			}
+		}, "groups", "at most 500"},
 		{"long rule description", func(p *Plan) { p.Groups[0].Ingress[1].Description = strings.Repeat("x", 256) }, "groups[0].ingress[1].description", "at most 255"},
 		{"missing group", func(p *Plan) { p.Groups[0].Ingress[0].Peer = GroupRef("db") }, "groups[0].ingress[0].from", `"db" is not in the plan`},
 		{"reversed ports", func(p *Plan) { p.Groups[0].Ingress[0].Ports = Ports(90, 80) }, "groups[0].ingress[0].ports", "from ≤ to"},
@@ -95,6 +109,33 @@ func TestDescriptionsWithShellMetacharactersAreValid(t *testing.T) {
 	p.Groups[0].Ingress[0].Description = "$(touch /tmp/pwned) ${var.x}; [x](y) *b* #h"
 	if err := p.Validate(); err != nil {
 		t.Fatalf("AWS accepts these characters, so sgwiz must too: %v", err)
+	}
+}
+
+func TestRuleDescriptionsTakeAmpersand(t *testing.T) {
+	// The current EC2 API reference allows & in rule descriptions.
+	p := webPlan(t)
+	p.Groups[0].Ingress[0].Description = "R&D office"
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestExistingGroupsKeepWhatAWSHolds(t *testing.T) {
+	// An imported group's name, description, tags and rule descriptions
+	// are what AWS accepted: validation must not refuse them.
+	p := webPlan(t)
+	g := &p.Groups[0]
+	g.ID = "sg-0123456789abcdef0"
+	g.Name, g.Description = "Büro", "Gruppe für's Büro"
+	g.Tags = []Tag{{"Note", "line one\nline two"}}
+	g.Ingress[0].Description = "it's the café's"
+	if err := p.Validate(); err != nil {
+		t.Fatalf("an existing group's values must validate: %v", err)
+	}
+	g.Ingress[0].Description = strings.Repeat("x", 256)
+	if err := p.Validate(); err == nil {
+		t.Error("the length limit still holds")
 	}
 }
 

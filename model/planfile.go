@@ -138,7 +138,7 @@ func ParsePlan(data []byte) (p Plan, warnings []string, err error) {
 		r.locate(err.(Errors))
 		return Plan{}, r.warnings, err
 	}
-	return p, r.warnings, nil
+	return p.MergeDuplicates(), r.warnings, nil
 }
 
 // reader walks the node tree, collecting errors with lines.

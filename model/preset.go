@@ -330,22 +330,22 @@ func egress(e EgressPolicy, extra ...string) []Selection {
 	return []Selection{}
 }
 
-func single(in Inputs, description string, ingress []Selection, egressSels []Selection) []GroupSpec {
-	return []GroupSpec{{Name: in.Name, Description: description, Ingress: ingress, Egress: egressSels}}
+func single(in Inputs, purpose string, ingress []Selection, egressSels []Selection) []GroupSpec {
+	return []GroupSpec{{Name: in.Name, Purpose: purpose, Ingress: ingress, Egress: egressSels}}
 }
 
 func buildWeb(u UseCase, in Inputs) []GroupSpec {
-	return single(in, "Web server: HTTP and HTTPS from anywhere, SSH from the office",
+	return single(in, "Web server",
 		append([]Selection{sel("http", anywhere...), sel("https", anywhere...)}, admin("ssh", in)...),
 		egress(in.Egress))
 }
 
 func buildBastion(u UseCase, in Inputs) []GroupSpec {
-	return single(in, "Bastion host: SSH from the office only", admin("ssh", in), egress(in.Egress))
+	return single(in, "Bastion host", admin("ssh", in), egress(in.Egress))
 }
 
 func buildWindows(u UseCase, in Inputs) []GroupSpec {
-	return single(in, "Windows server: RDP from the office only", admin("rdp", in), egress(in.Egress))
+	return single(in, "Windows server", admin("rdp", in), egress(in.Egress))
 }
 
 func buildMail(u UseCase, in Inputs) []GroupSpec {
@@ -353,12 +353,12 @@ func buildMail(u UseCase, in Inputs) []GroupSpec {
 		sel("smtp", anywhere...), sel("smtps", anywhere...), sel("smtp-submission", anywhere...),
 		sel("imaps", anywhere...), sel("pop3s", anywhere...),
 	}
-	return single(in, "Mail server: SMTP, submission, IMAPS and POP3S; SSH from the office",
+	return single(in, "Mail server",
 		append(ingress, admin("ssh", in)...), egress(in.Egress, "smtp"))
 }
 
 func buildCustom(u UseCase, in Inputs) []GroupSpec {
-	return single(in, "Custom security group made with sgwiz", nil, egress(in.Egress))
+	return single(in, "Custom group", nil, egress(in.Egress))
 }
 
 func buildDatabase(u UseCase, in Inputs) []GroupSpec {
@@ -370,9 +370,7 @@ func buildDatabase(u UseCase, in Inputs) []GroupSpec {
 			sources = append(sources, FromPeer(p))
 		}
 	}
-	return single(in, eng.Title+" database: reachable only from the app servers",
-		[]Selection{{Service: eng, Sources: sources, Description: eng.Title + " from the app servers"}},
-		egress(in.Egress))
+	return single(in, "Database server", []Selection{{Service: eng, Sources: sources}}, egress(in.Egress))
 }
 
 // appService is the app port behind the load balancer.
@@ -388,13 +386,13 @@ func appService(port int) Service {
 func tiers(in Inputs) (lb, ap GroupSpec) {
 	lbName, appName := in.Name+"-alb", in.Name+"-app"
 	port := appService(in.AppPort)
-	lb = GroupSpec{Name: lbName, Description: "Load balancer: HTTP and HTTPS from anywhere",
+	lb = GroupSpec{Name: lbName, Purpose: "Load balancer",
 		Ingress: []Selection{sel("http", anywhere...), sel("https", anywhere...)}}
-	ap = GroupSpec{Name: appName, Description: fmt.Sprintf("App servers: port %d from the load balancer only", in.AppPort),
-		Ingress: append([]Selection{{Service: port, Sources: []Source{FromGroup(lbName)}, Description: "App port from the load balancer"}}, admin("ssh", in)...)}
+	ap = GroupSpec{Name: appName, Purpose: "App servers",
+		Ingress: append([]Selection{{Service: port, Sources: []Source{FromGroup(lbName)}}}, admin("ssh", in)...)}
 	switch in.Egress {
 	case EgressGroup:
-		lb.Egress = []Selection{{Service: port, Sources: []Source{FromGroup(appName)}, Description: "App port to the app servers"}}
+		lb.Egress = []Selection{{Service: port, Sources: []Source{FromGroup(appName)}}}
 		ap.Egress = []Selection{}
 	default:
 		lb.Egress = egress(in.Egress)
@@ -406,7 +404,7 @@ func tiers(in Inputs) (lb, ap GroupSpec) {
 func buildALB(u UseCase, in Inputs) []GroupSpec {
 	lb, ap := tiers(in)
 	if in.Egress == EgressGroup {
-		ap.Egress = []Selection{{Service: service("https"), Sources: anywhere, Description: "HTTPS out for updates and APIs"}}
+		ap.Egress = []Selection{sel("https", anywhere...)}
 	}
 	return []GroupSpec{lb, ap}
 }
@@ -415,11 +413,11 @@ func buildThreeTier(u UseCase, in Inputs) []GroupSpec {
 	lb, ap := tiers(in)
 	eng := service(in.Engine)
 	dbName := in.Name + "-db"
-	db := GroupSpec{Name: dbName, Description: eng.Title + " database: reachable only from the app servers",
-		Ingress: []Selection{{Service: eng, Sources: []Source{FromGroup(ap.Name)}, Description: eng.Title + " from the app servers"}}}
+	db := GroupSpec{Name: dbName, Purpose: "Database",
+		Ingress: []Selection{{Service: eng, Sources: []Source{FromGroup(ap.Name)}}}}
 	switch in.Egress {
 	case EgressGroup:
-		ap.Egress = []Selection{{Service: eng, Sources: []Source{FromGroup(dbName)}, Description: eng.Title + " to the database"}}
+		ap.Egress = []Selection{{Service: eng, Sources: []Source{FromGroup(dbName)}}}
 		db.Egress = []Selection{}
 	default:
 		db.Egress = egress(in.Egress)

@@ -57,9 +57,9 @@ func (m *detailsStep) enter(s *session, f focus) tea.Cmd {
 					return nil
 				},
 				apply: func(s *session, v string) { s.draft.RenameGroup(s.draft.Groups[i].Name, v) }},
-			field{label: "Description", input: newField("Description", g.Description, "what the group is for", 300),
+			field{label: "Description", input: newField("Description", s.draft.GroupDescription(i), "what the group is for", 300),
 				check: model.ValidateGroupDescription,
-				apply: func(s *session, v string) { s.draft.Groups[i].Description = v }},
+				apply: func(s *session, v string) { s.draft.SetGroupDescription(i, v) }},
 		)
 	}
 	m.fields = append(m.fields,
