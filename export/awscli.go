@@ -11,13 +11,18 @@ import (
 
 // renderAWSCLI writes a bash script that creates the plan's groups with the
 // aws CLI: one create-security-group per group (tags in the same call), then
-// one authorize call per group and direction. Every value from the plan is
-// quoted with mvdan.cc/sh's syntax.Quote, so descriptions stay inert.
+// per group and direction the calls that turn AWS's new group into the
+// plan's. Every value from the plan is inside JSON (the create call's
+// --cli-input-json, --ip-permissions), which the aws CLI never reads as a
+// file:// or http:// reference, and every JSON word is quoted with
+// mvdan.cc/sh's syntax.Quote, so descriptions stay inert.
 func renderAWSCLI(p model.Plan) ([]byte, error) {
 	s := &script{}
+	// Shell variables are SG_ and the group's identifier, unique by
+	// construction; the script's own variables never start with SG_.
 	vars := map[string]string{}
-	for _, g := range p.Groups {
-		vars[g.Name] = strings.ToUpper(identifier(g.Name, false)) + "_ID"
+	for name, id := range identifiers(p, false) {
+		vars[name] = "SG_" + strings.ToUpper(id)
 	}
 	s.line("#!/usr/bin/env bash")
 	s.line("# Security groups for %s, made by sgwiz.", useCaseTitle(p))
@@ -32,13 +37,21 @@ func renderAWSCLI(p model.Plan) ([]byte, error) {
 	s.line("fi")
 	s.line("")
 	s.line(`VPC_ID="${VPC_ID:-%s}"`, p.VPC()) // a validated vpc-… id or empty
-	s.line(`if [ -z "$VPC_ID" ]; then`)
-	s.line(`  VPC_ID=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true --query 'Vpcs[0].VpcId' --output text)`)
-	s.line(`  if [ -z "$VPC_ID" ] || [ "$VPC_ID" = None ]; then`)
-	s.line(`    echo "sgwiz: this region has no default VPC: set VPC_ID=vpc-... and run again" >&2`)
-	s.line("    exit 1")
-	s.line("  fi")
+	s.line(`if [ -n "$VPC_ID" ]; then`)
+	s.line(`  which_vpc=(--vpc-ids "$VPC_ID")`)
+	s.line("else")
+	s.line(`  which_vpc=(--filters Name=is-default,Values=true)`)
 	s.line("fi")
+	s.line("# The VPC, and whether it has IPv6: AWS then gives a new group an")
+	s.line("# outbound rule to ::/0 besides the one to 0.0.0.0/0.")
+	s.line(`vpc=$(aws ec2 describe-vpcs "${which_vpc[@]}" --output text \`)
+	s.line("  --query 'Vpcs[0].[VpcId, Ipv6CidrBlockAssociationSet[?Ipv6CidrBlockState.State==`\"associated\"`].Ipv6CidrBlock | [0]]')")
+	s.line(`read -r VPC_ID vpc_ipv6 <<<"$vpc"`)
+	s.line(`if [ -z "$VPC_ID" ] || [ "$VPC_ID" = None ]; then`)
+	s.line(`  echo "sgwiz: this region has no default VPC: set VPC_ID=vpc-... and run again" >&2`)
+	s.line("  exit 1")
+	s.line("fi")
+	s.line(`if [ -n "$vpc_ipv6" ] && [ "$vpc_ipv6" != None ]; then VPC_IPV6=yes; else VPC_IPV6=no; fi`)
 	s.line("")
 	s.line("created=()")
 	s.line("report_failure() {")
@@ -50,31 +63,18 @@ func renderAWSCLI(p model.Plan) ([]byte, error) {
 	s.line("  fi")
 	s.line("}")
 	s.line("trap report_failure EXIT")
-	s.line("")
-	s.line("# has_default_egress GROUP_ID CIDR: is AWS's allow-all egress rule to CIDR there?")
-	s.line("has_default_egress() {")
-	s.line("  aws ec2 describe-security-groups --group-ids \"$1\" --query 'SecurityGroups[0].IpPermissionsEgress[?IpProtocol==`-1`]' --output json | grep -qF \"\\\"$2\\\"\"")
-	s.line("}")
 	for _, g := range p.Groups {
 		s.line("")
-		s.line("# %s", g.Name)
-		args := []string{"aws ec2 create-security-group",
-			"--group-name " + s.quote(g.Name),
-			"--description " + s.quote(g.Description),
-			`--vpc-id "$VPC_ID"`}
+		s.line("# %s", comment(g.Name))
+		input := createInput{GroupName: g.Name, Description: g.Description, VpcId: marker("VPC_ID")}
 		if len(g.Tags) > 0 {
-			tags := make([]Tag, len(g.Tags))
-			for i, t := range g.Tags {
-				tags[i] = Tag{t.Key, t.Value}
+			spec := tagSpec{ResourceType: "security-group"}
+			for _, t := range g.Tags {
+				spec.Tags = append(spec.Tags, Tag{t.Key, t.Value})
 			}
-			spec, err := compactJSON([]map[string]any{{"ResourceType": "security-group", "Tags": tags}})
-			if err != nil {
-				return nil, err
-			}
-			args = append(args, "--tag-specifications "+s.quote(spec))
+			input.TagSpecifications = []tagSpec{spec}
 		}
-		args = append(args, "--query GroupId --output text")
-		s.line("%s=$(%s)", vars[g.Name], strings.Join(args, " \\\n  "))
+		s.line("%s=$(aws ec2 create-security-group --query GroupId --output text \\\n  --cli-input-json %s)", vars[g.Name], s.jsonWord(input))
 		s.line(`created+=("$%s")`, vars[g.Name])
 		s.line(`printf 'created %%s: %%s\n' %s "$%s"`, s.quote(g.Name), vars[g.Name])
 	}
@@ -82,7 +82,8 @@ func renderAWSCLI(p model.Plan) ([]byte, error) {
 		v := vars[g.Name]
 		if len(g.Ingress) > 0 {
 			s.line("")
-			s.line("aws ec2 authorize-security-group-ingress --group-id \"$%s\" --output text --query Return \\\n  --ip-permissions %s >/dev/null", v, s.permissions(g.Ingress, vars))
+			s.line("# %s: inbound rules", comment(g.Name))
+			s.line("%s", s.call("authorize-security-group-ingress", v, g.Ingress, vars))
 		}
 		s.egress(g, v, vars)
 	}
@@ -98,11 +99,94 @@ func renderAWSCLI(p model.Plan) ([]byte, error) {
 	return []byte(s.b.String()), nil
 }
 
-// What EC2 gives a new group: the script keeps or revokes each.
+// createInput is create-security-group's --cli-input-json.
+type createInput struct {
+	GroupName, Description, VpcId string
+	TagSpecifications             []tagSpec `json:",omitempty"`
+}
+
+type tagSpec struct {
+	ResourceType string
+	Tags         []Tag
+}
+
+// comment makes a name safe in a # comment: one line.
+func comment(s string) string { return strings.NewReplacer("\n", " ", "\r", " ").Replace(s) }
+
+// What EC2 gives a new group: all traffic to 0.0.0.0/0, and to ::/0 in a
+// VPC with IPv6.
 var (
 	defaultV4 = model.NewGroupEgress(true)[0]
 	defaultV6 = model.NewGroupEgress(true)[1]
 )
+
+// egress turns the outbound rules AWS gives a new group into the plan's.
+// The rules AWS made and the plan keeps are described (not revoked and
+// added again); those it made and the plan does not keep are revoked; the
+// rest are added. Whether AWS made the ::/0 rule depends on the VPC, so
+// the script decides that part when it runs.
+func (s *script) egress(g model.Group, v string, vars map[string]string) {
+	calls := func(ipv6 bool) []string {
+		var revoke, describe, add []model.Rule
+		made := model.NewGroupEgress(ipv6)
+		for _, r := range made {
+			if want, ok := findRule(g.Egress, r.Key()); !ok {
+				revoke = append(revoke, r)
+			} else if want.Description != "" {
+				describe = append(describe, want)
+			}
+		}
+		for _, r := range g.Egress {
+			if _, ok := findRule(made, r.Key()); !ok {
+				add = append(add, r)
+			}
+		}
+		return []string{
+			s.call("revoke-security-group-egress", v, revoke, vars),
+			s.call("update-security-group-rule-descriptions-egress", v, describe, vars),
+			s.call("authorize-security-group-egress", v, add, vars),
+		}
+	}
+	with, without := calls(true), calls(false)
+	s.line("")
+	s.line("# %s: outbound rules", comment(g.Name))
+	// The calls both kinds of VPC make alike stand outside the if.
+	same := 0
+	for same < len(with) && with[same] == without[same] {
+		same++
+	}
+	end := len(with)
+	for end > same && with[end-1] == without[end-1] {
+		end--
+	}
+	write := func(calls []string, indent string) {
+		for _, c := range calls {
+			if c != "" {
+				s.b.WriteString(indent + strings.ReplaceAll(c, "\n  ", "\n"+indent+"  ") + "\n")
+			}
+		}
+	}
+	write(with[:same], "")
+	if same < end {
+		s.line(`if [ "$VPC_IPV6" = yes ]; then`)
+		write(with[same:end], "  ")
+		if strings.Join(without[same:end], "") != "" {
+			s.line("else")
+			write(without[same:end], "  ")
+		}
+		s.line("fi")
+	}
+	write(with[end:], "")
+}
+
+// call is one aws ec2 call on a group's rules, or "" when there are none.
+func (s *script) call(verb, v string, rules []model.Rule, vars map[string]string) string {
+	if len(rules) == 0 {
+		return ""
+	}
+	perms := Permissions(rules, func(name string) UserIdGroupPair { return UserIdGroupPair{GroupId: marker(vars[name])} })
+	return fmt.Sprintf("aws ec2 %s --group-id \"$%s\" --output text --query Return \\\n  --ip-permissions %s >/dev/null", verb, v, s.jsonWord(perms))
+}
 
 // findRule returns the rule of rules with key k.
 func findRule(rules []model.Rule, k model.RuleKey) (model.Rule, bool) {
@@ -112,47 +196,6 @@ func findRule(rules []model.Rule, k model.RuleKey) (model.Rule, bool) {
 		}
 	}
 	return model.Rule{}, false
-}
-
-// egress turns AWS's default egress into the plan's: a new group has
-// all traffic to 0.0.0.0/0, and to ::/0 in an IPv6 VPC.
-func (s *script) egress(g model.Group, v string, vars map[string]string) {
-	_, keepV4 := findRule(g.Egress, defaultV4.Key())
-	v6, wantV6 := findRule(g.Egress, defaultV6.Key())
-	var rest []model.Rule
-	for _, r := range g.Egress {
-		if r.Key() != defaultV4.Key() && r.Key() != defaultV6.Key() {
-			rest = append(rest, r)
-		}
-	}
-	s.line("")
-	s.line("# %s: outbound rules", g.Name)
-	if !keepV4 {
-		s.line("aws ec2 revoke-security-group-egress --group-id \"$%s\" --output text --query Return \\\n  --ip-permissions %s >/dev/null", v, s.permissions([]model.Rule{defaultV4}, vars))
-	}
-	if !wantV6 {
-		s.line("if has_default_egress \"$%s\" ::/0; then", v)
-		s.line("  aws ec2 revoke-security-group-egress --group-id \"$%s\" --output text --query Return \\\n    --ip-permissions %s >/dev/null", v, s.permissions([]model.Rule{defaultV6}, vars))
-		s.line("fi")
-	}
-	if wantV6 {
-		with := append(append([]model.Rule(nil), rest...), v6)
-		s.line("EGRESS=%s", s.permissions(with, vars))
-		if len(rest) > 0 {
-			s.line("if has_default_egress \"$%s\" ::/0; then", v)
-			s.line("  EGRESS=%s", s.permissions(rest, vars))
-			s.line("fi")
-			s.line("aws ec2 authorize-security-group-egress --group-id \"$%s\" --output text --query Return --ip-permissions \"$EGRESS\" >/dev/null", v)
-		} else {
-			s.line("if ! has_default_egress \"$%s\" ::/0; then", v)
-			s.line("  aws ec2 authorize-security-group-egress --group-id \"$%s\" --output text --query Return --ip-permissions \"$EGRESS\" >/dev/null", v)
-			s.line("fi")
-		}
-		return
-	}
-	if len(rest) > 0 {
-		s.line("aws ec2 authorize-security-group-egress --group-id \"$%s\" --output text --query Return \\\n  --ip-permissions %s >/dev/null", v, s.permissions(rest, vars))
-	}
 }
 
 // script builds the text and keeps the first quoting error.
@@ -174,17 +217,18 @@ func (s *script) quote(v string) string {
 	return q
 }
 
-// groupMarker stands for a group id in the JSON until it is cut into shell
-// words; it cannot occur in JSON text sgwiz writes (NUL is escaped there).
-const groupMarker = "\x00"
+// varMarker brackets a shell variable's name in JSON text until it is cut
+// into shell words; it cannot occur in JSON sgwiz writes (NUL is escaped
+// there as \u0000).
+const varMarker = "\x00"
 
-// permissions is the --ip-permissions JSON as one shell word: quoted
-// literal text, with "$VAR" where a rule names another group of the plan.
-func (s *script) permissions(rules []model.Rule, vars map[string]string) string {
-	perms := Permissions(rules, func(name string) UserIdGroupPair {
-		return UserIdGroupPair{GroupId: groupMarker + vars[name] + groupMarker}
-	})
-	js, err := compactJSON(perms)
+// marker stands for the value of shell variable name in JSON.
+func marker(name string) string { return varMarker + name + varMarker }
+
+// jsonWord is v as compact JSON in one shell word: quoted literal text,
+// with "$VAR" where v holds a marker.
+func (s *script) jsonWord(v any) string {
+	js, err := compactJSON(v)
 	if err != nil {
 		s.err = err
 		return ""

@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"fmt"
+	"net/netip"
 	"strconv"
 
 	"github.com/sgwiz/sgwiz/internal/yamljson"
@@ -15,12 +16,27 @@ import (
 // standalone AWS::EC2::SecurityGroupIngress/Egress resources so that linked
 // groups have no circular dependency. CloudFormation keeps AWS's allow-all
 // egress rule unless a group lists egress rules inline, so a group whose
-// egress is empty, or only references other groups, gets the rule AWS
-// documents for that: all protocols to 127.0.0.1/32, which allows nothing.
+// egress is empty, or only references other groups, gets an inert rule
+// in its place (noEgress).
+//
+// Logical ids are unique by construction: a group's ends in SecurityGroup,
+// a standalone rule's in IngressRuleN or EgressRuleN after its group's
+// identifier (identifiers are unique), and neither can be the VpcId
+// parameter. Text goes into the template as it is, so a {{resolve:…}}
+// dynamic reference, which CloudFormation would replace with a parameter
+// or secret at deploy time, is refused (validation refuses it for groups
+// the plan creates; an imported group may hold one).
 func renderCloudFormation(p model.Plan, asJSON bool) ([]byte, error) {
-	ids := identifiers(p, true)
+	if err := dynamicReferences(p); err != nil {
+		return nil, err
+	}
+	base := identifiers(p, true)
 	resources := mapping()
 	outputs := mapping()
+	ids := make(map[string]string, len(base))
+	for name, b := range base {
+		ids[name] = b + "SecurityGroup"
+	}
 	for _, g := range p.Groups {
 		id := ids[g.Name]
 		props := mapping(
@@ -40,7 +56,7 @@ func renderCloudFormation(p model.Plan, asJSON bool) ([]byte, error) {
 			inline := &yaml.Node{Kind: yaml.SequenceNode}
 			for i, r := range g.Rules(d) {
 				if r.Peer.Kind() == model.PeerGroup {
-					name := fmt.Sprintf("%s%sRule%d", id, map[model.Direction]string{model.Ingress: "Ingress", model.Egress: "Egress"}[d], i+1)
+					name := fmt.Sprintf("%s%sRule%d", base[g.Name], map[model.Direction]string{model.Ingress: "Ingress", model.Egress: "Egress"}[d], i+1)
 					rule := cfnRule(d, r, ids)
 					rule.Content = append([]*yaml.Node{str("GroupId"), tagged("!GetAtt", id+".GroupId")}, rule.Content...)
 					typ := "AWS::EC2::SecurityGroupIngress"
@@ -53,11 +69,7 @@ func renderCloudFormation(p model.Plan, asJSON bool) ([]byte, error) {
 				inline.Content = append(inline.Content, cfnRule(d, r, ids))
 			}
 			if d == model.Egress && len(inline.Content) == 0 {
-				inline.Content = append(inline.Content, mapping(
-					"IpProtocol", str("-1"),
-					"CidrIp", str("127.0.0.1/32"),
-					"Description", str("No other egress: replaces the default allow-all rule"),
-				))
+				inline.Content = append(inline.Content, cfnRule(d, noEgress, ids))
 			}
 			if len(inline.Content) > 0 {
 				key := "SecurityGroupIngress"
@@ -103,6 +115,39 @@ func renderCloudFormation(p model.Plan, asJSON bool) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// noEgress stands in for "no outbound rule", which CloudFormation cannot
+// express: ICMP type 252 code 86 to the broadcast address 255.255.255.255
+// matches no packet an instance sends, and no scanner flags it as open
+// egress (AWS's own example, all protocols to 127.0.0.1/32, is flagged).
+var noEgress = model.Rule{Protocol: model.ICMP, Ports: model.ICMPType(252, 86),
+	Peer:        model.CIDR(netip.MustParsePrefix("255.255.255.255/32")),
+	Description: "No outbound traffic: stands in for none, which CloudFormation cannot express"}
+
+// NoEgressPlaceholder is the rule the CloudFormation export writes for a
+// group with no other inline outbound rule; it matches no traffic.
+func NoEgressPlaceholder() model.Rule { return noEgress }
+
+// dynamicReferences refuses text that CloudFormation would resolve.
+func dynamicReferences(p model.Plan) error {
+	for i, g := range p.Groups {
+		texts := []string{g.Name, g.Description}
+		for _, t := range g.Tags {
+			texts = append(texts, t.Key, t.Value)
+		}
+		for _, d := range []model.Direction{model.Ingress, model.Egress} {
+			for _, r := range g.Rules(d) {
+				texts = append(texts, r.Description)
+			}
+		}
+		for _, t := range texts {
+			if model.HasDynamicReference(t) {
+				return &model.FieldError{Field: fmt.Sprintf("groups[%d]", i), Msg: fmt.Sprintf("%q holds {{resolve:, which CloudFormation would replace with a parameter or secret at deploy time and no template can keep literal: export another format, or change the text in AWS", t)}
+			}
+		}
+	}
+	return nil
 }
 
 // cfnRule is one rule in CloudFormation's property names.

@@ -86,6 +86,8 @@ func Render(f Format, p model.Plan) ([]byte, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	// EC2 holds a rule once: every format writes it once.
+	p = p.MergeDuplicates()
 	switch f {
 	case Terraform:
 		return renderTerraform(p)
@@ -111,6 +113,11 @@ func identifiers(p model.Plan, camel bool) map[string]string {
 	used := map[string]bool{}
 	for _, g := range p.Groups {
 		id := identifier(g.Name, camel)
+		// Names run to 255 characters; CloudFormation's logical ids must
+		// stay within 255 with what is appended to them.
+		if len(id) > maxIdentifier {
+			id = id[:maxIdentifier]
+		}
 		base := id
 		for n := 2; used[id]; n++ {
 			id = fmt.Sprintf("%s%s%d", base, map[bool]string{true: "", false: "_"}[camel], n)
@@ -121,18 +128,18 @@ func identifiers(p model.Plan, camel bool) map[string]string {
 	return ids
 }
 
+// maxIdentifier bounds a group's identifier.
+const maxIdentifier = 64
+
 // identifier turns a free-form name into snake_case or CamelCase.
 func identifier(name string, camel bool) string {
-	var words []string
-	for _, w := range strings.FieldsFunc(name, func(r rune) bool {
-		return r > unicode.MaxASCII || !(unicode.IsLetter(r) || unicode.IsDigit(r))
-	}) {
+	words := asciiWords(name)
+	for i, w := range words {
 		if camel {
-			w = strings.ToUpper(w[:1]) + w[1:]
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
 		} else {
-			w = strings.ToLower(w)
+			words[i] = strings.ToLower(w)
 		}
-		words = append(words, w)
 	}
 	sep := "_"
 	if camel {
@@ -147,6 +154,13 @@ func identifier(name string, camel bool) string {
 		id = prefix + id
 	}
 	return id
+}
+
+// asciiWords splits s into its runs of ASCII letters and digits.
+func asciiWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return r > unicode.MaxASCII || !(unicode.IsLetter(r) || unicode.IsDigit(r))
+	})
 }
 
 // useCaseTitle names the plan's use case for headers.

@@ -305,13 +305,24 @@ const fakeAWS = `#!/usr/bin/env bash
 printf '%s\0' "$@" >> "$AWS_LOG"; echo >> "$AWS_LOG"
 case "$2" in
   create-security-group) n=$(grep -c create-security-group "$AWS_LOG"); printf 'sg-%017d\n' "$n" ;;
-  describe-vpcs) echo vpc-0123456789abcdef0 ;;
-  describe-security-groups) echo '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[]}]' ;;
+  describe-vpcs) printf 'vpc-0123456789abcdef0\t%s\n' "${FAKE_IPV6:-None}" ;;
   *) echo True ;;
 esac
 `
 
 type awsCall []string
+
+// input decodes create-security-group's --cli-input-json.
+func (c awsCall) input(t *testing.T) createInput {
+	t.Helper()
+	var in createInput
+	dec := json.NewDecoder(strings.NewReader(c.flag("--cli-input-json")))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		t.Fatalf("--cli-input-json: %v: %s", err, c.flag("--cli-input-json"))
+	}
+	return in
+}
 
 func (c awsCall) flag(name string) string {
 	for i, a := range c {
@@ -360,14 +371,15 @@ func TestScriptKeepsDescriptionsInert(t *testing.T) {
 		switch c[1] {
 		case "create-security-group":
 			creates++
-			if g := p.Group(c.flag("--group-name")); g == nil || g.Description != c.flag("--description") {
-				t.Errorf("name or description changed on the way: %q / %q", c.flag("--group-name"), c.flag("--description"))
+			in := c.input(t)
+			if g := p.Group(in.GroupName); g == nil || g.Description != in.Description {
+				t.Errorf("name or description changed on the way: %q / %q", in.GroupName, in.Description)
 			}
-			if c.flag("--vpc-id") != "vpc-0123456789abcdef0" {
-				t.Errorf("without VPC_ID the default VPC is used, got %q", c.flag("--vpc-id"))
+			if in.VpcId != "vpc-0123456789abcdef0" {
+				t.Errorf("without VPC_ID the default VPC is used, got %q", in.VpcId)
 			}
-			if c.flag("--group-name") == p.Groups[0].Name && !strings.Contains(c.flag("--tag-specifications"), hostileText) {
-				t.Errorf("tags changed: %s", c.flag("--tag-specifications"))
+			if in.GroupName == p.Groups[0].Name && (len(in.TagSpecifications) != 1 || in.TagSpecifications[0].Tags[0].Value != hostileText) {
+				t.Errorf("tags changed: %+v", in.TagSpecifications)
 			}
 		case "authorize-security-group-ingress", "authorize-security-group-egress":
 			if c[1] == "authorize-security-group-ingress" {
@@ -406,19 +418,113 @@ func TestScriptHonoursVPCAndRegion(t *testing.T) {
 	p := presetPlan(t, "web")
 	calls, _, _ := runScript(t, render(t, AWSCLI, p), "VPC_ID=vpc-11111111", "AWS_REGION=eu-west-1")
 	for _, c := range calls {
-		if c[1] == "describe-vpcs" {
-			t.Error("VPC_ID was given, the script should not look up the default VPC")
+		if c[1] == "describe-vpcs" && (c.flag("--vpc-ids") != "vpc-11111111" || c.flag("--filters") != "") {
+			t.Errorf("VPC_ID was given: the script asks for that VPC, not the default one: %q", c)
 		}
-		if c[1] == "create-security-group" && c.flag("--vpc-id") != "vpc-11111111" {
-			t.Errorf("--vpc-id = %q, want VPC_ID's", c.flag("--vpc-id"))
+		if c[1] == "create-security-group" && c.input(t).VpcId != "vpc-0123456789abcdef0" {
+			t.Errorf("the VPC is the one describe-vpcs answered, got %q", c.input(t).VpcId)
 		}
 	}
 	p.Groups[0].VPC = "vpc-22222222"
 	calls, _, _ = runScript(t, render(t, AWSCLI, p))
-	for _, c := range calls {
-		if c[1] == "create-security-group" && c.flag("--vpc-id") != "vpc-22222222" {
-			t.Errorf("--vpc-id = %q, want the plan's", c.flag("--vpc-id"))
+	if c := calls[0]; c[1] != "describe-vpcs" || c.flag("--vpc-ids") != "vpc-22222222" {
+		t.Errorf("the plan's VPC is asked for first: %q", c)
+	}
+}
+
+// TestScriptAdaptsToTheVPCsDefaultEgress: AWS gives a new group all
+// traffic to ::/0 too in a VPC with IPv6; the script removes or keeps it
+// as the plan says, in one call per kind.
+func TestScriptAdaptsToTheVPCsDefaultEgress(t *testing.T) {
+	egressCalls := func(calls []awsCall) map[string]string {
+		m := map[string]string{}
+		for _, c := range calls {
+			if strings.HasSuffix(c[1], "-egress") {
+				m[c[1]] += c.flag("--ip-permissions")
+			}
 		}
+		return m
+	}
+	u, _ := model.LookupUseCase("web")
+	for _, e := range []model.EgressPolicy{model.EgressNone, model.EgressWeb, model.EgressDefault} {
+		p, err := u.Build(model.Inputs{Office: office, Egress: e})
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := render(t, AWSCLI, p)
+		v6, _, _ := runScript(t, src, "FAKE_IPV6=2600:1f18::/56")
+		v4, _, _ := runScript(t, src)
+		got6, got4 := egressCalls(v6), egressCalls(v4)
+		switch e {
+		case model.EgressDefault:
+			// Kept, described, never revoked.
+			if got6["revoke-security-group-egress"] != "" || got4["revoke-security-group-egress"] != "" {
+				t.Errorf("default egress must not be revoked: %v / %v", got6, got4)
+			}
+			if !strings.Contains(got6["update-security-group-rule-descriptions-egress"], `"::/0","Description":"All traffic to anywhere (IPv6)"`) {
+				t.Errorf("IPv6 VPC: the ::/0 rule AWS made gets its description: %v", got6)
+			}
+			if !strings.Contains(got4["authorize-security-group-egress"], `"CidrIpv6":"::/0"`) {
+				t.Errorf("IPv4 VPC: the ::/0 rule is added: %v", got4)
+			}
+		default:
+			if !strings.Contains(got6["revoke-security-group-egress"], `"Ipv6Ranges":[{"CidrIpv6":"::/0"}]`) {
+				t.Errorf("%s, IPv6 VPC: all traffic to ::/0 must be revoked: %v", e, got6)
+			}
+			if strings.Contains(got4["revoke-security-group-egress"], "::/0") {
+				t.Errorf("%s, IPv4 VPC: there is no ::/0 rule to revoke: %v", e, got4)
+			}
+		}
+	}
+}
+
+// TestScriptVariablesAreUniqueByConstruction: names that read alike to a
+// shell (web-app, web.app, web app) and names like the script's own
+// variables get variables of their own.
+func TestScriptVariablesAreUniqueByConstruction(t *testing.T) {
+	p := model.Plan{Groups: []model.Group{}}
+	for _, name := range []string{"web-app", "web.app", "web app", "web app 2", "vpc", "VPC_ID", "egress", "created"} {
+		p.Groups = append(p.Groups, model.Group{Name: name, Description: "d", Ingress: []model.Rule{rule(t, "tcp", "22", "group:web-app", name)}})
+	}
+	src := render(t, AWSCLI, p)
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), "s.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	assigned := map[string]int{}
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if a, ok := n.(*syntax.Assign); ok {
+			assigned[a.Name.Value]++
+		}
+		return true
+	})
+	vars := 0
+	for name, n := range assigned {
+		if strings.HasPrefix(name, "SG_") {
+			vars++
+			if n != 1 {
+				t.Errorf("%s is assigned %d times", name, n)
+			}
+		}
+	}
+	if vars != len(p.Groups) {
+		t.Errorf("%d group variables for %d groups: %v", vars, len(p.Groups), assigned)
+	}
+	calls, _, _ := runScript(t, src)
+	ids := map[string]string{} // the id each group's rules went to, by description
+	for _, c := range calls {
+		if c[1] == "authorize-security-group-ingress" {
+			var perms []IpPermission
+			_ = json.Unmarshal([]byte(c.flag("--ip-permissions")), &perms)
+			ids[perms[0].UserIdGroupPairs[0].Description] = c.flag("--group-id")
+		}
+	}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		seen[id] = true
+	}
+	if len(ids) != len(p.Groups) || len(seen) != len(p.Groups) {
+		t.Errorf("each group's rules go to its own group: %v", ids)
 	}
 }
 
@@ -447,4 +553,43 @@ func diffLines(a, b string) string {
 		}
 	}
 	return "lengths differ"
+}
+
+// TestTemplateSequencesStayInert: Terraform's ${ and %{ come out as
+// literal text; a {{resolve:…}} that AWS holds in an existing group is
+// refused by the CloudFormation export alone, in words.
+func TestTemplateSequencesStayInert(t *testing.T) {
+	p := presetPlan(t, "web")
+	tmpl := "%{ for x in var.y }${x}%{ endfor }"
+	p.Groups[0].Tags = []model.Tag{{Key: "Note", Value: tmpl}}
+	p.Groups[0].Ingress[0].Description = "${var.x}"
+	file, diags := hclparse.NewParser().ParseHCL(render(t, Terraform, p), "t.tf")
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	for _, b := range file.Body.(*hclsyntax.Body).Blocks {
+		if a, ok := b.Body.Attributes["tags"]; ok {
+			v, diags := a.Expr.Value(&hcl.EvalContext{})
+			if diags.HasErrors() || v.GetAttr("Note").AsString() != tmpl {
+				t.Errorf("the tag is not literal: %v %v", v, diags)
+			}
+		}
+	}
+
+	p.Groups[0].ID = "sg-0123456789abcdef0"
+	p.Groups[0].Description = "db password {{resolve:secretsmanager:prod}}"
+	if err := p.Validate(); err != nil {
+		t.Fatalf("an existing group keeps what AWS holds: %v", err)
+	}
+	for _, f := range Formats {
+		_, err := Render(f, p)
+		switch {
+		case f == CloudFormation || f == CloudFormationJSON:
+			if err == nil || !strings.Contains(err.Error(), "{{resolve:, which CloudFormation would replace") {
+				t.Errorf("%s: %v", f, err)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", f, err)
+		}
+	}
 }

@@ -1,7 +1,9 @@
 package export
 
 import (
+	"fmt"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/sgwiz/sgwiz/model"
@@ -63,6 +65,23 @@ func kitchenSink(t testing.TB) model.Plan {
 	}}
 }
 
+// collidingNames are names whose identifiers meet each other and the
+// formats' own names: a group's rule resources, the VpcId parameter, the
+// script's variables, names of 255 characters.
+func collidingNames(t testing.TB) model.Plan {
+	long := strings.Repeat("a", 250) + " rule"
+	names := []string{"edge", "edge ingress rule1", "edge egress rule1", "vpc id", "VpcIdSecurityGroup", "web-app", "web.app", "web app", "VPC_ID", long, long[:249] + " rule"}
+	p := model.Plan{UseCase: "custom"}
+	for i, name := range names {
+		g := model.Group{Name: name, Description: "Group " + fmt.Sprint(i), Ingress: []model.Rule{
+			rule(t, "tcp", fmt.Sprint(1000+i), "group:"+names[(i+1)%len(names)], "from the next"),
+			rule(t, "tcp", "443", "10.0.0.0/8", "https"),
+		}, Egress: []model.Rule{rule(t, "tcp", fmt.Sprint(2000+i), "group:"+names[(i+2)%len(names)], "to the one after")}}
+		p.Groups = append(p.Groups, g)
+	}
+	return p
+}
+
 // testPlans are the plans every format is checked on.
 func testPlans(t testing.TB) map[string]model.Plan {
 	return map[string]model.Plan{
@@ -72,5 +91,6 @@ func testPlans(t testing.TB) map[string]model.Plan {
 		"mail":        presetPlan(t, "mail"),
 		"bastion":     presetPlan(t, "bastion"),
 		"kitchensink": kitchenSink(t),
+		"colliding":   collidingNames(t),
 	}
 }

@@ -182,15 +182,19 @@ func ruleName(group string, d model.Direction, r model.Rule, ids map[string]stri
 		if r.Peer.IsWorld() {
 			peer = "any_ipv" + map[model.PeerKind]string{model.PeerIPv4: "4", model.PeerIPv6: "6"}[r.Peer.Kind()]
 		} else {
-			peer = identifier(r.Peer.String(), false)
+			peer = words(r.Peer.String())
 		}
 	case model.PeerGroup:
 		peer = ids[r.Peer.Ref()]
 	default:
-		peer = identifier(r.Peer.Ref(), false)
+		peer = words(r.Peer.Ref())
 	}
 	return fmt.Sprintf("%s_%s_%s_%s", group, d, identifier(model.TypeOf(r), false), peer)
 }
+
+// words is s in lower-case snake_case: 203.0.113.10/32 → 203_0_113_10_32.
+// It follows the group's identifier in a name, so it may start with a digit.
+func words(s string) string { return strings.ToLower(strings.Join(asciiWords(s), "_")) }
 
 func uniqueName(used map[string]bool, name string) string {
 	n := name

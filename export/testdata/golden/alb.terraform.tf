@@ -51,7 +51,7 @@ resource "aws_vpc_security_group_ingress_rule" "web_alb_ingress_https_any_ipv6" 
 
 resource "aws_vpc_security_group_egress_rule" "web_alb_egress_http_8080_web_app" {
   security_group_id            = aws_security_group.web_alb.id
-  description                  = "App port to the app servers"
+  description                  = "App port 8080 to web-app"
   ip_protocol                  = "tcp"
   from_port                    = 8080
   to_port                      = 8080
@@ -60,13 +60,13 @@ resource "aws_vpc_security_group_egress_rule" "web_alb_egress_http_8080_web_app"
 
 resource "aws_security_group" "web_app" {
   name        = "web-app"
-  description = "App servers: port 8080 from the load balancer only"
+  description = "App servers: App port 8080 from web-alb"
   vpc_id      = var.vpc_id
 }
 
 resource "aws_vpc_security_group_ingress_rule" "web_app_ingress_http_8080_web_alb" {
   security_group_id            = aws_security_group.web_app.id
-  description                  = "App port from the load balancer"
+  description                  = "App port 8080 from web-alb"
   ip_protocol                  = "tcp"
   from_port                    = 8080
   to_port                      = 8080
@@ -75,7 +75,7 @@ resource "aws_vpc_security_group_ingress_rule" "web_app_ingress_http_8080_web_al
 
 resource "aws_vpc_security_group_egress_rule" "web_app_egress_https_any_ipv4" {
   security_group_id = aws_security_group.web_app.id
-  description       = "HTTPS out for updates and APIs (IPv4)"
+  description       = "HTTPS to anywhere (IPv4)"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
@@ -84,7 +84,7 @@ resource "aws_vpc_security_group_egress_rule" "web_app_egress_https_any_ipv4" {
 
 resource "aws_vpc_security_group_egress_rule" "web_app_egress_https_any_ipv6" {
   security_group_id = aws_security_group.web_app.id
-  description       = "HTTPS out for updates and APIs (IPv6)"
+  description       = "HTTPS to anywhere (IPv6)"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443

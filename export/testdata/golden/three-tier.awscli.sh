@@ -11,13 +11,21 @@ if [ -n "${AWS_REGION:-}" ] && [ -z "${AWS_DEFAULT_REGION:-}" ]; then
 fi
 
 VPC_ID="${VPC_ID:-}"
-if [ -z "$VPC_ID" ]; then
-  VPC_ID=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true --query 'Vpcs[0].VpcId' --output text)
-  if [ -z "$VPC_ID" ] || [ "$VPC_ID" = None ]; then
-    echo "sgwiz: this region has no default VPC: set VPC_ID=vpc-... and run again" >&2
-    exit 1
-  fi
+if [ -n "$VPC_ID" ]; then
+  which_vpc=(--vpc-ids "$VPC_ID")
+else
+  which_vpc=(--filters Name=is-default,Values=true)
 fi
+# The VPC, and whether it has IPv6: AWS then gives a new group an
+# outbound rule to ::/0 besides the one to 0.0.0.0/0.
+vpc=$(aws ec2 describe-vpcs "${which_vpc[@]}" --output text \
+  --query 'Vpcs[0].[VpcId, Ipv6CidrBlockAssociationSet[?Ipv6CidrBlockState.State==`"associated"`].Ipv6CidrBlock | [0]]')
+read -r VPC_ID vpc_ipv6 <<<"$vpc"
+if [ -z "$VPC_ID" ] || [ "$VPC_ID" = None ]; then
+  echo "sgwiz: this region has no default VPC: set VPC_ID=vpc-... and run again" >&2
+  exit 1
+fi
+if [ -n "$vpc_ipv6" ] && [ "$vpc_ipv6" != None ]; then VPC_IPV6=yes; else VPC_IPV6=no; fi
 
 created=()
 report_failure() {
@@ -30,77 +38,69 @@ report_failure() {
 }
 trap report_failure EXIT
 
-# has_default_egress GROUP_ID CIDR: is AWS's allow-all egress rule to CIDR there?
-has_default_egress() {
-  aws ec2 describe-security-groups --group-ids "$1" --query 'SecurityGroups[0].IpPermissionsEgress[?IpProtocol==`-1`]' --output json | grep -qF "\"$2\""
-}
-
 # web-alb
-WEB_ALB_ID=$(aws ec2 create-security-group \
-  --group-name web-alb \
-  --description 'Load balancer: HTTP and HTTPS from anywhere' \
-  --vpc-id "$VPC_ID" \
-  --query GroupId --output text)
-created+=("$WEB_ALB_ID")
-printf 'created %s: %s\n' web-alb "$WEB_ALB_ID"
+SG_WEB_ALB=$(aws ec2 create-security-group --query GroupId --output text \
+  --cli-input-json '{"GroupName":"web-alb","Description":"Load balancer: HTTP and HTTPS from anywhere","VpcId":"'"$VPC_ID"'"}')
+created+=("$SG_WEB_ALB")
+printf 'created %s: %s\n' web-alb "$SG_WEB_ALB"
 
 # web-app
-WEB_APP_ID=$(aws ec2 create-security-group \
-  --group-name web-app \
-  --description 'App servers: port 8080 from the load balancer only' \
-  --vpc-id "$VPC_ID" \
-  --query GroupId --output text)
-created+=("$WEB_APP_ID")
-printf 'created %s: %s\n' web-app "$WEB_APP_ID"
+SG_WEB_APP=$(aws ec2 create-security-group --query GroupId --output text \
+  --cli-input-json '{"GroupName":"web-app","Description":"App servers: App port 8080 from web-alb","VpcId":"'"$VPC_ID"'"}')
+created+=("$SG_WEB_APP")
+printf 'created %s: %s\n' web-app "$SG_WEB_APP"
 
 # web-db
-WEB_DB_ID=$(aws ec2 create-security-group \
-  --group-name web-db \
-  --description 'MYSQL/Aurora database: reachable only from the app servers' \
-  --vpc-id "$VPC_ID" \
-  --query GroupId --output text)
-created+=("$WEB_DB_ID")
-printf 'created %s: %s\n' web-db "$WEB_DB_ID"
+SG_WEB_DB=$(aws ec2 create-security-group --query GroupId --output text \
+  --cli-input-json '{"GroupName":"web-db","Description":"Database: MYSQL/Aurora from web-app","VpcId":"'"$VPC_ID"'"}')
+created+=("$SG_WEB_DB")
+printf 'created %s: %s\n' web-db "$SG_WEB_DB"
 
-aws ec2 authorize-security-group-ingress --group-id "$WEB_ALB_ID" --output text --query Return \
+# web-alb: inbound rules
+aws ec2 authorize-security-group-ingress --group-id "$SG_WEB_ALB" --output text --query Return \
   --ip-permissions '[{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"HTTP from anywhere (IPv4)"}],"Ipv6Ranges":[{"CidrIpv6":"::/0","Description":"HTTP from anywhere (IPv6)"}],"PrefixListIds":[],"UserIdGroupPairs":[]},{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"HTTPS from anywhere (IPv4)"}],"Ipv6Ranges":[{"CidrIpv6":"::/0","Description":"HTTPS from anywhere (IPv6)"}],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
 
 # web-alb: outbound rules
-aws ec2 revoke-security-group-egress --group-id "$WEB_ALB_ID" --output text --query Return \
-  --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
-if has_default_egress "$WEB_ALB_ID" ::/0; then
-  aws ec2 revoke-security-group-egress --group-id "$WEB_ALB_ID" --output text --query Return \
-    --ip-permissions '[{"IpProtocol":"-1","IpRanges":[],"Ipv6Ranges":[{"CidrIpv6":"::/0"}],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
+if [ "$VPC_IPV6" = yes ]; then
+  aws ec2 revoke-security-group-egress --group-id "$SG_WEB_ALB" --output text --query Return \
+    --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[{"CidrIpv6":"::/0"}],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
+else
+  aws ec2 revoke-security-group-egress --group-id "$SG_WEB_ALB" --output text --query Return \
+    --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
 fi
-aws ec2 authorize-security-group-egress --group-id "$WEB_ALB_ID" --output text --query Return \
-  --ip-permissions '[{"IpProtocol":"tcp","FromPort":8080,"ToPort":8080,"IpRanges":[],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[{"GroupId":"'"$WEB_APP_ID"'","Description":"App port to the app servers"}]}]' >/dev/null
+aws ec2 authorize-security-group-egress --group-id "$SG_WEB_ALB" --output text --query Return \
+  --ip-permissions '[{"IpProtocol":"tcp","FromPort":8080,"ToPort":8080,"IpRanges":[],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[{"GroupId":"'"$SG_WEB_APP"'","Description":"App port 8080 to web-app"}]}]' >/dev/null
 
-aws ec2 authorize-security-group-ingress --group-id "$WEB_APP_ID" --output text --query Return \
-  --ip-permissions '[{"IpProtocol":"tcp","FromPort":8080,"ToPort":8080,"IpRanges":[],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[{"GroupId":"'"$WEB_ALB_ID"'","Description":"App port from the load balancer"}]}]' >/dev/null
+# web-app: inbound rules
+aws ec2 authorize-security-group-ingress --group-id "$SG_WEB_APP" --output text --query Return \
+  --ip-permissions '[{"IpProtocol":"tcp","FromPort":8080,"ToPort":8080,"IpRanges":[],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[{"GroupId":"'"$SG_WEB_ALB"'","Description":"App port 8080 from web-alb"}]}]' >/dev/null
 
 # web-app: outbound rules
-aws ec2 revoke-security-group-egress --group-id "$WEB_APP_ID" --output text --query Return \
-  --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
-if has_default_egress "$WEB_APP_ID" ::/0; then
-  aws ec2 revoke-security-group-egress --group-id "$WEB_APP_ID" --output text --query Return \
-    --ip-permissions '[{"IpProtocol":"-1","IpRanges":[],"Ipv6Ranges":[{"CidrIpv6":"::/0"}],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
+if [ "$VPC_IPV6" = yes ]; then
+  aws ec2 revoke-security-group-egress --group-id "$SG_WEB_APP" --output text --query Return \
+    --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[{"CidrIpv6":"::/0"}],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
+else
+  aws ec2 revoke-security-group-egress --group-id "$SG_WEB_APP" --output text --query Return \
+    --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
 fi
-aws ec2 authorize-security-group-egress --group-id "$WEB_APP_ID" --output text --query Return \
-  --ip-permissions '[{"IpProtocol":"tcp","FromPort":3306,"ToPort":3306,"IpRanges":[],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[{"GroupId":"'"$WEB_DB_ID"'","Description":"MYSQL/Aurora to the database"}]}]' >/dev/null
+aws ec2 authorize-security-group-egress --group-id "$SG_WEB_APP" --output text --query Return \
+  --ip-permissions '[{"IpProtocol":"tcp","FromPort":3306,"ToPort":3306,"IpRanges":[],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[{"GroupId":"'"$SG_WEB_DB"'","Description":"MYSQL/Aurora to web-db"}]}]' >/dev/null
 
-aws ec2 authorize-security-group-ingress --group-id "$WEB_DB_ID" --output text --query Return \
-  --ip-permissions '[{"IpProtocol":"tcp","FromPort":3306,"ToPort":3306,"IpRanges":[],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[{"GroupId":"'"$WEB_APP_ID"'","Description":"MYSQL/Aurora from the app servers"}]}]' >/dev/null
+# web-db: inbound rules
+aws ec2 authorize-security-group-ingress --group-id "$SG_WEB_DB" --output text --query Return \
+  --ip-permissions '[{"IpProtocol":"tcp","FromPort":3306,"ToPort":3306,"IpRanges":[],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[{"GroupId":"'"$SG_WEB_APP"'","Description":"MYSQL/Aurora from web-app"}]}]' >/dev/null
 
 # web-db: outbound rules
-aws ec2 revoke-security-group-egress --group-id "$WEB_DB_ID" --output text --query Return \
-  --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
-if has_default_egress "$WEB_DB_ID" ::/0; then
-  aws ec2 revoke-security-group-egress --group-id "$WEB_DB_ID" --output text --query Return \
-    --ip-permissions '[{"IpProtocol":"-1","IpRanges":[],"Ipv6Ranges":[{"CidrIpv6":"::/0"}],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
+if [ "$VPC_IPV6" = yes ]; then
+  aws ec2 revoke-security-group-egress --group-id "$SG_WEB_DB" --output text --query Return \
+    --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[{"CidrIpv6":"::/0"}],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
+else
+  aws ec2 revoke-security-group-egress --group-id "$SG_WEB_DB" --output text --query Return \
+    --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
 fi
 
 trap - EXIT
 echo "done: the security groups are ready"
-printf '%s\t%s\n' web-alb "$WEB_ALB_ID"
-printf '%s\t%s\n' web-app "$WEB_APP_ID"
-printf '%s\t%s\n' web-db "$WEB_DB_ID"
+printf '%s\t%s\n' web-alb "$SG_WEB_ALB"
+printf '%s\t%s\n' web-app "$SG_WEB_APP"
+printf '%s\t%s\n' web-db "$SG_WEB_DB"

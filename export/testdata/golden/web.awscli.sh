@@ -11,13 +11,21 @@ if [ -n "${AWS_REGION:-}" ] && [ -z "${AWS_DEFAULT_REGION:-}" ]; then
 fi
 
 VPC_ID="${VPC_ID:-}"
-if [ -z "$VPC_ID" ]; then
-  VPC_ID=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true --query 'Vpcs[0].VpcId' --output text)
-  if [ -z "$VPC_ID" ] || [ "$VPC_ID" = None ]; then
-    echo "sgwiz: this region has no default VPC: set VPC_ID=vpc-... and run again" >&2
-    exit 1
-  fi
+if [ -n "$VPC_ID" ]; then
+  which_vpc=(--vpc-ids "$VPC_ID")
+else
+  which_vpc=(--filters Name=is-default,Values=true)
 fi
+# The VPC, and whether it has IPv6: AWS then gives a new group an
+# outbound rule to ::/0 besides the one to 0.0.0.0/0.
+vpc=$(aws ec2 describe-vpcs "${which_vpc[@]}" --output text \
+  --query 'Vpcs[0].[VpcId, Ipv6CidrBlockAssociationSet[?Ipv6CidrBlockState.State==`"associated"`].Ipv6CidrBlock | [0]]')
+read -r VPC_ID vpc_ipv6 <<<"$vpc"
+if [ -z "$VPC_ID" ] || [ "$VPC_ID" = None ]; then
+  echo "sgwiz: this region has no default VPC: set VPC_ID=vpc-... and run again" >&2
+  exit 1
+fi
+if [ -n "$vpc_ipv6" ] && [ "$vpc_ipv6" != None ]; then VPC_IPV6=yes; else VPC_IPV6=no; fi
 
 created=()
 report_failure() {
@@ -30,33 +38,27 @@ report_failure() {
 }
 trap report_failure EXIT
 
-# has_default_egress GROUP_ID CIDR: is AWS's allow-all egress rule to CIDR there?
-has_default_egress() {
-  aws ec2 describe-security-groups --group-ids "$1" --query 'SecurityGroups[0].IpPermissionsEgress[?IpProtocol==`-1`]' --output json | grep -qF "\"$2\""
-}
-
 # web
-WEB_ID=$(aws ec2 create-security-group \
-  --group-name web \
-  --description 'Web server: HTTP and HTTPS from anywhere, SSH from the office' \
-  --vpc-id "$VPC_ID" \
-  --query GroupId --output text)
-created+=("$WEB_ID")
-printf 'created %s: %s\n' web "$WEB_ID"
+SG_WEB=$(aws ec2 create-security-group --query GroupId --output text \
+  --cli-input-json '{"GroupName":"web","Description":"Web server: HTTP and HTTPS from anywhere; SSH from the office","VpcId":"'"$VPC_ID"'"}')
+created+=("$SG_WEB")
+printf 'created %s: %s\n' web "$SG_WEB"
 
-aws ec2 authorize-security-group-ingress --group-id "$WEB_ID" --output text --query Return \
+# web: inbound rules
+aws ec2 authorize-security-group-ingress --group-id "$SG_WEB" --output text --query Return \
   --ip-permissions '[{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"HTTP from anywhere (IPv4)"}],"Ipv6Ranges":[{"CidrIpv6":"::/0","Description":"HTTP from anywhere (IPv6)"}],"PrefixListIds":[],"UserIdGroupPairs":[]},{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"HTTPS from anywhere (IPv4)"}],"Ipv6Ranges":[{"CidrIpv6":"::/0","Description":"HTTPS from anywhere (IPv6)"}],"PrefixListIds":[],"UserIdGroupPairs":[]},{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"203.0.113.10/32","Description":"SSH from the office"}],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
 
 # web: outbound rules
-aws ec2 revoke-security-group-egress --group-id "$WEB_ID" --output text --query Return \
-  --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
-if has_default_egress "$WEB_ID" ::/0; then
-  aws ec2 revoke-security-group-egress --group-id "$WEB_ID" --output text --query Return \
-    --ip-permissions '[{"IpProtocol":"-1","IpRanges":[],"Ipv6Ranges":[{"CidrIpv6":"::/0"}],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
+if [ "$VPC_IPV6" = yes ]; then
+  aws ec2 revoke-security-group-egress --group-id "$SG_WEB" --output text --query Return \
+    --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[{"CidrIpv6":"::/0"}],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
+else
+  aws ec2 revoke-security-group-egress --group-id "$SG_WEB" --output text --query Return \
+    --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
 fi
-aws ec2 authorize-security-group-egress --group-id "$WEB_ID" --output text --query Return \
+aws ec2 authorize-security-group-egress --group-id "$SG_WEB" --output text --query Return \
   --ip-permissions '[{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"HTTP to anywhere (IPv4)"}],"Ipv6Ranges":[{"CidrIpv6":"::/0","Description":"HTTP to anywhere (IPv6)"}],"PrefixListIds":[],"UserIdGroupPairs":[]},{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"HTTPS to anywhere (IPv4)"}],"Ipv6Ranges":[{"CidrIpv6":"::/0","Description":"HTTPS to anywhere (IPv6)"}],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
 
 trap - EXIT
 echo "done: the security groups are ready"
-printf '%s\t%s\n' web "$WEB_ID"
+printf '%s\t%s\n' web "$SG_WEB"

@@ -9,7 +9,7 @@ variable "vpc_id" {
 
 resource "aws_security_group" "web" {
   name        = "web"
-  description = "Web server: HTTP and HTTPS from anywhere, SSH from the office"
+  description = "Web server: HTTP and HTTPS from anywhere; SSH from the office"
   vpc_id      = var.vpc_id
 }
 
@@ -49,7 +49,7 @@ resource "aws_vpc_security_group_ingress_rule" "web_ingress_https_any_ipv6" {
   cidr_ipv6         = "::/0"
 }
 
-resource "aws_vpc_security_group_ingress_rule" "web_ingress_ssh_sg_203_0_113_10_32" {
+resource "aws_vpc_security_group_ingress_rule" "web_ingress_ssh_203_0_113_10_32" {
   security_group_id = aws_security_group.web.id
   description       = "SSH from the office"
   ip_protocol       = "tcp"
