@@ -200,3 +200,18 @@ func TestImportNamesABadID(t *testing.T) {
 		t.Errorf("a missing group: exit %d: %s", code, errOut)
 	}
 }
+
+// TestBadPlanFilesFailAtOnce: a device that never ends, a file of two
+// documents: each is refused in words with exit 2, without hanging.
+func TestBadPlanFilesFailAtOnce(t *testing.T) {
+	code, _, errOut := sgwiz(t, "lint", "-f", "/dev/zero")
+	if code != 2 || !strings.Contains(errOut, "more than 16 MiB") {
+		t.Errorf("-f /dev/zero: exit %d: %s", code, errOut)
+	}
+	path := filepath.Join(t.TempDir(), "two.yaml")
+	os.WriteFile(path, []byte("groups:\n  - {name: a, description: d}\n---\ngroups: []\n"), 0o644)
+	code, _, errOut = sgwiz(t, "export", "-f", path)
+	if code != 2 || !strings.Contains(errOut, "line 3: file: a second YAML document") {
+		t.Errorf("two documents: exit %d: %s", code, errOut)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -120,9 +121,16 @@ func (f *planFlags) inputs() (model.Inputs, []string, error) {
 // readPlanFile loads a plan file; its errors are usage errors naming the
 // file (and, from the parser, the line and field).
 func readPlanFile(path string) (model.Plan, []string, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return model.Plan{}, nil, usageError(fmt.Errorf("cannot read the plan file: %w", err))
+	}
+	defer f.Close()
+	// Read one byte past the cap, so that /dev/zero or a huge file ends
+	// at once with ParsePlan's message instead of filling memory.
+	data, err := io.ReadAll(io.LimitReader(f, model.MaxPlanFileSize+1))
+	if err != nil {
+		return model.Plan{}, nil, usageError(fmt.Errorf("cannot read the plan file %s: %w", path, err))
 	}
 	p, warnings, err := model.ParsePlan(data)
 	if err != nil {

@@ -1,6 +1,8 @@
 package export
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,49 +14,120 @@ import (
 var ErrExists = errors.New("file exists")
 
 // WriteFile writes data to path atomically: readers see the old file or the
-// new one, never a part. An existing file is replaced only when force is
-// set; otherwise the error wraps ErrExists and says how to replace it.
+// new one, never a part. The file gets perm less the umask, as any new
+// file does. An existing file is replaced only when force is set;
+// otherwise the error wraps ErrExists and says how to replace it. A
+// symbolic link is followed: the file it points to is written.
+//
+// The data is written to a file with no name (O_TMPFILE where the system
+// has it), which is linked into place when complete, so a process killed
+// while writing leaves nothing behind.
 func WriteFile(path string, data []byte, perm os.FileMode, force bool) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	target, err := followLinks(path)
+	if err != nil {
+		return err
+	}
+	if fi, err := os.Stat(target); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s is a folder: give a file name, such as %s", path, filepath.Join(path, "sg"+filepath.Ext(path)))
+	}
+	dir := filepath.Dir(target)
+	f, err := createUnnamed(dir, perm)
 	if err != nil {
 		return fmt.Errorf("cannot write in %s: %w", dir, err)
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
+	defer f.close()
+	if _, err := f.Write(data); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
+	if err := f.Sync(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), perm); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if force {
-		if err := os.Rename(tmp.Name(), path); err != nil {
+	beforeLink()
+	if !force {
+		// A link never replaces an existing file: the check and the write
+		// are one step.
+		switch err := f.linkTo(target); {
+		case err == nil:
+			return nil
+		case errors.Is(err, fs.ErrExist):
+			return fmt.Errorf("%s %w: choose another path, or add --force to replace it", target, ErrExists)
+		default:
 			return fmt.Errorf("writing %s: %w", path, err)
 		}
-		return nil
 	}
-	// A hard link never replaces an existing file, so the check and the
-	// write are one step; fall back to a check where links are unsupported.
-	err = os.Link(tmp.Name(), path)
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, fs.ErrExist):
-		return fmt.Errorf("%s %w: choose another path, or add --force to replace it", path, ErrExists)
+	tmp, err := f.linkNamed(dir)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if _, statErr := os.Lstat(path); statErr == nil {
-		return fmt.Errorf("%s %w: choose another path, or add --force to replace it", path, ErrExists)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := os.Rename(tmp, target); err != nil {
+		os.Remove(tmp)
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
+}
+
+// beforeLink is called when the data is written and not yet linked into
+// place; tests stop there to kill the process.
+var beforeLink = func() {}
+
+// followLinks returns the file path names after following symbolic links,
+// also one whose target does not exist yet.
+func followLinks(path string) (string, error) {
+	for range 40 {
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			return path, nil
+		}
+		to, err := os.Readlink(path)
+		if err != nil {
+			return "", fmt.Errorf("cannot read the link %s: %w", path, err)
+		}
+		if !filepath.IsAbs(to) {
+			to = filepath.Join(filepath.Dir(path), to)
+		}
+		path = to
+	}
+	return "", fmt.Errorf("%s: too many levels of symbolic links: give the file's real path", path)
+}
+
+// tempName is a fresh hidden name in dir.
+func tempName(dir string) string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return filepath.Join(dir, ".sgwiz-"+hex.EncodeToString(b)+".tmp")
+}
+
+// unnamed is a file being written: on Linux one without a name
+// (O_TMPFILE), elsewhere a hidden temporary file removed on close.
+type unnamed struct {
+	*os.File
+	name string // "" while the file has no name
+}
+
+// createNamed makes the hidden temporary file, where there is no O_TMPFILE.
+func createNamed(dir string, perm os.FileMode) (*unnamed, error) {
+	name := tempName(dir)
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm.Perm())
+	if err != nil {
+		return nil, err
+	}
+	return &unnamed{File: f, name: name}, nil
+}
+
+// linkNamed gives the file a temporary name in dir, to rename over a file.
+func (u *unnamed) linkNamed(dir string) (string, error) {
+	if u.name != "" {
+		name := u.name
+		u.name = "" // renamed into place by the caller: not removed on close
+		return name, nil
+	}
+	name := tempName(dir)
+	return name, u.linkTo(name)
+}
+
+func (u *unnamed) close() {
+	u.File.Close()
+	if u.name != "" {
+		os.Remove(u.name)
+	}
 }

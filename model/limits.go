@@ -18,6 +18,8 @@ const (
 	// accepts, low enough that a hostile file cannot exhaust memory.
 	MaxPlanGroups = 500
 	MaxPlanRules  = 5000
+	// MaxPlanFileSize bounds a plan file: 16 MiB.
+	MaxPlanFileSize = 16 << 20
 )
 
 // textChars are the characters EC2 allows in group names, group

@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -122,12 +123,27 @@ func ParsePlan(data []byte) (p Plan, warnings []string, err error) {
 		// only white space, and inside valid JSON strings they are escaped.
 		data = bytes.ReplaceAll(data, []byte("\t"), []byte(" "))
 	}
+	if len(data) > MaxPlanFileSize {
+		return Plan{}, nil, fmt.Errorf("the file holds more than %d MiB: a plan file is at most %d MiB (one at the rule quota is about 100 KB); is it the right file?", MaxPlanFileSize>>20, MaxPlanFileSize>>20)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err := dec.Decode(&doc); err != nil && err != io.EOF {
 		return Plan{}, nil, fmt.Errorf("not a valid plan file: %w", err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return Plan{}, nil, Errors{{Field: "groups", Msg: "the file is empty: a plan needs at least one group"}}
+	}
+	var extra yaml.Node
+	switch err := dec.Decode(&extra); {
+	case err == io.EOF:
+	case err == nil:
+		return Plan{}, nil, Errors{{Field: "file", Line: extra.Line, Msg: "a second YAML document starts here: a plan file holds one plan; remove it, or put it in a file of its own"}}
+	default:
+		return Plan{}, nil, fmt.Errorf("text after the plan: %w: remove it", err)
+	}
+	if n := findAlias(&doc); n != nil {
+		return Plan{}, nil, Errors{{Field: "file", Line: n.Line, Msg: fmt.Sprintf("YAML alias *%s: plan files do not take aliases; write the value out in full", n.Value)}}
 	}
 	r := &reader{}
 	p = r.plan(doc.Content[0])
@@ -139,6 +155,19 @@ func ParsePlan(data []byte) (p Plan, warnings []string, err error) {
 		return Plan{}, r.warnings, err
 	}
 	return p.MergeDuplicates(), r.warnings, nil
+}
+
+// findAlias returns the first alias node under n, or nil.
+func findAlias(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode {
+		return n
+	}
+	for _, c := range n.Content {
+		if a := findAlias(c); a != nil {
+			return a
+		}
+	}
+	return nil
 }
 
 // reader walks the node tree, collecting errors with lines.
@@ -242,6 +271,10 @@ func (r *reader) plan(n *yaml.Node) Plan {
 		r.fail(gs, "groups", "expected a list of groups")
 		return p
 	}
+	if len(gs.Content) > MaxPlanGroups {
+		r.fail(gs, "groups", "%d groups: a plan holds at most %d; split it into several plans", len(gs.Content), MaxPlanGroups)
+		return p
+	}
 	for i, gn := range gs.Content {
 		p.Groups = append(p.Groups, r.group(gn, fmt.Sprintf("groups[%d]", i)))
 	}
@@ -289,6 +322,10 @@ func (r *reader) rules(n *yaml.Node, group string, d Direction) []Rule {
 	}
 	for i, rn := range n.Content {
 		rules = append(rules, r.rule(rn, fmt.Sprintf("%s[%d]", field, i), d)...)
+		if len(rules) > MaxPlanRules {
+			r.fail(rn, field, "more than %d rules: sgwiz reads at most %d per group and direction (AWS allows %d by default)", MaxPlanRules, MaxPlanRules, MaxRulesPerDirection)
+			return rules
+		}
 	}
 	return rules
 }

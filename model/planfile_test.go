@@ -124,3 +124,28 @@ groups:
 		t.Errorf("tags = %v", cache.Tags)
 	}
 }
+
+func TestPlanFileInputIsBounded(t *testing.T) {
+	one := "groups:\n  - name: web\n    description: d\n    ingress: []\n"
+	many := "groups:\n" + strings.Repeat("  - {name: g, description: d}\n", MaxPlanGroups+1)
+	peers := "groups:\n  - name: web\n    description: d\n    ingress:\n      - service: consul\n        from: [" + strings.TrimSuffix(strings.Repeat("10.0.0.0/8, ", 600), ", ") + "]\n"
+	tests := []struct {
+		name, file, want string
+	}{
+		{"second document", one + "---\n" + one, "line 5: file: a second YAML document starts here"},
+		{"text after JSON", `{"groups": [{"name": "web", "description": "d"}]} trailing`, "text after the plan"},
+		{"two JSON values", `{"groups": [{"name": "web", "description": "d"}]}{"groups": []}`, "text after the plan"},
+		{"alias", "groups:\n  - name: web\n    description: &d text\n  - name: db\n    description: *d\n", "line 5: file: YAML alias *d: plan files do not take aliases"},
+		{"too many groups", many, "at most 500"},
+		{"too many rules", peers, "more than 5000 rules"},
+		{"too large", strings.Repeat("#", MaxPlanFileSize+1), "at most 16 MiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := ParsePlan([]byte(tt.file))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("ParsePlan = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
