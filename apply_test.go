@@ -15,6 +15,9 @@ import (
 	"github.com/sgwiz/sgwiz/model"
 )
 
+// One moto_server serves the package's tests, an account each.
+func TestMain(m *testing.M) { mototest.Main(m) }
+
 func mustPlanFile(t *testing.T, args ...string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "plan.yaml")
@@ -43,7 +46,7 @@ func TestApplyAsksFirstAndNeedsYesWithoutATerminal(t *testing.T) {
 // TestApplyAndImportOnMoto: sgwiz apply, then apply again (no changes),
 // then import one group and apply the imported plan (no changes either).
 func TestApplyAndImportOnMoto(t *testing.T) {
-	s := mototest.Start(t)
+	s := mototest.NewAccount(t)
 	s.SetEnv(t)
 	plan := mustPlanFile(t, "--use-case", "three-tier", "--engine", "postgresql")
 	code, out, errOut := sgwiz(t, "apply", "-f", plan, "--yes")

@@ -107,6 +107,23 @@ func (c *Client) ApplyProgress(ctx context.Context, ch Changes, progress Progres
 		eg, ectx = errgroup.WithContext(ctx)
 		for _, g := range ch.Groups {
 			id := ids[g.Name]
+			if len(g.SetTags)+len(g.UnsetTags) > 0 {
+				eg.Go(func() error {
+					for _, set := range []bool{true, false} {
+						if set && len(g.SetTags) == 0 || !set && len(g.UnsetTags) == 0 {
+							continue
+						}
+						count()
+						progress(tagsCall(g, set), false, nil)
+						err := c.tags(ectx, id, g, set, false)
+						progress(tagsCall(g, set), true, explain(err, ""))
+						if err != nil {
+							return explain(err, "tagging "+g.Name)
+						}
+					}
+					return nil
+				})
+			}
 			for _, d := range []model.Direction{model.Ingress, model.Egress} {
 				if len(g.Add[d]) == 0 && len(g.Remove[d]) == 0 && len(g.Describe[d]) == 0 {
 					continue
@@ -308,6 +325,25 @@ func (c *Client) send(ctx context.Context, k ruleCall, d model.Direction, id str
 	default:
 		_, err = c.ec2.UpdateSecurityGroupRuleDescriptionsEgress(ctx, &ec2.UpdateSecurityGroupRuleDescriptionsEgressInput{GroupId: gid, IpPermissions: perms, DryRun: dr})
 	}
+	return err
+}
+
+// tags sets (CreateTags) or removes (DeleteTags) the group's tags that
+// differ from the plan's.
+func (c *Client) tags(ctx context.Context, id string, g GroupChange, set, dry bool) error {
+	if set {
+		in := &ec2.CreateTagsInput{Resources: []string{id}, DryRun: sdk.Bool(dry)}
+		for _, t := range g.SetTags {
+			in.Tags = append(in.Tags, types.Tag{Key: sdk.String(t.Key), Value: sdk.String(t.Value)})
+		}
+		_, err := c.ec2.CreateTags(ctx, in)
+		return err
+	}
+	in := &ec2.DeleteTagsInput{Resources: []string{id}, DryRun: sdk.Bool(dry)}
+	for _, k := range g.UnsetTags {
+		in.Tags = append(in.Tags, types.Tag{Key: sdk.String(k)})
+	}
+	_, err := c.ec2.DeleteTags(ctx, in)
 	return err
 }
 

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	sgaws "github.com/sgwiz/sgwiz/aws"
 	"github.com/sgwiz/sgwiz/export"
 	"github.com/sgwiz/sgwiz/internal/mototest"
 	"github.com/sgwiz/sgwiz/internal/testtool"
@@ -42,40 +41,28 @@ func countingProxy(b *testing.B, target string) (*httptest.Server, *atomic.Int64
 //	go test -run '^$' -bench ApplyOnMoto -benchtime 3x ./aws
 func BenchmarkApplyOnMoto(b *testing.B) {
 	awsCLI := testtool.Require(b, "aws", "pip install awscli")
-	s := mototest.Start(b)
-	s.SetEnv(b)
-	proxy, calls := countingProxy(b, s.URL)
-	b.Setenv("AWS_ENDPOINT_URL", proxy.URL)
-	// Warm moto up: its first EC2 call takes about a second.
-	c, _ := sgaws.Connect(context.Background(), sgaws.Options{Region: "us-east-1", EndpointURL: proxy.URL})
-	_, _ = c.VPCs(context.Background())
-	// each times apply on an empty account and reports the calls it made;
-	// prepare runs untimed after the reset.
-	each := func(b *testing.B, prepare func(), apply func()) {
+	// each times apply on a new, empty account and reports the calls it
+	// made; prepare runs untimed, with the account's endpoint.
+	each := func(b *testing.B, apply func(acct *mototest.Account, url string)) {
 		var total int64
 		for b.Loop() {
 			b.StopTimer()
-			s.Reset(b)
-			prepare()
-			calls.Store(0)
+			acct := mototest.NewAccount(b)
+			proxy, calls := countingProxy(b, acct.URL)
 			b.StartTimer()
-			apply()
+			apply(acct, proxy.URL)
 			total += calls.Load()
 		}
 		b.ReportMetric(float64(total)/float64(b.N), "calls/op")
 	}
-	aws := func(b *testing.B, args ...string) string {
-		cmd := exec.Command(awsCLI, args...)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			b.Fatalf("aws %v: %v\n%s", args, err, out)
-		}
-		return strings.TrimSpace(string(out))
+	env := func(acct *mototest.Account, url string) []string {
+		return append(acct.Env(), "AWS_ENDPOINT_URL="+url, "PATH="+filepath.Dir(awsCLI)+":"+os.Getenv("PATH"))
 	}
 	for _, id := range []string{"web", "three-tier"} {
 		p := presetPlan(b, id)
 		b.Run("sgwiz/"+id, func(b *testing.B) {
-			each(b, func() {}, func() {
+			each(b, func(_ *mototest.Account, url string) {
+				c, _ := connect(b, url)
 				ch, err := c.Plan(context.Background(), p)
 				if err == nil {
 					_, err = c.Apply(context.Background(), ch)
@@ -89,9 +76,9 @@ func BenchmarkApplyOnMoto(b *testing.B) {
 			script, _ := export.Render(export.AWSCLI, p)
 			path := filepath.Join(b.TempDir(), "create.sh")
 			os.WriteFile(path, script, 0o755)
-			each(b, func() {}, func() {
+			each(b, func(acct *mototest.Account, url string) {
 				cmd := exec.Command("bash", path)
-				cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(awsCLI)+":"+os.Getenv("PATH"))
+				cmd.Env = env(acct, url)
 				if out, err := cmd.CombinedOutput(); err != nil {
 					b.Fatalf("%v\n%s", err, out)
 				}
@@ -101,14 +88,20 @@ func BenchmarkApplyOnMoto(b *testing.B) {
 			tmpl, _ := export.Render(export.CloudFormation, p)
 			path := filepath.Join(b.TempDir(), "sg.yaml")
 			os.WriteFile(path, tmpl, 0o644)
-			var vpc string
-			each(b, func() {
-				vpcs, _ := c.VPCs(context.Background())
-				vpc = vpcs[0].ID
-			}, func() {
-				aws(b, "cloudformation", "create-stack", "--stack-name", "sg", "--template-body", "file://"+path,
+			each(b, func(acct *mototest.Account, url string) {
+				aws := func(args ...string) string {
+					cmd := exec.Command(awsCLI, args...)
+					cmd.Env = env(acct, url)
+					out, err := cmd.CombinedOutput()
+					if err != nil {
+						b.Fatalf("aws %v: %v\n%s", args, err, out)
+					}
+					return strings.TrimSpace(string(out))
+				}
+				vpc := aws("ec2", "describe-vpcs", "--query", "Vpcs[0].VpcId", "--output", "text")
+				aws("cloudformation", "create-stack", "--stack-name", "sg", "--template-body", "file://"+path,
 					"--parameters", "ParameterKey=VpcId,ParameterValue="+vpc)
-				for aws(b, "cloudformation", "describe-stacks", "--stack-name", "sg", "--query", "Stacks[0].StackStatus", "--output", "text") != "CREATE_COMPLETE" {
+				for aws("cloudformation", "describe-stacks", "--stack-name", "sg", "--query", "Stacks[0].StackStatus", "--output", "text") != "CREATE_COMPLETE" {
 					time.Sleep(100 * time.Millisecond)
 				}
 			})

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -30,6 +31,18 @@ type GroupChange struct {
 	// Add and Remove hold rules by direction (model.Ingress, model.Egress);
 	// Describe holds rules that exist with another description.
 	Add, Remove, Describe [2][]model.Rule
+	// Found says that the group exists and was found by its name, not by
+	// an id in the plan: the plan did not create it, and Rules is how many
+	// rules it holds now.
+	Found bool
+	Rules int
+	// SetTags are tags to add or give a new value; UnsetTags are keys to
+	// remove (tags starting with aws: are AWS's and never touched).
+	SetTags   []model.Tag
+	UnsetTags []string
+	// Fixed says what differs and cannot be changed in place (the
+	// description, the name's case), in words.
+	Fixed []string
 }
 
 // New reports whether the group is to be created.
@@ -37,7 +50,24 @@ func (g GroupChange) New() bool { return g.ID == "" }
 
 // Empty reports whether the group needs no call.
 func (g GroupChange) Empty() bool {
-	return !g.New() && len(g.Add[0])+len(g.Add[1])+len(g.Remove[0])+len(g.Remove[1])+len(g.Describe[0])+len(g.Describe[1]) == 0
+	return !g.New() && len(g.Add[0])+len(g.Add[1])+len(g.Remove[0])+len(g.Remove[1])+len(g.Describe[0])+len(g.Describe[1])+len(g.SetTags)+len(g.UnsetTags) == 0
+}
+
+// Replaces reports whether applying removes rules from a group that the
+// plan found by name and did not create: such a change needs to be
+// confirmed by name (or --replace-rules), never adopted silently.
+func (g GroupChange) Replaces() bool { return g.Found && len(g.Remove[0])+len(g.Remove[1]) > 0 }
+
+// Replaces lists the groups whose rules apply would replace (see
+// GroupChange.Replaces).
+func (c Changes) Replaces() []GroupChange {
+	var out []GroupChange
+	for _, g := range c.Groups {
+		if g.Replaces() {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // Empty reports whether applying changes nothing.
@@ -50,21 +80,46 @@ func (c Changes) Empty() bool {
 	return true
 }
 
+// Unchangeable reports whether something differs that apply cannot change.
+func (c Changes) Unchangeable() bool {
+	for _, g := range c.Groups {
+		if len(g.Fixed) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Lines describes the changes for people, one line each.
 func (c Changes) Lines() []string {
-	if c.Empty() {
+	if c.Empty() && !c.Unchangeable() {
 		return []string{"no changes: every group already matches the plan"}
 	}
 	var out []string
 	for _, g := range c.Groups {
+		existing := g.ID
+		if g.Found {
+			existing = fmt.Sprintf("existing %s, %d rules, found by name: this plan did not create it", g.ID, g.Rules)
+		}
 		switch {
 		case g.New():
 			out = append(out, fmt.Sprintf("create group %s in %s", g.Name, c.VPC))
 		case g.Empty():
-			out = append(out, fmt.Sprintf("group %s (%s): no changes", g.Name, g.ID))
-			continue
+			out = append(out, fmt.Sprintf("group %s (%s): no changes", g.Name, existing))
 		default:
-			out = append(out, fmt.Sprintf("update group %s (%s)", g.Name, g.ID))
+			out = append(out, fmt.Sprintf("update group %s (%s)", g.Name, existing))
+		}
+		for _, f := range g.Fixed {
+			out = append(out, "  ! "+f)
+		}
+		if g.Empty() {
+			continue
+		}
+		for _, t := range g.SetTags {
+			out = append(out, fmt.Sprintf("  + tag %s=%s", t.Key, t.Value))
+		}
+		for _, k := range g.UnsetTags {
+			out = append(out, "  - tag "+k)
 		}
 		for _, d := range []model.Direction{model.Ingress, model.Egress} {
 			for _, r := range g.Remove[d] {
@@ -92,6 +147,12 @@ func (c Changes) Calls() []string {
 		}
 	}
 	for _, g := range c.Groups {
+		if len(g.SetTags) > 0 {
+			calls = append(calls, tagsCall(g, true))
+		}
+		if len(g.UnsetTags) > 0 {
+			calls = append(calls, tagsCall(g, false))
+		}
 		for _, d := range []model.Direction{model.Ingress, model.Egress} {
 			for _, k := range []ruleCall{revokeCall, authorizeCall, describeCall} {
 				if n := len(g.rules(k)[d]); n > 0 {
@@ -101,6 +162,13 @@ func (c Changes) Calls() []string {
 		}
 	}
 	return calls
+}
+
+func tagsCall(g GroupChange, set bool) string {
+	if set {
+		return fmt.Sprintf("CreateTags %s (%d tags)", g.Name, len(g.SetTags))
+	}
+	return fmt.Sprintf("DeleteTags %s (%d tags)", g.Name, len(g.UnsetTags))
 }
 
 func createCall(g GroupChange) string { return "CreateSecurityGroup " + g.Name }
@@ -143,17 +211,23 @@ func (k ruleCall) name(d model.Direction, g GroupChange) string {
 
 // Plan compares the plan with the account: it finds the VPC (the plan's,
 // else the default one), finds each group by id or by name in the VPC, and
-// computes the rules to add and remove. It changes nothing.
+// computes the rules and tags to add and remove. It changes nothing. Every
+// sg-… a rule names must exist, and every rule it would send must be one
+// AWS takes.
 func (c *Client) Plan(ctx context.Context, p model.Plan) (Changes, error) {
 	if err := p.Validate(); err != nil {
 		return Changes{}, err
 	}
+	p = p.MergeDuplicates()
 	vpc, ipv6, err := c.vpc(ctx, p.VPC())
 	if err != nil {
 		return Changes{}, err
 	}
 	existing, err := c.findGroups(ctx, p, vpc)
 	if err != nil {
+		return Changes{}, err
+	}
+	if err := c.checkReferences(ctx, p); err != nil {
 		return Changes{}, err
 	}
 	names := map[string]string{} // id → plan name
@@ -166,30 +240,126 @@ func (c *Client) Plan(ctx context.Context, p model.Plan) (Changes, error) {
 		var have [2][]model.Rule
 		if sg, ok := existing[g.Name]; ok {
 			gc.ID = sdk.ToString(sg.GroupId)
+			gc.Found = g.ID == ""
 			if have[model.Ingress], err = rulesOf(sg.IpPermissions, names); err != nil {
 				return Changes{}, err
 			}
 			if have[model.Egress], err = rulesOf(sg.IpPermissionsEgress, names); err != nil {
 				return Changes{}, err
 			}
+			gc.Rules = len(have[model.Ingress]) + len(have[model.Egress])
+			gc.SetTags, gc.UnsetTags = diffTags(g.Tags, sg.Tags)
+			gc.Fixed = fixed(g, sg)
 		} else {
 			have[model.Egress] = model.NewGroupEgress(ipv6)
 		}
 		for _, d := range []model.Direction{model.Ingress, model.Egress} {
+			// A rule AWS holds with another description (a new group's
+			// default egress has none) is described in place: never
+			// revoked and added again, which would leave a gap.
 			gc.Add[d], gc.Remove[d], gc.Describe[d] = diff(g.Rules(d), have[d])
-			if gc.New() {
-				// A new group's default rule has no description: replace it
-				// rather than make one more call to describe it.
-				for _, r := range gc.Describe[d] {
-					gc.Remove[d] = append(gc.Remove[d], r)
-					gc.Add[d] = append(gc.Add[d], r)
-				}
-				gc.Describe[d] = nil
-			}
+		}
+		if err := checkSent(gc); err != nil {
+			return Changes{}, err
 		}
 		ch.Groups = append(ch.Groups, gc)
 	}
 	return ch, nil
+}
+
+// diffTags returns the plan's tags that AWS lacks or holds with another
+// value, and the keys AWS holds that the plan does not (but aws:… ones).
+func diffTags(want []model.Tag, have []types.Tag) (set []model.Tag, unset []string) {
+	held := map[string]string{}
+	for _, t := range have {
+		held[sdk.ToString(t.Key)] = sdk.ToString(t.Value)
+	}
+	wanted := map[string]bool{}
+	for _, t := range want {
+		wanted[t.Key] = true
+		if v, ok := held[t.Key]; !ok || v != t.Value {
+			set = append(set, t)
+		}
+	}
+	for _, t := range have {
+		k := sdk.ToString(t.Key)
+		if !wanted[k] && !strings.HasPrefix(strings.ToLower(k), "aws:") {
+			unset = append(unset, k)
+		}
+	}
+	return set, unset
+}
+
+// fixed says, in words, what differs between the plan's group and AWS's
+// that EC2 cannot change in place.
+func fixed(g model.Group, sg types.SecurityGroup) []string {
+	var out []string
+	how := fmt.Sprintf("to change it, create a group under a new name, move the instances to it, then delete %s", sdk.ToString(sg.GroupId))
+	if d := sdk.ToString(sg.Description); d != g.Description {
+		out = append(out, fmt.Sprintf("description stays %q (the plan says %q): AWS cannot change a group's description; %s", d, g.Description, how))
+	}
+	if n := sdk.ToString(sg.GroupName); n != g.Name {
+		out = append(out, fmt.Sprintf("name stays %q (the plan says %q): AWS cannot rename a group; %s", n, g.Name, how))
+	}
+	return out
+}
+
+// checkSent checks what apply would send as a new rule or description:
+// rules already in AWS are never sent, so an imported group keeps what AWS
+// holds, but a rule it gains must be one AWS takes.
+func checkSent(g GroupChange) error {
+	var es model.Errors
+	for _, d := range []model.Direction{model.Ingress, model.Egress} {
+		for _, rules := range [][]model.Rule{g.Add[d], g.Describe[d]} {
+			for _, r := range rules {
+				if err := model.ValidateRuleDescription(r.Description); err != nil {
+					es = append(es, &model.FieldError{Field: fmt.Sprintf("%s: %s rule %s", g.Name, strings.ToLower(d.Title()), ruleText(d, r)), Msg: err.Error()})
+				}
+			}
+		}
+	}
+	if len(es) > 0 {
+		return es
+	}
+	return nil
+}
+
+// checkReferences finds the existing groups (sg-…) the plan's rules name
+// that are not in the region, and names them with the rule.
+func (c *Client) checkReferences(ctx context.Context, p model.Plan) error {
+	where := map[string]string{}
+	var ids []string
+	for _, g := range p.Groups {
+		for _, d := range []model.Direction{model.Ingress, model.Egress} {
+			for _, r := range g.Rules(d) {
+				if r.Peer.Kind() == model.PeerGroupID && where[r.Peer.Ref()] == "" {
+					where[r.Peer.Ref()] = fmt.Sprintf("%s %s rule %s", g.Name, strings.ToLower(d.Title()), ruleText(d, r))
+					ids = append(ids, r.Peer.Ref())
+				}
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	found, err := c.describe(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{{Name: sdk.String("group-id"), Values: ids}}})
+	if err != nil {
+		return err
+	}
+	there := map[string]bool{}
+	for _, sg := range found {
+		there[sdk.ToString(sg.GroupId)] = true
+	}
+	var missing []string
+	for _, id := range ids {
+		if !there[id] {
+			missing = append(missing, fmt.Sprintf("security group %s does not exist in %s (the %s names it): check the id, or the region", id, c.Region, where[id]))
+		}
+	}
+	if len(missing) > 0 {
+		return errors.New(strings.Join(missing, "\n"))
+	}
+	return nil
 }
 
 // diff returns the rules of want missing from have, the rules of have not
@@ -240,7 +410,11 @@ func (c *Client) vpc(ctx context.Context, id string) (string, bool, error) {
 		return "", false, fmt.Errorf("%s has no default VPC: set vpc_id in the plan (or --vpc-id)", c.Region)
 	}
 	v := out.Vpcs[0]
-	return sdk.ToString(v.VpcId), len(v.Ipv6CidrBlockAssociationSet) > 0, nil
+	ipv6 := false
+	for _, a := range v.Ipv6CidrBlockAssociationSet {
+		ipv6 = ipv6 || a.Ipv6CidrBlockState == nil || a.Ipv6CidrBlockState.State == types.VpcCidrBlockStateCodeAssociated
+	}
+	return sdk.ToString(v.VpcId), ipv6, nil
 }
 
 // findGroups returns the plan's groups that exist: by id when the plan
@@ -258,7 +432,9 @@ func (c *Client) findGroups(ctx context.Context, p model.Plan, vpc string) (map[
 		}
 	}
 	if len(ids) > 0 {
-		groups, err := c.describe(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: ids})
+		// A filter, not GroupIds: an id that is gone is then named below,
+		// instead of failing the whole call.
+		groups, err := c.describe(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{{Name: sdk.String("group-id"), Values: ids}}})
 		if err != nil {
 			return nil, err
 		}
@@ -267,6 +443,11 @@ func (c *Client) findGroups(ctx context.Context, p model.Plan, vpc string) (map[
 				return nil, fmt.Errorf("group %s is in %s, not in the plan's VPC %s", sdk.ToString(sg.GroupId), sdk.ToString(sg.VpcId), vpc)
 			}
 			found[byID[sdk.ToString(sg.GroupId)]] = sg
+		}
+		for _, id := range ids {
+			if _, ok := found[byID[id]]; !ok {
+				return nil, fmt.Errorf("group %s (%s in the plan) does not exist in %s: it was deleted, or the region is another; remove its id from the plan to create it again", id, byID[id], c.Region)
+			}
 		}
 	}
 	if len(names) > 0 {

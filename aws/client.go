@@ -9,14 +9,20 @@ package aws
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"regexp"
+	"time"
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // Options choose the account and region as the AWS CLI does.
@@ -42,7 +48,20 @@ type Client struct {
 	ec2    *ec2.Client
 	sts    *sts.Client
 	Region string
+	// Endpoint is where the EC2 calls go, for messages.
+	Endpoint string
 }
+
+// Timeouts: a connection must open within DialTimeout, and each call,
+// with its retries, ends within CallTimeout.
+const (
+	DialTimeout = 3 * time.Second
+	CallTimeout = 90 * time.Second
+)
+
+// regionPattern is the shape of every AWS region name (eu-west-1,
+// us-gov-west-1, ap-southeast-4, …).
+var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 
 // Connect loads the configuration with the SDK's own loader (shared files,
 // SSO, environment) and returns a client. It makes no call.
@@ -59,6 +78,10 @@ func Connect(ctx context.Context, o Options) (*Client, error) {
 	}
 	if o.HTTPClient != nil {
 		opts = append(opts, config.WithHTTPClient(o.HTTPClient))
+	} else {
+		opts = append(opts, config.WithHTTPClient(awshttp.NewBuildableClient().
+			WithDialerOptions(func(d *net.Dialer) { d.Timeout = DialTimeout }).
+			WithTimeout(CallTimeout)))
 	}
 	if o.Credentials != nil {
 		opts = append(opts, config.WithCredentialsProvider(o.Credentials))
@@ -68,7 +91,12 @@ func Connect(ctx context.Context, o Options) (*Client, error) {
 		attempts = 5
 	}
 	opts = append(opts, config.WithRetryer(func() sdk.Retryer {
-		return retry.NewStandard(func(so *retry.StandardOptions) { so.MaxAttempts = attempts })
+		return retry.NewStandard(func(so *retry.StandardOptions) {
+			so.MaxAttempts = attempts
+			// An endpoint that refuses or cannot be found is down or
+			// mistyped: say so at once instead of retrying for seconds.
+			so.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(noDialRetry)}, so.Retryables...)
+		})
 	}))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
@@ -77,7 +105,39 @@ func Connect(ctx context.Context, o Options) (*Client, error) {
 	if cfg.Region == "" {
 		return nil, fmt.Errorf("no AWS region: give --region, set AWS_REGION, or set a region in your profile")
 	}
-	return &Client{ec2: ec2.NewFromConfig(cfg), sts: sts.NewFromConfig(cfg), Region: cfg.Region}, nil
+	if !regionPattern.MatchString(cfg.Region) {
+		return nil, fmt.Errorf("%q is not an AWS region name: give one such as eu-west-1 or us-east-1 (--region, AWS_REGION or the profile's region)", cfg.Region)
+	}
+	endpoint := "https://ec2." + cfg.Region + ".amazonaws.com"
+	if cfg.BaseEndpoint != nil {
+		endpoint = *cfg.BaseEndpoint
+	}
+	timeout := func(o *ec2.Options) { o.APIOptions = append(o.APIOptions, withCallTimeout) }
+	return &Client{
+		ec2:      ec2.NewFromConfig(cfg, timeout),
+		sts:      sts.NewFromConfig(cfg, func(o *sts.Options) { o.APIOptions = append(o.APIOptions, withCallTimeout) }),
+		Region:   cfg.Region,
+		Endpoint: endpoint,
+	}, nil
+}
+
+// noDialRetry refuses to retry a connection that could not be opened.
+func noDialRetry(err error) sdk.Ternary {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return sdk.FalseTernary
+	}
+	return sdk.UnknownTernary
+}
+
+// withCallTimeout bounds each call, retries included, by CallTimeout.
+func withCallTimeout(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("sgwizCallTimeout",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			ctx, cancel := context.WithTimeout(ctx, CallTimeout)
+			defer cancel()
+			return next.HandleInitialize(ctx, in)
+		}), middleware.Before)
 }
 
 // Identity is who the credentials belong to.

@@ -47,6 +47,11 @@ func (c *Client) DryRun(ctx context.Context, ch Changes) ([]Check, error) {
 		}
 	}
 	for _, g := range ch.Groups {
+		for _, set := range []bool{true, false} {
+			if !g.New() && (set && len(g.SetTags) > 0 || !set && len(g.UnsetTags) > 0) {
+				verdict(tagsCall(g, set), c.tags(ctx, g.ID, g, set, true))
+			}
+		}
 		for _, d := range []model.Direction{model.Ingress, model.Egress} {
 			for _, k := range []ruleCall{revokeCall, authorizeCall, describeCall} {
 				rules := g.rules(k)[d]

@@ -4,8 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
+	"regexp"
 	"strings"
+	"syscall"
 
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
 )
 
@@ -19,31 +24,32 @@ func explain(err error, what string) error {
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("interrupted: %w", err)
 	}
-	action := ""
+	action, service := "", "EC2"
 	var oe *smithy.OperationError
 	if errors.As(err, &oe) {
 		action = "ec2:" + oe.Operation()
 		if oe.Service() == "STS" {
-			action = "sts:" + oe.Operation()
+			action, service = "sts:"+oe.Operation(), "STS"
 		}
 	}
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
-		msg := err.Error()
-		switch {
-		case strings.Contains(msg, "failed to retrieve credentials"), strings.Contains(msg, "no EC2 IMDS role found"),
-			strings.Contains(msg, "failed to refresh cached credentials"):
-			return &Error{Action: action, Words: "no usable AWS credentials: run aws configure or aws sso login, set AWS_PROFILE, or try sgwiz --sandbox", Err: err}
-		case strings.Contains(msg, "exceeded maximum number of attempts"), strings.Contains(msg, "connection refused"), strings.Contains(msg, "no such host"):
-			return &Error{Action: action, Words: "cannot reach AWS: check the network, --region and --endpoint-url", Err: err}
+		words := transportWords(err, service)
+		if words == "" {
+			return err
 		}
-		return err
+		if what != "" {
+			words = what + ": " + words
+		}
+		return &Error{Action: action, Words: words, Err: err}
 	}
 	code, msg := ae.ErrorCode(), ae.ErrorMessage()
 	var words string
 	switch code {
-	case "AuthFailure", "ExpiredToken", "RequestExpired", "InvalidClientTokenId", "UnrecognizedClientException", "ExpiredTokenException", "SignatureDoesNotMatch":
-		words = "AWS rejected the credentials (expired or wrong): log in again (aws sso login) or check AWS_PROFILE"
+	case "ExpiredToken", "ExpiredTokenException", "RequestExpired":
+		words = "the AWS credentials have expired: log in again (aws sso login, or new keys from your administrator), then run sgwiz again"
+	case "AuthFailure", "InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch":
+		words = "AWS rejected the credentials (wrong or expired keys, or a clock far off): check AWS_PROFILE and the keys it uses (aws sts get-caller-identity tells)"
 	case "UnauthorizedOperation", "AccessDenied", "AccessDeniedException":
 		words = fmt.Sprintf("missing IAM permission %s: ask for it to be added to your role or user", action)
 	case "InvalidVpcID.NotFound":
@@ -59,7 +65,10 @@ func explain(err error, what string) error {
 	case "InvalidGroup.Duplicate":
 		words = "a group with this name already exists in the VPC: reuse it (sgwiz applies the difference) or rename"
 	case "InvalidGroup.NotFound", "InvalidGroupId.Malformed", "InvalidGroupId.NotFound":
-		words = "the group does not exist (any more) in this region"
+		words = "a security group does not exist in this region: check the ids in the plan and --region"
+		if ids := groupIDs.FindAllString(msg, -1); len(ids) > 0 {
+			words = fmt.Sprintf("security group %s does not exist in this region: check the id, or --region", strings.Join(ids, ", "))
+		}
 	case "DependencyViolation":
 		words = "another group's rule still refers to this group: remove that rule first"
 	case "RequestLimitExceeded", "Throttling", "ThrottlingException":
@@ -71,6 +80,53 @@ func explain(err error, what string) error {
 		words = what + ": " + words
 	}
 	return &Error{Code: code, Action: action, Words: words, Err: err}
+}
+
+var groupIDs = regexp.MustCompile(`sg-[0-9a-f]+`)
+
+// transportWords says in words why a call never got an answer from AWS:
+// no credentials, an unknown profile, an endpoint that is down or has no
+// name, a timeout, retries used up. "" when err is none of those.
+func transportWords(err error, service string) string {
+	msg := err.Error()
+	var urlErr *url.Error
+	var dns *net.DNSError
+	var op *net.OpError
+	var attempts *retry.MaxAttemptsError
+	switch {
+	case strings.Contains(msg, "failed to get shared config profile"):
+		name := msg[strings.LastIndex(msg, ",")+1:]
+		return fmt.Sprintf("profile %q is not in ~/.aws/config or ~/.aws/credentials: check --profile and AWS_PROFILE (aws configure list-profiles lists them)", strings.TrimSpace(name))
+	case strings.Contains(msg, "SSO session has expired"), strings.Contains(msg, "refresh cached SSO token failed"), strings.Contains(msg, "token has expired"):
+		return "your AWS SSO login has expired: run aws sso login (with --profile if you use one), then run sgwiz again"
+	case strings.Contains(msg, "failed to retrieve credentials"), strings.Contains(msg, "no EC2 IMDS role found"),
+		strings.Contains(msg, "failed to refresh cached credentials"):
+		return "no usable AWS credentials: run aws configure or aws sso login, set AWS_PROFILE, or try sgwiz --sandbox"
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("%s did not answer within %s: check the network and try again", service, CallTimeout)
+	case errors.As(err, &urlErr) && (errors.As(err, &dns) || errors.As(err, &op) && op.Op == "dial"):
+		where := urlErr.URL
+		if u, perr := url.Parse(urlErr.URL); perr == nil {
+			where = u.Scheme + "://" + u.Host
+		}
+		cause := "the connection was refused"
+		switch {
+		case dns != nil && dns.IsNotFound:
+			cause = "no such host: check --region and --endpoint-url"
+		case dns != nil:
+			cause = "its name cannot be looked up: check the network"
+		case errors.Is(err, syscall.ECONNREFUSED):
+			cause = "the connection was refused: is the endpoint running? check --endpoint-url and AWS_ENDPOINT_URL"
+		case op.Timeout():
+			cause = fmt.Sprintf("no answer within %s: check the network, a proxy, or --endpoint-url", DialTimeout)
+		default:
+			cause = op.Err.Error()
+		}
+		return fmt.Sprintf("cannot reach %s at %s: %s", service, where, cause)
+	case errors.As(err, &attempts):
+		return fmt.Sprintf("%s did not answer after %d attempts (the last: %v): check the network and try again", service, attempts.Attempt, attempts.Err)
+	}
+	return ""
 }
 
 // Error is an AWS error in words, keeping the code for callers that

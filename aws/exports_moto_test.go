@@ -1,7 +1,6 @@
 package aws_test
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,116 +8,142 @@ import (
 	"testing"
 	"time"
 
-	sdk "github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/sgwiz/sgwiz/export"
 	"github.com/sgwiz/sgwiz/internal/mototest"
 	"github.com/sgwiz/sgwiz/internal/testtool"
 	"github.com/sgwiz/sgwiz/model"
 )
 
+// scriptPlan is one plan that meets every path of the CLI script: every
+// egress policy (AWS's default kept, web only, only the next tier, none),
+// references between groups, tags, and names that read alike to a shell
+// or that the aws CLI would read as a file to load.
+func scriptPlan(t testing.TB) model.Plan {
+	t.Helper()
+	build := func(id string, in model.Inputs, names ...string) []model.Group {
+		u, _ := model.LookupUseCase(id)
+		in.Office = office
+		in.Tags = []model.Tag{{Key: "Owner", Value: "sgwiz-test"}}
+		d, err := u.Draft(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := len(names) - 1; i >= 0; i-- { // last first: web-alb becomes web-app after web-app is renamed
+			d.RenameGroup(d.Groups[i].Name, names[i])
+		}
+		p, err := d.Plan()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Groups
+	}
+	p := model.Plan{UseCase: "custom"}
+	p.Groups = append(p.Groups, build("three-tier", model.Inputs{}, "web-app", "web.app", "web app")...)
+	p.Groups = append(p.Groups, build("web", model.Inputs{}, "file:///etc/hostname")...)
+	p.Groups = append(p.Groups, build("database", model.Inputs{AppSources: []model.Peer{model.CIDR(office[0])}}, "vpc")...)
+	p.Groups = append(p.Groups, build("bastion", model.Inputs{Egress: model.EgressDefault}, "VPC_ID")...)
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // TestCLIScriptOnMoto runs the awscli export unchanged with the real aws
-// CLI against moto; the groups must equal the json export.
+// CLI against moto, in a VPC with IPv4 only and in one with IPv6; the
+// groups must equal the json export.
 func TestCLIScriptOnMoto(t *testing.T) {
+	t.Parallel()
 	awsCLI := testtool.Require(t, "aws", "pip install awscli")
 	bash := testtool.Require(t, "bash", "apt-get install -y bash")
-	s := mototest.Start(t)
-	s.SetEnv(t)
-	for _, id := range []string{"web", "alb", "three-tier", "mail"} {
-		t.Run(id, func(t *testing.T) {
-			s.Reset(t)
-			p := presetPlan(t, id)
-			script, err := export.Render(export.AWSCLI, p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join(t.TempDir(), "create.sh")
-			os.WriteFile(path, script, 0o755)
-			cmd := exec.Command(bash, path)
-			cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(awsCLI)+":"+os.Getenv("PATH"), "AWS_DEFAULT_REGION=", "AWS_REGION=us-east-1")
-			out, err := cmd.CombinedOutput()
-			if err != nil {
-				t.Fatalf("the script failed: %v\n%s", err, out)
-			}
-			for _, g := range p.Groups {
-				if !strings.Contains(string(out), "created "+g.Name+": sg-") {
-					t.Errorf("the script should print the id of %s:\n%s", g.Name, out)
-				}
-			}
-			want := normalised(t, export.SecurityGroups(p))
-			if got := described(t, rawEC2(t, s.URL), groupNames(p)); got != want {
-				t.Errorf("after the script, AWS reports:\n%s\nthe json export says:\n%s", got, want)
-			}
-		})
+	p := scriptPlan(t)
+	script, err := export.Render(export.AWSCLI, p)
+	if err != nil {
+		t.Fatal(err)
 	}
+	fanOut(t, 2, vpcKinds, func(t *testing.T, i int) {
+		acct := mototest.NewAccount(t)
+		raw := rawEC2(t, acct.URL)
+		vpc := vpcOf(t, raw, vpcKinds[i])
+		path := filepath.Join(t.TempDir(), "create.sh")
+		os.WriteFile(path, script, 0o755)
+		cmd := exec.Command(bash, path)
+		cmd.Dir = filepath.Dir(path)
+		cmd.Env = append(acct.Env(), "PATH="+filepath.Dir(awsCLI)+":"+os.Getenv("PATH"), "VPC_ID="+vpc)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("the script failed: %v\n%s", err, out)
+		}
+		for _, g := range p.Groups {
+			if !strings.Contains(string(out), "created "+g.Name+": sg-") {
+				t.Errorf("the script should print the id of %s:\n%s", g.Name, out)
+			}
+		}
+		if got, want := described(t, raw, vpc, groupNames(p)), wantJSON(t, p); got != want {
+			t.Errorf("after the script, AWS reports:\n%s\nthe json export says:\n%s", got, want)
+		}
+	})
 }
 
 // TestCloudFormationStackOnMoto creates the cloudformation export as a
 // stack on moto. moto applies only IPv4 ingress and references between
 // groups (see ../shared/MOTO.md), without descriptions, so those are what
-// is compared.
+// is compared; cfn-lint checks the rest (export tests).
 func TestCloudFormationStackOnMoto(t *testing.T) {
+	t.Parallel()
 	awsCLI := testtool.Require(t, "aws", "pip install awscli")
-	s := mototest.Start(t)
-	s.SetEnv(t)
-	ctx := context.Background()
-	vpcs, err := rawEC2(t, s.URL).DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{{Name: sdk.String("is-default"), Values: []string{"true"}}}})
-	if err != nil || len(vpcs.Vpcs) == 0 {
-		t.Fatalf("no default VPC on moto: %v", err)
-	}
-	vpc := sdk.ToString(vpcs.Vpcs[0].VpcId)
-	for _, id := range []string{"web", "three-tier"} {
-		t.Run(id, func(t *testing.T) {
-			p := presetPlan(t, id)
-			tmpl, err := export.Render(export.CloudFormation, p)
+	fanOut(t, 2, []string{"web", "three-tier"}, func(t *testing.T, i int) {
+		id := []string{"web", "three-tier"}[i]
+		acct := mototest.NewAccount(t)
+		raw := rawEC2(t, acct.URL)
+		vpc := defaultVPC(t, raw)
+		p := presetPlan(t, id)
+		tmpl, err := export.Render(export.CloudFormation, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "sg.yaml")
+		os.WriteFile(path, tmpl, 0o644)
+		stack := "sgwiz-" + id
+		run := func(args ...string) string {
+			cmd := exec.Command(awsCLI, args...)
+			cmd.Env = acct.Env()
+			out, err := cmd.CombinedOutput()
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, out)
 			}
-			path := filepath.Join(t.TempDir(), "sg.yaml")
-			os.WriteFile(path, tmpl, 0o644)
-			stack := "sgwiz-" + id
-			run := func(args ...string) string {
-				cmd := exec.Command(awsCLI, args...)
-				cmd.Env = os.Environ()
-				out, err := cmd.CombinedOutput()
-				if err != nil {
-					t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, out)
+			return strings.TrimSpace(string(out))
+		}
+		run("cloudformation", "create-stack", "--stack-name", stack, "--template-body", "file://"+path,
+			"--parameters", "ParameterKey=VpcId,ParameterValue="+vpc)
+		// moto creates the stack within the call; wait a little if not.
+		for deadline := time.Now().Add(30 * time.Second); ; {
+			status := run("cloudformation", "describe-stacks", "--stack-name", stack, "--query", "Stacks[0].StackStatus", "--output", "text")
+			if status == "CREATE_COMPLETE" {
+				break
+			}
+			if strings.HasSuffix(status, "FAILED") || strings.Contains(status, "ROLLBACK") || time.Now().After(deadline) {
+				t.Fatalf("stack status %s", status)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		// Compare what moto applies: IPv4 ingress and group references.
+		onlyV4 := p.Clone()
+		for i := range onlyV4.Groups {
+			g := &onlyV4.Groups[i]
+			var keep []model.Rule
+			for _, r := range g.Ingress {
+				if r.Peer.Kind() == model.PeerIPv4 || r.Peer.Kind() == model.PeerGroup {
+					keep = append(keep, r)
 				}
-				return strings.TrimSpace(string(out))
 			}
-			run("cloudformation", "create-stack", "--stack-name", stack, "--template-body", "file://"+path,
-				"--parameters", "ParameterKey=VpcId,ParameterValue="+vpc)
-			deadline := time.Now().Add(30 * time.Second)
-			for {
-				status := run("cloudformation", "describe-stacks", "--stack-name", stack, "--query", "Stacks[0].StackStatus", "--output", "text")
-				if status == "CREATE_COMPLETE" {
-					break
-				}
-				if strings.HasSuffix(status, "FAILED") || strings.Contains(status, "ROLLBACK") || time.Now().After(deadline) {
-					t.Fatalf("stack status %s", status)
-				}
-				time.Sleep(200 * time.Millisecond)
-			}
-			// Compare what moto applies: IPv4 ingress and group references.
-			onlyV4 := p.Clone()
-			for i := range onlyV4.Groups {
-				g := &onlyV4.Groups[i]
-				var keep []model.Rule
-				for _, r := range g.Ingress {
-					if r.Peer.Kind() == model.PeerIPv4 || r.Peer.Kind() == model.PeerGroup {
-						keep = append(keep, r)
-					}
-				}
-				g.Ingress = keep
-			}
-			want := ingressOnly(t, normalised(t, export.SecurityGroups(onlyV4)))
-			got := ingressOnly(t, described(t, rawEC2(t, s.URL), groupNames(p)))
-			if got != want {
-				t.Errorf("the stack's inbound rules (IPv4 and references):\n%s\nthe json export's:\n%s", got, want)
-			}
-		})
-	}
+			g.Ingress = keep
+		}
+		want := ingressOnly(t, wantJSON(t, onlyV4))
+		got := ingressOnly(t, described(t, raw, vpc, groupNames(p)))
+		if got != want {
+			t.Errorf("the stack's inbound rules (IPv4 and references):\n%s\nthe json export's:\n%s", got, want)
+		}
+	})
 }
 
 // ingressOnly keeps each group's name and IpPermissions from normalised JSON.
@@ -133,8 +158,8 @@ func ingressOnly(t *testing.T, js string) string {
 		groups[i].Tags = nil
 		var perms []export.IpPermission
 		for _, p := range groups[i].IpPermissions {
-			// moto's CloudFormation also drops rule descriptions (not in
-			// MOTO.md; cfn-lint checks them): compare without them.
+			// moto's CloudFormation drops rule descriptions (MOTO.md);
+			// cfn-lint checks them.
 			for j := range p.IpRanges {
 				p.IpRanges[j].Description = ""
 			}

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,7 +18,6 @@ import (
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	sgaws "github.com/sgwiz/sgwiz/aws"
-	"github.com/sgwiz/sgwiz/export"
 	"github.com/sgwiz/sgwiz/internal/mototest"
 )
 
@@ -29,22 +29,20 @@ type faultProxy struct {
 	kind   string
 	calls  atomic.Int64
 	cancel context.CancelFunc
-	mu     sync.Mutex
 }
 
-func newFaultProxy(t *testing.T, target string) *faultProxy {
+func newFaultProxy(t *testing.T, target string, k int64, kind string, cancel context.CancelFunc) *faultProxy {
 	u, _ := url.Parse(target)
 	rp := httputil.NewSingleHostReverseProxy(u)
-	fp := &faultProxy{}
+	rp.ErrorLog = log.New(io.Discard, "", 0)
+	fp := &faultProxy{k: k, kind: kind, cancel: cancel}
 	fp.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/moto-api") {
 			rp.ServeHTTP(w, r)
 			return
 		}
 		n := fp.calls.Add(1)
-		fp.mu.Lock()
 		k, kind, cancel := fp.k, fp.kind, fp.cancel
-		fp.mu.Unlock()
 		if n != k {
 			rp.ServeHTTP(w, r)
 			return
@@ -90,70 +88,64 @@ func ec2Error(w http.ResponseWriter, status int, code string) {
 
 // TestFaultsLeaveAllOrNothing breaks each call k of a three-tier apply in
 // each way. After every run the account holds the full plan or nothing the
-// run created, and a rerun converges.
+// run created, and a rerun converges. Each case has an account of its own,
+// so the cases run side by side.
 func TestFaultsLeaveAllOrNothing(t *testing.T) {
-	s := mototest.Start(t)
-	s.SetEnv(t)
-	fp := newFaultProxy(t, s.URL)
+	t.Parallel()
 	p := presetPlan(t, "three-tier")
-	want := normalised(t, export.SecurityGroups(p))
-	raw := rawEC2(t, s.URL)
+	want := wantJSON(t, p)
 	kinds := []string{"throttle", "500", "reset", "timeout", "denied", "cancel"}
+	var names []string
 	for _, kind := range kinds {
-		for k := int64(1); k <= 13; k++ {
-			name := fmt.Sprintf("%s/call%d", kind, k)
-			t.Run(name, func(t *testing.T) {
-				s.Reset(t)
-				ctx, cancel := context.WithCancel(context.Background())
-				defer cancel()
-				fp.mu.Lock()
-				fp.k, fp.kind, fp.cancel = k, kind, cancel
-				fp.mu.Unlock()
-				fp.calls.Store(0)
-				c, err := sgaws.Connect(ctx, sgaws.Options{Region: "us-east-1", EndpointURL: fp.URL,
-					HTTPClient: &http.Client{Timeout: time.Second}})
-				if err != nil {
-					t.Fatal(err)
-				}
-				ch, err := c.Plan(ctx, p)
-				if err == nil {
-					_, err = c.Apply(ctx, ch)
-				}
-				var rb *sgaws.RollbackError
-				if errors.As(err, &rb) {
-					t.Fatalf("the rollback failed: %v", err)
-				}
-				groups := existing(t, raw)
-				switch {
-				case err == nil:
-					if got := described(t, raw, groupNames(p)); got != want {
-						t.Fatalf("apply succeeded but the account differs:\n%s", got)
-					}
-				case len(groups) > 0:
-					t.Fatalf("apply failed (%v) and left %v behind", err, groups)
-				}
-				// A rerun without faults converges.
-				fp.mu.Lock()
-				fp.k = 0
-				fp.mu.Unlock()
-				c2, _ := sgaws.Connect(context.Background(), sgaws.Options{Region: "us-east-1", EndpointURL: s.URL})
-				ch, err = c2.Plan(context.Background(), p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := c2.Apply(context.Background(), ch); err != nil {
-					t.Fatalf("rerun: %v", err)
-				}
-				if got := described(t, raw, groupNames(p)); got != want {
-					t.Fatalf("after a rerun the account differs:\n%s", got)
-				}
-			})
+		for k := 1; k <= 13; k++ {
+			names = append(names, fmt.Sprintf("%s/call%d", kind, k))
 		}
 	}
+	fanOut(t, 16, names, func(t *testing.T, i int) {
+		acct := mototest.NewAccount(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		fp := newFaultProxy(t, acct.URL, int64(i%13+1), kinds[i/13], cancel)
+		raw := rawEC2(t, acct.URL)
+		c, err := sgaws.Connect(ctx, sgaws.Options{Region: "us-east-1", EndpointURL: fp.URL, Credentials: testCredentials,
+			HTTPClient: &http.Client{Timeout: time.Second}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch, err := c.Plan(ctx, p)
+		if err == nil {
+			_, err = c.Apply(ctx, ch)
+		}
+		var rb *sgaws.RollbackError
+		if errors.As(err, &rb) {
+			t.Fatalf("the rollback failed: %v", err)
+		}
+		groups := existing(t, raw)
+		switch {
+		case err == nil:
+			if got := described(t, raw, "", groupNames(p)); got != want {
+				t.Fatalf("apply succeeded but the account differs:\n%s", got)
+			}
+		case len(groups) > 0:
+			t.Fatalf("apply failed (%v) and left %v behind", err, groups)
+		}
+		// A rerun without faults converges.
+		c2, _ := connect(t, acct.URL)
+		ch, err = c2.Plan(context.Background(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c2.Apply(context.Background(), ch); err != nil {
+			t.Fatalf("rerun: %v", err)
+		}
+		if got := described(t, raw, "", groupNames(p)); got != want {
+			t.Fatalf("after a rerun the account differs:\n%s", got)
+		}
+	})
 }
 
 // existing lists the groups other than the VPC's default ones.
-func existing(t *testing.T, c *ec2.Client) []string {
+func existing(t testing.TB, c *ec2.Client) []string {
 	t.Helper()
 	out, err := c.DescribeSecurityGroups(context.Background(), &ec2.DescribeSecurityGroupsInput{})
 	if err != nil {

@@ -36,8 +36,12 @@ import (
 // Account is the sandbox's account id.
 const Account = "123456789012"
 
-// DefaultVPC is the id of the sandbox's default VPC.
+// DefaultVPC is the id of the sandbox's default VPC (IPv4 only).
 const DefaultVPC = "vpc-0a1b2c3d4e5f60718"
+
+// IPv6VPC is the id of a second VPC, with an IPv6 block: AWS gives its
+// new groups an outbound rule to ::/0 besides the one to 0.0.0.0/0.
+const IPv6VPC = "vpc-0f1e2d3c4b5a69788"
 
 // Quota is the rules per group, direction and IP version.
 const Quota = 60
@@ -90,8 +94,8 @@ func (h *Handler) SetFaults(f Fault) {
 }
 
 type vpc struct {
-	id, cidr  string
-	isDefault bool
+	id, cidr, ipv6 string
+	isDefault      bool
 }
 
 type group struct {
@@ -117,7 +121,7 @@ type ruleKey struct {
 // NewHandler returns a sandbox with a default VPC and its default group.
 func NewHandler() *Handler {
 	h := &Handler{groups: map[string]*group{}}
-	h.vpcs = []vpc{{id: DefaultVPC, cidr: "172.31.0.0/16", isDefault: true}}
+	h.vpcs = []vpc{{id: DefaultVPC, cidr: "172.31.0.0/16", isDefault: true}, {id: IPv6VPC, cidr: "10.9.0.0/16", ipv6: "2600:1f18:abc:de00::/56"}}
 	def := &group{id: newID("sg-"), name: "default", description: "default VPC security group", vpc: DefaultVPC}
 	def.rules[0] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "group", peer: def.id}, id: newID("sgr-")}}
 	def.rules[1] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr4", peer: "0.0.0.0/0"}, id: newID("sgr-")}}
@@ -202,6 +206,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		resp, err = h.describeRules(f, 0)
 	case "UpdateSecurityGroupRuleDescriptionsEgress":
 		resp, err = h.describeRules(f, 1)
+	case "CreateTags":
+		resp, err = h.tag(f, true)
+	case "DeleteTags":
+		resp, err = h.tag(f, false)
 	default:
 		err = fail("InvalidAction", "The action %s is not valid for this web service (the sgwiz sandbox serves security groups and VPCs).", action)
 	}
@@ -295,18 +303,24 @@ func (h *Handler) describeVpcs(f form) (any, *apiError) {
 		if d, ok := filters["is-default"]; ok && !contains(d, strconv.FormatBool(v.isDefault)) {
 			continue
 		}
-		resp.Vpcs = append(resp.Vpcs, xmlVpc{VpcID: v.id, CidrBlock: v.cidr, IsDefault: v.isDefault, State: "available", OwnerID: Account})
+		x := xmlVpc{VpcID: v.id, CidrBlock: v.cidr, IsDefault: v.isDefault, State: "available", OwnerID: Account}
+		if v.ipv6 != "" {
+			x.IPv6 = []xmlVpcIPv6{{AssociationID: "vpc-cidr-assoc-" + v.id[4:], CidrBlock: v.ipv6, State: xmlCidrState{State: "associated"}}}
+		}
+		resp.Vpcs = append(resp.Vpcs, x)
 	}
 	return resp, nil
 }
 
-func (h *Handler) hasVPC(id string) bool {
+func (h *Handler) hasVPC(id string) bool { return h.vpc(id).id != "" }
+
+func (h *Handler) vpc(id string) vpc {
 	for _, v := range h.vpcs {
 		if v.id == id {
-			return true
+			return v
 		}
 	}
-	return false
+	return vpc{}
 }
 
 func contains(xs []string, x string) bool {
@@ -403,6 +417,9 @@ func (h *Handler) createGroup(f form) (any, *apiError) {
 		}
 	}
 	g.rules[1] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr4", peer: "0.0.0.0/0"}, id: newID("sgr-")}}
+	if h.vpc(vpcID).ipv6 != "" {
+		g.rules[1] = append(g.rules[1], rule{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr6", peer: "::/0"}, id: newID("sgr-")})
+	}
 	h.groups[g.id] = g
 	h.order = append(h.order, g.id)
 	resp := createGroupResponse{RequestID: newID(""), GroupID: g.id}
@@ -482,6 +499,9 @@ func (h *Handler) permissions(f form) ([]rule, *apiError) {
 					return nil, fail("InvalidParameterValue", "Invalid ICMP type/code %d/%d", from, to)
 				}
 			}
+			if proto == "icmpv6" && from != -1 && to == -1 {
+				return nil, fail("InvalidParameterValue", "ICMPv6 type %d needs a code", from)
+			}
 		case "-1":
 		default:
 			if n, err := strconv.Atoi(proto); err != nil || n < 0 || n > 255 {
@@ -489,8 +509,8 @@ func (h *Handler) permissions(f form) ([]rule, *apiError) {
 			}
 		}
 		add := func(kind, peer, desc string) *apiError {
-			if len(desc) > 255 {
-				return fail("InvalidParameterValue", "Invalid rule description: longer than 255 characters")
+			if len(desc) > 255 || strings.Trim(desc, descriptionChars) != "" {
+				return fail("InvalidParameterValue", "Invalid rule description. Valid descriptions are strings less than 256 characters from the following set:  a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*")
 			}
 			rules = append(rules, rule{key: ruleKey{proto: proto, from: from, to: to, kind: kind, peer: peer}, description: desc})
 			return nil
@@ -638,6 +658,46 @@ func (h *Handler) describeRules(f form, dir int) (any, *apiError) {
 		}
 	}
 	return returnResponse{XMLName: xml.Name{Local: [2]string{"UpdateSecurityGroupRuleDescriptionsIngressResponse", "UpdateSecurityGroupRuleDescriptionsEgressResponse"}[dir]}, RequestID: newID(""), Return: true}, nil
+}
+
+// descriptionChars are the characters EC2 takes in a rule description.
+const descriptionChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ._-:/()#,@[]+=&;{}!$*"
+
+// tag adds (or replaces) or removes tags of groups; DeleteTags removes a
+// key whatever its value unless one is given.
+func (h *Handler) tag(f form, create bool) (any, *apiError) {
+	var groups []*group
+	for _, id := range f.list("ResourceId") {
+		g, err := h.group(id)
+		if err != nil {
+			return nil, err
+		}
+		groups = append(groups, g)
+	}
+	for i := 1; i <= f.count("Tag"); i++ {
+		p := fmt.Sprintf("Tag.%d", i)
+		k, v, hasValue := f.get(p+".Key"), f.get(p+".Value"), f[p+".Value"] != nil
+		if strings.HasPrefix(strings.ToLower(k), "aws:") {
+			return nil, fail("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use")
+		}
+		for _, g := range groups {
+			kept := g.tags[:0]
+			for _, t := range g.tags {
+				if t[0] != k || (!create && hasValue && t[1] != v) {
+					kept = append(kept, t)
+				}
+			}
+			g.tags = kept
+			if create {
+				g.tags = append(g.tags, [2]string{k, v})
+			}
+		}
+	}
+	name := "DeleteTagsResponse"
+	if create {
+		name = "CreateTagsResponse"
+	}
+	return returnResponse{XMLName: xml.Name{Local: name}, RequestID: newID(""), Return: true}, nil
 }
 
 // xml renders a group as DescribeSecurityGroups does.

@@ -59,11 +59,22 @@ type describeGroupsResponse struct {
 }
 
 type xmlVpc struct {
-	VpcID     string `xml:"vpcId"`
-	OwnerID   string `xml:"ownerId"`
-	State     string `xml:"state"`
-	CidrBlock string `xml:"cidrBlock"`
-	IsDefault bool   `xml:"isDefault"`
+	VpcID     string       `xml:"vpcId"`
+	OwnerID   string       `xml:"ownerId"`
+	State     string       `xml:"state"`
+	CidrBlock string       `xml:"cidrBlock"`
+	IsDefault bool         `xml:"isDefault"`
+	IPv6      []xmlVpcIPv6 `xml:"ipv6CidrBlockAssociationSet>item"`
+}
+
+type xmlVpcIPv6 struct {
+	AssociationID string       `xml:"associationId"`
+	CidrBlock     string       `xml:"ipv6CidrBlock"`
+	State         xmlCidrState `xml:"ipv6CidrBlockState"`
+}
+
+type xmlCidrState struct {
+	State string `xml:"state"`
 }
 
 type describeVpcsResponse struct {

@@ -1,15 +1,31 @@
-// Package mototest starts moto_server (moto's EC2 and CloudFormation
-// emulator, the project's reference peer) on a free loopback port for a
-// test, and stops it by its pid when the test ends. Where CI=true a missing
+// Package mototest runs one moto_server (moto's EC2 and CloudFormation
+// emulator, the project's reference peer) per test binary, on a free
+// loopback port, and gives each test an account of its own on it, so
+// that tests run in parallel without resetting each other's state:
+//
+//	func TestMain(m *testing.M) { mototest.Main(m) }
+//
+//	func TestX(t *testing.T) {
+//		t.Parallel()
+//		acct := mototest.NewAccount(t)   // acct.URL is its endpoint
+//	}
+//
+// moto is stopped by its pid when the tests end. Where CI=true a missing
 // moto_server fails the test; elsewhere the test is skipped.
 package mototest
 
 import (
 	"bytes"
+	"crypto/rand"
 	"fmt"
 	"io"
+	"log"
+	"math/big"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -23,17 +39,51 @@ import (
 
 // Server is a running moto_server.
 type Server struct {
-	URL string
-	cmd *exec.Cmd
+	URL  string
+	cmd  *exec.Cmd
+	logs *bytes.Buffer
 }
 
-// Start runs moto_server and waits until it answers.
-func Start(t testing.TB) *Server {
+var shared struct {
+	once sync.Once
+	srv  *Server
+	err  error
+}
+
+// Main runs the tests, then stops the package's moto_server if one was
+// started. Call it from TestMain. It first removes the caller's AWS_*
+// variables from the test process: tests name their endpoint and
+// credentials themselves, must never reach a real account through a
+// developer's AWS_PROFILE, and AWS_CA_BUNDLE (set on some machines) makes
+// the SDK refuse the custom HTTP clients tests record calls with.
+func Main(m *testing.M) {
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_") {
+			os.Unsetenv(k)
+		}
+	}
+	code := m.Run()
+	if s := shared.srv; s != nil {
+		s.stop()
+	}
+	os.Exit(code)
+}
+
+// Shared returns the test binary's moto_server, starting it on first use.
+func Shared(t testing.TB) *Server {
 	t.Helper()
 	bin := testtool.Require(t, "moto_server", "pip install 'moto[server]'")
+	shared.once.Do(func() { shared.srv, shared.err = start(bin) })
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.srv
+}
+
+func start(bin string) (*Server, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
@@ -46,26 +96,15 @@ func Start(t testing.TB) *Server {
 		}
 	}
 	cmd.Env = append(cmd.Env, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=us-east-1")
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	logs := &bytes.Buffer{}
+	cmd.Stdout, cmd.Stderr = &syncWriter{w: logs}, &syncWriter{w: logs}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("moto_server: %v", err)
+		return nil, fmt.Errorf("moto_server: %w", err)
 	}
-	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd}
-	t.Cleanup(func() {
-		// Stop it (and the interpreter it runs in) by its process group.
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-done
-		}
-	})
-	deadline := time.Now().Add(20 * time.Second)
+	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, logs: logs}
+	// A busy machine starts Python slowly: wait long, but not for ever.
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		resp, err := http.Get(s.URL + "/moto-api/")
 		if err == nil {
@@ -73,32 +112,97 @@ func Start(t testing.TB) *Server {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not answer in 20 s:\n%s", logs.String())
+			s.stop()
+			return nil, fmt.Errorf("moto_server did not answer in 60 s:\n%s", logs.String())
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 	}
-	return s
+	// Its first EC2 call loads the EC2 backend (about a second): make it
+	// now, once, rather than in the first test that times its calls.
+	resp, err := http.Post(s.URL+"/", "application/x-www-form-urlencoded",
+		strings.NewReader("Action=DescribeVpcs&Version=2016-11-15"))
+	if err == nil {
+		resp.Body.Close()
+	}
+	return s, nil
 }
 
-// Reset empties moto's state, for the next case of a test.
-func (s *Server) Reset(t testing.TB) {
+// stop ends moto_server and the interpreter it runs in, by process group.
+func (s *Server) stop() {
+	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+		<-done
+	}
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.w.Write(p)
+}
+
+// Account is an account of its own on the shared moto: URL is an endpoint
+// that sends every call to moto as this account (moto's x-moto-account-id
+// header), for the SDK, the aws CLI and Terraform alike.
+type Account struct {
+	URL string
+	ID  string
+	// Region is the region the helpers use.
+	Region string
+}
+
+// NewAccount makes a fresh account on the shared moto; its endpoint closes
+// when the test ends.
+func NewAccount(t testing.TB) *Account {
 	t.Helper()
-	resp, err := http.Post(s.URL+"/moto-api/reset", "application/json", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	s := Shared(t)
+	n, _ := rand.Int(rand.Reader, big.NewInt(899_999_999_999))
+	id := fmt.Sprintf("%012d", n.Int64()+100_000_000_000)
+	target, _ := url.Parse(s.URL)
+	rp := httputil.NewSingleHostReverseProxy(target)
+	rp.ErrorLog = log.New(io.Discard, "", 0) // cancelled calls are expected in fault tests
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Set("x-moto-account-id", id)
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+	return &Account{URL: proxy.URL, ID: id, Region: "us-east-1"}
 }
 
-// SetEnv points the SDK and the aws CLI at the server for the rest of the
-// test, with test credentials. It also clears AWS_CA_BUNDLE: set on some
-// machines, it makes the SDK refuse a custom HTTP client (tests record
-// or break calls with one), and moto speaks plain HTTP anyway.
-func (s *Server) SetEnv(t testing.TB) {
+// Env is the environment for a program (the aws CLI, a script, Terraform)
+// that should talk to this account: the caller's, without its AWS
+// settings, plus test credentials, the region and the endpoint.
+func (a *Account) Env() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test",
+		"AWS_REGION="+a.Region, "AWS_DEFAULT_REGION="+a.Region, "AWS_ENDPOINT_URL="+a.URL,
+		"AWS_EC2_METADATA_DISABLED=true")
+}
+
+// SetEnv points the SDK of this process at the account for the rest of the
+// test (so it cannot run in parallel), with test credentials. It clears
+// AWS_CA_BUNDLE: set on some machines, it makes the SDK refuse a custom
+// HTTP client, and moto speaks plain HTTP anyway.
+func (a *Account) SetEnv(t testing.TB) {
 	for k, v := range map[string]string{
 		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-		"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
-		"AWS_ENDPOINT_URL": s.URL, "AWS_EC2_METADATA_DISABLED": "true", "AWS_CA_BUNDLE": "",
+		"AWS_REGION": a.Region, "AWS_DEFAULT_REGION": a.Region,
+		"AWS_ENDPOINT_URL": a.URL, "AWS_EC2_METADATA_DISABLED": "true", "AWS_CA_BUNDLE": "",
 	} {
 		t.Setenv(k, v)
 	}
