@@ -105,3 +105,29 @@ func groupID(t *testing.T, url, name string) string {
 	}
 	return sdk.ToString(out.SecurityGroups[0].GroupId)
 }
+
+// TestApplyAsksBeforeReplacingRulesItDidNotCreate: a group of the plan's
+// name that exists already keeps its rules unless --replace-rules says
+// otherwise (with --yes); the change list says whose group it is.
+func TestApplyAsksBeforeReplacingRulesItDidNotCreate(t *testing.T) {
+	s := mototest.NewAccount(t)
+	s.SetEnv(t)
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ec2.NewFromConfig(cfg)
+	out, err := c.CreateSecurityGroup(context.Background(), &ec2.CreateSecurityGroupInput{GroupName: sdk.String("bastion"), Description: sdk.String("by hand")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"apply", "--use-case", "bastion", "--office-cidr", "203.0.113.10", "--egress", "none"}
+	code, stdout, errOut := sgwiz(t, append(args, "--yes")...)
+	if code != 2 || !strings.Contains(stdout, "existing "+sdk.ToString(out.GroupId)+", 1 rules, found by name") || !strings.Contains(errOut, "--replace-rules") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, errOut)
+	}
+	code, stdout, errOut = sgwiz(t, append(args, "--yes", "--replace-rules")...)
+	if code != 0 || !strings.Contains(stdout, "updated "+sdk.ToString(out.GroupId)) || !strings.Contains(stdout, `description stays "by hand"`) {
+		t.Errorf("exit %d\n%s\n%s", code, stdout, errOut)
+	}
+}

@@ -19,6 +19,9 @@ type applyOptions struct {
 	aws    awsFlags
 	dryRun bool
 	yes    bool
+	// replaceRules allows removing rules from groups the plan found by
+	// name (it did not create them).
+	replaceRules bool
 }
 
 func newApplyCmd(io streams) *cobra.Command {
@@ -40,6 +43,7 @@ what this run created. Applying twice changes nothing the second time.`,
 	opts.aws.register(cmd)
 	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "show the calls and check permissions with EC2's DryRun flag; change nothing")
 	cmd.Flags().BoolVarP(&opts.yes, "yes", "y", false, "apply without asking")
+	cmd.Flags().BoolVar(&opts.replaceRules, "replace-rules", false, "allow removing rules from existing groups that the plan found by name (it did not create them)")
 	return cmd
 }
 
@@ -69,6 +73,7 @@ func applyRun(cmd *cobra.Command, opts *applyOptions) error {
 	if ch.Empty() {
 		return nil
 	}
+	replaced := ch.Replaces()
 	if opts.dryRun {
 		fmt.Fprintln(out, "Calls:")
 		for _, call := range ch.Calls() {
@@ -92,10 +97,14 @@ func applyRun(cmd *cobra.Command, opts *applyOptions) error {
 		}
 		return nil
 	}
-	if !opts.yes {
-		if err := confirm(opts.io, p); err != nil {
+	switch {
+	case !opts.yes:
+		if err := confirm(opts.io, p, replaced); err != nil {
 			return err
 		}
+	case len(replaced) > 0 && !opts.replaceRules:
+		g := replaced[0]
+		return usageError(fmt.Errorf("apply would remove %d rule(s) from %s (%s), an existing group this plan found by name and did not create: review the change above, then add --replace-rules (with --yes), or run it in a terminal to be asked", len(g.Remove[0])+len(g.Remove[1]), g.Name, g.ID))
 	}
 	res, err := c.Apply(ctx, ch)
 	var rb *aws.RollbackError
@@ -115,17 +124,26 @@ func applyRun(cmd *cobra.Command, opts *applyOptions) error {
 // awsFailure is an error from AWS: exit 1, not the 2 of bad input.
 func awsFailure(err error) error { return &exitError{exitFindings, err} }
 
-// confirm asks before changing anything; with a high finding the user
-// types the first group's name instead of y.
-func confirm(io streams, p model.Plan) error {
+// confirm asks before changing anything. With a high finding, or when
+// rules of a group the plan did not create would be removed, the user
+// types that group's name instead of y.
+func confirm(io streams, p model.Plan, replaced []aws.GroupChange) error {
 	if !io.IsTerminal {
 		return usageError(errors.New("apply changes AWS: review the change above, then add --yes (or run it in a terminal to be asked)"))
 	}
 	r := bufio.NewReader(io.In)
-	if s, ok := model.HighestSeverity(p.Check()); ok && s >= model.High {
-		fmt.Fprintf(io.Out, "The plan has high findings (sgwiz lint shows them). Type the group name %q to apply anyway: ", p.Groups[0].Name)
+	name, why := "", ""
+	switch s, ok := model.HighestSeverity(p.Check()); {
+	case len(replaced) > 0:
+		g := replaced[0]
+		name, why = g.Name, fmt.Sprintf("Apply removes %d rule(s) from %s (%s), which this plan did not create.", len(g.Remove[0])+len(g.Remove[1]), g.Name, g.ID)
+	case ok && s >= model.High:
+		name, why = p.Groups[0].Name, "The plan has high findings (sgwiz lint shows them)."
+	}
+	if name != "" {
+		fmt.Fprintf(io.Out, "%s Type the group name %q to apply anyway: ", why, name)
 		line, _ := r.ReadString('\n')
-		if strings.TrimSpace(line) != p.Groups[0].Name {
+		if strings.TrimSpace(line) != name {
 			return &exitError{exitFindings, errors.New("not applied")}
 		}
 		return nil

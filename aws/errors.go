@@ -76,6 +76,10 @@ func explain(err error, what string) error {
 	default:
 		words = msg
 	}
+	var attempts *retry.MaxAttemptsError
+	if errors.As(err, &attempts) && !strings.Contains(words, "after retries") {
+		words += fmt.Sprintf(" (still failing after %d attempts: try again later)", attempts.Attempt)
+	}
 	if what != "" {
 		words = what + ": " + words
 	}

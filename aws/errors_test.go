@@ -3,8 +3,16 @@ package aws_test
 import (
 	"context"
 	"fmt"
+	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	sdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	sgaws "github.com/sgwiz/sgwiz/aws"
@@ -50,7 +58,19 @@ func TestErrorsAreInWords(t *testing.T) {
 		plan  func(t *testing.T) model.Plan
 		want  []string
 	}{
-		{"expired credentials", failOn("DescribeVpcs", "ExpiredToken", 400), nil, []string{"credentials", "aws sso login"}},
+		{"expired credentials", failOn("DescribeVpcs", "ExpiredToken", 400), nil, []string{"credentials have expired", "aws sso login"}},
+		{"wrong credentials", failOn("DescribeVpcs", "AuthFailure", 401), nil, []string{"rejected the credentials", "aws sts get-caller-identity"}},
+		{"retries used up", failOn("DescribeVpcs", "InternalError", 500), nil, []string{"still failing after 2 attempts"}},
+		{"missing referenced group", nil, func(t *testing.T) model.Plan {
+			p := presetPlan(t, "web")
+			p.Groups[0].Ingress = append(p.Groups[0].Ingress, model.Rule{Protocol: model.TCP, Ports: model.Port(5432), Peer: model.GroupID("sg-0123456789abcdef0")})
+			return p
+		}, []string{"security group sg-0123456789abcdef0 does not exist in us-east-1 (the web inbound rule PostgreSQL TCP 5432 from sg-0123456789abcdef0 names it)"}},
+		{"the plan's group is gone", nil, func(t *testing.T) model.Plan {
+			p := presetPlan(t, "web")
+			p.Groups[0].ID = "sg-0123456789abcdef0"
+			return p
+		}, []string{"group sg-0123456789abcdef0 (web in the plan) does not exist in us-east-1", "remove its id"}},
 		{"missing permission", failOn("CreateSecurityGroup", "UnauthorizedOperation", 403), nil, []string{"missing IAM permission ec2:CreateSecurityGroup"}},
 		{"missing permission on rules", failOn("AuthorizeSecurityGroupIngress", "UnauthorizedOperation", 403), nil, []string{"ec2:AuthorizeSecurityGroupIngress", "removed what this run created: web"}},
 		{"unknown VPC", nil, func(t *testing.T) model.Plan {
@@ -67,6 +87,15 @@ func TestErrorsAreInWords(t *testing.T) {
 			return p
 		}, []string{"rule quota", "Service Quotas"}},
 		{"throttled for good", func(string, int) (string, int) { return "RequestLimitExceeded", 503 }, nil, []string{"throttling"}},
+		{"rollback fails too", func(a string, _ int) (string, int) {
+			switch a {
+			case "AuthorizeSecurityGroupIngress":
+				return "InvalidParameterValue", 400
+			case "DeleteSecurityGroup":
+				return "UnauthorizedOperation", 403
+			}
+			return "", 0
+		}, nil, []string{"InvalidParameterValue", "removing what this run created failed too", "rollback: deleting web: missing IAM permission ec2:DeleteSecurityGroup", "aws ec2 delete-security-group --group-id sg-"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,5 +173,104 @@ func TestRollbackRevokesReferencesFirst(t *testing.T) {
 	}
 	if got := sb.Handler().Groups(); len(got) != 1 || got[0] != "default" {
 		t.Errorf("left behind: %v", got)
+	}
+}
+
+// TestUnreachableAWSIsSaidAtOnce: an endpoint that is down, a region with
+// no endpoint and a profile that does not exist are each said in words,
+// naming what to check, within seconds and without a stack.
+func TestUnreachableAWSIsSaidAtOnce(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := "http://" + l.Addr().String()
+	l.Close() // nothing listens there now
+	config := filepath.Join(t.TempDir(), "config")
+	os.WriteFile(config, []byte("[profile dev]\nregion = eu-west-1\n"), 0o600)
+	t.Setenv("AWS_CONFIG_FILE", config)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", config)
+	tests := []struct {
+		name string
+		opts sgaws.Options
+		want string
+	}{
+		{"endpoint down", sgaws.Options{Region: "us-east-1", EndpointURL: down, Credentials: testCredentials}, "cannot reach EC2 at " + down + ": the connection was refused"},
+		{"no such region", sgaws.Options{Region: "eu-nowhere-1", Credentials: testCredentials}, "cannot reach EC2 at https://ec2.eu-nowhere-1.amazonaws.com: no such host: check --region"},
+		{"not a region", sgaws.Options{Region: "Frankfurt", Credentials: testCredentials}, `"Frankfurt" is not an AWS region name`},
+		{"unknown profile", sgaws.Options{Profile: "prod"}, `profile "prod" is not in ~/.aws/config or ~/.aws/credentials`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			c, err := sgaws.Connect(context.Background(), tt.opts)
+			if err == nil {
+				_, err = c.Plan(context.Background(), presetPlan(t, "web"))
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want %q", err, tt.want)
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("took %s: an endpoint that is down must fail in under 5 s", d)
+			}
+		})
+	}
+}
+
+// TestApplyOnAGroupFoundByName: a group of the plan's name that exists
+// already is marked as not made by this plan, its tags are set by
+// difference, what cannot change is said, and its rules are replaced only
+// after a confirmation (Replaces).
+func TestApplyOnAGroupFoundByName(t *testing.T) {
+	c, sb := sandbox(t)
+	raw := rawEC2(t, sb.URL)
+	ctx := context.Background()
+	out, err := raw.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: sdk.String("web"), Description: sdk.String("made by hand"),
+		TagSpecifications: []types.TagSpecification{{ResourceType: types.ResourceTypeSecurityGroup, Tags: []types.Tag{
+			{Key: sdk.String("Owner"), Value: sdk.String("alice")}, {Key: sdk.String("Stale"), Value: sdk.String("x")}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := sdk.ToString(out.GroupId)
+	if _, err := raw.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: out.GroupId, IpPermissions: []types.IpPermission{
+		{IpProtocol: sdk.String("tcp"), FromPort: sdk.Int32(8080), ToPort: sdk.Int32(8080), IpRanges: []types.IpRange{{CidrIp: sdk.String("0.0.0.0/0")}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	p := presetPlan(t, "web")
+	ch, err := c.Plan(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Join(ch.Lines(), "\n")
+	for _, want := range []string{
+		"update group web (existing " + id + ", 2 rules, found by name: this plan did not create it)",
+		`! description stays "made by hand"`, "AWS cannot change a group's description; to change it, create a group under a new name",
+		"+ tag Owner=sgwiz-test", "- tag Stale", "- inbound HTTP 8080 TCP 8080 from 0.0.0.0/0",
+	} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("the change list should say %q:\n%s", want, lines)
+		}
+	}
+	if r := ch.Replaces(); len(r) != 1 || r[0].ID != id {
+		t.Errorf("removing rules from a group the plan did not create needs a confirmation: %+v", r)
+	}
+	if _, err := c.Apply(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := raw.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{id}})
+	sg := got.SecurityGroups[0]
+	tags := map[string]string{}
+	for _, tg := range sg.Tags {
+		tags[sdk.ToString(tg.Key)] = sdk.ToString(tg.Value)
+	}
+	if len(tags) != 1 || tags["Owner"] != "sgwiz-test" || sdk.ToString(sg.Description) != "made by hand" {
+		t.Errorf("after apply: tags %v, description %q", tags, sdk.ToString(sg.Description))
+	}
+	again, err := c.Plan(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Empty() || len(again.Replaces()) != 0 || strings.Contains(strings.Join(again.Lines(), "\n"), "no changes: every group") {
+		t.Errorf("after apply only the description differs, and that is said, never 'no changes':\n%s", strings.Join(again.Lines(), "\n"))
 	}
 }

@@ -185,16 +185,22 @@ func (m *actionStep) startApply(s *session) tea.Cmd {
 	return tea.Batch(m.spin.Tick, planChanges(s.cloud, p))
 }
 
-// highName is the name to type when the plan has a high finding, or "".
-func highName(s *session) string {
+// confirmName is the group name to type instead of y, and why: a group
+// the plan found by name and did not create would lose rules, or the plan
+// has a high finding. "" when y will do.
+func confirmName(s *session, ch aws.Changes) (name, why string) {
+	if r := ch.Replaces(); len(r) > 0 {
+		g := r[0]
+		return g.Name, fmt.Sprintf("%s (%s) was not made by this plan and would lose %d rule(s)", g.Name, g.ID, len(g.Remove[0])+len(g.Remove[1]))
+	}
 	p, err := s.plan()
 	if err != nil || len(p.Groups) == 0 {
-		return ""
+		return "", ""
 	}
 	if sev, ok := model.HighestSeverity(p.Check()); ok && sev >= model.High {
-		return p.Groups[0].Name
+		return p.Groups[0].Name, "High findings"
 	}
-	return ""
+	return "", ""
 }
 
 func (m *actionStep) key(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
@@ -275,7 +281,7 @@ func (m *actionStep) key(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
 			return stay(), nil
 		}
 		if k.String() == "enter" {
-			want := highName(s)
+			want, _ := confirmName(s, m.changes)
 			ok := strings.EqualFold(strings.TrimSpace(m.confirm.Value()), "y") && want == ""
 			if want != "" {
 				ok = strings.TrimSpace(m.confirm.Value()) == want
@@ -419,8 +425,8 @@ func (m *actionStep) view(s *session, width, height int) string {
 			b.WriteString("  " + l + "\n")
 		}
 		b.WriteString(st.Muted.Render(fmt.Sprintf("%d call(s): %s", len(m.changes.Calls()), strings.Join(m.changes.Calls(), "; "))) + "\n")
-		if name := highName(s); name != "" {
-			m.confirm.Prompt = st.Warning.Render("High findings: type the group name " + name + " to apply anyway: ")
+		if name, why := confirmName(s, m.changes); name != "" {
+			m.confirm.Prompt = st.Warning.Render(why + ": type the group name " + name + " to apply anyway: ")
 		} else {
 			m.confirm.Prompt = "Apply these changes? type y and enter: "
 		}

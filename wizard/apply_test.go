@@ -177,3 +177,41 @@ func TestCtrlCDuringApplyRollsBack(t *testing.T) {
 		t.Errorf("the wizard should say what it removed:\n%s", out)
 	}
 }
+
+// TestApplyAsksByNameBeforeReplacingAnotherGroupsRules: a group named web
+// exists already, made elsewhere, with a rule the plan lacks; y is not
+// enough to remove it, the group's name is.
+func TestApplyAsksByNameBeforeReplacingAnotherGroupsRules(t *testing.T) {
+	c, _ := sandboxCloud(t)
+	other := model.Plan{Groups: []model.Group{{Name: "web", Description: "made elsewhere", Egress: model.NewGroupEgress(false),
+		Ingress: []model.Rule{{Protocol: model.TCP, Ports: model.Port(8080), Peer: model.AnyIPv4}}}}}
+	ch, err := c.Plan(context.Background(), other)
+	if err == nil {
+		_, err = c.Apply(context.Background(), ch)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := program(t, New(Options{Cloud: c, Where: "sandbox"}))
+	send(tm, "enter", "enter", "enter", "203.0.113.10")
+	send(tm, "enter", "enter", "enter", "enter", "down", "down", "enter") // to the review, the action, Apply
+	time.Sleep(400 * time.Millisecond)
+	send(tm, "y", "enter")
+	time.Sleep(300 * time.Millisecond)
+	if ch, _ := c.Plan(context.Background(), other); !ch.Empty() {
+		t.Fatal("y replaced the rules of a group this plan did not create")
+	}
+	send(tm, "backspace", "web", "enter")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if ch, _ := c.Plan(context.Background(), other); !ch.Empty() {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("typing the group's name should apply")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tm.Quit()
+	tm.WaitFinished(t, teatest.WithFinalTimeout(3*time.Second))
+}
