@@ -44,6 +44,7 @@ func apply(c *sgaws.Client, p model.Plan) error {
 
 // TestErrorsAreInWords: each failure says what happened and what to do.
 func TestErrorsAreInWords(t *testing.T) {
+	t.Parallel()
 	failOn := func(action, code string, status int) awstest.Fault {
 		return func(a string, _ int) (string, int) {
 			if a == action {
@@ -99,6 +100,7 @@ func TestErrorsAreInWords(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			c, sb := sandbox(t)
 			sb.Handler().SetFaults(tt.fault)
 			p := presetPlan(t, "web")

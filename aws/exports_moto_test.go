@@ -28,7 +28,7 @@ func scriptPlan(t testing.TB) model.Plan {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i := len(names) - 1; i >= 0; i-- { // last first: web-alb becomes web-app after web-app is renamed
+		for i := len(names) - 1; i >= 0; i-- { // last first: web-alb becomes web-app once web-app is renamed
 			d.RenameGroup(d.Groups[i].Name, names[i])
 		}
 		p, err := d.Plan()
@@ -38,10 +38,10 @@ func scriptPlan(t testing.TB) model.Plan {
 		return p.Groups
 	}
 	p := model.Plan{UseCase: "custom"}
-	p.Groups = append(p.Groups, build("three-tier", model.Inputs{}, "web-app", "web.app", "web app")...)
+	p.Groups = append(p.Groups, build("alb", model.Inputs{}, "web-app", "web.app")...)
 	p.Groups = append(p.Groups, build("web", model.Inputs{}, "file:///etc/hostname")...)
-	p.Groups = append(p.Groups, build("database", model.Inputs{AppSources: []model.Peer{model.CIDR(office[0])}}, "vpc")...)
-	p.Groups = append(p.Groups, build("bastion", model.Inputs{Egress: model.EgressDefault}, "VPC_ID")...)
+	p.Groups = append(p.Groups, build("database", model.Inputs{AppSources: []model.Peer{model.CIDR(office[0])}}, "web app")...)
+	p.Groups = append(p.Groups, build("bastion", model.Inputs{Egress: model.EgressDefault}, "vpc")...)
 	if err := p.Validate(); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sgwiz/sgwiz/internal/plantest"
 	"github.com/sgwiz/sgwiz/model"
 )
 
@@ -92,5 +93,7 @@ func testPlans(t testing.TB) map[string]model.Plan {
 		"bastion":     presetPlan(t, "bastion"),
 		"kitchensink": kitchenSink(t),
 		"colliding":   collidingNames(t),
+		// Every service of the catalogue through every format's checker.
+		"catalogue": plantest.CataloguePlan(),
 	}
 }

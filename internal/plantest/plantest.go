@@ -41,3 +41,30 @@ func quotaRule(i int, other, dir string) model.Rule {
 	}
 	return r
 }
+
+// CataloguePlan holds every service of the catalogue as inbound rules, in
+// groups small enough for the rule quota. Each service has a peer of its
+// own (10.N.0.0/16, or fd00:N::/32 for ICMPv6), so that services sharing a
+// port (MySQL and MariaDB) stay separate rules. Outbound rules are none.
+func CataloguePlan() model.Plan {
+	d := model.Draft{UseCase: "custom"}
+	var g *model.GroupSpec
+	rules := 0
+	for i, s := range model.Catalogue() {
+		if g == nil || rules+len(s.Ports) > 50 {
+			d.Groups = append(d.Groups, model.GroupSpec{Name: fmt.Sprintf("catalogue-%d", len(d.Groups)+1), Purpose: "Every service of the catalogue", Egress: []model.Selection{}})
+			g, rules = &d.Groups[len(d.Groups)-1], 0
+		}
+		peer := model.CIDR(netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i), 0, 0}), 16))
+		if s.Ports[0].Protocol == model.ICMPv6 {
+			peer = model.CIDR(netip.PrefixFrom(netip.AddrFrom16([16]byte{0xfd, 0, 0, byte(i)}), 32))
+		}
+		g.Ingress = append(g.Ingress, model.Selection{Service: s, Sources: []model.Source{model.FromPeer(peer)}})
+		rules += len(s.Ports)
+	}
+	p, err := d.Plan()
+	if err != nil {
+		panic(fmt.Sprintf("the catalogue plan is not valid: %v", err))
+	}
+	return p
+}

@@ -7,6 +7,7 @@ package testtool
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -22,5 +23,31 @@ func Require(t testing.TB, name, install string) string {
 		t.Fatalf("%s is required in CI and is not on PATH: %s", name, install)
 	}
 	t.Skipf("%s is not on PATH; install it to run this test: %s", name, install)
+	return ""
+}
+
+// TerraformMirror returns the root of a filesystem mirror that holds the
+// Terraform AWS provider (the folder above registry.terraform.io):
+// $SGWIZ_TF_MIRROR, else the first of the usual places that has it. Like
+// Require, it fails in CI and skips elsewhere when there is none.
+func TerraformMirror(t testing.TB) string {
+	t.Helper()
+	candidates := []string{os.Getenv("SGWIZ_TF_MIRROR"), "/opt/tf-plugins", "/usr/share/terraform/plugins", "/usr/local/share/terraform/plugins"}
+	if home, err := os.UserHomeDir(); err == nil {
+		candidates = append(candidates, filepath.Join(home, ".terraform.d", "plugins"), filepath.Join(home, ".local", "share", "terraform", "plugins"))
+	}
+	for _, root := range candidates {
+		if root == "" {
+			continue
+		}
+		if m, _ := filepath.Glob(filepath.Join(root, "registry.terraform.io", "hashicorp", "aws", "*", "*", "terraform-provider-aws*")); len(m) > 0 {
+			return root
+		}
+	}
+	msg := "no Terraform AWS provider mirror (a folder holding registry.terraform.io/hashicorp/aws/VERSION/OS_ARCH/terraform-provider-aws*): set SGWIZ_TF_MIRROR to its root"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
 	return ""
 }

@@ -1,0 +1,65 @@
+package aws_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	sdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/sgwiz/sgwiz/aws/awstest"
+	"github.com/sgwiz/sgwiz/internal/mototest"
+	"github.com/sgwiz/sgwiz/internal/plantest"
+)
+
+// TestEveryCatalogueServiceApplies applies every service of the catalogue
+// on the sandbox (which checks as AWS does) and on moto (without the rules
+// moto cannot take); what they hold equals the json export.
+func TestEveryCatalogueServiceApplies(t *testing.T) {
+	t.Parallel()
+	full := plantest.CataloguePlan()
+	fanOut(t, 2, []string{"sandbox", "moto"}, func(t *testing.T, i int) {
+		p, url := full, ""
+		if i == 0 {
+			sb := awstest.NewServer()
+			t.Cleanup(sb.Close)
+			url = sb.URL
+		} else {
+			p, url = mototest.WithoutCrashes(full), mototest.NewAccount(t).URL
+		}
+		c, _ := connect(t, url)
+		ch, err := c.Plan(context.Background(), p)
+		if err == nil {
+			_, err = c.Apply(context.Background(), ch)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := described(t, rawEC2(t, url), "", groupNames(p)), wantJSON(t, p); got != want {
+			t.Errorf("AWS holds:\n%s\nthe json export says:\n%s", got, want)
+		}
+	})
+}
+
+// TestMotoCrashesWhereAWSDoesNot pins the moto behaviour the tests work
+// around (MOTO.md): if moto learns these rules, WithoutCrashes can go.
+func TestMotoCrashesWhereAWSDoesNot(t *testing.T) {
+	t.Parallel()
+	raw := rawEC2(t, mototest.NewAccount(t).URL, config.WithRetryMaxAttempts(1))
+	ctx := context.Background()
+	out, err := raw.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: sdk.String("g"), Description: sdk.String("d")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, perm := range []types.IpPermission{
+		{IpProtocol: sdk.String("50"), IpRanges: []types.IpRange{{CidrIp: sdk.String("10.0.0.0/8")}}},
+		{IpProtocol: sdk.String("icmpv6"), Ipv6Ranges: []types.Ipv6Range{{CidrIpv6: sdk.String("fd00::/8")}}},
+	} {
+		_, err := raw.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: out.GroupId, IpPermissions: []types.IpPermission{perm}})
+		if err == nil || !strings.Contains(err.Error(), "500") {
+			t.Errorf("moto took protocol %s without ports (%v): mototest.Crashes is out of date", sdk.ToString(perm.IpProtocol), err)
+		}
+	}
+}

@@ -1,0 +1,170 @@
+package aws_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sgwiz/sgwiz/export"
+	"github.com/sgwiz/sgwiz/internal/mototest"
+	"github.com/sgwiz/sgwiz/internal/plantest"
+	"github.com/sgwiz/sgwiz/internal/testtool"
+	"github.com/sgwiz/sgwiz/model"
+)
+
+// TestTerraformOnMoto proves the terraform export with Terraform and the
+// AWS provider: every preset, in a VPC with IPv4 only and in one with
+// IPv6, is a module of one configuration (the export file as it is) that
+// goes through init, validate and apply (which plans first) against moto. Afterwards
+// moto's groups equal the json export, and a second plan shows no change.
+// The catalogue (every service) is a module too, with count = 0: validate
+// checks it, nothing is created.
+func TestTerraformOnMoto(t *testing.T) {
+	t.Parallel()
+	tf := testtool.Require(t, "terraform", "Terraform 1.x from https://developer.hashicorp.com/terraform/install, with the AWS provider in a filesystem mirror (SGWIZ_TF_MIRROR)")
+	mirror := testtool.TerraformMirror(t)
+	acct := mototest.NewAccount(t)
+	raw := rawEC2(t, acct.URL)
+	dir := t.TempDir()
+	write := func(path, text string) {
+		t.Helper()
+		path = filepath.Join(dir, path)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("cli.tfrc", fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n  direct {\n    exclude = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n}\n", mirror))
+	// skip_requesting_account_id stays false: moto reports group
+	// references as ACCOUNT/sg-…, which otherwise re-plan (MOTO.md).
+	root := fmt.Sprintf(`terraform {
+  required_providers {
+    aws = { source = "hashicorp/aws", version = ">= 5.0" }
+  }
+}
+
+provider "aws" {
+  region                      = "us-east-1"
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  endpoints {
+    ec2 = %[1]q
+    sts = %[1]q
+  }
+}
+`, acct.URL)
+	type instance struct {
+		plan model.Plan
+		vpc  string
+	}
+	var instances []instance
+	module := func(name string, p model.Plan, args string) {
+		t.Helper()
+		src, err := export.Render(export.Terraform, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(filepath.Join(name, "main.tf"), string(src))
+		root += fmt.Sprintf("\nmodule %q {\n  source = \"./%s\"\n%s}\n", name, name, args)
+	}
+	for _, kind := range vpcKinds {
+		vpc := vpcOf(t, raw, kind)
+		for _, u := range model.UseCases() {
+			p := presetIn(t, u.ID, model.Inputs{Name: u.ID}) // names of their own: one VPC holds every preset
+			module(u.ID+"_"+kind, p, fmt.Sprintf("  vpc_id = %q\n", vpc))
+			instances = append(instances, instance{p, vpc})
+		}
+	}
+	module("catalogue", plantest.CataloguePlan(), "  count  = 0\n")
+	write("main.tf", root)
+
+	env := append(acct.Env(), "TF_CLI_CONFIG_FILE="+filepath.Join(dir, "cli.tfrc"), "TF_IN_AUTOMATION=1", "TF_INPUT=0",
+		"CHECKPOINT_DISABLE=1", "TF_DATA_DIR="+filepath.Join(dir, ".terraform"), "HOME="+dir)
+	terraform := func(args ...string) (string, error) {
+		cmd := exec.Command(tf, args...)
+		cmd.Dir, cmd.Env = dir, env
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		start := time.Now()
+		err := cmd.Run()
+		t.Logf("terraform %s: %s wall, %s user", args[0], time.Since(start).Round(time.Millisecond), cmd.ProcessState.UserTime().Round(time.Millisecond))
+		return out.String(), err
+	}
+	for _, step := range [][]string{
+		{"init", "-input=false", "-no-color"},
+		{"validate", "-no-color"},
+		// apply plans, shows the plan and applies it, in one process: a
+		// separate plan command would load the provider's schema once more
+		// (about 5 s here) to make the same plan.
+		{"apply", "-input=false", "-no-color", "-auto-approve"},
+	} {
+		if out, err := terraform(step...); err != nil {
+			t.Fatalf("terraform %s: %v\n%s", step[0], err, out)
+		}
+	}
+	for _, in := range instances {
+		if got, want := described(t, raw, in.vpc, groupNames(in.plan)), wantJSON(t, in.plan); got != want {
+			t.Errorf("%s in %s: after terraform apply, AWS reports:\n%s\nthe json export says:\n%s", in.plan.UseCase, in.vpc, got, want)
+		}
+	}
+	// -detailed-exitcode: 0 no changes, 2 changes.
+	out, err := terraform("plan", "-input=false", "-no-color", "-detailed-exitcode")
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit) && exit.ExitCode() == 2:
+		// moto drops the descriptions of rules that name a group when
+		// Terraform reads a rule back (DescribeSecurityGroupRules), so
+		// Terraform wants to set them again (MOTO.md); anything else is
+		// a difference between the export and what AWS holds.
+		known := map[string]bool{}
+		for _, in := range instances {
+			for _, g := range in.plan.Groups {
+				for _, d := range []model.Direction{model.Ingress, model.Egress} {
+					for _, r := range g.Rules(d) {
+						if r.Peer.Kind() == model.PeerGroup || r.Peer.Kind() == model.PeerPrefixList {
+							known[fmt.Sprintf("+ description = %q", r.Description)] = true
+						}
+					}
+				}
+			}
+		}
+		if other := unknownChanges(out, known); len(other) > 0 {
+			t.Errorf("a second plan should change nothing but moto's known artefacts; it also changes:\n%s", strings.Join(other, "\n"))
+		}
+	default:
+		t.Fatalf("terraform plan: %v\n%s", err, out)
+	}
+}
+
+// unknownChanges returns the attribute changes of a plan's text that are
+// not in known (written as "+ description = \"…\"", spaces collapsed),
+// with the resource they belong to.
+func unknownChanges(plan string, known map[string]bool) []string {
+	var out []string
+	resource := ""
+	for _, l := range strings.Split(plan, "\n") {
+		s := strings.Join(strings.Fields(l), " ")
+		switch {
+		case strings.HasPrefix(s, "# "):
+			resource = s
+		case strings.HasPrefix(s, "~ resource"), strings.HasPrefix(s, "Plan:"):
+		case resource == "": // the legend before the first resource
+		case strings.HasPrefix(s, "+ "), strings.HasPrefix(s, "- "), strings.HasPrefix(s, "~ "), strings.HasPrefix(s, "-/+ "):
+			if !known[s] {
+				out = append(out, resource+": "+s)
+			}
+		}
+	}
+	return out
+}
