@@ -12,6 +12,7 @@ import (
 	"github.com/sgwiz/sgwiz/aws/awstest"
 	"github.com/sgwiz/sgwiz/internal/mototest"
 	"github.com/sgwiz/sgwiz/internal/plantest"
+	"github.com/sgwiz/sgwiz/model"
 )
 
 // TestEveryCatalogueServiceApplies applies every service of the catalogue
@@ -61,5 +62,40 @@ func TestMotoCrashesWhereAWSDoesNot(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "500") {
 			t.Errorf("moto took protocol %s without ports (%v): mototest.Crashes is out of date", sdk.ToString(perm.IpProtocol), err)
 		}
+	}
+}
+
+// TestImportKeepsWhatAWSHolds: a group whose texts AWS (here moto, which
+// takes anything) holds outside what sgwiz would write imports as it is,
+// and applying the import changes nothing.
+func TestImportKeepsWhatAWSHolds(t *testing.T) {
+	t.Parallel()
+	url := mototest.NewAccount(t).URL
+	raw := rawEC2(t, url)
+	ctx := context.Background()
+	out, err := raw.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: sdk.String("Büro"), Description: sdk.String("Gruppe für's Büro")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: out.GroupId, IpPermissions: []types.IpPermission{
+		{IpProtocol: sdk.String("tcp"), FromPort: sdk.Int32(22), ToPort: sdk.Int32(22), IpRanges: []types.IpRange{{CidrIp: sdk.String("10.0.0.0/8"), Description: sdk.String("R&D's VPN")}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := connect(t, url)
+	p, err := c.Import(ctx, sdk.ToString(out.GroupId))
+	if err != nil {
+		t.Fatalf("import must never fail on what AWS holds: %v", err)
+	}
+	if r := p.Groups[0].Ingress[0]; r.Description != "R&D's VPN" {
+		t.Errorf("imported %+v", r)
+	}
+	ch, err := c.Plan(ctx, p)
+	if err != nil || !ch.Empty() {
+		t.Errorf("applying the import changes nothing: %v %v", err, ch.Lines())
+	}
+	// A rule added to it must be one AWS takes.
+	p.Groups[0].Ingress = append(p.Groups[0].Ingress, model.Rule{Protocol: model.TCP, Ports: model.Port(443), Peer: model.AnyIPv4, Description: "it's new"})
+	if _, err := c.Plan(ctx, p); err == nil || !strings.Contains(err.Error(), `description holds '\''`) {
+		t.Errorf("a new rule's description is checked before it is sent: %v", err)
 	}
 }

@@ -593,3 +593,29 @@ func TestTemplateSequencesStayInert(t *testing.T) {
 		}
 	}
 }
+
+// TestRepeatedRulesAreWrittenOnce: a rule given twice (custom TCP 22 beside
+// SSH, same peer) is one rule in every format, with the first description,
+// as AWS holds it.
+func TestRepeatedRulesAreWrittenOnce(t *testing.T) {
+	p := presetPlan(t, "bastion")
+	ssh := p.Groups[0].Ingress[0]
+	again := ssh
+	again.Description = "the copy"
+	p.Groups[0].Ingress = append(p.Groups[0].Ingress, again)
+	for _, f := range Formats {
+		out := string(render(t, f, p))
+		if f == Markdown {
+			out, _, _ = strings.Cut(out, "## Findings") // which quote the copy
+		}
+		if strings.Contains(out, "the copy") {
+			t.Errorf("%s writes the repeated rule:\n%s", f, out)
+		}
+		if !strings.Contains(out, ssh.Description) {
+			t.Errorf("%s lost the first rule's description", f)
+		}
+	}
+	if !strings.Contains(string(render(t, Markdown, p)), "duplicate-rule") {
+		t.Error("the Markdown findings report the merge")
+	}
+}
