@@ -143,7 +143,7 @@ func TestWizardAfterResize(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	s := term.step("Instances in the group web-alb can open", "Tab")
-	for _, l := range strings.Split(s, "\n") {
+	for l := range strings.SplitSeq(s, "\n") {
 		if w := len([]rune(l)); w > 80 {
 			t.Errorf("a line is %d wide after the resize: %q", w, l)
 		}

@@ -179,7 +179,7 @@ func (c *Client) ApplyProgress(ctx context.Context, ch Changes, progress Progres
 	// after its references were revoked, so a failed pass is retried.
 	var removed []string
 	var last *rollbackFailure
-	for pass := 0; pass < 5; pass++ {
+	for pass := range 5 {
 		if pass > 0 {
 			time.Sleep(rollbackSettle * time.Duration(pass))
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -66,9 +67,7 @@ func newFaultProxy(t *testing.T, target string, k int64, kind string, cancel con
 			rec := httptest.NewRecorder()
 			rp.ServeHTTP(rec, r)
 			time.Sleep(1500 * time.Millisecond)
-			for k, v := range rec.Header() {
-				w.Header()[k] = v
-			}
+			maps.Copy(w.Header(), rec.Header())
 			w.WriteHeader(rec.Code)
 			w.Write(rec.Body.Bytes())
 		case "cancel":

@@ -153,7 +153,7 @@ provider "aws" {
 func unknownChanges(plan string, known map[string]bool) []string {
 	var out []string
 	resource := ""
-	for _, l := range strings.Split(plan, "\n") {
+	for l := range strings.SplitSeq(plan, "\n") {
 		s := strings.Join(strings.Fields(l), " ")
 		switch {
 		case strings.HasPrefix(s, "# "):

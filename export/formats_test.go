@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -187,12 +188,7 @@ func TestCloudFormationDecodesAndPassesCfnLint(t *testing.T) {
 }
 
 func containsString(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(ss, s)
 }
 
 func TestJSONIsTheDescribeShape(t *testing.T) {
@@ -353,7 +349,7 @@ func runScript(t *testing.T, src []byte, env ...string) (calls []awsCall, dir, s
 		t.Fatalf("script failed: %v\n%s", err, out)
 	}
 	data, _ := os.ReadFile(log)
-	for _, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+	for line := range strings.SplitSeq(strings.TrimSuffix(string(data), "\n"), "\n") {
 		calls = append(calls, strings.Split(strings.TrimSuffix(line, "\x00"), "\x00"))
 	}
 	return calls, dir, string(out)

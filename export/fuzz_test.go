@@ -75,7 +75,7 @@ func checkParses(t *testing.T, format Format, out []byte, p model.Plan) {
 			t.Fatalf("script: %v\n%s", err, out)
 		}
 	case Markdown:
-		for _, line := range strings.Split(string(out), "\n") {
+		for line := range strings.SplitSeq(string(out), "\n") {
 			if strings.HasPrefix(line, "| ") && strings.Count(line, " | ")-strings.Count(line, `\|`) < 4 {
 				t.Fatalf("a table row lost its cells: %q", line)
 			}

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -79,12 +80,7 @@ func (s Selection) Key() string {
 // Has reports whether the selection includes source kind k (for SourcePeer,
 // the given peer).
 func (s Selection) Has(src Source) bool {
-	for _, x := range s.Sources {
-		if x == src {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(s.Sources, src)
 }
 
 // customID is the id of every CustomService.

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -373,12 +374,7 @@ func markAll(m map[int]bool, ports []int) {
 }
 
 func containsInt(xs []int, x int) bool {
-	for _, y := range xs {
-		if x == y {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(xs, x)
 }
 
 func joinInts(xs []int) string {

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -261,21 +262,11 @@ func (u UseCase) resolve(in Inputs) (Inputs, error) {
 }
 
 func containsEgress(es []EgressPolicy, e EgressPolicy) bool {
-	for _, x := range es {
-		if x == e {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(es, e)
 }
 
 func containsString(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(ss, s)
 }
 
 func joinEgress(es []EgressPolicy) string {

@@ -58,7 +58,7 @@ func TestRuleTableFitsTheWidth(t *testing.T) {
 	rules := []model.Rule{rule(t, "tcp", "443", "0.0.0.0/0"), rule(t, "tcp", "8000-9000", "2001:db8:1234:5678::/64")}
 	rules[1].Description = strings.Repeat("long description ", 10)
 	for _, w := range []int{40, 80, 120} {
-		for _, line := range strings.Split(strings.TrimRight(RuleTable(NewStyles(false), model.Ingress, rules, w, 1), "\n"), "\n") {
+		for line := range strings.SplitSeq(strings.TrimRight(RuleTable(NewStyles(false), model.Ingress, rules, w, 1), "\n"), "\n") {
 			if lipgloss.Width(line) > w {
 				t.Errorf("at %d a line is %d wide: %q", w, lipgloss.Width(line), line)
 			}

@@ -41,7 +41,6 @@ func newField(label, value, placeholder string, limit int) textinput.Model {
 func (m *detailsStep) enter(s *session, f focus) tea.Cmd {
 	m.fields = nil
 	for i := range s.draft.Groups {
-		i := i
 		g := s.draft.Groups[i]
 		m.fields = append(m.fields,
 			field{label: "Name", input: newField("Name", g.Name, "web-prod", 300),
@@ -85,7 +84,7 @@ func formatTags(tags []model.Tag) string {
 // parseTags reads "k=v, k=v"; the plan's validation checks the keys.
 func parseTags(s string) ([]model.Tag, error) {
 	var tags []model.Tag
-	for _, part := range strings.Split(s, ",") {
+	for part := range strings.SplitSeq(s, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue

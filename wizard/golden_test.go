@@ -56,7 +56,7 @@ func TestStepGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			final := tm.FinalModel(t, teatest.WithFinalTimeout(3*time.Second))
-			golden.RequireEqual(t, []byte(fmt.Sprintln(ansi.Strip(final.View().Content))))
+			golden.RequireEqual(t, fmt.Appendln(nil, ansi.Strip(final.View().Content)))
 		})
 	}
 }

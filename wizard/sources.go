@@ -3,6 +3,7 @@ package wizard
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -115,12 +116,7 @@ func (m *sourcesStep) build(s *session) {
 }
 
 func containsSource(srcs []model.Source, x model.Source) bool {
-	for _, s := range srcs {
-		if s == x {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(srcs, x)
 }
 
 // parseOffice reads the office field: CIDRs or bare addresses separated

@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -324,12 +325,7 @@ func (h *Handler) vpc(id string) vpc {
 }
 
 func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if x == y {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(xs, x)
 }
 
 func (h *Handler) group(id string) (*group, *apiError) {

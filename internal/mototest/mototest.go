@@ -242,7 +242,7 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		req.Body.Close()
 		req.Body = io.NopCloser(bytes.NewReader(body))
-		for _, kv := range strings.Split(string(body), "&") {
+		for kv := range strings.SplitSeq(string(body), "&") {
 			if a, ok := strings.CutPrefix(kv, "Action="); ok {
 				r.mu.Lock()
 				r.actions = append(r.actions, a)
