@@ -113,13 +113,6 @@ type tagSpec struct {
 // comment makes a name safe in a # comment: one line.
 func comment(s string) string { return strings.NewReplacer("\n", " ", "\r", " ").Replace(s) }
 
-// What EC2 gives a new group: all traffic to 0.0.0.0/0, and to ::/0 in a
-// VPC with IPv6.
-var (
-	defaultV4 = model.NewGroupEgress(true)[0]
-	defaultV6 = model.NewGroupEgress(true)[1]
-)
-
 // egress turns the outbound rules AWS gives a new group into the plan's.
 // The rules AWS made and the plan keeps are described (not revoked and
 // added again); those it made and the plan does not keep are revoked; the
