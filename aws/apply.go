@@ -329,7 +329,7 @@ func (c *Client) send(ctx context.Context, k ruleCall, d model.Direction, id str
 }
 
 // tags sets (CreateTags) or removes (DeleteTags) the group's tags that
-// differ from the plan's.
+// differ from the plan's; dry sets EC2's DryRun flag.
 func (c *Client) tags(ctx context.Context, id string, g GroupChange, set, dry bool) error {
 	if set {
 		in := &ec2.CreateTagsInput{Resources: []string{id}, DryRun: sdk.Bool(dry)}
