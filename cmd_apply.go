@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/sgwiz/sgwiz/aws"
-	"github.com/sgwiz/sgwiz/model"
 	"github.com/spf13/cobra"
 )
 
@@ -99,7 +98,7 @@ func applyRun(cmd *cobra.Command, opts *applyOptions) error {
 	}
 	switch {
 	case !opts.yes:
-		if err := confirm(opts.io, p, replaced); err != nil {
+		if err := confirm(opts.io, ch); err != nil {
 			return err
 		}
 	case len(replaced) > 0 && !opts.replaceRules:
@@ -124,24 +123,15 @@ func applyRun(cmd *cobra.Command, opts *applyOptions) error {
 // awsFailure is an error from AWS: exit 1, not the 2 of bad input.
 func awsFailure(err error) error { return &exitError{exitFindings, err} }
 
-// confirm asks before changing anything. With a high finding, or when
-// rules of a group the plan did not create would be removed, the user
-// types that group's name instead of y.
-func confirm(io streams, p model.Plan, replaced []aws.GroupChange) error {
+// confirm asks before changing anything: y, or the group name that
+// Changes.Confirmation asks for.
+func confirm(io streams, ch aws.Changes) error {
 	if !io.IsTerminal {
 		return usageError(errors.New("apply changes AWS: review the change above, then add --yes (or run it in a terminal to be asked)"))
 	}
 	r := bufio.NewReader(io.In)
-	name, why := "", ""
-	switch s, ok := model.HighestSeverity(p.Check()); {
-	case len(replaced) > 0:
-		g := replaced[0]
-		name, why = g.Name, fmt.Sprintf("Apply removes %d rule(s) from %s (%s), which this plan did not create.", len(g.Remove[0])+len(g.Remove[1]), g.Name, g.ID)
-	case ok && s >= model.High:
-		name, why = p.Groups[0].Name, "The plan has high findings (sgwiz lint shows them)."
-	}
-	if name != "" {
-		fmt.Fprintf(io.Out, "%s Type the group name %q to apply anyway: ", why, name)
+	if name, why := ch.Confirmation(); name != "" {
+		fmt.Fprintf(io.Out, "%s. Type the group name %q to apply anyway: ", why, name)
 		line, _ := r.ReadString('\n')
 		if strings.TrimSpace(line) != name {
 			return &exitError{exitFindings, errors.New("not applied")}

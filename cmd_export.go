@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/sgwiz/sgwiz/export"
 	"github.com/spf13/cobra"
@@ -48,20 +47,16 @@ func exportRun(cmd *cobra.Command, opts *exportOptions) error {
 	if err != nil {
 		return usageError(err)
 	}
-	return writeOutput(opts.io, opts.output, out, format == export.AWSCLI, opts.force)
+	return writeOutput(opts.io, opts.output, out, export.ModeOf(format), opts.force)
 }
 
 // writeOutput prints data, or writes it atomically to path.
-func writeOutput(io streams, path string, data []byte, executable, force bool) error {
+func writeOutput(io streams, path string, data []byte, mode export.FileMode, force bool) error {
 	if path == "" || path == "-" {
 		_, err := io.Out.Write(data)
 		return err
 	}
-	perm := os.FileMode(0o644)
-	if executable {
-		perm = 0o755
-	}
-	if err := export.WriteFile(path, data, perm, force); err != nil {
+	if err := export.WriteFile(path, data, mode.Perm(), force); err != nil {
 		return usageError(err)
 	}
 	fmt.Fprintf(io.Err, "sgwiz: wrote %s\n", path)

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/sgwiz/sgwiz/export"
 	"github.com/sgwiz/sgwiz/model"
 	"github.com/spf13/cobra"
 )
@@ -47,7 +48,7 @@ func newImportCmd(io streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return writeOutput(opts.io, opts.output, out, false, opts.force)
+			return writeOutput(opts.io, opts.output, out, export.PlainFile, opts.force)
 		},
 	}
 	opts.aws.register(cmd)

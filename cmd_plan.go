@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/sgwiz/sgwiz/export"
 	"github.com/spf13/cobra"
 )
 
@@ -47,5 +48,5 @@ func planRun(cmd *cobra.Command, opts *planOptions) error {
 	if err != nil {
 		return err
 	}
-	return writeOutput(opts.io, opts.output, out, false, opts.force)
+	return writeOutput(opts.io, opts.output, out, export.PlainFile, opts.force)
 }

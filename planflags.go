@@ -3,10 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
+	"github.com/sgwiz/sgwiz/export"
 	"github.com/sgwiz/sgwiz/model"
 	"github.com/spf13/cobra"
 )
@@ -69,9 +68,35 @@ func (f *planFlags) load(cmd *cobra.Command) (model.Plan, []string, error) {
 	}
 	p, err := u.Build(in)
 	if err != nil {
-		return model.Plan{}, warnings, usageError(err)
+		return model.Plan{}, warnings, usageError(inFlagWords(err))
 	}
 	return p, warnings, nil
+}
+
+// flagOf names each field of the use-case answers by its flag.
+var flagOf = map[string]string{
+	model.FieldOffice: "--office-cidr", model.FieldEngine: "--engine", model.FieldAppPort: "--app-port",
+	model.FieldEgress: "--egress", model.FieldSSHFrom: "--ssh-from", model.FieldVPC: "--vpc-id",
+	model.FieldAppSources: "--app-source",
+}
+
+// inFlagWords says the model's field names as the flags that set them.
+func inFlagWords(err error) error {
+	var es model.Errors
+	var fe *model.FieldError
+	switch {
+	case errors.As(err, &es):
+		for _, e := range es {
+			if f, ok := flagOf[e.Field]; ok {
+				e.Field = f
+			}
+		}
+	case errors.As(err, &fe):
+		if f, ok := flagOf[fe.Field]; ok {
+			fe.Field = f
+		}
+	}
+	return err
 }
 
 func (f *planFlags) inputs() (model.Inputs, []string, error) {
@@ -121,20 +146,9 @@ func (f *planFlags) inputs() (model.Inputs, []string, error) {
 // readPlanFile loads a plan file; its errors are usage errors naming the
 // file (and, from the parser, the line and field).
 func readPlanFile(path string) (model.Plan, []string, error) {
-	f, err := os.Open(path)
+	p, warnings, err := export.ReadPlanFile(path)
 	if err != nil {
-		return model.Plan{}, nil, usageError(fmt.Errorf("cannot read the plan file: %w", err))
-	}
-	defer f.Close()
-	// Read one byte past the cap, so that /dev/zero or a huge file ends
-	// at once with ParsePlan's message instead of filling memory.
-	data, err := io.ReadAll(io.LimitReader(f, model.MaxPlanFileSize+1))
-	if err != nil {
-		return model.Plan{}, nil, usageError(fmt.Errorf("cannot read the plan file %s: %w", path, err))
-	}
-	p, warnings, err := model.ParsePlan(data)
-	if err != nil {
-		return model.Plan{}, warnings, usageError(fmt.Errorf("%s:\n%w", path, err))
+		return model.Plan{}, warnings, usageError(err)
 	}
 	return p, warnings, nil
 }

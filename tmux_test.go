@@ -122,17 +122,18 @@ func TestWizardAfterResize(t *testing.T) {
 	term := startTerminal(t, 120, 40, plainEnv, bin)
 	term.waitFor("1/8 Start")
 	term.step("2/8", "Enter")
-	term.step("3/8", "Down", "Down", "Enter")
-	term.step("4/8", "Enter")
-	term.step("5/8", "Enter")
-	term.step("6/8", "Enter")
-	term.step("7/8 Review", "Enter")
+	term.step("3/9 Options", "Down", "Down", "Enter")
+	term.step("4/9", "Enter")
+	term.step("5/9", "Enter")
+	term.step("6/9", "Enter")
+	term.step("7/9", "Enter")
+	term.step("8/9 Review", "Enter")
 	term.run("resize-window", "-t", "main", "-x", "80", "-y", "24")
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		s := term.screen()
 		lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-		ok := len(lines) == 24 && strings.HasPrefix(lines[0], "sgwiz · 7/8 Review") &&
+		ok := len(lines) == 24 && strings.HasPrefix(lines[0], "sgwiz · 8/9 Review") &&
 			strings.Contains(lines[23], "move") && strings.Contains(s, "web-alb")
 		if ok {
 			break

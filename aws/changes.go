@@ -16,6 +16,7 @@ import (
 // Changes is what applying a plan would do: the groups to create and the
 // rules to add and remove, computed from what exists now.
 type Changes struct {
+	// Plan is what the changes apply; its findings decide the confirmation.
 	Plan   model.Plan
 	VPC    string
 	Region string
@@ -57,6 +58,21 @@ func (g GroupChange) Empty() bool {
 // plan found by name and did not create: such a change needs to be
 // confirmed by name (or --replace-rules), never adopted silently.
 func (g GroupChange) Replaces() bool { return g.Found && len(g.Remove[0])+len(g.Remove[1]) > 0 }
+
+// Confirmation is what a person must type to apply the changes, and why:
+// the name of a group the plan found by name and did not create when its
+// rules would be removed, else the first group's name when the plan has a
+// high finding; "" when y will do.
+func (c Changes) Confirmation() (name, why string) {
+	if r := c.Replaces(); len(r) > 0 {
+		g := r[0]
+		return g.Name, fmt.Sprintf("%s (%s) was not made by this plan and would lose %d rule(s)", g.Name, g.ID, len(g.Remove[0])+len(g.Remove[1]))
+	}
+	if s, ok := model.HighestSeverity(c.Plan.Check()); ok && s >= model.High && len(c.Plan.Groups) > 0 {
+		return c.Plan.Groups[0].Name, "The plan has high findings (sgwiz lint shows them)"
+	}
+	return "", ""
+}
 
 // Replaces lists the groups whose rules apply would replace (see
 // GroupChange.Replaces).

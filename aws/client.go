@@ -4,7 +4,8 @@
 //
 //	c, err := aws.Connect(ctx, aws.Options{Profile: "dev", Region: "eu-west-1"})
 //	changes, err := c.Plan(ctx, plan)
-//	result, err := c.Apply(ctx, changes, aws.ApplyOptions{})
+//	fmt.Println(strings.Join(changes.Lines(), "\n"))
+//	result, err := c.Apply(ctx, changes)
 package aws
 
 import (

@@ -5,32 +5,33 @@ import (
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/sgwiz/sgwiz/export"
 	"github.com/sgwiz/sgwiz/model"
 )
 
 // permissions groups rules as EC2 takes them, one IpPermission per
-// protocol and port range (the grouping export.Permissions does for the
-// json export); ids gives the id of each group of the plan.
+// protocol and port range (model.Permissions); ids gives the id of each
+// group of the plan.
 func permissions(rules []model.Rule, ids map[string]string) []types.IpPermission {
-	byName := func(name string) export.UserIdGroupPair { return export.UserIdGroupPair{GroupId: ids[name]} }
 	var perms []types.IpPermission
-	for _, e := range export.Permissions(rules, byName) {
-		p := types.IpPermission{IpProtocol: sdk.String(e.IpProtocol)}
-		if e.FromPort != nil {
-			p.FromPort, p.ToPort = sdk.Int32(int32(*e.FromPort)), sdk.Int32(int32(*e.ToPort))
+	for _, mp := range model.Permissions(rules) {
+		p := types.IpPermission{IpProtocol: sdk.String(mp.Protocol.API())}
+		if mp.Protocol.HasPorts() || mp.Protocol.IsICMP() {
+			p.FromPort, p.ToPort = sdk.Int32(int32(mp.Ports.From())), sdk.Int32(int32(mp.Ports.To()))
 		}
-		for _, r := range e.IpRanges {
-			p.IpRanges = append(p.IpRanges, types.IpRange{CidrIp: sdk.String(r.CidrIp), Description: optional(r.Description)})
-		}
-		for _, r := range e.Ipv6Ranges {
-			p.Ipv6Ranges = append(p.Ipv6Ranges, types.Ipv6Range{CidrIpv6: sdk.String(r.CidrIpv6), Description: optional(r.Description)})
-		}
-		for _, r := range e.PrefixListIds {
-			p.PrefixListIds = append(p.PrefixListIds, types.PrefixListId{PrefixListId: sdk.String(r.PrefixListId), Description: optional(r.Description)})
-		}
-		for _, r := range e.UserIdGroupPairs {
-			p.UserIdGroupPairs = append(p.UserIdGroupPairs, types.UserIdGroupPair{GroupId: sdk.String(r.GroupId), Description: optional(r.Description)})
+		for _, r := range mp.Rules {
+			desc := optional(r.Description)
+			switch r.Peer.Kind() {
+			case model.PeerIPv4:
+				p.IpRanges = append(p.IpRanges, types.IpRange{CidrIp: sdk.String(r.Peer.String()), Description: desc})
+			case model.PeerIPv6:
+				p.Ipv6Ranges = append(p.Ipv6Ranges, types.Ipv6Range{CidrIpv6: sdk.String(r.Peer.String()), Description: desc})
+			case model.PeerPrefixList:
+				p.PrefixListIds = append(p.PrefixListIds, types.PrefixListId{PrefixListId: sdk.String(r.Peer.Ref()), Description: desc})
+			case model.PeerGroupID:
+				p.UserIdGroupPairs = append(p.UserIdGroupPairs, types.UserIdGroupPair{GroupId: sdk.String(r.Peer.Ref()), Description: desc})
+			case model.PeerGroup:
+				p.UserIdGroupPairs = append(p.UserIdGroupPairs, types.UserIdGroupPair{GroupId: sdk.String(ids[r.Peer.Ref()]), Description: desc})
+			}
 		}
 		perms = append(perms, p)
 	}

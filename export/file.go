@@ -5,10 +5,15 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/sgwiz/sgwiz/model"
 )
+
+// The files sgwiz reads and writes: plan files and exports.
 
 // ErrExists is returned by WriteFile when the file exists and force is false.
 var ErrExists = errors.New("file exists")
@@ -130,4 +135,49 @@ func (u *unnamed) close() {
 	if u.name != "" {
 		os.Remove(u.name)
 	}
+}
+
+// FileMode is the kind of file an export is: a script is executable.
+type FileMode uint8
+
+// The kinds of file sgwiz writes.
+const (
+	PlainFile FileMode = iota
+	Executable
+)
+
+// ModeOf is the kind of file format f writes.
+func ModeOf(f Format) FileMode {
+	if f == AWSCLI {
+		return Executable
+	}
+	return PlainFile
+}
+
+// Perm is the permission bits WriteFile gives such a file (less the umask).
+func (m FileMode) Perm() os.FileMode {
+	if m == Executable {
+		return 0o755
+	}
+	return 0o644
+}
+
+// ReadPlanFile reads and parses a plan file, reading at most one byte past
+// model.MaxPlanFileSize, so that /dev/zero or a huge file ends at once with
+// ParsePlan's message. Errors name the file.
+func ReadPlanFile(path string) (model.Plan, []string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return model.Plan{}, nil, fmt.Errorf("cannot read the plan file: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, model.MaxPlanFileSize+1))
+	if err != nil {
+		return model.Plan{}, nil, fmt.Errorf("cannot read the plan file %s: %w", path, err)
+	}
+	p, warnings, err := model.ParsePlan(data)
+	if err != nil {
+		return model.Plan{}, warnings, fmt.Errorf("%s:\n%w", path, err)
+	}
+	return p, warnings, nil
 }

@@ -63,40 +63,34 @@ type UserIdGroupPair struct {
 	Description string `json:",omitempty"`
 }
 
-// Permissions groups rules as EC2 does: one IpPermission per protocol and
-// port range, in the order the ranges first appear. groupID names a group of
-// the plan in UserIdGroupPairs: it returns the pair to write.
+// Permissions is the rules in EC2's IpPermissions shape (model.Permissions
+// groups them); groupPair names a group of the plan in UserIdGroupPairs:
+// it returns the pair to write.
 func Permissions(rules []model.Rule, groupPair func(name string) UserIdGroupPair) []IpPermission {
 	perms := []IpPermission{}
-	index := map[model.PortSpec]int{}
-	for _, r := range rules {
-		k := model.PortSpec{Protocol: r.Protocol, Ports: r.Ports}
-		i, ok := index[k]
-		if !ok {
-			i = len(perms)
-			index[k] = i
-			perm := IpPermission{IpProtocol: r.Protocol.API(), IpRanges: []IpRange{}, Ipv6Ranges: []Ipv6Range{}, PrefixListIds: []PrefixListId{}, UserIdGroupPairs: []UserIdGroupPair{}}
-			if r.Protocol.HasPorts() || r.Protocol.IsICMP() {
-				from, to := r.Ports.From(), r.Ports.To()
-				perm.FromPort, perm.ToPort = &from, &to
+	for _, mp := range model.Permissions(rules) {
+		p := IpPermission{IpProtocol: mp.Protocol.API(), IpRanges: []IpRange{}, Ipv6Ranges: []Ipv6Range{}, PrefixListIds: []PrefixListId{}, UserIdGroupPairs: []UserIdGroupPair{}}
+		if mp.Protocol.HasPorts() || mp.Protocol.IsICMP() {
+			from, to := mp.Ports.From(), mp.Ports.To()
+			p.FromPort, p.ToPort = &from, &to
+		}
+		for _, r := range mp.Rules {
+			switch r.Peer.Kind() {
+			case model.PeerIPv4:
+				p.IpRanges = append(p.IpRanges, IpRange{CidrIp: r.Peer.String(), Description: r.Description})
+			case model.PeerIPv6:
+				p.Ipv6Ranges = append(p.Ipv6Ranges, Ipv6Range{CidrIpv6: r.Peer.String(), Description: r.Description})
+			case model.PeerPrefixList:
+				p.PrefixListIds = append(p.PrefixListIds, PrefixListId{PrefixListId: r.Peer.Ref(), Description: r.Description})
+			case model.PeerGroupID:
+				p.UserIdGroupPairs = append(p.UserIdGroupPairs, UserIdGroupPair{GroupId: r.Peer.Ref(), Description: r.Description})
+			case model.PeerGroup:
+				pair := groupPair(r.Peer.Ref())
+				pair.Description = r.Description
+				p.UserIdGroupPairs = append(p.UserIdGroupPairs, pair)
 			}
-			perms = append(perms, perm)
 		}
-		p := &perms[i]
-		switch r.Peer.Kind() {
-		case model.PeerIPv4:
-			p.IpRanges = append(p.IpRanges, IpRange{CidrIp: r.Peer.String(), Description: r.Description})
-		case model.PeerIPv6:
-			p.Ipv6Ranges = append(p.Ipv6Ranges, Ipv6Range{CidrIpv6: r.Peer.String(), Description: r.Description})
-		case model.PeerPrefixList:
-			p.PrefixListIds = append(p.PrefixListIds, PrefixListId{PrefixListId: r.Peer.Ref(), Description: r.Description})
-		case model.PeerGroupID:
-			p.UserIdGroupPairs = append(p.UserIdGroupPairs, UserIdGroupPair{GroupId: r.Peer.Ref(), Description: r.Description})
-		case model.PeerGroup:
-			pair := groupPair(r.Peer.Ref())
-			pair.Description = r.Description
-			p.UserIdGroupPairs = append(p.UserIdGroupPairs, pair)
-		}
+		perms = append(perms, p)
 	}
 	return perms
 }

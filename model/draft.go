@@ -1,9 +1,9 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
-	"slices"
 	"strings"
 )
 
@@ -33,8 +33,17 @@ var (
 	Office    = Source{Kind: SourceOffice}
 )
 
-// FromPeer is the source for one peer.
-func FromPeer(p Peer) Source { return Source{Kind: SourcePeer, Peer: p} }
+// FromPeer is the source for one peer; the world is one of the Anywhere
+// sources, as the console offers it.
+func FromPeer(p Peer) Source {
+	switch p {
+	case AnyIPv4:
+		return Anywhere4
+	case AnyIPv6:
+		return Anywhere6
+	}
+	return Source{Kind: SourcePeer, Peer: p}
+}
 
 // FromGroup is the source for another group of the plan.
 func FromGroup(name string) Source { return FromPeer(GroupRef(name)) }
@@ -52,11 +61,25 @@ func (s Source) String() string {
 	return s.Peer.Title()
 }
 
+// Link ties a selection's service to an answer of the draft, so that the
+// linked tiers always match: change the answer and every linked selection
+// follows.
+type Link uint8
+
+// The answers a selection can follow.
+const (
+	LinkNone    Link = iota
+	LinkAppPort      // the app port behind the load balancer (Draft.AppPort)
+	LinkEngine       // the database engine's service (Draft.Engine)
+)
+
 // Selection is a service chosen for a group and where it is open from (or
 // to). Rules are derived from it, so the wizard and the flags that make
 // the same choices make the same rules.
 type Selection struct {
 	Service Service
+	// Link, when set, makes Service follow the draft's app port or engine.
+	Link    Link
 	Sources []Source
 	// Description replaces the generated "<service> from <source>" text.
 	Description string
@@ -67,7 +90,7 @@ type Selection struct {
 // Key identifies the selection's service in a group: the catalogue id, or
 // for a custom entry its protocol and ports.
 func (s Selection) Key() string {
-	if s.Service.Kind != KindCustom {
+	if s.Service.Kind != KindCustom || s.Service.ID != customID {
 		return s.Service.ID
 	}
 	var parts []string
@@ -77,10 +100,14 @@ func (s Selection) Key() string {
 	return "custom:" + strings.Join(parts, ",")
 }
 
-// Has reports whether the selection includes source kind k (for SourcePeer,
-// the given peer).
+// Has reports whether the selection includes source src.
 func (s Selection) Has(src Source) bool {
-	return slices.Contains(s.Sources, src)
+	for _, x := range s.Sources {
+		if x == src {
+			return true
+		}
+	}
+	return false
 }
 
 // customID is the id of every CustomService.
@@ -93,14 +120,66 @@ func CustomService(proto Protocol, ports PortRange) Service {
 		About: fmt.Sprintf("%s %s", proto.Title(), Rule{Protocol: proto, Ports: ports}.PortText())}
 }
 
+// Role is what a group is for; defaults and linked tiers follow roles,
+// never names, so renaming a group changes nothing else.
+type Role string
+
+// The roles of the use cases' groups.
+const (
+	RoleCustom       Role = ""
+	RoleWeb          Role = "web"
+	RoleLoadBalancer Role = "load-balancer"
+	RoleApp          Role = "app"
+	RoleDatabase     Role = "database"
+	RoleBastion      Role = "bastion"
+	RoleWindows      Role = "windows"
+	RoleMail         Role = "mail"
+)
+
+var roles = []Role{RoleWeb, RoleLoadBalancer, RoleApp, RoleDatabase, RoleBastion, RoleWindows, RoleMail}
+
+// Purpose says what a group of the role is for, the start of its
+// derived description.
+func (r Role) Purpose() string {
+	switch r {
+	case RoleWeb:
+		return "Web server"
+	case RoleLoadBalancer:
+		return "Load balancer"
+	case RoleApp:
+		return "App servers"
+	case RoleDatabase:
+		return "Database server"
+	case RoleBastion:
+		return "Bastion host"
+	case RoleWindows:
+		return "Windows server"
+	case RoleMail:
+		return "Mail server"
+	}
+	return "Custom group"
+}
+
+// ParseRole reads a plan file's role.
+func ParseRole(s string) (Role, error) {
+	for _, r := range roles {
+		if string(r) == s {
+			return r, nil
+		}
+	}
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	return "", fmt.Errorf("unknown role %q: use one of %s, or leave it out", s, strings.Join(names, ", "))
+}
+
 // GroupSpec is one group of a draft: its selections rather than its rules.
 type GroupSpec struct {
 	Name string
-	// Purpose says what the group is for ("Web server"); the group's
-	// description is derived from it and the inbound selections, so it
-	// always tells what the rules do, unless Description is set.
-	Purpose string
-	// Description, when set, is the group description as the user gave it.
+	Role Role
+	// Description, when set, is the group description as the user gave it;
+	// otherwise it is derived from the role and the inbound selections.
 	Description string
 	// ID is set for a group that exists already; Tags add to the draft's.
 	ID              string
@@ -116,14 +195,39 @@ func (g *GroupSpec) Selections(d Direction) []Selection {
 	return g.Ingress
 }
 
-// Draft is a plan in the making: use case, office CIDRs and the groups'
-// selections. The wizard edits a draft; Plan turns it into rules.
+func (g *GroupSpec) setSelections(d Direction, sels []Selection) {
+	if d == Egress {
+		g.Egress = sels
+	} else {
+		g.Ingress = sels
+	}
+}
+
+// Draft is a plan in the making: the use case and its answers, and the
+// groups' selections. The wizard and the flags edit it only through its
+// methods; Plan turns it into rules, deriving everything else.
 type Draft struct {
 	UseCase string
 	Office  []netip.Prefix
 	VPC     string
 	Tags    []Tag
+	// Egress is the outbound policy; under EgressCustom the groups'
+	// outbound selections are edited one by one.
+	Egress EgressPolicy
+	// Engine is the database service id and AppPort the port behind the
+	// load balancer; linked selections follow them.
+	Engine  string
+	AppPort int
 	Groups  []GroupSpec
+}
+
+// useCase is the draft's use case, or custom.
+func (d Draft) useCase() UseCase {
+	if u, ok := LookupUseCase(d.UseCase); ok {
+		return u
+	}
+	u, _ := LookupUseCase("custom")
+	return u
 }
 
 // UsesOffice lists the services whose source is the office, for messages.
@@ -144,16 +248,33 @@ func (d Draft) UsesOffice() []string {
 // Plan expands the selections into rules and validates the result.
 func (d Draft) Plan() (Plan, error) {
 	if uses := d.UsesOffice(); len(uses) > 0 && len(d.Office) == 0 {
-		return Plan{}, Errors{{Field: "--office-cidr", Msg: fmt.Sprintf(
-			"%s %s open from your office: give its address, such as --office-cidr 203.0.113.10/32 (find it with: curl checkip.amazonaws.com), or choose another source",
+		return Plan{}, Errors{{Field: FieldOffice, Msg: fmt.Sprintf(
+			"%s %s open from your office: give its address, such as 203.0.113.10/32 (find it with: curl checkip.amazonaws.com), or choose another source",
 			strings.Join(uses, ", "), map[bool]string{true: "is", false: "are"}[len(uses) == 1])}}
 	}
-	p := Plan{UseCase: d.UseCase, Groups: make([]Group, len(d.Groups))}
+	for _, g := range d.Groups {
+		for _, dir := range []Direction{Ingress, Egress} {
+			for _, s := range g.Selections(dir) {
+				if len(s.Sources) == 0 {
+					return Plan{}, Errors{{Field: g.Name + "." + dir.String(), Msg: fmt.Sprintf(
+						"%s has no %s: choose one, or unselect the service", s.Service.Title, map[Direction]string{Ingress: "source", Egress: "destination"}[dir])}}
+				}
+			}
+		}
+	}
+	u := d.useCase()
+	p := Plan{UseCase: d.UseCase, Office: append([]netip.Prefix(nil), d.Office...), Egress: d.Egress, Groups: make([]Group, len(d.Groups))}
+	if u.AsksEngine {
+		p.Engine = d.Engine
+	}
+	if u.AsksAppPort {
+		p.AppPort = d.AppPort
+	}
 	for i, gs := range d.Groups {
 		in, _ := d.expand(Ingress, gs.Ingress)
 		out, _ := d.expand(Egress, gs.Egress)
 		p.Groups[i] = Group{
-			Name: gs.Name, Description: d.GroupDescription(i), VPC: d.VPC, ID: gs.ID,
+			Name: gs.Name, Role: gs.Role, Description: d.GroupDescription(i), VPC: d.VPC, ID: gs.ID,
 			Tags:    append(append([]Tag(nil), d.Tags...), gs.Tags...),
 			Ingress: in,
 			Egress:  out,
@@ -171,23 +292,9 @@ func (d Draft) Plan() (Plan, error) {
 func (d Draft) expand(dir Direction, sels []Selection) (rules []Rule, from []int) {
 	rules = []Rule{}
 	for si, s := range sels {
-		both := s.Has(Anywhere4) && s.Has(Anywhere6)
 		for _, src := range s.Sources {
-			var peers []Peer
-			switch src.Kind {
-			case SourceAnyIPv4:
-				peers = []Peer{AnyIPv4}
-			case SourceAnyIPv6:
-				peers = []Peer{AnyIPv6}
-			case SourceOffice:
-				for _, o := range d.Office {
-					peers = append(peers, CIDR(o))
-				}
-			default:
-				peers = []Peer{src.Peer}
-			}
-			desc := describe(dir, s, src, both)
-			for _, peer := range peers {
+			desc := describe(dir, s, src)
+			for _, peer := range d.peers(src) {
 				for _, ps := range s.Service.Ports {
 					rules = append(rules, Rule{Protocol: ps.Protocol, Ports: ps.Ports, Peer: peer, Description: desc})
 					from = append(from, si)
@@ -198,8 +305,54 @@ func (d Draft) expand(dir Direction, sels []Selection) (rules []Rule, from []int
 	return rules, from
 }
 
+// peers are the peers a source stands for.
+func (d Draft) peers(src Source) []Peer {
+	switch src.Kind {
+	case SourceAnyIPv4:
+		return []Peer{AnyIPv4}
+	case SourceAnyIPv6:
+		return []Peer{AnyIPv6}
+	case SourceOffice:
+		peers := make([]Peer, len(d.Office))
+		for i, o := range d.Office {
+			peers[i] = CIDR(o)
+		}
+		return peers
+	}
+	return []Peer{src.Peer}
+}
+
+// describe writes a rule description: "HTTPS from anywhere (IPv4)", "SSH
+// from the office", or the selection's own text.
+func describe(dir Direction, s Selection, src Source) string {
+	suffix := ""
+	if s.Has(Anywhere4) && s.Has(Anywhere6) && (src.Kind == SourceAnyIPv4 || src.Kind == SourceAnyIPv6) {
+		suffix = map[SourceKind]string{SourceAnyIPv4: " (IPv4)", SourceAnyIPv6: " (IPv6)"}[src.Kind]
+	}
+	if s.fixed {
+		return s.Description
+	}
+	if s.Description != "" {
+		return sanitizeDescription(s.Description + suffix)
+	}
+	word := " from "
+	if dir == Egress {
+		word = " to "
+	}
+	where := src.String()
+	switch src.Kind {
+	case SourceAnyIPv4, SourceAnyIPv6:
+		where = "anywhere" + suffix
+	case SourcePeer:
+		if src.Peer.Kind() == PeerGroup {
+			where = src.Peer.Ref()
+		}
+	}
+	return sanitizeDescription(s.title() + word + where)
+}
+
 // GroupDescription is group i's description: the one the user gave, or
-// one derived from its purpose and inbound selections ("Web server: HTTP
+// one derived from its role and inbound selections ("Web server: HTTP
 // and HTTPS from anywhere; SSH from the office").
 func (d Draft) GroupDescription(i int) string {
 	g := d.Groups[i]
@@ -221,10 +374,6 @@ func (d *Draft) SetGroupDescription(i int, v string) {
 }
 
 func (d Draft) derivedDescription(g GroupSpec) string {
-	purpose := g.Purpose
-	if purpose == "" {
-		purpose = "Made with sgwiz"
-	}
 	type clause struct {
 		where  string
 		titles []string
@@ -245,13 +394,13 @@ func (d Draft) derivedDescription(g GroupSpec) string {
 		clauses[i].titles = append(clauses[i].titles, s.title())
 	}
 	if len(clauses) == 0 {
-		return sanitizeDescription(purpose + ": no inbound rules")
+		return sanitizeDescription(g.Role.Purpose() + ": no inbound rules")
 	}
 	parts := make([]string, len(clauses))
 	for i, c := range clauses {
 		parts[i] = joinAnd(c.titles) + " from " + c.where
 	}
-	return sanitizeDescription(purpose + ": " + strings.Join(parts, "; "))
+	return sanitizeDescription(g.Role.Purpose() + ": " + strings.Join(parts, "; "))
 }
 
 // where names a selection's sources in words: "anywhere", "the office",
@@ -301,37 +450,8 @@ func joinAnd(words []string) string {
 	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
-// describe writes a rule description: "HTTPS from anywhere (IPv4)", "SSH
-// from the office", or the selection's own text.
-func describe(dir Direction, s Selection, src Source, both bool) string {
-	suffix := ""
-	if both && (src.Kind == SourceAnyIPv4 || src.Kind == SourceAnyIPv6) {
-		suffix = map[SourceKind]string{SourceAnyIPv4: " (IPv4)", SourceAnyIPv6: " (IPv6)"}[src.Kind]
-	}
-	if s.fixed {
-		return s.Description
-	}
-	if s.Description != "" {
-		return s.Description + suffix
-	}
-	word := " from "
-	if dir == Egress {
-		word = " to "
-	}
-	where := src.String()
-	switch src.Kind {
-	case SourceAnyIPv4, SourceAnyIPv6:
-		where = "anywhere" + suffix
-	case SourcePeer:
-		if src.Peer.Kind() == PeerGroup {
-			where = src.Peer.Ref()
-		}
-	}
-	return sanitizeDescription(s.title() + word + where)
-}
-
-// sanitizeDescription drops characters AWS refuses in rule descriptions
-// (catalogue titles such as "Kibana / OpenSearch" are fine; "&" is not).
+// sanitizeDescription drops characters AWS refuses in descriptions and
+// cuts the text to AWS's limit.
 func sanitizeDescription(s string) string {
 	var b strings.Builder
 	for _, r := range s {
@@ -344,25 +464,6 @@ func sanitizeDescription(s string) string {
 		out = out[:MaxRuleDescriptionLen]
 	}
 	return out
-}
-
-// RenameGroup renames a group of the draft and every reference to it.
-func (d *Draft) RenameGroup(old, name string) {
-	for i := range d.Groups {
-		g := &d.Groups[i]
-		if g.Name == old {
-			g.Name = name
-		}
-		for _, sels := range [][]Selection{g.Ingress, g.Egress} {
-			for j := range sels {
-				for k, src := range sels[j].Sources {
-					if src.Kind == SourcePeer && src.Peer == GroupRef(old) {
-						sels[j].Sources[k] = FromGroup(name)
-					}
-				}
-			}
-		}
-	}
 }
 
 // Clone returns a deep copy of the draft.
@@ -406,33 +507,6 @@ func NewGroupEgress(ipv6 bool) []Rule {
 	return rules
 }
 
-// DraftFromPlan makes an editable draft of a loaded or imported plan: one
-// selection per rule, keeping its description, so that Plan gives the same
-// plan back.
-func DraftFromPlan(p Plan) Draft {
-	d := Draft{UseCase: p.UseCase, VPC: p.VPC(), Groups: make([]GroupSpec, len(p.Groups))}
-	for i, g := range p.Groups {
-		gs := GroupSpec{Name: g.Name, Description: g.Description, ID: g.ID, Tags: append([]Tag(nil), g.Tags...)}
-		for _, dir := range []Direction{Ingress, Egress} {
-			sels := []Selection{}
-			for _, r := range g.Rules(dir) {
-				svc, ok := serviceByPort[PortSpec{r.Protocol, r.Ports}]
-				if !ok {
-					svc = CustomService(r.Protocol, r.Ports)
-				}
-				sels = append(sels, Selection{Service: svc, Sources: []Source{FromPeer(r.Peer)}, Description: r.Description, fixed: true})
-			}
-			if dir == Ingress {
-				gs.Ingress = sels
-			} else {
-				gs.Egress = sels
-			}
-		}
-		d.Groups[i] = gs
-	}
-	return d
-}
-
 // SelectionOf returns the index of the selection that makes rule i of a
 // group's direction in the draft's plan (after repeated rules are
 // merged), or -1.
@@ -452,6 +526,376 @@ func (d Draft) SelectionOf(group int, dir Direction, i int) int {
 			return from[j]
 		}
 		n++
+	}
+	return -1
+}
+
+// ---- Editing: the wizard and the flags change a draft only through these.
+
+// The field names of a draft's answers in errors; each front end says
+// them in its own words (a flag, a label).
+const (
+	FieldOffice     = "office"
+	FieldEngine     = "engine"
+	FieldAppPort    = "app_port"
+	FieldEgress     = "egress"
+	FieldSSHFrom    = "ssh_from"
+	FieldVPC        = "vpc_id"
+	FieldAppSources = "app_sources"
+)
+
+// SetOffice sets the office / my-IP CIDRs. The world is refused: it is
+// "anywhere", which the sources offer beside the office.
+func (d *Draft) SetOffice(prefixes []netip.Prefix) error {
+	if err := checkOffice(prefixes); err != nil {
+		return err
+	}
+	d.Office = append([]netip.Prefix(nil), prefixes...)
+	return nil
+}
+
+// checkOffice refuses office CIDRs that are not an office.
+func checkOffice(prefixes []netip.Prefix) error {
+	for _, p := range prefixes {
+		switch {
+		case !p.IsValid():
+			return &FieldError{Field: FieldOffice, Msg: "not a CIDR: write one such as 203.0.113.0/24"}
+		case p.Bits() == 0:
+			return &FieldError{Field: FieldOffice, Msg: fmt.Sprintf("%s is everyone on the internet, not an office: open the services that need it to anywhere instead, and give your office's own address here", p)}
+		}
+	}
+	return nil
+}
+
+// OfficeNote hints at a likely mistake in an office CIDR, or says "":
+// a private address is what a machine calls itself inside its network,
+// not the address AWS sees.
+func OfficeNote(p netip.Prefix) string {
+	if a := p.Addr(); a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || privateRanges[3].Contains(a) {
+		return fmt.Sprintf("%s is a private address: AWS sees your office by its public address (curl checkip.amazonaws.com tells it); keep it only for traffic over a VPN or Direct Connect", p)
+	}
+	return ""
+}
+
+// SetEngine makes id the database engine; the selections linked to the
+// engine (the database's inbound rule, the app's outbound one) follow.
+func (d *Draft) SetEngine(id string) error {
+	if u := d.useCase(); d.UseCase != "" && !u.AsksEngine {
+		return &FieldError{Field: FieldEngine, Msg: fmt.Sprintf("the %s use case has no database engine to choose", u.ID)}
+	}
+	s, ok := LookupService(id)
+	if !ok || s.Kind != KindDatabase || !containsString(Engines, id) {
+		return &FieldError{Field: FieldEngine, Msg: fmt.Sprintf("%q is not a database engine: use one of %s", id, strings.Join(Engines, ", "))}
+	}
+	d.Engine = id
+	d.relink()
+	return nil
+}
+
+// SetAppPort makes port the app port behind the load balancer; the
+// selections linked to it (the app's inbound rule, the load balancer's
+// outbound one) follow.
+func (d *Draft) SetAppPort(port int) error {
+	if u := d.useCase(); d.UseCase != "" && !u.AsksAppPort {
+		return &FieldError{Field: FieldAppPort, Msg: fmt.Sprintf("the %s use case has no app port to choose", u.ID)}
+	}
+	if port < 1 || port > 65535 {
+		return &FieldError{Field: FieldAppPort, Msg: fmt.Sprintf("%d is not a port: use 1–65535", port)}
+	}
+	d.AppPort = port
+	d.relink()
+	return nil
+}
+
+// relink gives every linked selection the service its answer names. A
+// selection of that service the user had chosen besides is merged into
+// the linked one, so that a group holds each service once.
+func (d *Draft) relink() {
+	for gi := range d.Groups {
+		g := &d.Groups[gi]
+		for _, dir := range []Direction{Ingress, Egress} {
+			sels := g.Selections(dir)
+			for i := range sels {
+				switch sels[i].Link {
+				case LinkAppPort:
+					sels[i].Service = appService(d.AppPort)
+				case LinkEngine:
+					if s, ok := LookupService(d.Engine); ok {
+						sels[i].Service = s
+					}
+				}
+			}
+			for i := 0; i < len(sels); i++ {
+				if sels[i].Link == LinkNone {
+					continue
+				}
+				for j := 0; j < len(sels); j++ {
+					if j != i && sels[j].Link == LinkNone && sels[j].Key() == sels[i].Key() {
+						for _, src := range sels[j].Sources {
+							if !sels[i].Has(src) {
+								sels[i].Sources = append(sels[i].Sources, src)
+							}
+						}
+						sels = append(sels[:j:j], sels[j+1:]...)
+						if j < i {
+							i--
+						}
+						j--
+					}
+				}
+			}
+			g.setSelections(dir, sels)
+		}
+	}
+}
+
+// SetEgress applies an outbound policy of the use case to every group,
+// replacing their outbound selections; EgressCustom keeps them, to edit
+// one by one.
+func (d *Draft) SetEgress(e EgressPolicy) error {
+	u := d.useCase()
+	if e != EgressCustom && !containsEgress(u.Egresses, e) {
+		return &FieldError{Field: FieldEgress, Msg: fmt.Sprintf("%q is not an egress choice for %s: use one of %s", e, u.ID, joinEgress(u.Egresses))}
+	}
+	if e != EgressCustom {
+		fresh, err := u.Draft(Inputs{Egress: e, Engine: d.Engine, AppPort: d.AppPort, SSHFrom: SSHNone})
+		if err != nil {
+			return err
+		}
+		// The policy's selections name the preset's groups: map them by
+		// role to this draft's groups.
+		names := map[string]string{}
+		for _, fg := range fresh.Groups {
+			g := d.groupByRole(fg.Role, len(fresh.Groups))
+			if g < 0 {
+				return &FieldError{Field: FieldEgress, Msg: fmt.Sprintf("this plan's groups are not the %s use case's: choose custom and edit the outbound services", u.ID)}
+			}
+			names[fg.Name] = d.Groups[g].Name
+		}
+		for _, fg := range fresh.Groups {
+			sels := cloneSelections(fg.Egress)
+			for i := range sels {
+				for k, src := range sels[i].Sources {
+					if src.Kind == SourcePeer && src.Peer.Kind() == PeerGroup {
+						sels[i].Sources[k] = FromGroup(names[src.Peer.Ref()])
+					}
+				}
+			}
+			d.Groups[d.groupByRole(fg.Role, len(fresh.Groups))].Egress = sels
+		}
+	}
+	d.Egress = e
+	return nil
+}
+
+// groupByRole is the index of the group with role r, or -1; with n groups
+// expected, a single custom group matches a single-group use case.
+func (d Draft) groupByRole(r Role, n int) int {
+	for i, g := range d.Groups {
+		if g.Role == r {
+			return i
+		}
+	}
+	if n == 1 && len(d.Groups) == 1 {
+		return 0
+	}
+	return -1
+}
+
+// GroupWithRole returns the name of the draft's group with role r,
+// or "".
+func (d Draft) GroupWithRole(r Role) string {
+	for _, g := range d.Groups {
+		if g.Role == r {
+			return g.Name
+		}
+	}
+	return ""
+}
+
+// DefaultSources is the least-privilege default for a newly ticked
+// service of group g: inbound, the world for public services, the app
+// group for databases, the office otherwise; outbound, the database group
+// for a database, else the internet (updates, APIs).
+func (d Draft) DefaultSources(g int, dir Direction, svc Service) []Source {
+	other := func(r Role) []Source {
+		if name := d.GroupWithRole(r); name != "" && name != d.Groups[g].Name {
+			return []Source{FromGroup(name)}
+		}
+		return nil
+	}
+	if dir == Egress {
+		if svc.Kind == KindDatabase {
+			if s := other(RoleDatabase); s != nil {
+				return s
+			}
+		}
+		return []Source{Anywhere4, Anywhere6}
+	}
+	switch svc.Kind {
+	case KindWeb:
+		return []Source{Anywhere4, Anywhere6}
+	case KindDatabase:
+		if s := other(RoleApp); s != nil {
+			return s
+		}
+	}
+	return []Source{Office}
+}
+
+// ErrDuplicate says that a service was chosen already for the group.
+var ErrDuplicate = errors.New("chosen already")
+
+// AddService selects svc for group g's direction with its default sources
+// and returns its index. A service chosen already is not added again
+// (ErrDuplicate). notice says, when it is not empty, that some of its
+// rules repeat rules of other selections, which AWS holds once.
+func (d *Draft) AddService(g int, dir Direction, svc Service) (index int, notice string, err error) {
+	gs := &d.Groups[g]
+	sel := Selection{Service: svc, Sources: d.DefaultSources(g, dir, svc)}
+	// The database's engine, or the app port, chosen where the role links
+	// it, is the linked selection: it follows the answer from then on.
+	switch l := links(gs.Role, dir); {
+	case l == LinkEngine && svc.ID == d.Engine, l == LinkAppPort && svc.ID == appService(d.AppPort).ID:
+		sel.Link = l
+	}
+	for i, x := range gs.Selections(dir) {
+		if x.Key() == sel.Key() {
+			return i, "", fmt.Errorf("%s %w", svc.Title, ErrDuplicate)
+		}
+	}
+	gs.setSelections(dir, append(gs.Selections(dir), sel))
+	return len(gs.Selections(dir)) - 1, d.repeats(g, dir, len(gs.Selections(dir))-1), nil
+}
+
+// RemoveService unselects selection i of group g's direction; the others
+// keep their order.
+func (d *Draft) RemoveService(g int, dir Direction, i int) {
+	gs := &d.Groups[g]
+	sels := gs.Selections(dir)
+	if i < 0 || i >= len(sels) {
+		return
+	}
+	gs.setSelections(dir, append(sels[:i:i], sels[i+1:]...))
+}
+
+// ToggleSource adds or removes src of selection i of group g's direction.
+// notice is as for AddService.
+func (d *Draft) ToggleSource(g int, dir Direction, i int, src Source) (notice string) {
+	sels := d.Groups[g].Selections(dir)
+	if i < 0 || i >= len(sels) {
+		return ""
+	}
+	x := &sels[i]
+	out := make([]Source, 0, len(x.Sources)+1)
+	found := false
+	for _, have := range x.Sources {
+		if have == src {
+			found = true
+			continue
+		}
+		out = append(out, have)
+	}
+	if !found {
+		out = append(out, src)
+	}
+	x.Sources = out
+	if found {
+		return ""
+	}
+	return d.repeats(g, dir, i)
+}
+
+// repeats says which rules of selection i repeat rules of the group's
+// other selections, or "".
+func (d Draft) repeats(g int, dir Direction, i int) string {
+	sels := d.Groups[g].Selections(dir)
+	mine, _ := d.expand(dir, sels[i:i+1])
+	others := cloneSelections(sels)
+	others = append(others[:i], others[i+1:]...)
+	theirs, from := d.expand(dir, others)
+	for _, r := range mine {
+		for j, o := range theirs {
+			if o.Key() == r.Key() {
+				return fmt.Sprintf("%s %s %s repeats %s: AWS holds a rule once, so the plan keeps one", sels[i].Service.Title, map[Direction]string{Ingress: "from", Egress: "to"}[dir], r.Peer.Title(), others[from[j]].Service.Title)
+			}
+		}
+	}
+	return ""
+}
+
+// RenameGroup renames a group of the draft and every reference to it.
+func (d *Draft) RenameGroup(old, name string) {
+	for i := range d.Groups {
+		g := &d.Groups[i]
+		if g.Name == old {
+			g.Name = name
+		}
+		for _, sels := range [][]Selection{g.Ingress, g.Egress} {
+			for j := range sels {
+				for k, src := range sels[j].Sources {
+					if src.Kind == SourcePeer && src.Peer == GroupRef(old) {
+						sels[j].Sources[k] = FromGroup(name)
+					}
+				}
+			}
+		}
+	}
+}
+
+// standInOffice stands in for an office address not typed yet, so that the
+// findings of the other rules show at once; as a /32 of TEST-NET-1 it
+// makes no finding of its own.
+var standInOffice = netip.MustParsePrefix("192.0.2.1/32")
+
+// FindingsBySelection are the findings of the draft's plan on the rules of
+// each selection of group g's direction, most serious first: the wizard
+// shows them beside the service as it is chosen, from the same checks as
+// lint, the review and apply's confirmation. A selection without sources
+// has none; an office not typed yet is stood in for.
+func (d Draft) FindingsBySelection(g int, dir Direction) [][]Finding {
+	out := make([][]Finding, len(d.Groups[g].Selections(dir)))
+	c := d.Clone()
+	if len(c.Office) == 0 {
+		c.Office = []netip.Prefix{standInOffice}
+	}
+	// Selections without sources make no plan: leave them out, and keep
+	// the way back to each selection's index.
+	index := map[[3]int]int{} // group, direction, new index → old
+	for gi := range c.Groups {
+		for _, di := range []Direction{Ingress, Egress} {
+			var kept []Selection
+			for i, s := range c.Groups[gi].Selections(di) {
+				if len(s.Sources) > 0 {
+					index[[3]int{gi, int(di), len(kept)}] = i
+					kept = append(kept, s)
+				}
+			}
+			c.Groups[gi].setSelections(di, append([]Selection{}, kept...))
+		}
+	}
+	p, err := c.Plan()
+	if err != nil {
+		return out
+	}
+	for _, f := range p.Check() {
+		if f.Group != d.Groups[g].Name || f.Direction != dir || f.Index < 0 {
+			continue
+		}
+		if si := c.SelectionOf(g, dir, f.Index); si >= 0 {
+			old := index[[3]int{g, int(dir), si}]
+			out[old] = append(out[old], f)
+		}
+	}
+	return out
+}
+
+// GroupIndex is the index of the group with this name, or -1.
+func (d Draft) GroupIndex(name string) int {
+	for i, g := range d.Groups {
+		if g.Name == name {
+			return i
+		}
 	}
 	return -1
 }

@@ -13,7 +13,7 @@ func TestDraftNeedsTheOfficeWhenASelectionUsesIt(t *testing.T) {
 		t.Fatalf("a draft may lack the office CIDR: %v", err)
 	}
 	_, err = d.Plan()
-	if err == nil || !strings.Contains(err.Error(), "--office-cidr: RDP is open from your office") {
+	if err == nil || !strings.Contains(err.Error(), "office: RDP is open from your office") {
 		t.Errorf("Plan() = %v", err)
 	}
 	d.Office = office
@@ -55,7 +55,7 @@ func TestCustomSelection(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := plan.Groups[0].Ingress[0]
-	if got.Protocol != UDP || got.Ports != r || got.Description != "UDP 8000 - 9000 from 0.0.0.0/0" {
+	if got.Protocol != UDP || got.Ports != r || got.Description != "UDP 8000 - 9000 from anywhere" {
 		t.Errorf("custom rule = %+v", got)
 	}
 	if k := d.Groups[0].Ingress[0].Key(); k != "custom:udp:8000-9000" {

@@ -57,7 +57,7 @@ type Check struct {
 	Controls []string
 }
 
-// Checks lists every check sgwiz runs, for documentation and `lint --list`.
+// Checks lists every check sgwiz runs, for the README's table and the tests.
 var Checks = []Check{
 	{"world-all-traffic", Critical, "All traffic or all ports open to the internet", []string{"SecurityHub EC2.18", "SecurityHub EC2.19", "checkov CKV_AWS_277", "prowler ec2_securitygroup_allow_ingress_from_internet_to_all_ports"}},
 	{"world-admin-port", High, "Remote administration port (SSH, RDP, WinRM) open to the internet", []string{"SecurityHub EC2.13 (22)", "SecurityHub EC2.14 (3389)", "SecurityHub EC2.53/EC2.54", "CIS AWS 5.2/5.3", "SecurityHub EC2.19", "checkov CKV_AWS_24/CKV_AWS_25", "trivy AVD-AWS-0107"}},
@@ -75,6 +75,9 @@ var Checks = []Check{
 	{"quota-exceeded", High, "More rules than the per-direction quota allows", []string{}},
 	{"default-group", Medium, "The VPC's default security group is used", []string{"SecurityHub EC2.2", "CIS AWS 5.4"}},
 	{"launch-wizard-name", Low, "A group named by the console's launch wizard", []string{"prowler ec2_securitygroup_from_launch_wizard"}},
+	{"egress-not-accepted", High, "Outbound to a group of the plan on a port that group does not accept", []string{}},
+	{"ingress-not-sent", High, "Inbound from a group of the plan whose outbound rules cannot send it", []string{}},
+	{"tier-unreachable", High, "A tier that accepts nothing from the tier before it", []string{}},
 }
 
 var checkByID = func() map[string]Check {
@@ -87,14 +90,49 @@ var checkByID = func() map[string]Check {
 
 // Port lists the checks rely on.
 var (
-	adminPorts = []int{22, 3389, 5985, 5986}
-	// databasePorts are prowler's per-service checks plus common engines.
-	databasePorts = []int{1433, 1434, 1521, 2483, 2484, 3306, 5432, 5439, 5601, 5984, 6379, 7199, 7474, 7687, 8086, 8123, 8983, 9042, 9092, 9160, 9200, 9300, 11211, 27017, 27018, 27019}
+	// adminPorts are the ports of the catalogue's remote administration
+	// services: SSH, RDP, WinRM, and also Telnet, FTP, VNC and the
+	// Kubernetes API.
+	adminPorts = kindPorts(KindAdmin)
+	// databasePorts are prowler's per-service checks plus every database
+	// and cache of the catalogue.
+	databasePorts = mergePorts([]int{1433, 1434, 1521, 2483, 2484, 3306, 5432, 5439, 5601, 5984, 6379, 7199, 7474, 7687, 8086, 8123, 8983, 9042, 9092, 9160, 9200, 9300, 11211, 27017, 27018, 27019}, kindPorts(KindDatabase))
 	// ec2_19Ports is Security Hub EC2.19's list of high-risk ports.
 	ec2_19Ports = []int{20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080, 8088, 8888, 9200, 9300}
 	// ec2_18Default are the ports EC2.18 authorises by default.
 	ec2_18Default = []int{80, 443}
 )
+
+// kindPorts lists the TCP and UDP ports of the catalogue's services of a
+// kind, once each, in order.
+func kindPorts(k ServiceKind) []int {
+	var ports []int
+	for _, s := range catalogue {
+		if s.Kind != k {
+			continue
+		}
+		for _, ps := range s.Ports {
+			if ps.Protocol.HasPorts() && ps.Ports.Count() <= 16 {
+				for p := ps.Ports.From(); p <= ps.Ports.To(); p++ {
+					ports = mergePorts(ports, []int{p})
+				}
+			}
+		}
+	}
+	return ports
+}
+
+// mergePorts adds the ports of b that a lacks, sorted.
+func mergePorts(a, b []int) []int {
+	out := append([]int(nil), a...)
+	for _, p := range b {
+		if !containsInt(out, p) {
+			out = append(out, p)
+		}
+	}
+	sort.Ints(out)
+	return out
+}
 
 // wideRange is the port count above which a range is "very wide".
 const wideRange = 1000
@@ -123,6 +161,7 @@ func (p Plan) Check() []Finding {
 		g := &p.Groups[gi]
 		fs = p.checkGroup(fs, g, public, defaultEgress)
 	}
+	fs = p.checkLinks(fs)
 	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Severity > fs[j].Severity })
 	return fs
 }
@@ -441,4 +480,95 @@ func HighestSeverity(fs []Finding) (Severity, bool) {
 		s = max(s, f.Severity)
 	}
 	return s, true
+}
+
+// carries reports whether rule a allows some of the traffic rule b names
+// (protocol and ports; the peers are the caller's business).
+func carries(a, b Rule) bool {
+	switch {
+	case a.Protocol == AllProtocols || b.Protocol == AllProtocols:
+		return true
+	case a.Protocol != b.Protocol:
+		return false
+	case a.Protocol.HasPorts():
+		return a.Ports.From() <= b.Ports.To() && b.Ports.From() <= a.Ports.To()
+	case a.Protocol.IsICMP():
+		return a.Ports.From() == -1 || b.Ports.From() == -1 || a.Ports.From() == b.Ports.From()
+	}
+	return true
+}
+
+// mayReach reports whether a rule's peer may stand for group name: the
+// group itself, or a CIDR, prefix list or other group, which may hold its
+// instances (sgwiz cannot know, so it does not complain).
+func mayReach(peer Peer, name string) bool {
+	return peer.Kind() != PeerGroup || peer.Ref() == name
+}
+
+// checkLinks finds the rules between groups of the plan that carry no
+// traffic: outbound to a group that does not accept it, inbound from a
+// group that cannot send it, and a tier that accepts nothing from the one
+// before it.
+func (p Plan) checkLinks(fs []Finding) []Finding {
+	for gi := range p.Groups {
+		a := &p.Groups[gi]
+		for i, r := range a.Egress {
+			b := p.Group(r.Peer.Ref())
+			if r.Peer.Kind() != PeerGroup || b == nil || a == b {
+				continue
+			}
+			if !admits(b.Ingress, r, a.Name) {
+				fs = append(fs, p.finding("egress-not-accepted", a, Egress, i, r,
+					fmt.Sprintf("%s sends %s %s to %s, which accepts nothing of it from %s: the connections are refused.", a.Name, r.Protocol.Title(), r.PortText(), b.Name, a.Name),
+					fmt.Sprintf("Send to a port %s accepts, or let %s accept %s %s from group %s.", b.Name, b.Name, r.Protocol.Title(), r.PortText(), a.Name)))
+			}
+		}
+		for i, r := range a.Ingress {
+			src := p.Group(r.Peer.Ref())
+			if r.Peer.Kind() != PeerGroup || src == nil || src == a {
+				continue
+			}
+			if !admits(src.Egress, r, a.Name) {
+				fs = append(fs, p.finding("ingress-not-sent", a, Ingress, i, r,
+					fmt.Sprintf("%s accepts %s %s from %s, but %s's outbound rules do not let it send that to %s.", a.Name, r.Protocol.Title(), r.PortText(), src.Name, src.Name, a.Name),
+					fmt.Sprintf("Let %s send %s %s to group %s (the egress policy of the use case does), or remove this rule.", src.Name, r.Protocol.Title(), r.PortText(), a.Name)))
+			}
+		}
+	}
+	for _, t := range []struct{ from, to Role }{{RoleLoadBalancer, RoleApp}, {RoleApp, RoleDatabase}} {
+		from, to := p.groupWithRole(t.from), p.groupWithRole(t.to)
+		if from == nil || to == nil {
+			continue
+		}
+		reached := false
+		for _, r := range to.Ingress {
+			reached = reached || r.Peer == GroupRef(from.Name)
+		}
+		if !reached {
+			fs = append(fs, p.finding("tier-unreachable", to, Ingress, -1, Rule{},
+				fmt.Sprintf("%s accepts nothing from %s, the tier before it: requests cannot get through.", to.Name, from.Name),
+				fmt.Sprintf("Give %s an inbound rule from group %s on the port it serves.", to.Name, from.Name)))
+		}
+	}
+	return fs
+}
+
+// admits reports whether some rule of rules, whose peers are seen from
+// group name, lets r's traffic through.
+func admits(rules []Rule, r Rule, name string) bool {
+	for _, o := range rules {
+		if carries(o, r) && mayReach(o.Peer, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func (p Plan) groupWithRole(r Role) *Group {
+	for i := range p.Groups {
+		if p.Groups[i].Role == r {
+			return &p.Groups[i]
+		}
+	}
+	return nil
 }

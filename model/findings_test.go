@@ -110,6 +110,9 @@ func TestEveryCheck(t *testing.T) {
 		{"quota-exceeded", High, plan1("g", many(61, true), nil), -1},
 		{"default-group", Medium, plan1("default", nil, nil), -1},
 		{"launch-wizard-name", Low, plan1("launch-wizard-3", nil, nil), -1},
+		{"egress-not-accepted", High, threeTier(t, func(p *Plan) { p.Groups[1].Ingress[0].Ports = Port(3000) }), 0},
+		{"ingress-not-sent", High, threeTier(t, func(p *Plan) { p.Groups[0].Egress = []Rule{rule(t, "tcp", "443", "0.0.0.0/0", "x")} }), 0},
+		{"tier-unreachable", High, threeTier(t, func(p *Plan) { p.Groups[2].Ingress[0].Peer = CIDR(office[0]) }), -1},
 	}
 	covered := map[string]bool{}
 	for _, tt := range tests {
@@ -169,5 +172,50 @@ func TestFindingsAreMostSeriousFirst(t *testing.T) {
 	}
 	if fs[0].ID != "world-all-traffic" {
 		t.Errorf("first finding = %s", fs[0].ID)
+	}
+}
+
+// threeTier is the three-tier preset, changed by edit.
+func threeTier(t *testing.T, edit func(*Plan)) Plan {
+	p := mustBuild(t, "three-tier", Inputs{})
+	edit(&p)
+	return p
+}
+
+// TestLinkedTiersMatchForEveryChoice: whatever engine, app port and egress
+// policy, the tiers of alb and three-tier can talk to each other, also
+// after the engine and the port change in the draft.
+func TestLinkedTiersMatchForEveryChoice(t *testing.T) {
+	for _, id := range []string{"alb", "three-tier"} {
+		u, _ := LookupUseCase(id)
+		for _, e := range u.Egresses {
+			for _, eng := range Engines {
+				d, err := u.Draft(Inputs{Egress: e, AppPort: 3000})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if u.AsksEngine {
+					if err := d.SetEngine(eng); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := d.SetAppPort(9000); err != nil {
+					t.Fatal(err)
+				}
+				p, err := d.Plan()
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range p.Check() {
+					if f.Severity >= High {
+						t.Errorf("%s, %s egress, %s, port 9000: %s %s", id, e, eng, f.ID, f.Why)
+					}
+				}
+				want, _ := u.Build(Inputs{Egress: e, Engine: map[bool]string{true: eng}[u.AsksEngine], AppPort: 9000})
+				if !samePlan(p, want) {
+					t.Errorf("%s: changing engine and port in the draft differs from choosing them first", id)
+				}
+			}
+		}
 	}
 }

@@ -6,6 +6,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -19,7 +20,10 @@ type Tag struct {
 // Group is one security group of a plan.
 type Group struct {
 	// Name is the group name, unique in the VPC; it cannot change later.
-	Name        string
+	Name string
+	// Role is what the group is for in its use case ("" for a custom or
+	// imported group); the checks of linked tiers follow it.
+	Role        Role
 	Description string
 	// VPC is the vpc-… id; empty means the exporter's variable or the
 	// account's default VPC.
@@ -43,9 +47,18 @@ func (g *Group) Rules(d Direction) []Rule {
 }
 
 // Plan is one or more groups that belong together, plus the use case that
-// made them (empty for a hand-written plan).
+// made them (empty for a hand-written plan) and the answers given to it,
+// which the rules already hold and which let the wizard reopen the plan as
+// it was made.
 type Plan struct {
 	UseCase string
+	// Office are the office / my-IP CIDRs; Egress the outbound policy;
+	// Engine and AppPort the database and the port behind the load
+	// balancer, for the use cases that ask them.
+	Office  []netip.Prefix
+	Egress  EgressPolicy
+	Engine  string
+	AppPort int
 	Groups  []Group
 }
 
@@ -69,7 +82,9 @@ func (p Plan) Group(name string) *Group {
 
 // Clone returns a deep copy that shares nothing with p.
 func (p Plan) Clone() Plan {
-	q := Plan{UseCase: p.UseCase, Groups: make([]Group, len(p.Groups))}
+	q := p
+	q.Office = append([]netip.Prefix(nil), p.Office...)
+	q.Groups = make([]Group, len(p.Groups))
 	for i, g := range p.Groups {
 		g.Tags = append([]Tag(nil), g.Tags...)
 		g.Ingress = append([]Rule(nil), g.Ingress...)
@@ -187,6 +202,7 @@ func ValidateVPCID(id string) error {
 // references between groups. It returns Errors naming each field.
 func (p Plan) Validate() error {
 	var es Errors
+	p.validateAnswers(&es)
 	switch {
 	case len(p.Groups) == 0:
 		es.add("groups", "the plan has no group: add at least one")
@@ -234,6 +250,28 @@ func (p Plan) Validate() error {
 		}
 	}
 	return es.err()
+}
+
+// validateAnswers checks the use case's answers the plan keeps.
+func (p Plan) validateAnswers(es *Errors) {
+	if err := checkOffice(p.Office); err != nil {
+		*es = append(*es, err.(*FieldError))
+	}
+	if p.Egress != "" && p.Egress != EgressCustom {
+		if u, ok := LookupUseCase(p.UseCase); ok && !containsEgress(u.Egresses, p.Egress) || !ok && !containsEgress(Egresses, p.Egress) {
+			es.add(FieldEgress, "%q is not an egress choice for this plan's use case: use one of %s or custom", p.Egress, joinEgress(Egresses))
+		}
+	}
+	if p.Engine != "" {
+		if err := (&Draft{}).SetEngine(p.Engine); err != nil {
+			*es = append(*es, err.(*FieldError))
+		}
+	}
+	if p.AppPort != 0 {
+		if err := (&Draft{}).SetAppPort(p.AppPort); err != nil {
+			*es = append(*es, err.(*FieldError))
+		}
+	}
 }
 
 func validateTags(es *Errors, f string, tags []Tag, existing bool) {

@@ -78,6 +78,7 @@ func (p Plan) node() *yaml.Node {
 		}
 		groups.Content = append(groups.Content, mapping(
 			"name", g.Name,
+			"role", string(g.Role),
 			"description", g.Description,
 			"vpc_id", g.VPC,
 			"id", g.ID,
@@ -86,9 +87,24 @@ func (p Plan) node() *yaml.Node {
 			"egress", rulesNode(Egress, g.Egress),
 		))
 	}
+	var office *yaml.Node
+	if len(p.Office) > 0 {
+		office = &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+		for _, o := range p.Office {
+			office.Content = append(office.Content, str(o.String()))
+		}
+	}
+	var appPort *yaml.Node
+	if p.AppPort != 0 {
+		appPort = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(p.AppPort)}
+	}
 	return mapping(
 		"version", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(PlanFileVersion)},
 		"use_case", p.UseCase,
+		"office", office,
+		"egress", string(p.Egress),
+		"engine", p.Engine,
+		"app_port", appPort,
 		"groups", groups,
 	)
 }
@@ -249,9 +265,41 @@ func (r *reader) scalar(n *yaml.Node, field string) (string, bool) {
 
 func (r *reader) plan(n *yaml.Node) Plan {
 	var p Plan
-	f := r.fields(n, "", "version", "use_case", "groups")
+	f := r.fields(n, "", "version", "use_case", "office", "egress", "engine", "app_port", "groups")
 	if f == nil {
 		return p
+	}
+	if on := f["office"]; on != nil {
+		items := []*yaml.Node{on}
+		if on.Kind == yaml.SequenceNode {
+			items = on.Content
+		}
+		for _, item := range items {
+			if v, ok := r.scalar(item, "office"); ok {
+				prefix, note, err := ParseCIDR(v)
+				if err != nil {
+					r.fail(item, "office", "%v", err)
+					continue
+				}
+				if note != "" {
+					r.warnings = append(r.warnings, fmt.Sprintf("line %d: office: %s", item.Line, note))
+				}
+				p.Office = append(p.Office, prefix)
+			}
+		}
+	}
+	if v, ok := r.scalar(f["egress"], "egress"); ok {
+		p.Egress = EgressPolicy(v)
+	}
+	if v, ok := r.scalar(f["engine"], "engine"); ok {
+		p.Engine = v
+	}
+	if v, ok := r.scalar(f["app_port"], "app_port"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			r.fail(f["app_port"], "app_port", "%q is not a port: use 1–65535", v)
+		}
+		p.AppPort = n
 	}
 	if v, ok := r.scalar(f["version"], "version"); ok && v != strconv.Itoa(PlanFileVersion) {
 		r.fail(f["version"], "version", "version %s is not one this sgwiz reads: it reads version %d", v, PlanFileVersion)
@@ -283,11 +331,18 @@ func (r *reader) plan(n *yaml.Node) Plan {
 
 func (r *reader) group(n *yaml.Node, field string) Group {
 	var g Group
-	f := r.fields(n, field, "name", "description", "vpc_id", "id", "tags", "ingress", "egress")
+	f := r.fields(n, field, "name", "role", "description", "vpc_id", "id", "tags", "ingress", "egress")
 	if f == nil {
 		return g
 	}
 	g.Name, _ = r.scalar(f["name"], field+".name")
+	if v, ok := r.scalar(f["role"], field+".role"); ok {
+		role, err := ParseRole(v)
+		if err != nil {
+			r.fail(f["role"], field+".role", "%v", err)
+		}
+		g.Role = role
+	}
 	g.Description, _ = r.scalar(f["description"], field+".description")
 	g.VPC, _ = r.scalar(f["vpc_id"], field+".vpc_id")
 	g.ID, _ = r.scalar(f["id"], field+".id")

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -29,7 +30,8 @@ const (
 // Egresses lists the policies in the order the wizard offers them.
 var Egresses = []EgressPolicy{EgressDefault, EgressWeb, EgressGroup, EgressNone}
 
-// About explains the egress policy in one line.
+// About explains the egress policy in one line, for any use case; a use
+// case's own label is UseCase.EgressAbout.
 func (e EgressPolicy) About() string {
 	switch e {
 	case EgressDefault:
@@ -44,6 +46,23 @@ func (e EgressPolicy) About() string {
 		return "Custom: choose the outbound services and their destinations yourself"
 	}
 	return string(e)
+}
+
+// EgressAbout says in one line everything policy e opens in this use case.
+func (u UseCase) EgressAbout(e EgressPolicy) string {
+	switch {
+	case e == EgressWeb && u.ID == "mail":
+		return "Web and mail: HTTP and HTTPS out for updates, SMTP 25 to other mail servers"
+	case e == EgressWeb && u.ID == "alb":
+		return "Web: HTTP and HTTPS out for updates, and the load balancer to the app port"
+	case e == EgressWeb && u.ID == "three-tier":
+		return "Web: HTTP and HTTPS out for updates, and each tier to the next (ALB → app port, app → database)"
+	case e == EgressGroup && u.ID == "alb":
+		return "Only what each tier needs: the load balancer to the app port, the app HTTPS out"
+	case e == EgressGroup && u.ID == "three-tier":
+		return "Only to the next tier: the load balancer to the app port, the app to the database, the database nothing"
+	}
+	return e.About()
 }
 
 // SSHFrom says where the admin port (SSH, or RDP for Windows) is open from.
@@ -114,14 +133,14 @@ var useCases = []UseCase{
 	{
 		ID: "alb", Title: "Web app behind a load balancer",
 		Description:   "A load balancer group open to the web, and an app group that only the load balancer can reach on the app port",
-		DefaultEgress: EgressGroup, Egresses: []EgressPolicy{EgressDefault, EgressWeb, EgressGroup, EgressNone},
+		DefaultEgress: EgressGroup, Egresses: []EgressPolicy{EgressDefault, EgressWeb, EgressGroup},
 		DefaultSSH: SSHNone, AsksOffice: true, AsksAppPort: true, PublicPorts: []int{80, 443},
 		build: buildALB,
 	},
 	{
 		ID: "three-tier", Title: "Three-tier: ALB → app → database",
 		Description:   "Three linked groups: the load balancer takes web traffic, the app only hears the load balancer, the database only hears the app",
-		DefaultEgress: EgressGroup, Egresses: []EgressPolicy{EgressDefault, EgressWeb, EgressGroup, EgressNone},
+		DefaultEgress: EgressGroup, Egresses: []EgressPolicy{EgressDefault, EgressWeb, EgressGroup},
 		DefaultSSH: SSHNone, AsksOffice: true, AsksAppPort: true, AsksEngine: true, PublicPorts: []int{80, 443},
 		build: buildThreeTier,
 	},
@@ -196,14 +215,14 @@ func (u UseCase) DefaultName() string {
 }
 
 // Build turns the answers into a plan, checking the inputs first. Errors
-// name the input (as a flag) and say what to give.
+// name the input's field (FieldOffice, FieldEngine, …).
 func (u UseCase) Build(in Inputs) (Plan, error) {
 	d, err := u.Draft(in)
 	if err != nil {
 		return Plan{}, err
 	}
 	if u.ID == "database" && len(in.AppSources) == 0 && len(in.Office) == 0 {
-		return Plan{}, Errors{{Field: "--app-source", Msg: "the database server needs to know who may reach it: give --app-source with your app servers' sg-… id or CIDR (or --office-cidr)"}}
+		return Plan{}, Errors{{Field: FieldAppSources, Msg: "the database server needs to know who may reach it: give your app servers' sg-… id or CIDR (or the office's)"}}
 	}
 	return d.Plan()
 }
@@ -215,8 +234,24 @@ func (u UseCase) Draft(in Inputs) (Draft, error) {
 	if err != nil {
 		return Draft{}, err
 	}
-	return Draft{UseCase: u.ID, Office: append([]netip.Prefix(nil), in.Office...), VPC: in.VPC,
-		Tags: append([]Tag(nil), in.Tags...), Groups: u.build(u, in)}, nil
+	d := Draft{UseCase: u.ID, Office: append([]netip.Prefix(nil), in.Office...), VPC: in.VPC,
+		Tags: append([]Tag(nil), in.Tags...), Egress: in.Egress, Groups: u.build(u, in)}
+	// The answers a use case does not ask are not part of its drafts.
+	if u.AsksEngine {
+		d.Engine = in.Engine
+	}
+	if u.AsksAppPort {
+		d.AppPort = in.AppPort
+	}
+	for i := range d.Groups {
+		g := &d.Groups[i]
+		for _, dir := range []Direction{Ingress, Egress} {
+			if g.Selections(dir) == nil {
+				g.setSelections(dir, []Selection{})
+			}
+		}
+	}
+	return d, nil
 }
 
 func (u UseCase) resolve(in Inputs) (Inputs, error) {
@@ -239,24 +274,20 @@ func (u UseCase) resolve(in Inputs) (Inputs, error) {
 	switch in.SSHFrom {
 	case SSHOffice, SSHWorld, SSHNone:
 	default:
-		es.add("--ssh-from", "%q is not a choice: use office, world or none", in.SSHFrom)
+		es.add(FieldSSHFrom, "%q is not a choice: use office, world or none", in.SSHFrom)
 	}
 	if !containsEgress(u.Egresses, in.Egress) {
-		es.add("--egress", "%q is not an egress choice for %s: use one of %s", in.Egress, u.ID, joinEgress(u.Egresses))
+		es.add(FieldEgress, "%q is not an egress choice for %s: use one of %s", in.Egress, u.ID, joinEgress(u.Egresses))
 	}
-	if in.AppPort < 1 || in.AppPort > 65535 {
-		es.add("--app-port", "%d is not a port: use 1–65535", in.AppPort)
-	}
-	if s, ok := LookupService(in.Engine); !ok || s.Kind != KindDatabase || !containsString(Engines, in.Engine) {
-		es.add("--engine", "%q is not a database engine: use one of %s", in.Engine, strings.Join(Engines, ", "))
+	var d Draft
+	for _, err := range []error{d.SetAppPort(in.AppPort), d.SetEngine(in.Engine), checkOffice(in.Office)} {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			es = append(es, fe)
+		}
 	}
 	if err := ValidateVPCID(in.VPC); err != nil {
-		es.add("--vpc-id", "%v", err)
-	}
-	for i, o := range in.Office {
-		if !o.IsValid() {
-			es.add(fmt.Sprintf("--office-cidr[%d]", i), "not a CIDR: write one such as 203.0.113.0/24")
-		}
+		es.add(FieldVPC, "%v", err)
 	}
 	return in, es.err()
 }
@@ -291,6 +322,18 @@ func sel(id string, sources ...Source) Selection {
 	return Selection{Service: service(id), Sources: sources}
 }
 
+// linked selects the service an answer names (the app port, the engine)
+// for these sources; it follows the answer.
+func linked(l Link, in Inputs, sources ...Source) Selection {
+	s := Selection{Link: l, Sources: sources}
+	if l == LinkAppPort {
+		s.Service = appService(in.AppPort)
+	} else {
+		s.Service = service(in.Engine)
+	}
+	return s
+}
+
 // anywhere is both "Anywhere" choices of the console.
 var anywhere = []Source{Anywhere4, Anywhere6}
 
@@ -305,38 +348,35 @@ func admin(id string, in Inputs) []Selection {
 	return nil
 }
 
-// egress selects the outbound services of a single-group policy; extra are
-// what the use case sends besides HTTP and HTTPS.
-func egress(e EgressPolicy, extra ...string) []Selection {
+// egress selects the outbound services of a policy; extra are what the
+// group sends besides HTTP and HTTPS under the web policy (SMTP for a
+// mail server, the next tier).
+func egress(e EgressPolicy, extra ...Selection) []Selection {
 	switch e {
 	case EgressDefault:
 		return []Selection{sel("all-traffic", anywhere...)}
 	case EgressWeb:
-		var sels []Selection
-		for _, id := range append([]string{"http", "https"}, extra...) {
-			sels = append(sels, sel(id, anywhere...))
-		}
-		return sels
+		return append([]Selection{sel("http", anywhere...), sel("https", anywhere...)}, extra...)
 	}
 	return []Selection{}
 }
 
-func single(in Inputs, purpose string, ingress []Selection, egressSels []Selection) []GroupSpec {
-	return []GroupSpec{{Name: in.Name, Purpose: purpose, Ingress: ingress, Egress: egressSels}}
+func single(in Inputs, role Role, ingress []Selection, egressSels []Selection) []GroupSpec {
+	return []GroupSpec{{Name: in.Name, Role: role, Ingress: ingress, Egress: egressSels}}
 }
 
 func buildWeb(u UseCase, in Inputs) []GroupSpec {
-	return single(in, "Web server",
+	return single(in, RoleWeb,
 		append([]Selection{sel("http", anywhere...), sel("https", anywhere...)}, admin("ssh", in)...),
 		egress(in.Egress))
 }
 
 func buildBastion(u UseCase, in Inputs) []GroupSpec {
-	return single(in, "Bastion host", admin("ssh", in), egress(in.Egress))
+	return single(in, RoleBastion, admin("ssh", in), egress(in.Egress))
 }
 
 func buildWindows(u UseCase, in Inputs) []GroupSpec {
-	return single(in, "Windows server", admin("rdp", in), egress(in.Egress))
+	return single(in, RoleWindows, admin("rdp", in), egress(in.Egress))
 }
 
 func buildMail(u UseCase, in Inputs) []GroupSpec {
@@ -344,16 +384,14 @@ func buildMail(u UseCase, in Inputs) []GroupSpec {
 		sel("smtp", anywhere...), sel("smtps", anywhere...), sel("smtp-submission", anywhere...),
 		sel("imaps", anywhere...), sel("pop3s", anywhere...),
 	}
-	return single(in, "Mail server",
-		append(ingress, admin("ssh", in)...), egress(in.Egress, "smtp"))
+	return single(in, RoleMail, append(ingress, admin("ssh", in)...), egress(in.Egress, sel("smtp", anywhere...)))
 }
 
 func buildCustom(u UseCase, in Inputs) []GroupSpec {
-	return single(in, "Custom group", nil, egress(in.Egress))
+	return single(in, RoleCustom, []Selection{}, egress(in.Egress))
 }
 
 func buildDatabase(u UseCase, in Inputs) []GroupSpec {
-	eng := service(in.Engine)
 	sources := []Source{Office}
 	if len(in.AppSources) > 0 {
 		sources = nil
@@ -361,7 +399,7 @@ func buildDatabase(u UseCase, in Inputs) []GroupSpec {
 			sources = append(sources, FromPeer(p))
 		}
 	}
-	return single(in, "Database server", []Selection{{Service: eng, Sources: sources}}, egress(in.Egress))
+	return single(in, RoleDatabase, []Selection{linked(LinkEngine, in, sources...)}, egress(in.Egress))
 }
 
 // appService is the app port behind the load balancer.
@@ -373,18 +411,22 @@ func appService(port int) Service {
 	return s
 }
 
-// tiers builds the load balancer and app groups shared by alb and three-tier.
-func tiers(in Inputs) (lb, ap GroupSpec) {
+// tiers builds the load balancer and app groups shared by alb and
+// three-tier; next is what the app sends to the tier after it.
+func tiers(in Inputs, next []Selection) (lb, ap GroupSpec) {
 	lbName, appName := in.Name+"-alb", in.Name+"-app"
-	port := appService(in.AppPort)
-	lb = GroupSpec{Name: lbName, Purpose: "Load balancer",
+	toApp := linked(LinkAppPort, in, FromGroup(appName))
+	lb = GroupSpec{Name: lbName, Role: RoleLoadBalancer,
 		Ingress: []Selection{sel("http", anywhere...), sel("https", anywhere...)}}
-	ap = GroupSpec{Name: appName, Purpose: "App servers",
-		Ingress: append([]Selection{{Service: port, Sources: []Source{FromGroup(lbName)}}}, admin("ssh", in)...)}
+	ap = GroupSpec{Name: appName, Role: RoleApp,
+		Ingress: append([]Selection{linked(LinkAppPort, in, FromGroup(lbName))}, admin("ssh", in)...)}
 	switch in.Egress {
 	case EgressGroup:
-		lb.Egress = []Selection{{Service: port, Sources: []Source{FromGroup(appName)}}}
-		ap.Egress = []Selection{}
+		lb.Egress = []Selection{toApp}
+		ap.Egress = next
+	case EgressWeb:
+		lb.Egress = egress(in.Egress, toApp)
+		ap.Egress = egress(in.Egress, next...)
 	default:
 		lb.Egress = egress(in.Egress)
 		ap.Egress = egress(in.Egress)
@@ -393,24 +435,22 @@ func tiers(in Inputs) (lb, ap GroupSpec) {
 }
 
 func buildALB(u UseCase, in Inputs) []GroupSpec {
-	lb, ap := tiers(in)
+	next := []Selection{}
 	if in.Egress == EgressGroup {
-		ap.Egress = []Selection{sel("https", anywhere...)}
+		next = []Selection{sel("https", anywhere...)} // updates and APIs
 	}
+	lb, ap := tiers(in, next)
 	return []GroupSpec{lb, ap}
 }
 
 func buildThreeTier(u UseCase, in Inputs) []GroupSpec {
-	lb, ap := tiers(in)
-	eng := service(in.Engine)
 	dbName := in.Name + "-db"
-	db := GroupSpec{Name: dbName, Purpose: "Database",
-		Ingress: []Selection{{Service: eng, Sources: []Source{FromGroup(ap.Name)}}}}
-	switch in.Egress {
-	case EgressGroup:
-		ap.Egress = []Selection{{Service: eng, Sources: []Source{FromGroup(dbName)}}}
+	lb, ap := tiers(in, []Selection{linked(LinkEngine, in, FromGroup(dbName))})
+	db := GroupSpec{Name: dbName, Role: RoleDatabase,
+		Ingress: []Selection{linked(LinkEngine, in, FromGroup(ap.Name))}}
+	if in.Egress == EgressGroup {
 		db.Egress = []Selection{}
-	default:
+	} else {
 		db.Egress = egress(in.Egress)
 	}
 	return []GroupSpec{lb, ap, db}

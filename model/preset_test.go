@@ -76,21 +76,24 @@ func TestThreeTierLinksGroupsByReference(t *testing.T) {
 	}
 }
 
-func TestPresetInputErrorsNameTheFlag(t *testing.T) {
+// TestPresetInputErrorsNameTheField: the domain names its fields; the
+// command line and the wizard each say them in their own words.
+func TestPresetInputErrorsNameTheField(t *testing.T) {
 	tests := []struct {
 		use  string
 		in   Inputs
 		flag string
 		want string
 	}{
-		{"web", Inputs{}, "--office-cidr", "curl checkip.amazonaws.com"},
-		{"windows", Inputs{}, "--office-cidr", "RDP"},
-		{"web", Inputs{Office: office, Egress: "group"}, "--egress", "use one of default, web, none"},
-		{"web", Inputs{Office: office, SSHFrom: "home"}, "--ssh-from", "office, world or none"},
-		{"alb", Inputs{AppPort: 70000}, "--app-port", "1–65535"},
-		{"database", Inputs{Engine: "sqlite"}, "--engine", "mysql, postgresql"},
-		{"database", Inputs{}, "--app-source", "who may reach it"},
-		{"web", Inputs{Office: office, VPC: "vpc-x"}, "--vpc-id", "not a VPC id"},
+		{"web", Inputs{}, FieldOffice, "curl checkip.amazonaws.com"},
+		{"windows", Inputs{}, FieldOffice, "RDP"},
+		{"web", Inputs{Office: []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}}, FieldOffice, "everyone on the internet, not an office"},
+		{"web", Inputs{Office: office, Egress: "group"}, FieldEgress, "use one of default, web, none"},
+		{"web", Inputs{Office: office, SSHFrom: "home"}, FieldSSHFrom, "office, world or none"},
+		{"alb", Inputs{AppPort: 70000}, FieldAppPort, "1–65535"},
+		{"database", Inputs{Engine: "sqlite"}, FieldEngine, "mysql, postgresql"},
+		{"database", Inputs{}, FieldAppSources, "who may reach it"},
+		{"web", Inputs{Office: office, VPC: "vpc-x"}, FieldVPC, "not a VPC id"},
 		{"web", Inputs{Office: office, Name: "sg-web"}, "groups[0].name", "sg-"},
 	}
 	for _, tt := range tests {

@@ -141,3 +141,29 @@ func (r Rule) PortText() string {
 	}
 	return "All"
 }
+
+// Permission is EC2's unit of rules: one protocol and port range, with
+// every rule (peer) of that range, in order.
+type Permission struct {
+	Protocol Protocol
+	Ports    PortRange
+	Rules    []Rule
+}
+
+// Permissions groups rules as EC2 does (IpPermissions): one Permission per
+// protocol and port range, in the order the ranges first appear.
+func Permissions(rules []Rule) []Permission {
+	perms := []Permission{}
+	index := map[PortSpec]int{}
+	for _, r := range rules {
+		k := PortSpec{r.Protocol, r.Ports}
+		i, ok := index[k]
+		if !ok {
+			i = len(perms)
+			index[k] = i
+			perms = append(perms, Permission{Protocol: r.Protocol, Ports: r.Ports})
+		}
+		perms[i].Rules = append(perms[i].Rules, r)
+	}
+	return perms
+}

@@ -14,14 +14,15 @@ import (
 // Styles are the wizard's styles for a light or dark background. Colours
 // are downsampled (or dropped with NO_COLOR) when the program renders.
 type Styles struct {
-	Title, Subtitle, Muted, Key, Help lipgloss.Style
+	Title, Subtitle, Muted lipgloss.Style
 	// Selected marks the row under the cursor; Checked a chosen item.
 	Selected, Checked, Cursor lipgloss.Style
 	// Warning, Error and OK carry meaning in text as well as colour.
 	Warning, Error, OK lipgloss.Style
-	// Header is a table's header row; Box frames panels such as findings.
-	Header, Box, Explainer lipgloss.Style
-	severity               map[model.Severity]lipgloss.Style
+	// Header is a table's header row; Explainer sets off the newcomers'
+	// paragraph.
+	Header, Explainer lipgloss.Style
+	severity          map[model.Severity]lipgloss.Style
 }
 
 // NewStyles returns the styles for the background.
@@ -37,8 +38,6 @@ func NewStyles(isDark bool) Styles {
 		Title:     lipgloss.NewStyle().Bold(true).Foreground(accent),
 		Subtitle:  lipgloss.NewStyle().Bold(true),
 		Muted:     lipgloss.NewStyle().Foreground(muted),
-		Key:       lipgloss.NewStyle().Bold(true).Foreground(accent),
-		Help:      lipgloss.NewStyle().Foreground(muted),
 		Selected:  lipgloss.NewStyle().Background(selBg).Bold(true),
 		Checked:   lipgloss.NewStyle().Foreground(good),
 		Cursor:    lipgloss.NewStyle().Foreground(accent).Bold(true),
@@ -46,7 +45,6 @@ func NewStyles(isDark bool) Styles {
 		Error:     lipgloss.NewStyle().Foreground(bad).Bold(true),
 		OK:        lipgloss.NewStyle().Foreground(good),
 		Header:    lipgloss.NewStyle().Bold(true),
-		Box:       lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(muted).Padding(0, 1),
 		Explainer: lipgloss.NewStyle().Border(lipgloss.NormalBorder(), false, false, false, true).BorderForeground(accent).PaddingLeft(1),
 		severity: map[model.Severity]lipgloss.Style{
 			model.Critical: lipgloss.NewStyle().Bold(true).Foreground(bad).Reverse(true),

@@ -41,9 +41,9 @@ func waitGroups(t *testing.T, sb *awstest.Server, n int) []string {
 func TestApplyFromTheWizard(t *testing.T) {
 	c, sb := sandboxCloud(t)
 	tm := program(t, New(Options{Cloud: c, Where: "sandbox"}))
-	send(tm, "enter", "down", "down", "enter", "enter", "enter", "enter", "enter", "enter") // three-tier to the action
-	send(tm, "down", "down", "enter")                                                       // Apply
-	time.Sleep(300 * time.Millisecond)                                                      // the change list comes from AWS
+	send(tm, "enter", "down", "down", "enter", "enter", "enter", "enter", "enter", "enter", "enter") // three-tier to the action
+	send(tm, "down", "down", "enter")                                                                // Apply
+	time.Sleep(300 * time.Millisecond)                                                               // the change list comes from AWS
 	send(tm, "y", "enter")
 	got := waitGroups(t, sb, 4)
 	time.Sleep(200 * time.Millisecond)
@@ -89,7 +89,7 @@ func TestEditAnExistingGroup(t *testing.T) {
 	c, sb := sandboxCloud(t)
 	// Create the three-tier groups first, then import the app group.
 	tm := program(t, New(Options{Cloud: c, Where: "sandbox"}))
-	send(tm, "enter", "down", "down", "enter", "enter", "enter", "enter", "enter", "enter", "down", "down", "enter")
+	send(tm, "enter", "down", "down", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "down", "down", "enter")
 	time.Sleep(300 * time.Millisecond)
 	send(tm, "y", "enter")
 	waitGroups(t, sb, 4)
@@ -141,7 +141,7 @@ func slow(sb *awstest.Server, d time.Duration) {
 func TestApplyShowsEachCall(t *testing.T) {
 	c, sb := sandboxCloud(t)
 	tm := program(t, New(Options{Cloud: c, Where: "sandbox"}))
-	send(tm, "enter", "down", "down", "enter", "enter", "enter", "enter", "enter", "enter", "down", "down", "enter")
+	send(tm, "enter", "down", "down", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "down", "down", "enter")
 	time.Sleep(300 * time.Millisecond)
 	slow(sb, 400*time.Millisecond)
 	send(tm, "y", "enter")
@@ -157,7 +157,7 @@ func TestApplyShowsEachCall(t *testing.T) {
 func TestCtrlCDuringApplyRollsBack(t *testing.T) {
 	c, sb := sandboxCloud(t)
 	tm := program(t, New(Options{Cloud: c, Where: "sandbox"}))
-	send(tm, "enter", "down", "down", "enter", "enter", "enter", "enter", "enter", "enter", "down", "down", "enter")
+	send(tm, "enter", "down", "down", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "down", "down", "enter")
 	time.Sleep(300 * time.Millisecond)
 	slow(sb, 300*time.Millisecond)
 	send(tm, "y", "enter")

@@ -2,7 +2,6 @@ package wizard
 
 import (
 	"errors"
-	"os"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/sgwiz/sgwiz/export"
@@ -20,11 +19,7 @@ type planLoadedMsg struct {
 
 func loadPlan(path string) tea.Cmd {
 	return func() tea.Msg {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return planLoadedMsg{err: err}
-		}
-		p, warnings, err := model.ParsePlan(data)
+		p, warnings, err := export.ReadPlanFile(path)
 		return planLoadedMsg{plan: p, warnings: warnings, err: err}
 	}
 }
@@ -37,13 +32,9 @@ type savedMsg struct {
 	plan   bool // a plan file, which marks the answers saved
 }
 
-func saveFile(path string, data []byte, executable, force, plan bool) tea.Cmd {
+func saveFile(path string, data []byte, mode export.FileMode, force, plan bool) tea.Cmd {
 	return func() tea.Msg {
-		perm := os.FileMode(0o644)
-		if executable {
-			perm = 0o755
-		}
-		err := export.WriteFile(path, data, perm, force)
+		err := export.WriteFile(path, data, mode.Perm(), force)
 		return savedMsg{path: path, err: err, exists: errors.Is(err, export.ErrExists), plan: plan}
 	}
 }

@@ -1,7 +1,6 @@
 package wizard
 
 import (
-	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -23,48 +22,12 @@ func choices(s *session) []model.EgressPolicy {
 }
 
 func (m *egressStep) enter(s *session, f focus) tea.Cmd {
-	s.dir = model.Ingress
 	m.cursor = 0
 	for i, e := range choices(s) {
-		if e == s.egressPolicy() {
+		if e == s.draft.EgressChoice() {
 			m.cursor = i
 		}
 	}
-	return nil
-}
-
-// egressPolicy is the policy the answers hold (the use case's default
-// until one is chosen).
-func (s *session) egressPolicy() model.EgressPolicy {
-	if s.inputs.Egress != "" {
-		return s.inputs.Egress
-	}
-	return s.useCase.DefaultEgress
-}
-
-// setEgress rebuilds every group's outbound selections for policy e,
-// keeping the groups' current names.
-func (s *session) setEgress(e model.EgressPolicy) error {
-	in := s.inputs
-	in.Egress = e
-	fresh, err := s.useCase.Draft(in)
-	if err != nil {
-		return err
-	}
-	if len(fresh.Groups) != len(s.draft.Groups) {
-		return fmt.Errorf("this plan's groups do not come from the %s use case: edit its outbound rules in the plan file", s.useCase.ID)
-	}
-	for i := range fresh.Groups {
-		s.draft.Groups[i].Egress = fresh.Groups[i].Egress
-	}
-	// The fresh egress names the preset's groups: follow any renames.
-	for i := range fresh.Groups {
-		if old, cur := fresh.Groups[i].Name, s.draft.Groups[i].Name; old != cur {
-			s.draft.RenameGroup(old, cur)
-		}
-	}
-	s.inputs.Egress = e
-	s.dirty, s.saved = true, false
 	return nil
 }
 
@@ -80,17 +43,17 @@ func (m *egressStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		m.cursor = moveCursor(k.String(), m.cursor, len(choices(s)))
 	case key.Matches(k, keySelect):
 		e := choices(s)[m.cursor]
-		if e == model.EgressCustom {
-			// Start from the current outbound rules; edit them as services.
-			s.inputs.Egress, s.dir, s.group = model.EgressCustom, model.Egress, 0
-			s.dirty, s.saved = true, false
-			return next(), nil
-		}
-		if e != s.egressPolicy() {
-			if err := s.setEgress(e); err != nil {
-				s.status = s.styles.Error.Render("✗ " + err.Error())
+		if e != s.draft.EgressChoice() || e != s.draft.Egress {
+			// Custom starts from the current outbound rules, to edit them
+			// as services in the next steps.
+			if err := s.draft.SetEgress(e); err != nil {
+				s.status = s.styles.Error.Render("✗ " + inWords(err))
 				return stay(), nil
 			}
+			s.edited()
+		}
+		if e == model.EgressCustom {
+			s.group = 0
 		}
 		return next(), nil
 	}
@@ -103,12 +66,12 @@ func (m *egressStep) view(s *session, width, height int) string {
 	b.WriteString("\nWhere may the instances open connections to?\n")
 	b.WriteString(st.Muted.Width(width).Render("Replies to allowed inbound traffic always flow back: security groups are stateful.") + "\n\n")
 	for i, e := range choices(s) {
-		label := e.About()
+		label := s.useCase.EgressAbout(e)
 		if e == s.useCase.DefaultEgress {
 			label += st.Muted.Render("  (recommended)")
 		}
 		mark := "( )"
-		if e == s.egressPolicy() {
+		if e == s.draft.EgressChoice() {
 			mark = st.Checked.Render("(•)")
 		}
 		line := mark + " " + label

@@ -103,11 +103,15 @@ func (m *reviewStep) jump(s *session, it reviewItem) (nav, tea.Cmd) {
 		}
 		dir, index = f.Direction, f.Index
 	}
-	if dir == model.Egress && s.egressPolicy() != model.EgressCustom {
-		return goTo(stepEgress), nil
+	to := stepSources
+	if dir == model.Egress {
+		if s.draft.EgressChoice() != model.EgressCustom {
+			return goTo(stepEgress), nil
+		}
+		to = stepOutSources
 	}
 	sel := s.draft.SelectionOf(s.group, dir, index)
-	return jump(stepSources, focus{group: s.group, dir: dir, index: sel}), nil
+	return jump(to, focus{group: s.group, dir: dir, index: sel}), nil
 }
 
 // reviewBody is the rendered tables and findings of one group at one

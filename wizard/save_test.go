@@ -91,7 +91,7 @@ func TestExportSaveAsksBeforeReplacing(t *testing.T) {
 func TestSavedPlanReopensAtTheReview(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "plan.yaml")
 	tm := program(t, New(Options{}))
-	send(tm, "enter", "down", "down", "enter", "enter", "enter", "enter", "enter", "enter", "down", "enter")
+	send(tm, "enter", "down", "down", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "down", "enter")
 	clearField(tm)
 	send(tm, path, "enter")
 	waitFile(t, path)

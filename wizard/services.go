@@ -12,8 +12,10 @@ import (
 	"github.com/sgwiz/sgwiz/ui"
 )
 
-// servicesStep ticks the services a group serves, filtered as you type.
+// servicesStep ticks the services a group serves (inbound) or uses
+// (outbound, under a custom egress policy), filtered as you type.
 type servicesStep struct {
+	dir     model.Direction
 	filter  textinput.Model
 	cursor  int
 	rows    []row // the custom entry, the group's selections, then the catalogue
@@ -26,21 +28,29 @@ type servicesStep struct {
 // row is a line of the list: a selection of the group or a catalogue entry.
 type row struct {
 	custom   bool // the "+ Custom port" entry
-	sel      *model.Selection
+	sel      int  // the selection's index, when selected
 	service  model.Service
 	selected bool
 }
 
 var customProtocols = []string{"tcp", "udp", "icmp", "icmpv6", "all"}
 
-func newServices() *servicesStep {
+func newServices(dir model.Direction) *servicesStep {
 	f := textinput.New()
 	f.Prompt = "Filter: "
 	f.Placeholder = "type to filter: ssh, 5432, redis…"
 	p := textinput.New()
 	p.Prompt = "Ports: "
 	p.Placeholder = "8000 or 8000-9000 (ICMP: type or type/code)"
-	return &servicesStep{filter: f, ports: p}
+	return &servicesStep{dir: dir, filter: f, ports: p}
+}
+
+// selections are the current group's selections of the step's direction.
+func (s *session) selections(dir model.Direction) []model.Selection {
+	if g := s.currentGroup(); g != nil {
+		return g.Selections(dir)
+	}
+	return nil
 }
 
 func (m *servicesStep) enter(s *session, f focus) tea.Cmd {
@@ -56,18 +66,14 @@ func (m *servicesStep) enter(s *session, f focus) tea.Cmd {
 
 // refresh rebuilds the rows from the group's selections and the filter.
 func (m *servicesStep) refresh(s *session) {
-	sels := s.selections()
 	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
 	// The group's services first, then the custom entry, then the rest.
 	m.rows = nil
 	chosen := map[string]bool{}
-	if sels != nil {
-		for i := range *sels {
-			sel := &(*sels)[i]
-			chosen[sel.Key()] = true
-			if q == "" || strings.Contains(strings.ToLower(sel.Service.FilterValue()), q) {
-				m.rows = append(m.rows, row{sel: sel, service: sel.Service, selected: true})
-			}
+	for i, sel := range s.selections(m.dir) {
+		chosen[sel.Key()] = true
+		if q == "" || strings.Contains(strings.ToLower(sel.Service.FilterValue()), q) {
+			m.rows = append(m.rows, row{sel: i, service: sel.Service, selected: true})
 		}
 	}
 	m.rows = append(m.rows, row{custom: true})
@@ -118,9 +124,10 @@ func (m *servicesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			m.openCustom()
 			return stay(), m.ports.Focus()
 		case r.selected:
-			s.removeSelection(r.sel.Key())
+			s.draft.RemoveService(s.group, m.dir, r.sel)
+			s.edited()
 		default:
-			s.addSelection(model.Selection{Service: r.service, Sources: s.defaultSources(r.service)})
+			m.add(s, r.service)
 		}
 		m.refresh(s)
 		m.cursorTo(r.service.ID)
@@ -179,8 +186,7 @@ func (m *servicesStep) updateCustom(s *session, k tea.KeyPressMsg) (nav, tea.Cmd
 			m.formErr = err.Error()
 			return stay(), nil
 		}
-		svc := model.CustomService(proto, ports)
-		s.addSelection(model.Selection{Service: svc, Sources: s.defaultSources(svc)})
+		m.add(s, model.CustomService(proto, ports))
 		m.custom = false
 		m.refresh(s)
 		return stay(), m.filter.Focus()
@@ -208,61 +214,20 @@ func (s *session) nextGroup(back bool) {
 	}
 }
 
-func (s *session) addSelection(sel model.Selection) {
-	sels := s.selections()
-	if sels == nil {
+// add selects a service with its default sources, and says at once when
+// it is chosen already or repeats a rule of another service.
+func (m *servicesStep) add(s *session, svc model.Service) {
+	if s.currentGroup() == nil {
 		return
 	}
-	for _, x := range *sels {
-		if x.Key() == sel.Key() {
-			return
-		}
+	_, notice, err := s.draft.AddService(s.group, m.dir, svc)
+	switch {
+	case err != nil:
+		s.status = s.styles.Warning.Render("⚠ " + err.Error())
+	case notice != "":
+		s.status = s.styles.Warning.Render("⚠ " + notice)
 	}
-	*sels = append(*sels, sel)
-	s.dirty, s.saved = true, false
-}
-
-func (s *session) removeSelection(key string) {
-	sels := s.selections()
-	if sels == nil {
-		return
-	}
-	out := (*sels)[:0]
-	for _, x := range *sels {
-		if x.Key() != key {
-			out = append(out, x)
-		}
-	}
-	*sels = out
-	s.dirty, s.saved = true, false
-}
-
-// defaultSources is the least-privilege default for a newly ticked
-// service: the world for public services, the app group for databases,
-// the office otherwise.
-func (s *session) defaultSources(svc model.Service) []model.Source {
-	if s.dir == model.Egress {
-		// Outbound: a database in the plan, else the internet (updates, APIs).
-		if svc.Kind == model.KindDatabase {
-			for i, g := range s.draft.Groups {
-				if i != s.group && strings.HasSuffix(g.Name, "-db") {
-					return []model.Source{model.FromGroup(g.Name)}
-				}
-			}
-		}
-		return []model.Source{model.Anywhere4, model.Anywhere6}
-	}
-	switch svc.Kind {
-	case model.KindWeb:
-		return []model.Source{model.Anywhere4, model.Anywhere6}
-	case model.KindDatabase:
-		for i, g := range s.draft.Groups {
-			if i != s.group && strings.HasSuffix(g.Name, "-app") {
-				return []model.Source{model.FromGroup(g.Name)}
-			}
-		}
-	}
-	return []model.Source{model.Office}
+	s.edited()
 }
 
 func (m *servicesStep) view(s *session, width, height int) string {

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/sgwiz/sgwiz/model"
 	"github.com/sgwiz/sgwiz/ui"
 )
@@ -17,6 +18,7 @@ import (
 // IPv6), the office CIDRs typed at the top, another group, or an sg-…,
 // pl-… or CIDR typed under the service.
 type sourcesStep struct {
+	dir        model.Direction
 	office     textinput.Model
 	officeErr  string
 	officeMsg  string
@@ -25,6 +27,9 @@ type sourcesStep struct {
 	addErr     string
 	lines      []srcLine
 	cursor     int
+	// findings are the checks' findings per selection, for the warnings
+	// shown beside each service; rebuilt with the lines.
+	findings [][]model.Finding
 }
 
 type lineKind uint8
@@ -42,7 +47,7 @@ type srcLine struct {
 	source model.Source
 }
 
-func newSources() *sourcesStep {
+func newSources(dir model.Direction) *sourcesStep {
 	o := textinput.New()
 	o.Prompt = "Office / my IP: "
 	o.Placeholder = "203.0.113.10, 198.51.100.0/28 (curl checkip.amazonaws.com)"
@@ -51,12 +56,12 @@ func newSources() *sourcesStep {
 	a.Prompt = "  + add: "
 	a.Placeholder = "CIDR, sg-… or pl-…, then enter"
 	a.CharLimit = 64
-	return &sourcesStep{office: o, add: a}
+	return &sourcesStep{dir: dir, office: o, add: a}
 }
 
 func (m *sourcesStep) enter(s *session, f focus) tea.Cmd {
 	if f.set {
-		s.group, s.dir = f.group, f.dir
+		s.group = f.group
 	}
 	if m.office.Value() == "" && len(s.draft.Office) > 0 {
 		m.office.SetValue(joinPrefixes(s.draft.Office))
@@ -92,11 +97,9 @@ func joinPrefixes(ps []netip.Prefix) string {
 // its source options and its add field.
 func (m *sourcesStep) build(s *session) {
 	m.lines = []srcLine{{kind: lineOffice}}
-	sels := s.selections()
-	if sels == nil {
-		return
-	}
-	for i, sel := range *sels {
+	m.findings = nil
+	sels := s.selections(m.dir)
+	for i, sel := range sels {
 		m.lines = append(m.lines, srcLine{kind: lineHeader, sel: i})
 		opts := []model.Source{model.Anywhere4, model.Anywhere6, model.Office}
 		for _, other := range s.draft.Groups {
@@ -112,6 +115,9 @@ func (m *sourcesStep) build(s *session) {
 		}
 		m.lines = append(m.lines, srcLine{kind: lineAdd, sel: i})
 	}
+	if len(sels) > 0 {
+		m.findings = s.draft.FindingsBySelection(s.group, m.dir)
+	}
 	m.cursor = min(m.cursor, len(m.lines)-1)
 }
 
@@ -120,7 +126,8 @@ func containsSource(srcs []model.Source, x model.Source) bool {
 }
 
 // parseOffice reads the office field: CIDRs or bare addresses separated
-// by commas or spaces, as typed.
+// by commas or spaces, as typed. The draft refuses the world; a private
+// address gets a hint.
 func (m *sourcesStep) parseOffice(s *session) {
 	m.officeErr, m.officeMsg, m.officeNote = "", "", ""
 	var prefixes []netip.Prefix
@@ -134,16 +141,22 @@ func (m *sourcesStep) parseOffice(s *session) {
 		if note != "" {
 			notes = append(notes, note)
 		}
+		if hint := model.OfficeNote(p); hint != "" {
+			notes = append(notes, hint)
+		}
 		prefixes = append(prefixes, p)
 		counts = append(counts, fmt.Sprintf("%s = %s address%s", p, model.CIDR(p).Addresses(), map[bool]string{true: "", false: "es"}[model.CIDR(p).Addresses() == "1"]))
+	}
+	if m.officeErr == "" && !equalPrefixes(prefixes, s.draft.Office) {
+		if err := s.draft.SetOffice(prefixes); err != nil {
+			m.officeErr = strings.TrimPrefix(err.Error(), model.FieldOffice+": ")
+		} else {
+			s.edited()
+		}
 	}
 	if m.officeErr == "" {
 		m.officeMsg = strings.Join(counts, " · ")
 		m.officeNote = strings.Join(notes, " · ")
-	}
-	if !equalPrefixes(prefixes, s.draft.Office) {
-		s.draft.Office = prefixes
-		s.dirty, s.saved = true, false
 	}
 }
 
@@ -183,8 +196,8 @@ func (m *sourcesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		return back(), nil
 	case key.Matches(k, keyGroup):
 		s.nextGroup(k.String() == "shift+tab")
-		m.build(s)
 		m.cursor = 0
+		m.build(s)
 		return stay(), m.focusInput()
 	case key.Matches(k, keyUp, keyDown):
 		for {
@@ -207,8 +220,7 @@ func (m *sourcesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		}
 		return next(), nil
 	case line.kind == lineOption && key.Matches(k, keyToggle):
-		s.toggleSource(line.sel, line.source)
-		m.build(s)
+		m.toggle(s, line.sel, line.source)
 		return stay(), nil
 	}
 	var cmd tea.Cmd
@@ -230,55 +242,26 @@ func (m *sourcesStep) addPeer(s *session, sel int) {
 		m.addErr = err.Error()
 		return
 	}
-	if p.Kind() == model.PeerGroup && !hasGroup(s, p.Ref()) {
+	if p.Kind() == model.PeerGroup && s.draft.GroupIndex(p.Ref()) < 0 {
 		m.addErr = fmt.Sprintf("no group %q in this plan", p.Ref())
 		return
 	}
-	src := model.FromPeer(p)
-	switch {
-	case p == model.AnyIPv4:
-		src = model.Anywhere4
-	case p == model.AnyIPv6:
-		src = model.Anywhere6
-	}
-	if !(*s.selections())[sel].Has(src) {
-		s.toggleSource(sel, src)
+	if src := model.FromPeer(p); !s.selections(m.dir)[sel].Has(src) {
+		m.toggle(s, sel, src)
 	}
 	m.add.SetValue("")
 	m.addErr = note
 	m.build(s)
 }
 
-func hasGroup(s *session, name string) bool {
-	for _, g := range s.draft.Groups {
-		if g.Name == name {
-			return true
-		}
+// toggle adds or removes a source, saying at once when a rule it makes
+// repeats another service's.
+func (m *sourcesStep) toggle(s *session, sel int, src model.Source) {
+	if notice := s.draft.ToggleSource(s.group, m.dir, sel, src); notice != "" {
+		s.status = s.styles.Warning.Render("⚠ " + notice)
 	}
-	return false
-}
-
-// toggleSource adds or removes one source of selection sel.
-func (s *session) toggleSource(sel int, src model.Source) {
-	sels := s.selections()
-	if sels == nil || sel >= len(*sels) {
-		return
-	}
-	x := &(*sels)[sel]
-	var out []model.Source
-	found := false
-	for _, have := range x.Sources {
-		if have == src {
-			found = true
-			continue
-		}
-		out = append(out, have)
-	}
-	if !found {
-		out = append(out, src)
-	}
-	x.Sources = out
-	s.dirty, s.saved = true, false
+	s.edited()
+	m.build(s)
 }
 
 // check says what keeps the answers from making a plan, or "".
@@ -286,24 +269,15 @@ func (m *sourcesStep) check(s *session) string {
 	if m.officeErr != "" {
 		return "office / my IP: " + m.officeErr
 	}
-	for _, g := range s.draft.Groups {
-		for _, sels := range [][]model.Selection{g.Ingress, g.Egress} {
-			for _, sel := range sels {
-				if len(sel.Sources) == 0 {
-					return fmt.Sprintf("%s in %s has no source or destination: tick one, or untick the service", sel.Service.Title, g.Name)
-				}
-			}
-		}
-	}
-	if uses := s.draft.UsesOffice(); len(uses) > 0 && len(s.draft.Office) == 0 {
-		return strings.Join(uses, ", ") + " use the office: type its address at the top (curl checkip.amazonaws.com tells it)"
+	if _, err := s.plan(); err != nil {
+		return inWords(err)
 	}
 	return ""
 }
 
 func (m *sourcesStep) view(s *session, width, height int) string {
 	st := s.styles
-	sels := s.selections()
+	sels := s.selections(m.dir)
 	var out []string
 	cursorLine := 0
 	for i, l := range m.lines {
@@ -313,8 +287,8 @@ func (m *sourcesStep) view(s *session, width, height int) string {
 		out = append(out, m.lineView(s, st, sels, l, i == m.cursor, width)...)
 	}
 	head := []string{groupTabs(s, width)}
-	if sels != nil && len(*sels) == 0 {
-		if s.dir == model.Egress {
+	if s.currentGroup() != nil && len(sels) == 0 {
+		if m.dir == model.Egress {
 			out = append(out, st.Muted.Render("  No outbound services: the instances cannot open connections."))
 		} else {
 			out = append(out, st.Muted.Render("  This group has no inbound services: nothing can connect to it."))
@@ -326,7 +300,7 @@ func (m *sourcesStep) view(s *session, width, height int) string {
 	return strings.Join(append(head, out[first:end]...), "\n")
 }
 
-func (m *sourcesStep) lineView(s *session, st ui.Styles, sels *[]model.Selection, l srcLine, focused bool, width int) []string {
+func (m *sourcesStep) lineView(s *session, st ui.Styles, sels []model.Selection, l srcLine, focused bool, width int) []string {
 	mark := "  "
 	if focused {
 		mark = st.Cursor.Render("▸ ")
@@ -348,14 +322,22 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, sels *[]model.Selection
 		}
 		return lines
 	case lineHeader:
-		sel := (*sels)[l.sel]
+		sel := sels[l.sel]
 		lines := []string{"", st.Subtitle.Render(sel.Service.Title) + st.Muted.Render(" ("+sel.Service.PortsText()+")")}
-		if w := worldWarning(sel); w != "" && s.dir == model.Ingress {
-			lines = append(lines, "  "+st.Warning.Render("⚠ "+w))
+		// The same checks as lint and the review, beside the service.
+		if l.sel < len(m.findings) {
+			for _, f := range m.findings[l.sel] {
+				if f.Severity >= model.Medium {
+					text := strings.ToUpper(f.Severity.String()) + " ⚠ " + f.Why
+					for _, l := range strings.Split(wordWrap(text, width-4), "\n") {
+						lines = append(lines, "  "+st.Warning.Render(l))
+					}
+				}
+			}
 		}
 		return lines
 	case lineOption:
-		sel := (*sels)[l.sel]
+		sel := sels[l.sel]
 		box := "[ ]"
 		if sel.Has(l.source) {
 			box = st.Checked.Render("[x]")
@@ -400,25 +382,11 @@ func sourceLabel(s *session, src model.Source) string {
 	return src.Peer.String()
 }
 
-// worldWarning is the inline warning for an admin or database service
-// open to the internet, or "".
-func worldWarning(sel model.Selection) string {
-	world := sel.Has(model.Anywhere4) || sel.Has(model.Anywhere6) ||
-		sel.Has(model.FromPeer(model.AnyIPv4)) || sel.Has(model.FromPeer(model.AnyIPv6))
-	if !world {
-		return ""
-	}
-	switch sel.Service.Kind {
-	case model.KindAdmin:
-		return sel.Service.Title + " open to the internet: bots try passwords within minutes. Use the office instead."
-	case model.KindDatabase:
-		return sel.Service.Title + " open to the internet: databases facing the internet get scanned and ransomed. Use the app group."
-	case model.KindAll:
-		return "every port open to the internet: any forgotten service becomes reachable."
-	}
-	return ""
-}
-
 func (m *sourcesStep) bindings() []key.Binding {
 	return []key.Binding{keyUp, keyToggle, keyNext, keyBack, keyGroup}
+}
+
+// wordWrap breaks text into lines of at most width cells, at spaces.
+func wordWrap(text string, width int) string {
+	return lipgloss.Wrap(text, max(10, width), " ")
 }

@@ -1,12 +1,14 @@
 package wizard
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/sgwiz/sgwiz/model"
 )
 
 // startStep offers a new plan, a saved plan file, or an existing group.
@@ -36,7 +38,13 @@ func (m *startStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	switch msg := msg.(type) {
 	case planLoadedMsg:
 		if msg.err != nil {
-			m.err = strings.ReplaceAll(msg.err.Error(), "\n", "; ")
+			// The path is in the field above: say what is wrong in it.
+			err := msg.err
+			var es model.Errors
+			if errors.As(err, &es) {
+				err = es
+			}
+			m.err = strings.ReplaceAll(err.Error(), "\n", "; ")
 			return stay(), nil
 		}
 		s.openPlan(msg.plan)

@@ -53,7 +53,7 @@ func (m *useCaseStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			u := m.list.SelectedItem().(useCaseItem).u
 			if u.ID != s.useCase.ID || len(s.draft.Groups) == 0 {
 				if err := s.chooseUseCase(u); err != nil {
-					s.status = s.styles.Error.Render("✗ " + firstLine(err.Error()))
+					s.status = s.styles.Error.Render("✗ " + inWords(err))
 					return stay(), nil
 				}
 			}
@@ -68,13 +68,12 @@ func (m *useCaseStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 // chooseUseCase starts a draft from the preset's defaults, keeping the
 // answers that do not depend on it (office CIDRs, VPC, tags).
 func (s *session) chooseUseCase(u model.UseCase) error {
-	in := model.Inputs{Office: s.draft.Office, VPC: s.draft.VPC, Tags: s.draft.Tags}
-	d, err := u.Draft(in)
+	d, err := u.Draft(model.Inputs{Office: s.draft.Office, VPC: s.draft.VPC, Tags: s.draft.Tags})
 	if err != nil {
 		return err
 	}
-	s.useCase, s.inputs, s.draft, s.group = u, in, d, 0
-	s.dirty, s.saved = true, false
+	s.useCase, s.draft, s.group = u, d, 0
+	s.edited()
 	return nil
 }
 

@@ -29,16 +29,85 @@ type stepID int
 const (
 	stepStart stepID = iota
 	stepUseCase
+	stepOptions // the use case's engine and app port, where it asks them
 	stepServices
 	stepSources
 	stepEgress
+	stepOutServices // under a custom egress policy: the outbound services
+	stepOutSources  // … and their destinations
 	stepDetails
 	stepReview
-	stepAction
+	stepAction // what next: export, save the plan, apply
+	stepExport // a sub-screen of stepAction
+	stepApply  // a sub-screen of stepAction
 	stepCount
 )
 
-var stepTitles = [stepCount]string{"Start", "Use case", "Services", "Sources", "Egress", "Details", "Review", "Export / apply"}
+var stepTitles = [stepCount]string{"Start", "Use case", "Options", "Services", "Sources", "Egress",
+	"Outbound services", "Destinations", "Details", "Review", "Export / apply", "Export", "Apply"}
+
+// The machine, in one place:
+//   - on goes to the next step of the order that applies (skips), back to
+//     the one before it;
+//   - the action menu opens stepExport and stepApply (goTo); back from them
+//     returns to the menu;
+//   - opening a plan goes to the review; e on the review jumps to the
+//     step that made the selected rule (jump).
+
+// skips reports whether the answers leave a step out: the options of a
+// use case that asks none, the outbound services under a preset egress
+// policy, and the action menu's sub-screens, which only the menu opens.
+func (s *session) skips(id stepID) bool {
+	switch id {
+	case stepOptions:
+		return !s.useCase.AsksEngine && !s.useCase.AsksAppPort
+	case stepOutServices, stepOutSources:
+		return s.draft.EgressChoice() != model.EgressCustom
+	case stepExport, stepApply:
+		return true
+	}
+	return false
+}
+
+// route is the step after (or before) cur.
+func route(cur stepID, k navKind, s *session) stepID {
+	if k == navBack {
+		if cur == stepExport || cur == stepApply {
+			return stepAction
+		}
+		for prev := cur - 1; prev >= stepStart; prev-- {
+			if !s.skips(prev) {
+				return prev
+			}
+		}
+		return cur
+	}
+	for next := cur + 1; next < stepCount; next++ {
+		if !s.skips(next) {
+			return next
+		}
+	}
+	return cur
+}
+
+// position is the step's number on the current path and the path's
+// length, for the header: "4/8".
+func (s *session) position(cur stepID) (n, total int) {
+	last := stepAction
+	if cur > last {
+		cur = last // the action's sub-screens count as the action
+	}
+	for id := stepStart; id <= last; id++ {
+		if s.skips(id) {
+			continue
+		}
+		total++
+		if id <= cur {
+			n++
+		}
+	}
+	return n, total
+}
 
 // nav is what a step asks of the machine after a message: stay, go on,
 // go back, quit, or go to a given step (opening a plan, review jumps).
@@ -74,33 +143,6 @@ func quit() nav                  { return nav{kind: navQuit} }
 func goTo(s stepID) nav          { return nav{kind: navTo, to: s} }
 func jump(s stepID, f focus) nav { f.set = true; return nav{kind: navTo, to: s, focus: f} }
 
-// route is the wizard's order: the step after (or before) cur. Under a
-// custom egress policy the services and sources steps run a second time
-// for the outbound services, between egress and details.
-func route(cur stepID, k navKind, s *session) stepID {
-	outbound := s.dir == model.Egress
-	if k == navBack {
-		switch {
-		case cur == stepServices && outbound:
-			return stepEgress
-		case cur == stepDetails && outbound:
-			return stepSources
-		case cur == stepStart:
-			return stepStart
-		}
-		return cur - 1
-	}
-	switch {
-	case cur == stepEgress && outbound:
-		return stepServices
-	case cur == stepSources && outbound:
-		return stepDetails
-	case cur == stepAction:
-		return stepAction
-	}
-	return cur + 1
-}
-
 // step is one screen of the wizard.
 type step interface {
 	// enter prepares the step each time it becomes current.
@@ -114,14 +156,8 @@ type step interface {
 type session struct {
 	useCase model.UseCase
 	draft   model.Draft
-	// inputs are the answers the draft was made from; egress changes and
-	// use-case changes rebuild from them.
-	inputs model.Inputs
-	// group is the group the services, sources and review steps show;
-	// dir says whether they edit its inbound services or, for a custom
-	// egress policy, its outbound ones.
+	// group is the group the services, sources and review steps show.
 	group int
-	dir   model.Direction
 	// dirty is set once the user has answered anything; saved once a
 	// plan file holds the answers.
 	dirty, saved bool
@@ -149,21 +185,29 @@ func (s *session) awsLine() string {
 	return s.where + ", account " + s.identity
 }
 
-// selections are the services the editing steps change: the current
-// group's inbound ones, or its outbound ones under a custom egress policy.
-func (s *session) selections() *[]model.Selection {
-	g := s.currentGroup()
-	if g == nil {
-		return nil
-	}
-	if s.dir == model.Egress {
-		return &g.Egress
-	}
-	return &g.Ingress
-}
+// edited marks the answers changed since the last save.
+func (s *session) edited() { s.dirty, s.saved = true, false }
 
 // plan is the draft's plan, or the error that keeps it from being one.
 func (s *session) plan() (model.Plan, error) { return s.draft.Plan() }
+
+// fieldLabels say the model's fields as the wizard shows them.
+var fieldLabels = map[string]string{
+	model.FieldOffice: "Office / my IP", model.FieldEngine: "Database engine", model.FieldAppPort: "App port",
+	model.FieldEgress: "Egress", model.FieldVPC: "VPC",
+}
+
+// inWords is an error's first line, with the model's field names said as
+// the wizard's labels.
+func inWords(err error) string {
+	msg := firstLine(err.Error())
+	for field, label := range fieldLabels {
+		if rest, ok := strings.CutPrefix(msg, field+": "); ok {
+			return label + ": " + rest
+		}
+	}
+	return msg
+}
 
 // Options start the wizard.
 type Options struct {
@@ -196,14 +240,19 @@ func New(opts Options) Model {
 	}
 	m := Model{s: s, width: 80, height: 24, help: help.New()}
 	m.steps = [stepCount]step{
-		stepStart:    newStart(),
-		stepUseCase:  newUseCase(),
-		stepServices: newServices(),
-		stepSources:  newSources(),
-		stepEgress:   newEgress(),
-		stepDetails:  newDetails(),
-		stepReview:   newReview(),
-		stepAction:   newAction(),
+		stepStart:       newStart(),
+		stepUseCase:     newUseCase(),
+		stepOptions:     newOptions(),
+		stepServices:    newServices(model.Ingress),
+		stepSources:     newSources(model.Ingress),
+		stepEgress:      newEgress(),
+		stepOutServices: newServices(model.Egress),
+		stepOutSources:  newSources(model.Egress),
+		stepDetails:     newDetails(),
+		stepReview:      newReview(),
+		stepAction:      newAction(),
+		stepExport:      newExport(),
+		stepApply:       newApply(),
 	}
 	if opts.Plan != nil {
 		s.openPlan(*opts.Plan)
@@ -215,14 +264,13 @@ func New(opts Options) Model {
 	return m
 }
 
-// openPlan makes a loaded plan the session's draft.
+// openPlan makes a loaded plan the session's draft, as it was made.
 func (s *session) openPlan(p model.Plan) {
 	s.draft = model.DraftFromPlan(p)
 	s.useCase, _ = model.LookupUseCase(p.UseCase)
 	if s.useCase.ID == "" {
 		s.useCase, _ = model.LookupUseCase("custom")
 	}
-	s.inputs = model.Inputs{Name: s.useCase.DefaultName()}
 	s.group = 0
 	s.saved = true
 }
@@ -270,8 +318,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		switch {
-		case key.Matches(msg, keyQuit) && m.cur == stepAction && m.steps[stepAction].(*actionStep).busy():
-			m.steps[stepAction].(*actionStep).interrupt(m.s)
+		case key.Matches(msg, keyQuit) && m.cur == stepApply && m.steps[stepApply].(*applyStep).busy():
+			m.steps[stepApply].(*applyStep).interrupt(m.s)
 			return m, nil
 		case key.Matches(msg, keyQuit):
 			if m.s.dirty && !m.s.saved {
@@ -302,10 +350,8 @@ func (m Model) View() tea.View {
 	st := m.s.styles
 	w := m.width
 	title := stepTitles[m.cur]
-	if m.s.dir == model.Egress && (m.cur == stepServices || m.cur == stepSources) {
-		title = map[stepID]string{stepServices: "Outbound services", stepSources: "Destinations"}[m.cur]
-	}
-	header := st.Title.Render("sgwiz") + st.Muted.Render(fmt.Sprintf(" · %d/%d ", int(m.cur)+1, int(stepCount))) + st.Subtitle.Render(title)
+	n, total := m.s.position(m.cur)
+	header := st.Title.Render("sgwiz") + st.Muted.Render(fmt.Sprintf(" · %d/%d ", n, total)) + st.Subtitle.Render(title)
 	if m.s.useCase.ID != "" && m.cur > stepUseCase {
 		header += st.Muted.Render(" · " + m.s.useCase.Title)
 	}

@@ -56,13 +56,18 @@ func plan(t testing.TB, m tea.Model) model.Plan {
 
 var officeCIDR = []netip.Prefix{netip.MustParsePrefix("203.0.113.10/32")}
 
-// toUseCase goes from the start to the services of use case i.
+// toUseCase goes from the start to the services of use case i, past its
+// options (engine, app port) if it asks any.
 func toUseCase(t testing.TB, i int) tea.Model {
 	m := press(t, New(Options{}), "enter")
 	for range i {
 		m = press(t, m, "down")
 	}
-	return press(t, m, "enter")
+	m = press(t, m, "enter")
+	if m.(Model).Step() == "Options" {
+		m = press(t, m, "enter")
+	}
+	return m
 }
 
 // TestAcceptingDefaultsGivesTheFlagsPlan: for every use case, a newcomer
@@ -80,7 +85,13 @@ func TestAcceptingDefaultsGivesTheFlagsPlan(t *testing.T) {
 			if got := m.(Model).Step(); got != "Review" {
 				t.Fatalf("defaults should reach the review, at %s:\n%s", got, screen(m))
 			}
-			want, err := u.Build(model.Inputs{Office: officeCIDR})
+			// The cursor is on the office field, so it takes the typing,
+			// where a default service uses the office or there is none.
+			in := model.Inputs{}
+			if d, _ := u.Draft(in); len(d.UsesOffice()) > 0 || len(d.Groups[0].Ingress) == 0 {
+				in.Office = officeCIDR
+			}
+			want, err := u.Build(in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -190,7 +201,7 @@ func TestWorldWarningShowsInline(t *testing.T) {
 		src = m.(Model).steps[stepSources].(*sourcesStep)
 	}
 	m = press(t, m, "space")
-	if !strings.Contains(screen(m), "⚠ SSH open to the internet") {
+	if !strings.Contains(screen(m), "HIGH ⚠ SSH (22) is open to 0.0.0.0/0") {
 		t.Errorf("choosing anywhere for SSH should warn right there:\n%s", screen(m))
 	}
 }
@@ -356,7 +367,7 @@ func TestCustomEgress(t *testing.T) {
 	}
 	// e on an outbound row opens its destinations.
 	m = press(t, m, "down", "down", "down", "down", "down", "e")
-	if m.(Model).Step() != "Sources" || !strings.Contains(screen(m), "Destinations") {
+	if m.(Model).Step() != "Destinations" {
 		t.Errorf("e on an outbound row under custom egress opens its destinations, at %s", m.(Model).Step())
 	}
 	// Back to a preset policy: the outbound rules are the preset's again.

@@ -52,7 +52,7 @@ func CataloguePlan() model.Plan {
 	rules := 0
 	for i, s := range model.Catalogue() {
 		if g == nil || rules+len(s.Ports) > 50 {
-			d.Groups = append(d.Groups, model.GroupSpec{Name: fmt.Sprintf("catalogue-%d", len(d.Groups)+1), Purpose: "Every service of the catalogue", Egress: []model.Selection{}})
+			d.Groups = append(d.Groups, model.GroupSpec{Name: fmt.Sprintf("catalogue-%d", len(d.Groups)+1), Egress: []model.Selection{}})
 			g, rules = &d.Groups[len(d.Groups)-1], 0
 		}
 		peer := model.CIDR(netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i), 0, 0}), 16))

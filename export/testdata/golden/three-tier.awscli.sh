@@ -52,7 +52,7 @@ printf 'created %s: %s\n' web-app "$SG_WEB_APP"
 
 # web-db
 SG_WEB_DB=$(aws ec2 create-security-group --query GroupId --output text \
-  --cli-input-json '{"GroupName":"web-db","Description":"Database: MYSQL/Aurora from web-app","VpcId":"'"$VPC_ID"'"}')
+  --cli-input-json '{"GroupName":"web-db","Description":"Database server: MYSQL/Aurora from web-app","VpcId":"'"$VPC_ID"'"}')
 created+=("$SG_WEB_DB")
 printf 'created %s: %s\n' web-db "$SG_WEB_DB"
 

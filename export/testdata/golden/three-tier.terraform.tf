@@ -84,7 +84,7 @@ resource "aws_vpc_security_group_egress_rule" "web_app_egress_mysql_aurora_web_d
 
 resource "aws_security_group" "web_db" {
   name        = "web-db"
-  description = "Database: MYSQL/Aurora from web-app"
+  description = "Database server: MYSQL/Aurora from web-app"
   vpc_id      = var.vpc_id
 }
 

@@ -1,0 +1,206 @@
+package wizard
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/sgwiz/sgwiz/aws"
+)
+
+// applyStep asks AWS what applying would change, shows it with the calls,
+// asks for y (or the group name Changes.Confirmation asks for), applies
+// with a spinner per call, and shows the outcome.
+type applyStep struct {
+	phase   applyPhase
+	changes aws.Changes
+	confirm textinput.Model
+	spin    spinner.Model
+	cancel  context.CancelFunc
+	// calls is the state of each call of a running apply: "" waiting,
+	// "run", "ok" or the error.
+	calls   map[string]string
+	outcome []string
+	message string
+}
+
+type applyPhase uint8
+
+const (
+	applyPlanning   applyPhase = iota // asking AWS what would change
+	applyConfirming                   // showing the change, asking to go ahead
+	applyRunning
+	applyDone
+)
+
+func newApply() *applyStep {
+	c := textinput.New()
+	c.CharLimit = 300
+	return &applyStep{confirm: c, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+}
+
+// busy reports whether an apply is running (ctrl+c then cancels it).
+func (m *applyStep) busy() bool { return m.phase == applyRunning }
+
+// interrupt cancels a running apply; it removes what it created.
+func (m *applyStep) interrupt(s *session) {
+	if m.cancel != nil {
+		m.cancel()
+		s.status = s.styles.Warning.Render("cancelling: removing what this run created…")
+	}
+}
+
+func (m *applyStep) enter(s *session, f focus) tea.Cmd {
+	m.phase, m.message, m.outcome = applyPlanning, "", nil
+	p, err := s.plan()
+	if err != nil {
+		m.phase, m.outcome = applyDone, []string{s.styles.Error.Render("✗ " + inWords(err))}
+		return nil
+	}
+	return tea.Batch(m.spin.Tick, planChanges(s.cloud, p))
+}
+
+func (m *applyStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
+	switch msg := msg.(type) {
+	case changesMsg:
+		if msg.err != nil {
+			m.phase, m.outcome = applyDone, []string{s.styles.Error.Render("✗ " + msg.err.Error())}
+			return stay(), nil
+		}
+		m.changes, m.phase = msg.ch, applyConfirming
+		m.confirm.SetValue("")
+		if msg.ch.Empty() {
+			m.phase, m.outcome = applyDone, msg.ch.Lines()
+			return stay(), nil
+		}
+		return stay(), m.confirm.Focus()
+	case appliedMsg:
+		m.cancel, m.phase, m.outcome = nil, applyDone, nil
+		if msg.err != nil {
+			m.outcome = append([]string{s.styles.Error.Render("✗ apply failed")}, strings.Split(msg.err.Error(), "\n")...)
+			return stay(), nil
+		}
+		for _, g := range msg.res.Groups {
+			m.outcome = append(m.outcome, s.styles.OK.Render("✓ ")+g.Verb()+" "+g.ID+" "+g.Name, s.styles.Muted.Render(g.Console))
+		}
+		m.outcome = append(m.outcome, fmt.Sprintf("done in %d call(s)", msg.res.Calls))
+		return stay(), nil
+	case callMsg:
+		switch {
+		case !msg.done:
+			m.calls[msg.call] = "run"
+		case msg.err != nil:
+			m.calls[msg.call] = firstLine(msg.err.Error())
+		default:
+			m.calls[msg.call] = "ok"
+		}
+		return stay(), listen(msg.events)
+	case spinner.TickMsg:
+		if m.phase != applyRunning && m.phase != applyPlanning {
+			return stay(), nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return stay(), cmd
+	case tea.KeyPressMsg:
+		return m.key(s, msg)
+	}
+	return stay(), nil
+}
+
+func (m *applyStep) key(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
+	switch m.phase {
+	case applyPlanning, applyDone:
+		if key.Matches(k, keyBack, keySelect) {
+			return back(), nil
+		}
+	case applyConfirming:
+		switch k.String() {
+		case "esc":
+			return back(), nil
+		case "enter":
+			want, _ := m.changes.Confirmation()
+			typed := strings.TrimSpace(m.confirm.Value())
+			if want == "" && !strings.EqualFold(typed, "y") || want != "" && typed != want {
+				m.message = s.styles.Error.Render("✗ not applied: type exactly what is asked, or esc")
+				return stay(), nil
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			m.cancel, m.phase, m.message = cancel, applyRunning, ""
+			m.calls = map[string]string{}
+			return stay(), tea.Batch(m.spin.Tick, applyChanges(ctx, s.cloud, m.changes))
+		}
+		var cmd tea.Cmd
+		m.confirm, cmd = m.confirm.Update(k)
+		return stay(), cmd
+	}
+	return stay(), nil
+}
+
+func (m *applyStep) view(s *session, width, height int) string {
+	st := s.styles
+	var b strings.Builder
+	switch m.phase {
+	case applyPlanning:
+		b.WriteString("\n" + m.spin.View() + " asking AWS what would change (" + s.awsLine() + ")\n")
+	case applyConfirming, applyRunning:
+		b.WriteString("\n" + st.Subtitle.Render("Apply to "+m.changes.Region+", "+m.changes.VPC) + "\n")
+		if m.phase == applyRunning {
+			// A spinner per call while it runs, then its outcome.
+			b.WriteString("\n")
+			for _, call := range m.changes.Calls() {
+				switch state := m.calls[call]; state {
+				case "":
+					b.WriteString("  " + st.Muted.Render("· "+call) + "\n")
+				case "run":
+					b.WriteString("  " + m.spin.View() + " " + call + "\n")
+				case "ok":
+					b.WriteString("  " + st.OK.Render("✓") + " " + call + "\n")
+				default:
+					b.WriteString("  " + st.Error.Render("✗") + " " + call + ": " + state + "\n")
+				}
+			}
+			b.WriteString(st.Muted.Render("ctrl+c cancels and removes what this run created") + "\n")
+			break
+		}
+		lines := m.changes.Lines()
+		room := max(3, height-8)
+		if len(lines) > room {
+			lines = append(lines[:room-1], fmt.Sprintf("… and %d more", len(lines)-room+1))
+		}
+		for _, l := range lines {
+			b.WriteString("  " + l + "\n")
+		}
+		b.WriteString(st.Muted.Render(fmt.Sprintf("%d call(s): %s", len(m.changes.Calls()), strings.Join(m.changes.Calls(), "; "))) + "\n")
+		if name, why := m.changes.Confirmation(); name != "" {
+			m.confirm.Prompt = st.Warning.Render(why + ": type the group name " + name + " to apply anyway: ")
+		} else {
+			m.confirm.Prompt = "Apply these changes? type y and enter: "
+		}
+		b.WriteString("\n" + m.confirm.View() + "\n")
+	case applyDone:
+		b.WriteString("\n")
+		for _, l := range m.outcome {
+			b.WriteString(l + "\n")
+		}
+		b.WriteString("\n" + st.Muted.Render("enter: back to the menu") + "\n")
+	}
+	if m.message != "" {
+		b.WriteString(m.message + "\n")
+	}
+	return b.String()
+}
+
+func (m *applyStep) bindings() []key.Binding {
+	switch m.phase {
+	case applyConfirming:
+		return []key.Binding{keyNext, keyBack}
+	case applyDone:
+		return []key.Binding{keySelect}
+	}
+	return nil
+}

@@ -1,0 +1,174 @@
+package wizard
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/sgwiz/sgwiz/model"
+)
+
+// optionsStep asks the use case's answers that its linked tiers follow:
+// the database engine and the app port behind the load balancer.
+type optionsStep struct {
+	cursor int
+	port   textinput.Model
+	err    string
+}
+
+type option uint8
+
+const (
+	optEngine option = iota
+	optAppPort
+)
+
+func newOptions() *optionsStep {
+	p := textinput.New()
+	p.Prompt = ""
+	p.CharLimit = 5
+	p.Placeholder = "8080"
+	return &optionsStep{port: p}
+}
+
+// options are the answers the use case asks.
+func (s *session) options() []option {
+	var out []option
+	if s.useCase.AsksEngine {
+		out = append(out, optEngine)
+	}
+	if s.useCase.AsksAppPort {
+		out = append(out, optAppPort)
+	}
+	return out
+}
+
+func (m *optionsStep) enter(s *session, f focus) tea.Cmd {
+	m.cursor, m.err = 0, ""
+	m.port.SetValue(strconv.Itoa(s.draft.AppPort))
+	return m.focus(s)
+}
+
+func (m *optionsStep) focus(s *session) tea.Cmd {
+	opts := s.options()
+	if len(opts) > 0 && opts[m.cursor] == optAppPort {
+		return m.port.Focus()
+	}
+	m.port.Blur()
+	return nil
+}
+
+func (m *optionsStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return stay(), nil
+	}
+	opts := s.options()
+	if len(opts) == 0 {
+		return next(), nil
+	}
+	switch {
+	case key.Matches(k, keyBack):
+		return back(), nil
+	case key.Matches(k, keyNext):
+		if m.err != "" {
+			s.status = s.styles.Error.Render("✗ " + m.err)
+			return stay(), nil
+		}
+		return next(), nil
+	case key.Matches(k, keyUp, keyDown), key.Matches(k, keyField):
+		dir := map[string]string{"tab": "down", "shift+tab": "up"}[k.String()]
+		if dir == "" {
+			dir = k.String()
+		}
+		m.cursor = moveCursor(dir, m.cursor, len(opts))
+		return stay(), m.focus(s)
+	}
+	switch opts[m.cursor] {
+	case optEngine:
+		if step := map[string]int{"left": -1, "right": 1, "space": 1}[k.String()]; step != 0 {
+			i := slices.Index(model.Engines, s.draft.Engine)
+			i = (i + step + len(model.Engines)) % len(model.Engines)
+			if err := s.draft.SetEngine(model.Engines[i]); err == nil {
+				s.edited()
+			}
+		}
+	case optAppPort:
+		var cmd tea.Cmd
+		m.port, cmd = m.port.Update(k)
+		m.err = ""
+		port, err := strconv.Atoi(strings.TrimSpace(m.port.Value()))
+		switch {
+		case err != nil:
+			m.err = "app port: type a number such as 8080"
+		default:
+			if err := s.draft.SetAppPort(port); err != nil {
+				m.err = inWords(err)
+			} else {
+				s.edited()
+			}
+		}
+		return stay(), cmd
+	}
+	return stay(), nil
+}
+
+func (m *optionsStep) view(s *session, width, height int) string {
+	st := s.styles
+	var b strings.Builder
+	b.WriteString("\n")
+	for i, o := range s.options() {
+		mark := "  "
+		if i == m.cursor {
+			mark = st.Cursor.Render("▸ ")
+		}
+		switch o {
+		case optEngine:
+			eng, _ := model.LookupService(s.draft.Engine)
+			b.WriteString(mark + "Database engine: " + st.Selected.Render("‹ "+eng.Title+" ›") + st.Muted.Render("  "+eng.PortsText()+"  (←/→ to change)") + "\n")
+		case optAppPort:
+			b.WriteString(mark + "App port:        " + m.port.View() + "\n")
+			if m.err != "" && i == m.cursor {
+				b.WriteString("    " + st.Error.Render("✗ "+m.err) + "\n")
+			} else {
+				b.WriteString("    " + st.Muted.Render("the app servers listen on it; the load balancer sends to it") + "\n")
+			}
+		}
+	}
+	// What the answers link: the rules between the tiers, as they are now.
+	b.WriteString("\n" + st.Subtitle.Render("The tiers follow these answers:") + "\n")
+	for _, g := range s.draft.Groups {
+		for _, dir := range []model.Direction{model.Ingress, model.Egress} {
+			for _, sel := range g.Selections(dir) {
+				if sel.Link == model.LinkNone {
+					continue
+				}
+				word := map[model.Direction]string{model.Ingress: "accepts", model.Egress: "sends"}[dir]
+				peer := strings.Join(sourceNames(sel), ", ")
+				b.WriteString(fmt.Sprintf("  %s %s %s (%s) %s %s\n", g.Name, word, sel.Service.Title, sel.Service.PortsText(),
+					map[model.Direction]string{model.Ingress: "from", model.Egress: "to"}[dir], peer))
+			}
+		}
+	}
+	return b.String()
+}
+
+// sourceNames names a selection's sources briefly.
+func sourceNames(sel model.Selection) []string {
+	out := make([]string, len(sel.Sources))
+	for i, src := range sel.Sources {
+		out[i] = src.String()
+		if src.Kind == model.SourcePeer && src.Peer.Kind() == model.PeerGroup {
+			out[i] = src.Peer.Ref()
+		}
+	}
+	return out
+}
+
+func (m *optionsStep) bindings() []key.Binding {
+	return []key.Binding{keyUp, keyField, keyNext, keyBack}
+}
