@@ -806,18 +806,22 @@ func (d *Draft) ToggleSource(g int, dir Direction, i int, src Source) (notice st
 	return d.repeats(g, dir, i)
 }
 
-// repeats says which rules of selection i repeat rules of the group's
-// other selections, or "".
+// repeats says which rule of selection i repeats a rule of the group's
+// other selections (the same ports for the same source), or "".
 func (d Draft) repeats(g int, dir Direction, i int) string {
 	sels := d.Groups[g].Selections(dir)
-	mine, _ := d.expand(dir, sels[i:i+1])
-	others := cloneSelections(sels)
-	others = append(others[:i], others[i+1:]...)
-	theirs, from := d.expand(dir, others)
-	for _, r := range mine {
-		for j, o := range theirs {
-			if o.Key() == r.Key() {
-				return fmt.Sprintf("%s %s %s repeats %s: AWS holds a rule once, so the plan keeps one", sels[i].Service.Title, map[Direction]string{Ingress: "from", Egress: "to"}[dir], r.Peer.Title(), others[from[j]].Service.Title)
+	word := map[Direction]string{Ingress: "from", Egress: "to"}[dir]
+	for _, src := range sels[i].Sources {
+		for _, ps := range sels[i].Service.Ports {
+			for j, o := range sels {
+				if j == i || !o.Has(src) {
+					continue
+				}
+				for _, ops := range o.Service.Ports {
+					if ops == ps {
+						return fmt.Sprintf("%s %s %s repeats %s: AWS holds a rule once, so the plan keeps one", sels[i].title(), word, src, o.Service.Title)
+					}
+				}
 			}
 		}
 	}

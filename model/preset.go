@@ -388,7 +388,7 @@ func buildMail(u UseCase, in Inputs) []GroupSpec {
 }
 
 func buildCustom(u UseCase, in Inputs) []GroupSpec {
-	return single(in, RoleCustom, []Selection{}, egress(in.Egress))
+	return single(in, RoleCustom, append([]Selection{}, admin("ssh", in)...), egress(in.Egress))
 }
 
 func buildDatabase(u UseCase, in Inputs) []GroupSpec {
@@ -399,7 +399,7 @@ func buildDatabase(u UseCase, in Inputs) []GroupSpec {
 			sources = append(sources, FromPeer(p))
 		}
 	}
-	return single(in, RoleDatabase, []Selection{linked(LinkEngine, in, sources...)}, egress(in.Egress))
+	return single(in, RoleDatabase, append([]Selection{linked(LinkEngine, in, sources...)}, admin("ssh", in)...), egress(in.Egress))
 }
 
 // appService is the app port behind the load balancer.

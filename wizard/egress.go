@@ -43,9 +43,10 @@ func (m *egressStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		m.cursor = moveCursor(k.String(), m.cursor, len(choices(s)))
 	case key.Matches(k, keySelect):
 		e := choices(s)[m.cursor]
-		if e != s.draft.EgressChoice() || e != s.draft.Egress {
+		if e != s.draft.EgressChoice() {
 			// Custom starts from the current outbound rules, to edit them
-			// as services in the next steps.
+			// as services in the next steps; the choice already made (or
+			// read from an imported plan) changes nothing.
 			if err := s.draft.SetEgress(e); err != nil {
 				s.status = s.styles.Error.Render("✗ " + inWords(err))
 				return stay(), nil

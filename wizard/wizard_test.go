@@ -376,3 +376,56 @@ func TestCustomEgress(t *testing.T) {
 		t.Errorf("AWS default after custom: %+v", p.Groups[0].Egress)
 	}
 }
+
+// TestOfficeFieldRefusesTheWorld: 0.0.0.0/0 is "anywhere", offered beside
+// the office; a private address gets a hint.
+func TestOfficeFieldRefusesTheWorld(t *testing.T) {
+	m := press(t, toUseCase(t, 0), "enter", "0.0.0.0/0")
+	if out := screen(m); !strings.Contains(out, "✗ 0.0.0.0/0 is everyone on the internet, not an office") || strings.Contains(out, "✓") {
+		t.Errorf("the world is not an office:\n%s", out)
+	}
+	if m = press(t, m, "enter"); m.(Model).Step() != "Sources" {
+		t.Error("enter with the world as office must not continue")
+	}
+	for range 10 {
+		m = press(t, m, "backspace")
+	}
+	m = press(t, m, "192.168.1.20")
+	if out := screen(m); !strings.Contains(out, "192.168.1.20/32 is a private address") {
+		t.Errorf("a private address should get a hint:\n%s", out)
+	}
+}
+
+// TestDuplicateServiceIsSaidWhenChosen: a custom TCP 22 beside SSH, both
+// from the office, is said the moment it is added.
+func TestDuplicateServiceIsSaidWhenChosen(t *testing.T) {
+	m := toUseCase(t, 4) // bastion: SSH from the office
+	m = press(t, m, "down", "space", "22", "enter")
+	if out := screen(m); !strings.Contains(out, "⚠ TCP 22 from the office repeats SSH") && !strings.Contains(out, "repeats SSH") {
+		t.Errorf("the repeat should be said at once:\n%s", out)
+	}
+}
+
+// TestOneDangerPolicy: VNC open to the world is high beside the service,
+// in lint, and for apply's confirmation, because all three come from the
+// model's checks.
+func TestOneDangerPolicy(t *testing.T) {
+	m := press(t, toUseCase(t, 7), "vnc", "space") // custom, add VNC
+	m = press(t, m, "enter", "203.0.113.10")
+	src := m.(Model).steps[stepSources].(*sourcesStep)
+	for src.lines[src.cursor].kind != lineOption || src.lines[src.cursor].source != model.Anywhere4 {
+		m = press(t, m, "down")
+		src = m.(Model).steps[stepSources].(*sourcesStep)
+	}
+	m = press(t, m, "space")
+	if out := screen(m); !strings.Contains(out, "HIGH ⚠ VNC (5900) is open to 0.0.0.0/0") {
+		t.Errorf("VNC to the world should warn as high beside it:\n%s", out)
+	}
+	p, err := m.(Model).s.draft.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := model.HighestSeverity(p.Check()); s < model.High {
+		t.Errorf("lint must agree: highest %s", s)
+	}
+}
