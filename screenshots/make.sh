@@ -52,7 +52,7 @@ keys Escape Escape; start
 keys Enter Enter Enter; wait_for "4/8 Sources"
 text "203.0.113.10"; wait_for "= 1 address"; shot 4-sources
 for _ in $(seq 11); do keys Down; done
-keys Space; wait_for "open to the internet"; shot 4-sources-warning
+keys Space; wait_for "HIGH ⚠"; shot 4-sources-warning
 keys Space
 keys Enter; wait_for "5/8 Egress"; shot 5-egress
 keys Enter; wait_for "6/8 Details"; shot 6-details
@@ -70,14 +70,16 @@ keys Enter Enter Enter; wait_for "7/8 Review"
 for _ in $(seq 9); do keys Down; done
 shot 7-review-findings
 
-# Three linked groups.
+# Three linked groups: the options the tiers follow, then the review.
 start
-keys Enter Down Down Enter Enter Enter Enter Enter; wait_for "7/8 Review"
+keys Enter Down Down Enter; wait_for "3/9 Options"
+keys Right; wait_for "PostgreSQL"; shot 3-options
+keys Enter Enter Enter Enter Enter; wait_for "8/9 Review"
 keys Tab; wait_for "Instances in the group"; shot 7-review-three-tier
 
 # Apply, in the in-process sandbox: the change, then the result.
 start --sandbox
 wait_for "account 123456789012"; shot 1-start-sandbox
-keys Enter Down Down Enter Enter Enter Enter Enter; wait_for "7/8 Review"
+keys Enter Down Down Enter Enter Enter Enter Enter Enter; wait_for "8/9 Review"
 keys Enter Down Down Enter; wait_for "Apply these changes"; shot 9-apply-confirm
 text "y"; keys Enter; wait_for "done in"; shot 9-apply-done
