@@ -44,3 +44,12 @@ func BenchmarkPlanFileRoundTrip(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDraftFromQuotaPlan reads the quota plan back into a draft, as
+// sgwiz -f does before the first frame.
+func BenchmarkDraftFromQuotaPlan(b *testing.B) {
+	p := plantest.QuotaPlan()
+	for b.Loop() {
+		_ = model.DraftFromPlan(p)
+	}
+}

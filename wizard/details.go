@@ -144,7 +144,7 @@ func (m *detailsStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		f.input.CursorEnd()
 		f.err = ""
 		f.apply(s, next)
-		s.dirty, s.saved = true, false
+		s.edited()
 		return stay(), nil
 	}
 	before := f.input.Value()
@@ -156,7 +156,7 @@ func (m *detailsStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			f.err = err.Error()
 		} else {
 			f.apply(s, v)
-			s.dirty, s.saved = true, false
+			s.edited()
 		}
 	}
 	return stay(), cmd

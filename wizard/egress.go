@@ -24,7 +24,7 @@ func choices(s *session) []model.EgressPolicy {
 func (m *egressStep) enter(s *session, f focus) tea.Cmd {
 	m.cursor = 0
 	for i, e := range choices(s) {
-		if e == s.draft.EgressChoice() {
+		if e == s.egressChoice() {
 			m.cursor = i
 		}
 	}
@@ -43,7 +43,7 @@ func (m *egressStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		m.cursor = moveCursor(k.String(), m.cursor, len(choices(s)))
 	case key.Matches(k, keySelect):
 		e := choices(s)[m.cursor]
-		if e != s.draft.EgressChoice() {
+		if e != s.egressChoice() {
 			// Custom starts from the current outbound rules, to edit them
 			// as services in the next steps; the choice already made (or
 			// read from an imported plan) changes nothing.
@@ -72,7 +72,7 @@ func (m *egressStep) view(s *session, width, height int) string {
 			label += st.Muted.Render("  (recommended)")
 		}
 		mark := "( )"
-		if e == s.draft.EgressChoice() {
+		if e == s.egressChoice() {
 			mark = st.Checked.Render("(•)")
 		}
 		line := mark + " " + label

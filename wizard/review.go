@@ -105,7 +105,7 @@ func (m *reviewStep) jump(s *session, it reviewItem) (nav, tea.Cmd) {
 	}
 	to := stepSources
 	if dir == model.Egress {
-		if s.draft.EgressChoice() != model.EgressCustom {
+		if s.egressChoice() != model.EgressCustom {
 			return goTo(stepEgress), nil
 		}
 		to = stepOutSources

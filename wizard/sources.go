@@ -152,6 +152,7 @@ func (m *sourcesStep) parseOffice(s *session) {
 			m.officeErr = strings.TrimPrefix(err.Error(), model.FieldOffice+": ")
 		} else {
 			s.edited()
+			m.build(s) // the office's rules have findings of their own
 		}
 	}
 	if m.officeErr == "" {

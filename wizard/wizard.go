@@ -62,7 +62,7 @@ func (s *session) skips(id stepID) bool {
 	case stepOptions:
 		return !s.useCase.AsksEngine && !s.useCase.AsksAppPort
 	case stepOutServices, stepOutSources:
-		return s.draft.EgressChoice() != model.EgressCustom
+		return s.egressChoice() != model.EgressCustom
 	case stepExport, stepApply:
 		return true
 	}
@@ -158,6 +158,8 @@ type session struct {
 	draft   model.Draft
 	// group is the group the services, sources and review steps show.
 	group int
+	// choice caches egressChoice; "" until asked after an edit.
+	choice model.EgressPolicy
 	// dirty is set once the user has answered anything; saved once a
 	// plan file holds the answers.
 	dirty, saved bool
@@ -186,7 +188,20 @@ func (s *session) awsLine() string {
 }
 
 // edited marks the answers changed since the last save.
-func (s *session) edited() { s.dirty, s.saved = true, false }
+func (s *session) edited() {
+	s.dirty, s.saved = true, false
+	s.choice = ""
+}
+
+// egressChoice is the draft's egress policy (Draft.EgressChoice), kept
+// until the next edit: for an imported plan it compares the groups with
+// every policy, too slow for every keystroke of a large plan.
+func (s *session) egressChoice() model.EgressPolicy {
+	if s.choice == "" {
+		s.choice = s.draft.EgressChoice()
+	}
+	return s.choice
+}
 
 // plan is the draft's plan, or the error that keeps it from being one.
 func (s *session) plan() (model.Plan, error) { return s.draft.Plan() }
@@ -266,7 +281,7 @@ func New(opts Options) Model {
 
 // openPlan makes a loaded plan the session's draft, as it was made.
 func (s *session) openPlan(p model.Plan) {
-	s.draft = model.DraftFromPlan(p)
+	s.draft, s.choice = model.DraftFromPlan(p), ""
 	s.useCase, _ = model.LookupUseCase(p.UseCase)
 	if s.useCase.ID == "" {
 		s.useCase, _ = model.LookupUseCase("custom")
