@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -102,12 +103,7 @@ func (s Selection) Key() string {
 
 // Has reports whether the selection includes source src.
 func (s Selection) Has(src Source) bool {
-	for _, x := range s.Sources {
-		if x == src {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(s.Sources, src)
 }
 
 // customID is the id of every CustomService.
@@ -817,10 +813,8 @@ func (d Draft) repeats(g int, dir Direction, i int) string {
 				if j == i || !o.Has(src) {
 					continue
 				}
-				for _, ops := range o.Service.Ports {
-					if ops == ps {
-						return fmt.Sprintf("%s %s %s repeats %s: AWS holds a rule once, so the plan keeps one", sels[i].title(), word, src, o.Service.Title)
-					}
+				if slices.Contains(o.Service.Ports, ps) {
+					return fmt.Sprintf("%s %s %s repeats %s: AWS holds a rule once, so the plan keeps one", sels[i].title(), word, src, o.Service.Title)
 				}
 			}
 		}

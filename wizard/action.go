@@ -26,19 +26,11 @@ func (m *actionStep) enter(s *session, f focus) tea.Cmd {
 }
 
 func (m *actionStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
-	switch msg := msg.(type) {
-	case savedMsg:
-		var cmd tea.Cmd
-		m.message, cmd = m.save.saved(s, msg)
+	if cmd, ok := m.save.handle(s, msg, &m.message); ok {
 		return stay(), cmd
+	}
+	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
-		if m.save.open {
-			cmd, message := m.save.update(s, msg)
-			if message != "" || !m.save.open {
-				m.message = message
-			}
-			return stay(), cmd
-		}
 		switch {
 		case key.Matches(msg, keyBack):
 			return back(), nil

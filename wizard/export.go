@@ -29,6 +29,9 @@ func (m *exportStep) enter(s *session, f focus) tea.Cmd {
 }
 
 func (m *exportStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
+	if cmd, ok := m.save.handle(s, msg, &m.message); ok {
+		return stay(), cmd
+	}
 	switch msg := msg.(type) {
 	case renderedMsg:
 		if msg.err != nil {
@@ -39,18 +42,7 @@ func (m *exportStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		m.pane.SetContent(string(msg.out))
 		m.pane.GotoTop()
 		return stay(), nil
-	case savedMsg:
-		var cmd tea.Cmd
-		m.message, cmd = m.save.saved(s, msg)
-		return stay(), cmd
 	case tea.KeyPressMsg:
-		if m.save.open {
-			cmd, message := m.save.update(s, msg)
-			if message != "" || !m.save.open {
-				m.message = message
-			}
-			return stay(), cmd
-		}
 		if m.format == "" {
 			switch {
 			case key.Matches(msg, keyBack):

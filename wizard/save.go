@@ -46,6 +46,28 @@ func fileExt(name string) string {
 	return ""
 }
 
+// handle takes the messages that are the prompt's: the write's outcome,
+// and keys while it is open. It sets *message and reports whether msg
+// was the prompt's.
+func (p *savePrompt) handle(s *session, msg tea.Msg, message *string) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case savedMsg:
+		var cmd tea.Cmd
+		*message, cmd = p.saved(s, msg)
+		return cmd, true
+	case tea.KeyPressMsg:
+		if !p.open {
+			return nil, false
+		}
+		cmd, m := p.update(s, msg)
+		if m != "" || !p.open {
+			*message = m
+		}
+		return cmd, true
+	}
+	return nil, false
+}
+
 // update handles a key while the prompt is open; done reports that it
 // closed (esc), message is what to say.
 func (p *savePrompt) update(s *session, k tea.KeyPressMsg) (cmd tea.Cmd, message string) {

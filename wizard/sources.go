@@ -330,7 +330,7 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, sels []model.Selection,
 			for _, f := range m.findings[l.sel] {
 				if f.Severity >= model.Medium {
 					text := strings.ToUpper(f.Severity.String()) + " ⚠ " + f.Why
-					for _, l := range strings.Split(wordWrap(text, width-4), "\n") {
+					for l := range strings.SplitSeq(wordWrap(text, width-4), "\n") {
 						lines = append(lines, "  "+st.Warning.Render(l))
 					}
 				}
