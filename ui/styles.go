@@ -7,6 +7,9 @@
 package ui
 
 import (
+	"image/color"
+
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 	"github.com/sgwiz/sgwiz/model"
 )
@@ -22,7 +25,10 @@ type Styles struct {
 	// Header is a table's header row; Explainer sets off the newcomers'
 	// paragraph.
 	Header, Explainer lipgloss.Style
-	severity          map[model.Severity]lipgloss.Style
+	// Input styles text fields: the prompt in the text's own colour, the
+	// cursor in the accent, placeholders muted and in italics.
+	Input    textinput.Styles
+	severity map[model.Severity]lipgloss.Style
 }
 
 // NewStyles returns the styles for the background.
@@ -46,6 +52,7 @@ func NewStyles(isDark bool) Styles {
 		OK:        lipgloss.NewStyle().Foreground(good),
 		Header:    lipgloss.NewStyle().Bold(true),
 		Explainer: lipgloss.NewStyle().Border(lipgloss.NormalBorder(), false, false, false, true).BorderForeground(accent).PaddingLeft(1),
+		Input:     inputStyles(accent, muted),
 		severity: map[model.Severity]lipgloss.Style{
 			model.Critical: lipgloss.NewStyle().Bold(true).Foreground(bad).Reverse(true),
 			model.High:     lipgloss.NewStyle().Bold(true).Foreground(bad),
@@ -54,6 +61,20 @@ func NewStyles(isDark bool) Styles {
 			model.Info:     lipgloss.NewStyle().Foreground(muted),
 		},
 	}
+}
+
+// inputStyles are text fields' styles for the background: bubbles' own
+// draw the prompt and the cursor in white, which a light background hides.
+func inputStyles(accent, muted color.Color) textinput.Styles {
+	st := textinput.DefaultStyles(true)
+	for _, state := range []*textinput.StyleState{&st.Focused, &st.Blurred} {
+		state.Prompt = lipgloss.NewStyle()
+		state.Text = lipgloss.NewStyle()
+		state.Placeholder = lipgloss.NewStyle().Foreground(muted).Italic(true)
+	}
+	st.Blurred.Prompt = lipgloss.NewStyle().Foreground(muted)
+	st.Cursor.Color = accent
+	return st
 }
 
 // Severity styles a severity's name; the word carries the meaning without colour.

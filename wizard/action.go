@@ -90,7 +90,7 @@ func (m *actionStep) view(s *session, width, height int) string {
 		}
 	}
 	if m.save.open {
-		b.WriteString("\n" + m.save.view(width) + "\n")
+		b.WriteString("\n" + m.save.view(s, width) + "\n")
 	}
 	if !s.saved {
 		b.WriteString("\n" + st.Muted.Render("Your answers are not saved yet: save the plan file to reopen them with sgwiz -f.") + "\n")

@@ -38,8 +38,7 @@ const (
 )
 
 func newApply() *applyStep {
-	c := textinput.New()
-	c.CharLimit = 300
+	c := newInput("", "", 300)
 	return &applyStep{confirm: c, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
 }
 
@@ -181,6 +180,7 @@ func (m *applyStep) view(s *session, width, height int) string {
 		} else {
 			m.confirm.Prompt = "Apply these changes? type y and enter: "
 		}
+		s.styled(&m.confirm)
 		b.WriteString("\n" + m.confirm.View() + "\n")
 	case applyDone:
 		b.WriteString("\n")

@@ -30,10 +30,7 @@ type field struct {
 func newDetails() *detailsStep { return &detailsStep{} }
 
 func newField(label, value, placeholder string, limit int) textinput.Model {
-	ti := textinput.New()
-	ti.Prompt = ""
-	ti.Placeholder = placeholder
-	ti.CharLimit = limit
+	ti := newInput("", placeholder, limit)
 	ti.SetValue(value)
 	return ti
 }
@@ -56,13 +53,13 @@ func (m *detailsStep) enter(s *session, f focus) tea.Cmd {
 					return nil
 				},
 				apply: func(s *session, v string) { s.draft.RenameGroup(s.draft.Groups[i].Name, v) }},
-			field{label: "Description", input: newField("Description", s.draft.GroupDescription(i), "what the group is for", 300),
+			field{label: "Description", input: newField("Description", s.draft.GroupDescription(i), "Shop web servers", 300),
 				check: model.ValidateGroupDescription,
 				apply: func(s *session, v string) { s.draft.SetGroupDescription(i, v) }},
 		)
 	}
 	m.fields = append(m.fields,
-		field{label: "VPC", input: newField("VPC", s.draft.VPC, "vpc-… (empty: choose when exporting or applying)", 32),
+		field{label: "VPC", input: newField("VPC", s.draft.VPC, "vpc-0123456789abcdef0 (empty: decide later)", 32),
 			check: model.ValidateVPCID,
 			apply: func(s *session, v string) { s.draft.VPC = v }},
 		field{label: "Tags", input: newField("Tags", formatTags(s.draft.Tags), "Owner=ops, Env=prod", 2048),
@@ -185,6 +182,7 @@ func (m *detailsStep) view(s *session, width, height int) string {
 			mark = st.Cursor.Render("▸ ")
 		}
 		m.fields[i].input.SetWidth(max(10, width-18))
+		s.styled(&m.fields[i].input)
 		lines = append(lines, mark+fmt.Sprintf("%-12s ", f.label+":")+m.fields[i].input.View())
 		switch {
 		case f.err != "":

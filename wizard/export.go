@@ -118,7 +118,7 @@ func (m *exportStep) view(s *session, width, height int) string {
 		m.pane.SetHeight(max(1, height-1-extra))
 		b.WriteString(m.pane.View() + "\n")
 		if m.save.open {
-			b.WriteString(m.save.view(width) + "\n")
+			b.WriteString(m.save.view(s, width) + "\n")
 		}
 	}
 	if m.message != "" {

@@ -1,6 +1,9 @@
 package wizard
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+)
 
 // Keys shared by the steps; each step lists the ones it uses in its help.
 var (
@@ -36,4 +39,24 @@ func moveCursor(k string, cur, n int) int {
 		return n - 1
 	}
 	return cur
+}
+
+// newInput is a text field with a prompt and an example; the example
+// starts with "e.g." so that it reads as one without colour (NO_COLOR).
+func newInput(prompt, example string, limit int) textinput.Model {
+	ti := textinput.New()
+	ti.Prompt = prompt
+	if example != "" {
+		ti.Placeholder = "e.g. " + example
+	}
+	ti.CharLimit = limit
+	return ti
+}
+
+// styled gives text fields the session's styles (light or dark background)
+// before they are drawn.
+func (s *session) styled(tis ...*textinput.Model) {
+	for _, ti := range tis {
+		ti.SetStyles(s.styles.Input)
+	}
 }

@@ -28,10 +28,7 @@ const (
 )
 
 func newOptions() *optionsStep {
-	p := textinput.New()
-	p.Prompt = ""
-	p.CharLimit = 5
-	p.Placeholder = "8080"
+	p := newInput("", "8080", 5)
 	return &optionsStep{port: p}
 }
 
@@ -131,6 +128,7 @@ func (m *optionsStep) view(s *session, width, height int) string {
 			eng, _ := model.LookupService(s.draft.Engine)
 			b.WriteString(mark + "Database engine: " + st.Selected.Render("‹ "+eng.Title+" ›") + st.Muted.Render("  "+eng.PortsText()+"  (←/→ to change)") + "\n")
 		case optAppPort:
+			s.styled(&m.port)
 			b.WriteString(mark + "App port:        " + m.port.View() + "\n")
 			if m.err != "" && i == m.cursor {
 				b.WriteString("    " + st.Error.Render("✗ "+m.err) + "\n")

@@ -22,9 +22,7 @@ type savePrompt struct {
 }
 
 func newSavePrompt() savePrompt {
-	p := textinput.New()
-	p.Prompt = "Save to: "
-	p.CharLimit = 4096
+	p := newInput("Save to: ", "", 4096)
 	return savePrompt{path: p}
 }
 
@@ -121,7 +119,8 @@ func (p *savePrompt) saved(s *session, msg savedMsg) (message string, cmd tea.Cm
 	return s.styles.OK.Render("✓ wrote " + msg.path), nil
 }
 
-func (p *savePrompt) view(width int) string {
+func (p *savePrompt) view(s *session, width int) string {
+	s.styled(&p.path)
 	p.path.SetWidth(max(10, width-12))
 	return p.path.View()
 }

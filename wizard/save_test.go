@@ -141,7 +141,18 @@ func TestLightBackground(t *testing.T) {
 	if m.(Model).s.dark {
 		t.Error("a white background is light")
 	}
-	m = press(t, m, "enter", "enter", "enter", "203.0.113.10", "enter", "enter", "enter")
+	// Every screen with text fields: nothing in white, which a light
+	// background hides (bubbles' own field styles draw prompt and cursor
+	// in colour 7).
+	for _, k := range []string{"enter", "enter", "enter", "203.0.113.10", "enter", "enter"} {
+		m = press(t, m, k)
+		for _, white := range []string{"\x1b[37m", "\x1b[97m", "38;5;7m", "38;5;15m", "38;2;255;255;255m"} {
+			if strings.Contains(m.View().Content, white) {
+				t.Errorf("%s on a light background draws in white (%q)", m.(Model).Step(), white)
+			}
+		}
+	}
+	m = press(t, m, "enter")
 	if !strings.Contains(screen(m), "7/8 Review") {
 		t.Error("the wizard should work on a light background")
 	}

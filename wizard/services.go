@@ -36,12 +36,8 @@ type row struct {
 var customProtocols = []string{"tcp", "udp", "icmp", "icmpv6", "all"}
 
 func newServices(dir model.Direction) *servicesStep {
-	f := textinput.New()
-	f.Prompt = "Filter: "
-	f.Placeholder = "type to filter: ssh, 5432, redis…"
-	p := textinput.New()
-	p.Prompt = "Ports: "
-	p.Placeholder = "8000 or 8000-9000 (ICMP: type or type/code)"
+	f := newInput("Filter: ", "ssh, 5432, redis (type to filter)", 0)
+	p := newInput("Ports: ", "8000 or 8000-9000 (ICMP: type or type/code)", 0)
 	return &servicesStep{dir: dir, filter: f, ports: p}
 }
 
@@ -235,6 +231,7 @@ func (m *servicesStep) view(s *session, width, height int) string {
 	var b strings.Builder
 	b.WriteString(groupTabs(s, width) + "\n")
 	m.filter.SetWidth(max(10, width-lipgloss.Width(m.filter.Prompt)-2))
+	s.styled(&m.filter, &m.ports)
 	b.WriteString(m.filter.View() + "\n")
 	lines := 2
 	if m.custom {

@@ -48,14 +48,8 @@ type srcLine struct {
 }
 
 func newSources(dir model.Direction) *sourcesStep {
-	o := textinput.New()
-	o.Prompt = "Office / my IP: "
-	o.Placeholder = "203.0.113.10, 198.51.100.0/28 (curl checkip.amazonaws.com)"
-	o.CharLimit = 2048
-	a := textinput.New()
-	a.Prompt = "  + add: "
-	a.Placeholder = "CIDR, sg-… or pl-…, then enter"
-	a.CharLimit = 64
+	o := newInput("Office / my IP: ", "203.0.113.10, 198.51.100.0/28", 2048)
+	a := newInput("  + add: ", "10.0.0.0/16, sg-…, pl-… then enter", 64)
 	return &sourcesStep{dir: dir, office: o, add: a}
 }
 
@@ -309,6 +303,7 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, sels []model.Selection,
 	switch l.kind {
 	case lineOffice:
 		m.office.SetWidth(max(10, width-20))
+		s.styled(&m.office, &m.add)
 		lines := []string{mark + m.office.View()}
 		switch {
 		case m.officeErr != "":

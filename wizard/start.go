@@ -89,7 +89,7 @@ func (m *startStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 				return next(), nil
 			case 1:
 				m.opening, m.err = true, ""
-				m.path.Prompt, m.path.Placeholder = "Plan file: ", "plan.yaml"
+				m.path.Prompt, m.path.Placeholder = "Plan file: ", "e.g. plan.yaml"
 				m.path.SetValue("")
 				return stay(), m.path.Focus()
 			case 2:
@@ -98,7 +98,7 @@ func (m *startStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 					return stay(), nil
 				}
 				m.importing, m.err = true, ""
-				m.path.Prompt, m.path.Placeholder = "Group id: ", "sg-0123456789abcdef0 (several: separate with spaces)"
+				m.path.Prompt, m.path.Placeholder = "Group id: ", "e.g. sg-0123456789abcdef0 (several: separate with spaces)"
 				m.path.SetValue("")
 				return stay(), m.path.Focus()
 			}
@@ -124,6 +124,7 @@ func (m *startStep) view(s *session, width, height int) string {
 	}
 	if m.opening || m.importing {
 		m.path.SetWidth(max(10, width-14))
+		s.styled(&m.path)
 		b.WriteString("\n" + m.path.View() + "\n")
 		if m.err != "" {
 			b.WriteString(st.Error.Render("✗ "+m.err) + "\n")
