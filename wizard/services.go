@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -23,6 +24,10 @@ type servicesStep struct {
 	proto   int   // index into customProtocols
 	ports   textinput.Model
 	formErr string
+	// order is the rows' order for this visit: the services chosen when
+	// it began (and typed ports added since), then the rest of the
+	// catalogue. Ticking or unticking never moves a row.
+	order []model.Service
 }
 
 // row is a line of the list: a selection of the group or a catalogue entry.
@@ -53,35 +58,60 @@ func (m *servicesStep) enter(s *session, f focus) tea.Cmd {
 	if f.set {
 		s.group = f.group
 	}
-	m.refresh(s)
-	if f.set {
-		m.cursor = 0
+	m.order = nil
+	for _, sel := range s.selections(m.dir) {
+		m.order = append(m.order, sel.Service)
 	}
+	for _, svc := range model.Catalogue() {
+		if svc.Kind != model.KindCustom && !slices.ContainsFunc(m.order, sameService(svc)) {
+			m.order = append(m.order, svc)
+		}
+	}
+	m.refresh(s)
+	// On the first service, not on the custom entry: enter then goes on,
+	// as a newcomer accepting the defaults expects.
+	m.cursor = min(1, len(m.rows)-1)
 	return m.filter.Focus()
 }
 
-// refresh rebuilds the rows from the group's selections and the filter.
+// sameService matches a service by its selection key.
+func sameService(svc model.Service) func(model.Service) bool {
+	key := (model.Selection{Service: svc}).Key()
+	return func(x model.Service) bool { return (model.Selection{Service: x}).Key() == key }
+}
+
+// refresh rebuilds the rows from the visit's order, the group's
+// selections and the filter; a service chosen since the visit began (a
+// typed port) joins the services at the top.
 func (m *servicesStep) refresh(s *session) {
 	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
-	// The group's services first, then the custom entry, then the rest.
-	m.rows = nil
-	chosen := map[string]bool{}
+	chosen := map[string]int{}
 	for i, sel := range s.selections(m.dir) {
-		chosen[sel.Key()] = true
-		if q == "" || strings.Contains(strings.ToLower(sel.Service.FilterValue()), q) {
-			m.rows = append(m.rows, row{sel: i, service: sel.Service, selected: true})
+		chosen[sel.Key()] = i
+		if !slices.ContainsFunc(m.order, sameService(sel.Service)) {
+			m.order = slices.Insert(m.order, m.chosenAtStart(s), sel.Service)
 		}
 	}
-	m.rows = append(m.rows, row{custom: true})
-	for _, svc := range model.Catalogue() {
-		if svc.Kind == model.KindCustom || chosen[svc.ID] {
+	m.rows = []row{{custom: true}}
+	for _, svc := range m.order {
+		if q != "" && !strings.Contains(strings.ToLower(svc.FilterValue()), q) {
 			continue
 		}
-		if q == "" || strings.Contains(strings.ToLower(svc.FilterValue()), q) {
-			m.rows = append(m.rows, row{service: svc})
-		}
+		i, ok := chosen[(model.Selection{Service: svc}).Key()]
+		m.rows = append(m.rows, row{sel: i, service: svc, selected: ok})
 	}
 	m.cursor = min(m.cursor, len(m.rows)-1)
+}
+
+// chosenAtStart is where the services chosen at the visit's start end in
+// the order: the first catalogue service that was not chosen.
+func (m *servicesStep) chosenAtStart(s *session) int {
+	for i, svc := range m.order {
+		if !slices.ContainsFunc(s.selections(m.dir), func(sel model.Selection) bool { return sameService(svc)(sel.Service) }) {
+			return i
+		}
+	}
+	return len(m.order)
 }
 
 // currentGroup is the group the editing steps show, or nil.
@@ -104,6 +134,10 @@ func (m *servicesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	switch {
 	case key.Matches(k, keyBack):
 		return back(), nil
+	case key.Matches(k, keyNext) && m.rows[m.cursor].custom:
+		// Enter opens what the cursor is on.
+		m.openCustom()
+		return stay(), m.ports.Focus()
 	case key.Matches(k, keyNext):
 		return next(), nil
 	case key.Matches(k, keyUp, keyDown):
@@ -126,7 +160,6 @@ func (m *servicesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			m.add(s, r.service)
 		}
 		m.refresh(s)
-		m.cursorTo(r.service.ID)
 		return stay(), nil
 	}
 	before := m.filter.Value()
@@ -134,28 +167,9 @@ func (m *servicesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	m.filter, cmd = m.filter.Update(k)
 	if m.filter.Value() != before {
 		m.refresh(s)
-		m.cursor = 0
-		if q := m.filter.Value(); q != "" {
-			// Put the cursor on the first match that is not ticked yet.
-			for i, r := range m.rows {
-				if !r.selected && !r.custom {
-					m.cursor = i
-					break
-				}
-			}
-		}
+		m.cursor = min(1, len(m.rows)-1) // the first match, not the custom entry
 	}
 	return stay(), cmd
-}
-
-// cursorTo puts the cursor on the row of a service, if it is listed.
-func (m *servicesStep) cursorTo(id string) {
-	for i, r := range m.rows {
-		if !r.custom && r.service.ID == id {
-			m.cursor = i
-			return
-		}
-	}
 }
 
 func (m *servicesStep) openCustom() {
@@ -182,9 +196,16 @@ func (m *servicesStep) updateCustom(s *session, k tea.KeyPressMsg) (nav, tea.Cmd
 			m.formErr = err.Error()
 			return stay(), nil
 		}
-		m.add(s, model.CustomService(proto, ports))
+		svc := model.CustomService(proto, ports)
+		m.add(s, svc)
 		m.custom = false
 		m.refresh(s)
+		// The cursor goes to the new row, so that enter goes on.
+		for i, r := range m.rows {
+			if !r.custom && (model.Selection{Service: r.service}).Key() == (model.Selection{Service: svc}).Key() {
+				m.cursor = i
+			}
+		}
 		return stay(), m.filter.Focus()
 	}
 	var cmd tea.Cmd
@@ -233,7 +254,15 @@ func (m *servicesStep) view(s *session, width, height int) string {
 	m.filter.SetWidth(max(10, width-lipgloss.Width(m.filter.Prompt)-2))
 	s.styled(&m.filter, &m.ports)
 	b.WriteString(m.filter.View() + "\n")
-	lines := 2
+	var chosen []string
+	for _, sel := range s.selections(m.dir) {
+		chosen = append(chosen, sel.Service.Title)
+	}
+	if len(chosen) == 0 {
+		chosen = []string{"nothing yet"}
+	}
+	b.WriteString(ui.Fit(st.Muted.Render("Chosen: ")+strings.Join(chosen, ", "), width) + "\n")
+	lines := 3
 	if m.custom {
 		b.WriteString(st.Subtitle.Render("Custom: ") + "protocol ")
 		for i, p := range customProtocols {

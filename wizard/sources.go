@@ -205,7 +205,12 @@ func (m *sourcesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		m.add.SetValue("")
 		return stay(), m.focusInput()
 	case key.Matches(k, keyNext):
-		if line.kind == lineAdd && strings.TrimSpace(m.add.Value()) != "" {
+		if line.kind == lineAdd {
+			// Enter works on what the cursor is on: the add field.
+			if strings.TrimSpace(m.add.Value()) == "" {
+				m.addErr = "type a CIDR, sg-… or pl-… and press enter; to go on, move to another line"
+				return stay(), nil
+			}
 			m.addPeer(s, line.sel)
 			return stay(), nil
 		}

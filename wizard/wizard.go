@@ -158,6 +158,9 @@ type session struct {
 	draft   model.Draft
 	// group is the group the services, sources and review steps show.
 	group int
+	// fromReview is set by a jump from the review (e): going on from the
+	// step jumped to returns to the review at once.
+	fromReview bool
 	// choice caches egressChoice; "" until asked after an edit.
 	choice model.EgressPolicy
 	// dirty is set once the user has answered anything; saved once a
@@ -355,7 +358,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmd, tea.Quit)
 	case navNext, navBack:
 		n.to = route(m.cur, n.kind, m.s)
+		if m.s.fromReview && m.cur != stepReview {
+			// An edit from the review goes back to it with enter or esc.
+			n.to = stepReview
+		}
 	}
+	m.s.fromReview = m.cur == stepReview && n.kind == navTo && n.to < stepReview
 	m.cur = n.to
 	return m, tea.Batch(cmd, m.steps[m.cur].enter(m.s, n.focus))
 }

@@ -216,7 +216,11 @@ func TestReviewJumpsToTheRuleStep(t *testing.T) {
 	if l := src.lines[src.cursor]; l.sel != 2 {
 		t.Errorf("the cursor should be on SSH's sources, is on selection %d", l.sel)
 	}
-	m = press(t, m, "enter", "enter", "enter", "down", "e") // the review keeps its place: the first outbound row
+	m = press(t, m, "enter") // one enter: back to the review, which keeps its place
+	if m.(Model).Step() != "Review" {
+		t.Fatalf("enter after an edit from the review should return to it, at %s", m.(Model).Step())
+	}
+	m = press(t, m, "down", "e") // the first outbound row
 	if m.(Model).Step() != "Egress" {
 		t.Errorf("e on an outbound row should open the egress step, at %s", m.(Model).Step())
 	}
@@ -242,8 +246,8 @@ func TestServicesFilterAsYouType(t *testing.T) {
 }
 
 func TestCustomPort(t *testing.T) {
-	m := toUseCase(t, 7) // custom: no services yet; the cursor is on "+ Custom"
-	m = press(t, m, "space", "right", "9000-8000", "enter")
+	m := toUseCase(t, 7) // custom: no services yet
+	m = press(t, m, "up", "enter", "right", "9000-8000", "enter") // enter opens the custom entry
 	if !strings.Contains(screen(m), "reversed") {
 		t.Errorf("a reversed range should be explained:\n%s", screen(m))
 	}
@@ -370,8 +374,13 @@ func TestCustomEgress(t *testing.T) {
 	if m.(Model).Step() != "Destinations" {
 		t.Errorf("e on an outbound row under custom egress opens its destinations, at %s", m.(Model).Step())
 	}
-	// Back to a preset policy: the outbound rules are the preset's again.
-	m = press(t, m, "esc", "esc", "up", "up", "up", "enter")
+	// esc returns to the review too; from there back to the egress step
+	// and to a preset policy: the outbound rules are the preset's again.
+	m = press(t, m, "esc")
+	atStep(t, m, "Review")
+	m = press(t, m, "esc", "esc", "esc", "esc")
+	atStep(t, m, "Egress")
+	m = press(t, m, "up", "up", "up", "enter")
 	if p := plan(t, m); len(p.Groups[0].Egress) != 2 || p.Groups[0].Egress[0].Protocol != model.AllProtocols {
 		t.Errorf("AWS default after custom: %+v", p.Groups[0].Egress)
 	}
@@ -400,7 +409,7 @@ func TestOfficeFieldRefusesTheWorld(t *testing.T) {
 // from the office, is said the moment it is added.
 func TestDuplicateServiceIsSaidWhenChosen(t *testing.T) {
 	m := toUseCase(t, 4) // bastion: SSH from the office
-	m = press(t, m, "down", "space", "22", "enter")
+	m = press(t, m, "up", "enter", "22", "enter") // the custom entry, opened with enter
 	if out := screen(m); !strings.Contains(out, "⚠ TCP 22 from the office repeats SSH") && !strings.Contains(out, "repeats SSH") {
 		t.Errorf("the repeat should be said at once:\n%s", out)
 	}
@@ -427,5 +436,31 @@ func TestOneDangerPolicy(t *testing.T) {
 	}
 	if s, _ := model.HighestSeverity(p.Check()); s < model.High {
 		t.Errorf("lint must agree: highest %s", s)
+	}
+}
+
+// TestServiceRowsStayInPlace: ticking or unticking changes the box, not
+// the row's place, so the cursor stays on what was just toggled; enter on
+// the custom entry opens it.
+func TestServiceRowsStayInPlace(t *testing.T) {
+	m := toUseCase(t, 0) // web: HTTP, HTTPS, SSH ticked
+	svc := func(m tea.Model) *servicesStep { return m.(Model).steps[stepServices].(*servicesStep) }
+	rowsBefore := len(svc(m).rows)
+	m = press(t, m, "space") // untick HTTP, the first service
+	if r := svc(m).rows[svc(m).cursor]; r.service.ID != "http" || r.selected || len(svc(m).rows) != rowsBefore {
+		t.Errorf("unticked HTTP should stay where it was, unticked: %+v", r)
+	}
+	for range 5 {
+		m = press(t, m, "down")
+	}
+	at := svc(m).cursor
+	id := svc(m).rows[at].service.ID
+	m = press(t, m, "space")
+	if r := svc(m).rows[svc(m).cursor]; svc(m).cursor != at || r.service.ID != id || !r.selected {
+		t.Errorf("a ticked service should stay under the cursor: %+v", r)
+	}
+	m = press(t, m, "space", "up", "up", "up", "up", "up", "up", "enter")
+	if !svc(m).custom {
+		t.Errorf("enter on the custom entry should open it:\n%s", screen(m))
 	}
 }
