@@ -246,7 +246,7 @@ func TestServicesFilterAsYouType(t *testing.T) {
 }
 
 func TestCustomPort(t *testing.T) {
-	m := toUseCase(t, 7) // custom: no services yet
+	m := toUseCase(t, 7)                                          // custom: no services yet
 	m = press(t, m, "up", "enter", "right", "9000-8000", "enter") // enter opens the custom entry
 	if !strings.Contains(screen(m), "reversed") {
 		t.Errorf("a reversed range should be explained:\n%s", screen(m))
@@ -408,7 +408,7 @@ func TestOfficeFieldRefusesTheWorld(t *testing.T) {
 // TestDuplicateServiceIsSaidWhenChosen: a custom TCP 22 beside SSH, both
 // from the office, is said the moment it is added.
 func TestDuplicateServiceIsSaidWhenChosen(t *testing.T) {
-	m := toUseCase(t, 4) // bastion: SSH from the office
+	m := toUseCase(t, 4)                          // bastion: SSH from the office
 	m = press(t, m, "up", "enter", "22", "enter") // the custom entry, opened with enter
 	if out := screen(m); !strings.Contains(out, "⚠ TCP 22 from the office repeats SSH") && !strings.Contains(out, "repeats SSH") {
 		t.Errorf("the repeat should be said at once:\n%s", out)
