@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/sgwiz/sgwiz/aws"
 )
 
@@ -185,7 +186,8 @@ func (m *applyStep) view(s *session, width, height int) string {
 	case applyDone:
 		b.WriteString("\n")
 		for _, l := range m.outcome {
-			b.WriteString(l + "\n")
+			// Console links are longer than 80 columns: wrap, never cut.
+			b.WriteString(lipgloss.Wrap(l, width, " /?#=&") + "\n")
 		}
 		b.WriteString("\n" + st.Muted.Render("enter: back to the menu") + "\n")
 	}

@@ -186,7 +186,7 @@ func (m *detailsStep) view(s *session, width, height int) string {
 		lines = append(lines, mark+fmt.Sprintf("%-12s ", f.label+":")+m.fields[i].input.View())
 		switch {
 		case f.err != "":
-			lines = append(lines, "    "+st.Error.Render(ui.Fit("✗ "+f.err, width-5)))
+			lines = append(lines, wrapped("    ", "✗ "+f.err, width, st.Error)...)
 		case i == m.cursor && f.label == "VPC" && len(s.vpcs) > 0:
 			lines = append(lines, "    "+st.Muted.Render("ctrl+o: next VPC of the account"))
 			for _, v := range s.vpcs {
@@ -204,7 +204,7 @@ func (m *detailsStep) view(s *session, width, height int) string {
 				lines = append(lines, "    "+mark+ui.Fit(desc, width-8))
 			}
 		case i == m.cursor:
-			lines = append(lines, "    "+st.Muted.Render(ui.Fit(fieldHint(f.label), width-5)))
+			lines = append(lines, wrapped("    ", fieldHint(f.label), width, st.Muted)...)
 		}
 	}
 	first := scrollStart(cursorLine, len(lines), height)

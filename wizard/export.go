@@ -21,7 +21,11 @@ type exportStep struct {
 	message string
 }
 
-func newExport() *exportStep { return &exportStep{pane: viewport.New(), save: newSavePrompt()} }
+func newExport() *exportStep {
+	pane := viewport.New()
+	pane.SoftWrap = true // long lines wrap in the preview; the file keeps them whole
+	return &exportStep{pane: pane, save: newSavePrompt()}
+}
 
 func (m *exportStep) enter(s *session, f focus) tea.Cmd {
 	m.format, m.message, m.save.open = "", "", false

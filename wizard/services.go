@@ -281,11 +281,18 @@ func (m *servicesStep) view(s *session, width, height int) string {
 		}
 		lines += 3
 	}
-	rowsHeight := max(1, height-lines)
+	// The rows cut a service's explanation to fit: the one under the
+	// cursor is shown whole below them.
+	var about []string
+	if r := m.rows[m.cursor]; !r.custom {
+		about = wrapped("  ", r.service.Title+" ("+r.service.PortsText()+"): "+r.service.About, width, st.Muted)
+	}
+	rowsHeight := max(1, height-lines-len(about))
 	first := scrollStart(m.cursor, len(m.rows), rowsHeight)
 	for i := first; i < len(m.rows) && i < first+rowsHeight; i++ {
 		b.WriteString(m.rowView(st, m.rows[i], i == m.cursor, width) + "\n")
 	}
+	b.WriteString(strings.Join(about, "\n"))
 	return b.String()
 }
 

@@ -391,3 +391,13 @@ func (m *sourcesStep) bindings() []key.Binding {
 func wordWrap(text string, width int) string {
 	return lipgloss.Wrap(text, max(10, width), " ")
 }
+
+// wrapped is text broken into lines of at most width cells, each prefixed
+// with indent and styled: nothing a person needs is cut at 80 columns.
+func wrapped(indent, text string, width int, style lipgloss.Style) []string {
+	var out []string
+	for _, l := range strings.Split(wordWrap(text, width-lipgloss.Width(indent)), "\n") {
+		out = append(out, indent+style.Render(l))
+	}
+	return out
+}

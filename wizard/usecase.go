@@ -1,6 +1,8 @@
 package wizard
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/list"
 	tea "charm.land/bubbletea/v2"
@@ -78,8 +80,14 @@ func (s *session) chooseUseCase(u model.UseCase) error {
 }
 
 func (m *useCaseStep) view(s *session, width, height int) string {
-	m.list.SetSize(width, height)
-	return m.list.View()
+	// The list cuts descriptions to a line: the chosen one is shown whole
+	// below it.
+	var about []string
+	if it, ok := m.list.SelectedItem().(useCaseItem); ok {
+		about = append([]string{""}, wrapped("", it.u.Description, width, s.styles.Muted)...)
+	}
+	m.list.SetSize(width, max(3, height-len(about)))
+	return m.list.View() + "\n" + strings.Join(about, "\n")
 }
 
 func (m *useCaseStep) bindings() []key.Binding { return []key.Binding{keyUp, keySelect, keyBack} }

@@ -389,9 +389,15 @@ func (m Model) View() tea.View {
 	if m.confirmQuit {
 		foot = append(foot, st.Warning.Render("Discard your answers and quit? y: quit · any other key: stay"))
 	}
-	m.help.SetWidth(w)
 	bindings := append(m.steps[m.cur].bindings(), keyExplain, keyQuit)
-	foot = append(foot, m.help.ShortHelpView(bindings))
+	m.help.SetWidth(0) // measure it whole
+	if line := m.help.ShortHelpView(bindings); lipgloss.Width(line) <= w {
+		foot = append(foot, line)
+	} else {
+		m.help.SetWidth(w)
+		// Too wide for one line: the step's keys, then the global ones.
+		foot = append(foot, m.help.ShortHelpView(m.steps[m.cur].bindings()), m.help.ShortHelpView([]key.Binding{keyExplain, keyQuit}))
+	}
 	footer := strings.Join(foot, "\n")
 	bodyHeight := max(3, m.height-1-lipgloss.Height(footer))
 	body := m.steps[m.cur].view(m.s, w, bodyHeight)
