@@ -157,7 +157,7 @@ func (c *Client) ApplyProgress(ctx context.Context, ch Changes, progress Progres
 		return res, nil
 	}
 	if ctx.Err() != nil {
-		err = fmt.Errorf("interrupted: %w", ctx.Err())
+		err = cancelled{ctx.Err()}
 	}
 	newGroups := 0
 	for _, g := range ch.Groups {
@@ -206,6 +206,12 @@ func (c *Client) ApplyProgress(ctx context.Context, ch Changes, progress Progres
 	}
 	return res, fmt.Errorf("%w; removed what this run created: %s", err, strings.Join(removed, ", "))
 }
+
+// cancelled says that apply was cancelled (Ctrl+C) before it finished.
+type cancelled struct{ cause error }
+
+func (c cancelled) Error() string { return "cancelled before it finished" }
+func (c cancelled) Unwrap() error { return c.cause }
 
 // rollbackSettle is how long a rollback waits before looking again for
 // groups whose creation was still on its way.

@@ -22,7 +22,7 @@ func explain(err error, what string) error {
 		return nil
 	}
 	if errors.Is(err, context.Canceled) {
-		return fmt.Errorf("interrupted: %w", err)
+		return cancelled{err}
 	}
 	action, service := "", "EC2"
 	var oe *smithy.OperationError

@@ -174,7 +174,8 @@ func writeAttrs(b *bytes.Buffer, attrs []hclAttr, indent string) {
 	}
 }
 
-// ruleName reads like the rule: web_ingress_https_any_ipv6, app_egress_mysql_db.
+// ruleName reads like the rule: web_ingress_https_any_ipv6,
+// app_egress_mysql_aurora_db, alb_egress_tcp_8080_app.
 func ruleName(group string, d model.Direction, r model.Rule, ids map[string]string) string {
 	peer := ""
 	switch r.Peer.Kind() {
@@ -189,7 +190,11 @@ func ruleName(group string, d model.Direction, r model.Rule, ids map[string]stri
 	default:
 		peer = words(r.Peer.Ref())
 	}
-	return fmt.Sprintf("%s_%s_%s_%s", group, d, identifier(model.TypeOf(r), false), peer)
+	kind := identifier(model.TypeOf(r), false)
+	if strings.HasPrefix(kind, "custom_") {
+		kind = words(r.Protocol.String() + " " + r.Ports.Format(r.Protocol)) // tcp_8080, not custom_tcp
+	}
+	return fmt.Sprintf("%s_%s_%s_%s", group, d, kind, peer)
 }
 
 // words is s in lower-case snake_case: 203.0.113.10/32 → 203_0_113_10_32.

@@ -226,12 +226,13 @@ func LookupService(id string) (Service, bool) {
 	return s, ok
 }
 
-// serviceByPort finds the service of a single-port rule, for drafts of
-// loaded plans: console types first, then single-port app services.
+// serviceByPort finds the console type of a single-port rule, for drafts
+// of loaded plans: a rule the console has no type for is a custom one
+// (3000 is not Grafana just because Grafana uses it).
 var serviceByPort = func() map[PortSpec]Service {
 	m := map[PortSpec]Service{}
 	for _, s := range catalogue {
-		if s.Kind == KindCustom || len(s.Ports) != 1 {
+		if s.Kind == KindCustom || !s.Console || len(s.Ports) != 1 {
 			continue
 		}
 		if _, ok := m[s.Ports[0]]; !ok {
@@ -241,9 +242,27 @@ var serviceByPort = func() map[PortSpec]Service {
 	return m
 }()
 
-// typeByPort names single-port rules as the console does, from the console
-// types and the first app service with exactly that port.
+// typeByPort names single-port rules as the console's Type column does,
+// from the console's predefined types only.
 var typeByPort = func() map[PortSpec]string {
+	m := map[PortSpec]string{}
+	for _, s := range catalogue {
+		if s.Kind == KindCustom || s.Kind == KindAll || !s.Console {
+			continue
+		}
+		for _, ps := range s.Ports {
+			if _, ok := m[ps]; !ok {
+				m[ps] = s.Title
+			}
+		}
+	}
+	return m
+}()
+
+// nameByPort names a TCP or UDP port for the findings' sentences: the
+// console's type, else the first service of the catalogue with that single
+// port ("VNC (5900)").
+var nameByPort = func() map[PortSpec]string {
 	m := map[PortSpec]string{}
 	for _, s := range catalogue {
 		if s.Kind == KindCustom || s.Kind == KindAll {
@@ -264,6 +283,12 @@ func TypeOf(r Rule) string {
 	if t, ok := typeByPort[PortSpec{r.Protocol, r.Ports}]; ok {
 		return t
 	}
+	return customType(r)
+}
+
+// customType is the console's type for a rule of no predefined type:
+// "Custom TCP", "All UDP", "Custom ICMP - IPv4", …
+func customType(r Rule) string {
 	switch {
 	case r.Protocol == AllProtocols:
 		return "All traffic"

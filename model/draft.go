@@ -110,8 +110,10 @@ func (s Selection) Has(src Source) bool {
 const customID = "custom"
 
 // CustomService is a catalogue-like entry for ports the user typed.
+// Its title is the console's custom type ("Custom TCP"), whatever service
+// the catalogue knows on those ports: the user typed them.
 func CustomService(proto Protocol, ports PortRange) Service {
-	title := TypeOf(Rule{Protocol: proto, Ports: ports})
+	title := customType(Rule{Protocol: proto, Ports: ports})
 	return Service{ID: customID, Title: title, Kind: KindCustom, Ports: []PortSpec{{proto, ports}},
 		About: fmt.Sprintf("%s %s", proto.Title(), Rule{Protocol: proto, Ports: ports}.PortText())}
 }

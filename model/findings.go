@@ -308,11 +308,10 @@ func portsHit(r Rule, list []int) []int {
 func portNames(r Rule, ports []int) string {
 	names := make([]string, len(ports))
 	for i, port := range ports {
-		t := TypeOf(Rule{Protocol: TCP, Ports: Port(port)})
-		if strings.HasPrefix(t, "Custom") {
-			names[i] = fmt.Sprintf("port %d", port)
-		} else {
+		if t, ok := nameByPort[PortSpec{TCP, Port(port)}]; ok {
 			names[i] = fmt.Sprintf("%s (%d)", t, port)
+		} else {
+			names[i] = fmt.Sprintf("port %d", port)
 		}
 	}
 	return strings.Join(names, ", ")

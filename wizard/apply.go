@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -80,8 +81,13 @@ func (m *applyStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		return stay(), m.confirm.Focus()
 	case appliedMsg:
 		m.cancel, m.phase, m.outcome = nil, applyDone, nil
+		s.status = "" // "cancelling…" is over
 		if msg.err != nil {
-			m.outcome = append([]string{s.styles.Error.Render("✗ apply failed")}, strings.Split(msg.err.Error(), "\n")...)
+			title := "✗ apply failed"
+			if errors.Is(msg.err, context.Canceled) {
+				title = "✗ apply cancelled, as you asked"
+			}
+			m.outcome = append([]string{s.styles.Error.Render(title)}, strings.Split(msg.err.Error(), "\n")...)
 			return stay(), nil
 		}
 		for _, g := range msg.res.Groups {

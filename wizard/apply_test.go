@@ -173,8 +173,12 @@ func TestCtrlCDuringApplyRollsBack(t *testing.T) {
 	if g := sb.Handler().Groups(); len(g) != 1 {
 		t.Errorf("ctrl+c should remove what the run created, left %v", g)
 	}
-	if out := screen(final); !strings.Contains(out, "removed what this run created") {
-		t.Errorf("the wizard should say what it removed:\n%s", out)
+	out := screen(final)
+	if !strings.Contains(out, "removed what this run created") || !strings.Contains(out, "apply cancelled, as you asked") {
+		t.Errorf("the wizard should say it was cancelled and what it removed:\n%s", out)
+	}
+	if strings.Contains(out, "context canceled") || strings.Contains(out, "cancelling: removing") {
+		t.Errorf("no Go error text, and no status left over once the work is done:\n%s", out)
 	}
 }
 

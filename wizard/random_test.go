@@ -61,7 +61,7 @@ func TestRandomKeys(t *testing.T) {
 				}()
 				m, _ = m.Update(msg)
 				wm := m.(Model)
-				if wm.confirmQuit && rng.IntN(2) == 0 {
+				if wm.s.asking != nil && rng.IntN(2) == 0 {
 					m, _ = m.Update(tea.KeyPressMsg{Code: 'n', Text: "n"})
 				}
 				if i%16 == 0 || wm.cur == stepReview {

@@ -18,6 +18,7 @@ type startStep struct {
 	importing bool // typing an existing group's id
 	path      textinput.Model
 	err       string
+	reading   string // what is being read from AWS, while it is
 }
 
 var startChoices = []string{
@@ -34,9 +35,20 @@ func newStart() *startStep {
 
 func (m *startStep) enter(s *session, f focus) tea.Cmd { return nil }
 
+// replacing carries out do, asking first when answers would be lost.
+func (s *session) replacing(text string, do func() (nav, tea.Cmd)) tea.Cmd {
+	if !s.unsaved() {
+		_, cmd := do()
+		return cmd
+	}
+	s.ask(text+" Your answers are not saved.", false, do)
+	return nil
+}
+
 func (m *startStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	switch msg := msg.(type) {
 	case planLoadedMsg:
+		m.reading = "" // the work is done, whatever its outcome
 		if msg.err != nil {
 			// The path is in the field above: say what is wrong in it.
 			err := msg.err
@@ -48,7 +60,7 @@ func (m *startStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			return stay(), nil
 		}
 		s.openPlan(msg.plan)
-		m.opening, m.importing, m.err = false, false, ""
+		m.opening, m.importing, m.err, m.reading = false, false, "", ""
 		if len(msg.warnings) > 0 {
 			s.status = "note: " + strings.Join(msg.warnings, "; ")
 		}
@@ -69,10 +81,12 @@ func (m *startStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 					m.err = "type the path of a plan file written by sgwiz plan or the wizard"
 				case m.importing:
 					m.err = ""
-					s.status = "reading " + v + " and the groups it references from AWS…"
-					return stay(), importGroups(s.cloud, strings.Fields(v)...)
+					return stay(), s.replacing("Edit "+v+" instead?", func() (nav, tea.Cmd) {
+						m.reading = "reading " + v + " and the groups it references from AWS…"
+						return stay(), importGroups(s.cloud, strings.Fields(v)...)
+					})
 				default:
-					return stay(), loadPlan(v)
+					return stay(), s.replacing("Open "+v+" instead?", func() (nav, tea.Cmd) { return stay(), loadPlan(v) })
 				}
 				return stay(), nil
 			}
@@ -126,6 +140,9 @@ func (m *startStep) view(s *session, width, height int) string {
 		m.path.SetWidth(max(10, width-14))
 		s.styled(&m.path)
 		b.WriteString("\n" + m.path.View() + "\n")
+		if m.reading != "" {
+			b.WriteString(st.Muted.Render(m.reading) + "\n")
+		}
 		if m.err != "" {
 			b.WriteString(st.Error.Render("✗ "+m.err) + "\n")
 		}

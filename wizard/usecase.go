@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -53,13 +54,21 @@ func (m *useCaseStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			return back(), nil
 		case key.Matches(k, keySelect):
 			u := m.list.SelectedItem().(useCaseItem).u
-			if u.ID != s.useCase.ID || len(s.draft.Groups) == 0 {
+			if u.ID == s.useCase.ID && len(s.draft.Groups) > 0 {
+				return next(), nil
+			}
+			choose := func() (nav, tea.Cmd) {
 				if err := s.chooseUseCase(u); err != nil {
 					s.status = s.styles.Error.Render("✗ " + inWords(err))
 					return stay(), nil
 				}
+				return next(), nil
 			}
-			return next(), nil
+			if s.unsaved() && len(s.draft.Groups) > 0 {
+				s.ask(fmt.Sprintf("Start over with %s? Your answers for %s are not saved.", u.Title, s.useCase.Title), false, choose)
+				return stay(), nil
+			}
+			return choose()
 		}
 	}
 	var cmd tea.Cmd

@@ -125,7 +125,8 @@ const (
 	navNext
 	navBack
 	navTo
-	navQuit
+	navQuit    // quit, asking first when answers are unsaved
+	navQuitNow // quit: asked already
 )
 
 // focus points at a selection: group, direction and index.
@@ -161,6 +162,8 @@ type session struct {
 	// fromReview is set by a jump from the review (e): going on from the
 	// step jumped to returns to the review at once.
 	fromReview bool
+	// asking is a question about unsaved answers, answered by the next key.
+	asking *question
 	// choice caches egressChoice; "" until asked after an edit.
 	choice model.EgressPolicy
 	// dirty is set once the user has answered anything; saved once a
@@ -189,6 +192,21 @@ func (s *session) awsLine() string {
 	}
 	return s.where + ", account " + s.identity
 }
+
+// question asks before answers are lost: y carries out yes.
+type question struct {
+	text     string
+	quitting bool // ctrl+c then quits too
+	yes      func() (nav, tea.Cmd)
+}
+
+// ask puts a question to the person; the next key answers it.
+func (s *session) ask(text string, quitting bool, yes func() (nav, tea.Cmd)) {
+	s.asking = &question{text: text, quitting: quitting, yes: yes}
+}
+
+// unsaved reports whether answers would be lost: given, and not saved.
+func (s *session) unsaved() bool { return s.dirty && !s.saved }
 
 // edited marks the answers changed since the last save.
 func (s *session) edited() {
@@ -246,7 +264,6 @@ type Model struct {
 	s             *session
 	width, height int
 	explain       bool
-	confirmQuit   bool
 	help          help.Model
 }
 
@@ -327,11 +344,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		m.s.status = ""
-		if m.confirmQuit {
-			m.confirmQuit = false
+		if q := m.s.asking; q != nil {
+			// A question about unsaved answers: y goes ahead.
+			m.s.asking = nil
 			switch msg.String() {
-			case "y", "Y", "ctrl+c":
-				return m, tea.Quit
+			case "y", "Y":
+				return m.follow(q.yes())
+			case "ctrl+c":
+				if q.quitting {
+					return m, tea.Quit
+				}
 			}
 			return m, nil
 		}
@@ -340,21 +362,28 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.steps[stepApply].(*applyStep).interrupt(m.s)
 			return m, nil
 		case key.Matches(msg, keyQuit):
-			if m.s.dirty && !m.s.saved {
-				m.confirmQuit = true
-				return m, nil
-			}
-			return m, tea.Quit
+			return m.follow(quit(), nil)
 		case key.Matches(msg, keyExplain):
 			m.explain = !m.explain
 			return m, nil
 		}
 	}
-	n, cmd := m.steps[m.cur].update(m.s, msg)
+	return m.follow(m.steps[m.cur].update(m.s, msg))
+}
+
+// follow carries out what a step asked: stay, quit (asking first when
+// answers are unsaved), or go to the next, previous or a given step.
+func (m Model) follow(n nav, cmd tea.Cmd) (tea.Model, tea.Cmd) {
 	switch n.kind {
 	case navStay:
 		return m, cmd
 	case navQuit:
+		if m.s.unsaved() {
+			m.s.ask("Discard your answers and quit?", true, func() (nav, tea.Cmd) { return nav{kind: navQuitNow}, nil })
+			return m, cmd
+		}
+		return m, tea.Batch(cmd, tea.Quit)
+	case navQuitNow:
 		return m, tea.Batch(cmd, tea.Quit)
 	case navNext, navBack:
 		n.to = route(m.cur, n.kind, m.s)
@@ -386,8 +415,8 @@ func (m Model) View() tea.View {
 	if m.s.status != "" {
 		foot = append(foot, ui.Fit(m.s.status, w))
 	}
-	if m.confirmQuit {
-		foot = append(foot, st.Warning.Render("Discard your answers and quit? y: quit · any other key: stay"))
+	if q := m.s.asking; q != nil {
+		foot = append(foot, wrapped("", q.text+" y: yes · any other key: no", w, st.Warning)...)
 	}
 	bindings := append(m.steps[m.cur].bindings(), keyExplain, keyQuit)
 	m.help.SetWidth(0) // measure it whole

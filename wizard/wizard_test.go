@@ -464,3 +464,32 @@ func TestServiceRowsStayInPlace(t *testing.T) {
 		t.Errorf("enter on the custom entry should open it:\n%s", screen(m))
 	}
 }
+
+// TestEveryWayOutAsks: quitting from the menu and starting over with
+// another use case ask first when answers are unsaved; n keeps them.
+func TestEveryWayOutAsks(t *testing.T) {
+	m := press(t, toUseCase(t, 0), "enter", "203.0.113.10", "enter", "enter", "enter", "enter") // the action menu
+	atStep(t, m, "Export / apply")
+	m = press(t, m, "down", "down", "down")
+	next, cmd := m.Update(specialKeys["enter"]) // Quit
+	if cmd != nil || !strings.Contains(screen(next), "Discard your answers and quit?") {
+		t.Fatalf("Quit with unsaved answers should ask:\n%s", screen(next))
+	}
+	m = press(t, next, "n")
+	atStep(t, m, "Export / apply")
+	for m.(Model).Step() != "Use case" {
+		m = press(t, m, "esc")
+	}
+	m = press(t, m, "down", "enter") // another use case
+	if !strings.Contains(screen(m), "Start over with Web app behind a load balancer?") {
+		t.Fatalf("switching use case should ask:\n%s", screen(m))
+	}
+	m = press(t, m, "n")
+	if m.(Model).s.useCase.ID != "web" {
+		t.Error("n keeps the answers")
+	}
+	m = press(t, m, "enter", "y")
+	if m.(Model).s.useCase.ID != "alb" {
+		t.Error("y starts over")
+	}
+}

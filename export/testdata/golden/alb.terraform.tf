@@ -49,7 +49,7 @@ resource "aws_vpc_security_group_ingress_rule" "web_alb_ingress_https_any_ipv6" 
   cidr_ipv6         = "::/0"
 }
 
-resource "aws_vpc_security_group_egress_rule" "web_alb_egress_http_8080_web_app" {
+resource "aws_vpc_security_group_egress_rule" "web_alb_egress_tcp_8080_web_app" {
   security_group_id            = aws_security_group.web_alb.id
   description                  = "App port 8080 to web-app"
   ip_protocol                  = "tcp"
@@ -64,7 +64,7 @@ resource "aws_security_group" "web_app" {
   vpc_id      = var.vpc_id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "web_app_ingress_http_8080_web_alb" {
+resource "aws_vpc_security_group_ingress_rule" "web_app_ingress_tcp_8080_web_alb" {
   security_group_id            = aws_security_group.web_app.id
   description                  = "App port 8080 from web-alb"
   ip_protocol                  = "tcp"
