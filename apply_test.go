@@ -85,7 +85,7 @@ func TestApplyAndImportOnMoto(t *testing.T) {
 	os.WriteFile(imported, []byte(edited), 0o644)
 	code, out, errOut = sgwiz(t, "apply", "-f", imported, "--yes")
 	if code != 0 || !strings.Contains(out, "- outbound PostgreSQL TCP 5432 to group web-db") ||
-		!strings.Contains(out, "+ outbound Custom TCP TCP 5433 to group web-db") ||
+		!strings.Contains(out, "+ outbound Custom TCP 5433 to group web-db") ||
 		strings.Count(out, "update group") != 1 || !strings.Contains(out, "done in 2 call(s)") {
 		t.Errorf("an edit applies as its difference: %d\n%s\n%s", code, out, errOut)
 	}

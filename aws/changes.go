@@ -340,36 +340,54 @@ func checkSent(g GroupChange) error {
 	return nil
 }
 
-// checkReferences finds the existing groups (sg-…) the plan's rules name
-// that are not in the region, and names them with the rule.
+// checkReferences finds the existing groups (sg-…) and prefix lists (pl-…)
+// the plan's rules name that are not in the region, and names them with
+// the rule.
 func (c *Client) checkReferences(ctx context.Context, p model.Plan) error {
 	where := map[string]string{}
-	var ids []string
+	var ids, lists []string
 	for _, g := range p.Groups {
 		for _, d := range []model.Direction{model.Ingress, model.Egress} {
 			for _, r := range g.Rules(d) {
-				if r.Peer.Kind() == model.PeerGroupID && where[r.Peer.Ref()] == "" {
+				k := r.Peer.Kind()
+				if (k == model.PeerGroupID || k == model.PeerPrefixList) && where[r.Peer.Ref()] == "" {
 					where[r.Peer.Ref()] = fmt.Sprintf("%s %s rule %s", g.Name, strings.ToLower(d.Title()), ruleText(d, r))
-					ids = append(ids, r.Peer.Ref())
+					if k == model.PeerGroupID {
+						ids = append(ids, r.Peer.Ref())
+					} else {
+						lists = append(lists, r.Peer.Ref())
+					}
 				}
 			}
 		}
 	}
-	if len(ids) == 0 {
-		return nil
-	}
-	found, err := c.describe(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{{Name: sdk.String("group-id"), Values: ids}}})
-	if err != nil {
-		return err
-	}
 	there := map[string]bool{}
-	for _, sg := range found {
-		there[sdk.ToString(sg.GroupId)] = true
+	if len(ids) > 0 {
+		found, err := c.describe(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{{Name: sdk.String("group-id"), Values: ids}}})
+		if err != nil {
+			return err
+		}
+		for _, sg := range found {
+			there[sdk.ToString(sg.GroupId)] = true
+		}
+	}
+	if len(lists) > 0 {
+		out, err := c.ec2.DescribeManagedPrefixLists(ctx, &ec2.DescribeManagedPrefixListsInput{Filters: []types.Filter{{Name: sdk.String("prefix-list-id"), Values: lists}}})
+		if err != nil {
+			return explain(err, "")
+		}
+		for _, l := range out.PrefixLists {
+			there[sdk.ToString(l.PrefixListId)] = true
+		}
 	}
 	var missing []string
-	for _, id := range ids {
+	for _, id := range append(ids, lists...) {
 		if !there[id] {
-			missing = append(missing, fmt.Sprintf("security group %s does not exist in %s (the %s names it): check the id, or the region", id, c.Region, where[id]))
+			what := "security group"
+			if strings.HasPrefix(id, "pl-") {
+				what = "prefix list"
+			}
+			missing = append(missing, fmt.Sprintf("%s %s does not exist in %s (the %s names it): check the id, or the region", what, id, c.Region, where[id]))
 		}
 	}
 	if len(missing) > 0 {

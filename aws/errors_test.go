@@ -247,7 +247,7 @@ func TestApplyOnAGroupFoundByName(t *testing.T) {
 	for _, want := range []string{
 		"update group web (existing " + id + ", 2 rules, found by name: this plan did not create it)",
 		`! description stays "made by hand"`, "AWS cannot change a group's description; to change it, create a group under a new name",
-		"+ tag Owner=sgwiz-test", "- tag Stale", "- inbound HTTP 8080 TCP 8080 from 0.0.0.0/0",
+		"+ tag Owner=sgwiz-test", "- tag Stale", "- inbound Custom TCP 8080 from 0.0.0.0/0",
 	} {
 		if !strings.Contains(lines, want) {
 			t.Errorf("the change list should say %q:\n%s", want, lines)

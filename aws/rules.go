@@ -2,6 +2,7 @@ package aws
 
 import (
 	"fmt"
+	"strings"
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -114,5 +115,10 @@ func ruleText(d model.Direction, r model.Rule) string {
 	if r.Protocol == model.AllProtocols {
 		return fmt.Sprintf("All traffic %s %s", word, peer)
 	}
-	return fmt.Sprintf("%s %s %s %s %s", model.TypeOf(r), r.Protocol.Title(), r.PortText(), word, peer)
+	typ := model.TypeOf(r)
+	if strings.HasPrefix(typ, "Custom ") || strings.HasPrefix(typ, "All ") {
+		// "Custom TCP 8080", not "Custom TCP TCP 8080"
+		return fmt.Sprintf("%s %s %s %s", typ, r.PortText(), word, peer)
+	}
+	return fmt.Sprintf("%s %s %s %s %s", typ, r.Protocol.Title(), r.PortText(), word, peer)
 }

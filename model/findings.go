@@ -246,7 +246,7 @@ func (p Plan) checkGroup(fs []Finding, g *Group, public []int, defaultEgress Egr
 }
 
 func checkQuota(p Plan, fs []Finding, g *Group, d Direction, rules []Rule) []Finding {
-	v4, v6 := QuotaCount(rules)
+	v4, v6 := p.QuotaCount(rules)
 	n := max(v4, v6)
 	switch {
 	case n > MaxRulesPerDirection:
@@ -259,6 +259,37 @@ func checkQuota(p Plan, fs []Finding, g *Group, d Direction, rules []Rule) []Fin
 			"Use a managed prefix list for many CIDRs, or split the group by purpose."))
 	}
 	return fs
+}
+
+// PrefixListSize is what a managed prefix list counts for in the rule
+// quota: a customer-managed list its maximum entries, an AWS-managed one
+// its weight (CloudFront's origin-facing list 55, EC2 Instance Connect's 2).
+type PrefixListSize struct {
+	Weight int
+	// IPv6 is set for a list of IPv6 ranges; it then counts for IPv6 only.
+	IPv6 bool
+}
+
+// QuotaCount counts rules as AWS does for the per-direction quota, with the
+// sizes of the prefix lists the plan knows (PrefixLists); an unknown list
+// counts as one rule of each IP version.
+func (p Plan) QuotaCount(rules []Rule) (v4, v6 int) {
+	if len(p.PrefixLists) == 0 {
+		return QuotaCount(rules)
+	}
+	for _, r := range rules {
+		size, ok := p.PrefixLists[r.Peer.Ref()]
+		switch {
+		case r.Peer.Kind() != PeerPrefixList || !ok:
+			a, b := QuotaCount([]Rule{r})
+			v4, v6 = v4+a, v6+b
+		case size.IPv6:
+			v6 += size.Weight
+		default:
+			v4 += size.Weight
+		}
+	}
+	return v4, v6
 }
 
 // QuotaCount counts rules as AWS does for the per-direction quota: IPv4 and

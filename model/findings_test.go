@@ -219,3 +219,24 @@ func TestLinkedTiersMatchForEveryChoice(t *testing.T) {
 		}
 	}
 }
+
+// TestPrefixListsCountTheirSize: a prefix list counts in the quota as AWS
+// counts it once its size is known: CloudFront's origin-facing list is 55
+// rules of IPv4, and with four more rules the group nears the quota.
+func TestPrefixListsCountTheirSize(t *testing.T) {
+	p := plan1("alb", []Rule{rule(t, "tcp", "443", "pl-0123456789abcdef0", "from CloudFront")}, nil)
+	if v4, v6 := p.QuotaCount(p.Groups[0].Ingress); v4 != 1 || v6 != 1 {
+		t.Errorf("unknown size: %d/%d, want 1/1", v4, v6)
+	}
+	p.PrefixLists = map[string]PrefixListSize{"pl-0123456789abcdef0": {Weight: 55}}
+	if v4, v6 := p.QuotaCount(p.Groups[0].Ingress); v4 != 55 || v6 != 0 {
+		t.Errorf("CloudFront's list: %d/%d, want 55/0", v4, v6)
+	}
+	found := false
+	for _, f := range p.Check() {
+		found = found || f.ID == "quota-near"
+	}
+	if !found {
+		t.Error("55 of 60 rules is near the quota")
+	}
+}

@@ -6,6 +6,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"regexp"
 	"strings"
@@ -60,6 +61,9 @@ type Plan struct {
 	Engine  string
 	AppPort int
 	Groups  []Group
+	// PrefixLists are the sizes of the managed prefix lists the rules name,
+	// when known from AWS, for the quota; they are not part of the file.
+	PrefixLists map[string]PrefixListSize
 }
 
 // VPC is the plan's VPC (all its groups share one), or "" when not chosen.
@@ -84,6 +88,10 @@ func (p Plan) Group(name string) *Group {
 func (p Plan) Clone() Plan {
 	q := p
 	q.Office = append([]netip.Prefix(nil), p.Office...)
+	if p.PrefixLists != nil {
+		q.PrefixLists = make(map[string]PrefixListSize, len(p.PrefixLists))
+		maps.Copy(q.PrefixLists, p.PrefixLists)
+	}
 	q.Groups = make([]Group, len(p.Groups))
 	for i, g := range p.Groups {
 		g.Tags = append([]Tag(nil), g.Tags...)

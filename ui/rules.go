@@ -152,9 +152,10 @@ func lowerFirst(s string) string {
 	return strings.ToLower(s[:1]) + s[1:]
 }
 
-// QuotaLine is "5 IPv4 · 2 IPv6 of 60 each": a direction's rule count against the quota.
-func QuotaLine(st Styles, d model.Direction, rules []model.Rule) string {
-	v4, v6 := model.QuotaCount(rules)
+// QuotaLine is "5 IPv4 · 2 IPv6 of 60 each": a direction's rule count
+// against the quota, prefix lists counted by their size as AWS counts them.
+func QuotaLine(st Styles, p model.Plan, rules []model.Rule) string {
+	v4, v6 := p.QuotaCount(rules)
 	s := fmt.Sprintf("%d IPv4 · %d IPv6 of %d each", v4, v6, model.MaxRulesPerDirection)
 	if max(v4, v6) > model.MaxRulesPerDirection {
 		return st.Error.Render(s + " — over the quota")

@@ -135,7 +135,7 @@ func (m *reviewStep) body(s *session, width int) *reviewBody {
 	g := m.plan.Groups[s.group]
 	c := &reviewBody{group: s.group, width: width, version: m.version}
 	for _, d := range []model.Direction{model.Ingress, model.Egress} {
-		c.lines = append(c.lines, st.Subtitle.Render(d.Title()+" rules")+"  "+ui.QuotaLine(st, d, g.Rules(d)))
+		c.lines = append(c.lines, st.Subtitle.Render(d.Title()+" rules")+"  "+ui.QuotaLine(st, m.plan, g.Rules(d)))
 		head, rows := ui.RuleRows(st, d, g.Rules(d), width)
 		c.lines = append(c.lines, head)
 		for i, row := range rows {
