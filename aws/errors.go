@@ -69,6 +69,8 @@ func explain(err error, what string) error {
 		if ids := groupIDs.FindAllString(msg, -1); len(ids) > 0 {
 			words = fmt.Sprintf("security group %s does not exist in this region: check the id, or --region", strings.Join(ids, ", "))
 		}
+	case "InvalidPrefixListID.NotFound", "InvalidPrefixListId.NotFound", "InvalidPrefixListID.Malformed":
+		words = "a prefix list does not exist in this region: check the pl- ids in the plan and --region (prefix lists are regional)"
 	case "DependencyViolation":
 		words = "another group's rule still refers to this group: remove that rule first"
 	case "RequestLimitExceeded", "Throttling", "ThrottlingException":

@@ -67,6 +67,11 @@ func TestErrorsAreInWords(t *testing.T) {
 			p.Groups[0].Ingress = append(p.Groups[0].Ingress, model.Rule{Protocol: model.TCP, Ports: model.Port(5432), Peer: model.GroupID("sg-0123456789abcdef0")})
 			return p
 		}, []string{"security group sg-0123456789abcdef0 does not exist in us-east-1 (the web inbound rule PostgreSQL TCP 5432 from sg-0123456789abcdef0 names it)"}},
+		{"missing prefix list", nil, func(t *testing.T) model.Plan {
+			p := presetPlan(t, "web")
+			p.Groups[0].Ingress = append(p.Groups[0].Ingress, model.Rule{Protocol: model.TCP, Ports: model.Port(443), Peer: model.PrefixList("pl-0123456789abcdef0")})
+			return p
+		}, []string{"prefix list pl-0123456789abcdef0 does not exist in us-east-1 (the web inbound rule HTTPS TCP 443 from pl-0123456789abcdef0 names it)"}},
 		{"the plan's group is gone", nil, func(t *testing.T) model.Plan {
 			p := presetPlan(t, "web")
 			p.Groups[0].ID = "sg-0123456789abcdef0"

@@ -59,6 +59,13 @@ func GroupRef(name string) Peer { return Peer{kind: PeerGroup, ref: name} }
 // GroupID returns a reference to an existing group; see ParsePeer for checks.
 func GroupID(id string) Peer { return Peer{kind: PeerGroupID, ref: id} }
 
+// HostPrefix is the one-address CIDR of a: /32 for IPv4 (an IPv4-mapped
+// IPv6 address included), /128 for IPv6, as the console's "My IP" fills it.
+func HostPrefix(a netip.Addr) netip.Prefix {
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen())
+}
+
 // PrefixList returns a reference to a managed prefix list.
 func PrefixList(id string) Peer { return Peer{kind: PeerPrefixList, ref: id} }
 
@@ -78,8 +85,7 @@ func ParseCIDR(s string) (p netip.Prefix, note string, err error) {
 		if a.Zone() != "" {
 			return netip.Prefix{}, "", fmt.Errorf("%q has a zone: remove the %%%s", s, a.Zone())
 		}
-		a = a.Unmap()
-		return netip.PrefixFrom(a, a.BitLen()), "", nil
+		return HostPrefix(a), "", nil
 	}
 	p, err = netip.ParsePrefix(s)
 	if err != nil {

@@ -12,7 +12,10 @@
 // ids, the default egress rule on a new group, duplicate and not-found
 // errors, DependencyViolation when deleting a referenced group,
 // all-or-nothing authorize, the per-direction quota counted apart for
-// IPv4 and IPv6, DryRun, pagination, and injectable failures.
+// IPv4 and IPv6 with prefix lists counted by their weight or size, the
+// AWS-managed prefix lists of the region (CloudFront, EC2 Instance
+// Connect, S3, DynamoDB) and one of the account's, DryRun, pagination,
+// and injectable failures.
 package awstest
 
 import (
@@ -84,6 +87,36 @@ type Handler struct {
 	order  []string          // ids in creation order
 	calls  int
 	faults Fault
+	lists  []prefixList
+}
+
+// prefixList is a managed prefix list; the names of AWS's hold
+// "<region>", replaced by the region a call is signed for.
+type prefixList struct {
+	id, name, family string
+	owner            string // "AWS" or the account
+	// weight is what a rule naming the list counts for in the quota:
+	// AWS's documented weight, or an account list's maximum entries.
+	weight int
+}
+
+// OfficeList is the id of the account's own prefix list in the sandbox:
+// IPv4, at most 10 entries, so a rule naming it counts as 10.
+const OfficeList = "pl-0ff1ce00000000001"
+
+// EC2 Instance Connect's list in the sandbox (IPv4, weight 2).
+const InstanceConnectList = "pl-0e4c1c0a"
+
+// CloudFrontList is CloudFront's origin-facing list (IPv4, weight 55).
+const CloudFrontList = "pl-3b927c52"
+
+func (h *Handler) prefixList(id string) (prefixList, bool) {
+	for _, l := range h.lists {
+		if l.id == id {
+			return l, true
+		}
+	}
+	return prefixList{}, false
 }
 
 // SetFaults makes f decide, before each call, whether it fails (nil: none).
@@ -128,6 +161,14 @@ func NewHandler() *Handler {
 	def.rules[1] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr4", peer: "0.0.0.0/0"}, id: newID("sgr-")}}
 	h.groups[def.id] = def
 	h.order = append(h.order, def.id)
+	h.lists = []prefixList{
+		{id: CloudFrontList, name: "com.amazonaws.global.cloudfront.origin-facing", family: "IPv4", owner: "AWS", weight: 55},
+		{id: InstanceConnectList, name: "com.amazonaws.<region>.ec2-instance-connect", family: "IPv4", owner: "AWS", weight: 2},
+		{id: "pl-0e4c1c6a", name: "com.amazonaws.<region>.ipv6.ec2-instance-connect", family: "IPv6", owner: "AWS", weight: 2},
+		{id: "pl-63a5400a", name: "com.amazonaws.<region>.s3", family: "IPv4", owner: "AWS", weight: 1},
+		{id: "pl-02cd2c6b", name: "com.amazonaws.<region>.dynamodb", family: "IPv4", owner: "AWS", weight: 1},
+		{id: OfficeList, name: "office-ranges", family: "IPv4", owner: Account, weight: 10},
+	}
 	return h
 }
 
@@ -207,6 +248,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		resp, err = h.describeRules(f, 0)
 	case "UpdateSecurityGroupRuleDescriptionsEgress":
 		resp, err = h.describeRules(f, 1)
+	case "DescribeManagedPrefixLists":
+		resp, err = h.describePrefixLists(f, regionOf(r))
 	case "CreateTags":
 		resp, err = h.tag(f, true)
 	case "DeleteTags":
@@ -533,6 +576,9 @@ func (h *Handler) permissions(f form) ([]rule, *apiError) {
 		}
 		for j := 1; j <= f.count(p+".PrefixListIds"); j++ {
 			q := fmt.Sprintf("%s.PrefixListIds.%d", p, j)
+			if _, ok := h.prefixList(f.get(q + ".PrefixListId")); !ok {
+				return nil, fail("InvalidPrefixListID.NotFound", "The prefix list ID '%s' does not exist", f.get(q+".PrefixListId"))
+			}
 			if e := add("pl", f.get(q+".PrefixListId"), f.get(q+".Description")); e != nil {
 				return nil, e
 			}
@@ -551,15 +597,20 @@ func (h *Handler) permissions(f form) ([]rule, *apiError) {
 	return rules, nil
 }
 
-// quotaCount counts rules as AWS does: IPv4 and IPv6 apart, references
-// counting for both.
-func quotaCount(rules []rule) (v4, v6 int) {
+// quotaCount counts rules as AWS does: IPv4 and IPv6 apart, a group
+// reference counting for both, a prefix list for its family by its weight.
+func (h *Handler) quotaCount(rules []rule) (v4, v6 int) {
 	for _, r := range rules {
-		switch r.key.kind {
-		case "cidr4":
+		l, isList := h.prefixList(r.key.peer)
+		switch {
+		case r.key.kind == "cidr4":
 			v4++
-		case "cidr6":
+		case r.key.kind == "cidr6":
 			v6++
+		case r.key.kind == "pl" && isList && l.family == "IPv6":
+			v6 += l.weight
+		case r.key.kind == "pl" && isList:
+			v4 += l.weight
 		default:
 			v4++
 			v6++
@@ -594,7 +645,7 @@ func (h *Handler) authorize(f form, dir int) (any, *apiError) {
 		}
 		have[r.key] = true
 	}
-	if v4, v6 := quotaCount(append(append([]rule(nil), g.rules[dir]...), rules...)); v4 > Quota || v6 > Quota {
+	if v4, v6 := h.quotaCount(append(append([]rule(nil), g.rules[dir]...), rules...)); v4 > Quota || v6 > Quota {
 		return nil, fail("RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.")
 	}
 	resp := authorizeResponse{XMLName: xml.Name{Local: [2]string{"AuthorizeSecurityGroupIngressResponse", "AuthorizeSecurityGroupEgressResponse"}[dir]}, RequestID: newID(""), Return: true}
@@ -748,4 +799,44 @@ func (h *Handler) Groups() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// regionOf reads the region a request is signed for (SigV4's credential
+// scope), us-east-1 when it is not signed.
+func regionOf(r *http.Request) string {
+	_, scope, ok := strings.Cut(r.Header.Get("Authorization"), "Credential=")
+	if parts := strings.Split(scope, "/"); ok && len(parts) > 2 {
+		return parts[2]
+	}
+	return "us-east-1"
+}
+
+// describePrefixLists answers DescribeManagedPrefixLists: by id, by the
+// prefix-list-id, prefix-list-name and owner-id filters.
+func (h *Handler) describePrefixLists(f form, region string) (any, *apiError) {
+	ids := f.list("PrefixListId")
+	for _, id := range ids {
+		if _, ok := h.prefixList(id); !ok {
+			return nil, fail("InvalidPrefixListID.NotFound", "The prefix list ID '%s' does not exist", id)
+		}
+	}
+	filters := f.filters()
+	resp := describePrefixListsResponse{RequestID: newID("")}
+	for _, l := range h.lists {
+		name := strings.ReplaceAll(l.name, "<region>", region)
+		keep := (len(ids) == 0 || contains(ids, l.id)) &&
+			(filters["prefix-list-id"] == nil || contains(filters["prefix-list-id"], l.id)) &&
+			(filters["prefix-list-name"] == nil || contains(filters["prefix-list-name"], name)) &&
+			(filters["owner-id"] == nil || contains(filters["owner-id"], l.owner))
+		if !keep {
+			continue
+		}
+		x := xmlManagedPrefixList{ID: l.id, Name: name, Family: l.family, State: "create-complete", Owner: l.owner, Version: 1,
+			Arn: fmt.Sprintf("arn:aws:ec2:%s:%s:prefix-list/%s", region, strings.Replace(l.owner, "AWS", "aws", 1), l.id)}
+		if l.owner != "AWS" {
+			x.MaxEntries = l.weight
+		}
+		resp.Lists = append(resp.Lists, x)
+	}
+	return resp, nil
 }

@@ -219,3 +219,53 @@ func TestPagination(t *testing.T) {
 		t.Errorf("%d pages, %d groups", pages, groups)
 	}
 }
+
+// TestPrefixLists: the region's AWS-managed lists are there under the
+// region's names, a rule naming an unknown list is refused as EC2 refuses
+// it, and a list counts in the quota by its weight (CloudFront's 55), an
+// account's list by its maximum entries.
+func TestPrefixLists(t *testing.T) {
+	c, _ := client(t)
+	ctx := context.Background()
+	out, err := c.DescribeManagedPrefixLists(ctx, &ec2.DescribeManagedPrefixListsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{}
+	for _, l := range out.PrefixLists {
+		names[sdk.ToString(l.PrefixListName)] = sdk.ToString(l.PrefixListId)
+	}
+	if names["com.amazonaws.us-east-1.ec2-instance-connect"] != awstest.InstanceConnectList || names["com.amazonaws.global.cloudfront.origin-facing"] != awstest.CloudFrontList || names["office-ranges"] != awstest.OfficeList {
+		t.Errorf("lists: %v", names)
+	}
+	if _, err := c.DescribeManagedPrefixLists(ctx, &ec2.DescribeManagedPrefixListsInput{PrefixListIds: []string{"pl-00000000"}}); code(err) != "InvalidPrefixListID.NotFound" {
+		t.Errorf("describing an unknown list: %v", err)
+	}
+	id := create(t, c, "edge")
+	pl := func(port int32, list string) types.IpPermission {
+		return types.IpPermission{IpProtocol: sdk.String("tcp"), FromPort: sdk.Int32(port), ToPort: sdk.Int32(port), PrefixListIds: []types.PrefixListId{{PrefixListId: sdk.String(list)}}}
+	}
+	authorize := func(p ...types.IpPermission) error {
+		_, err := c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: sdk.String(id), IpPermissions: p})
+		return err
+	}
+	if err := authorize(pl(443, "pl-00000000")); code(err) != "InvalidPrefixListID.NotFound" {
+		t.Errorf("a rule naming an unknown list: %v", err)
+	}
+	if err := authorize(pl(443, awstest.CloudFrontList)); err != nil {
+		t.Fatal(err)
+	}
+	var five []types.IpPermission
+	for port := range int32(5) {
+		five = append(five, tcp(8000+port, "10.0.0.0/8"))
+	}
+	if err := authorize(five...); err != nil {
+		t.Fatalf("55 + 5 = 60 is within the quota: %v", err)
+	}
+	if err := authorize(tcp(9000, "10.0.0.0/8")); code(err) != "RulesPerSecurityGroupLimitExceeded" {
+		t.Errorf("the 61st IPv4 rule: %v", err)
+	}
+	if err := authorize(tcp(9000, "::/0")); err != nil {
+		t.Errorf("CloudFront's IPv4 list leaves the IPv6 quota free: %v", err)
+	}
+}

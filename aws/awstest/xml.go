@@ -131,3 +131,20 @@ type getCallerIdentityResponse struct {
 	Result    callerIdentity `xml:"GetCallerIdentityResult"`
 	RequestID string         `xml:"ResponseMetadata>RequestId"`
 }
+
+type xmlManagedPrefixList struct {
+	ID         string `xml:"prefixListId"`
+	Family     string `xml:"addressFamily"`
+	State      string `xml:"state"`
+	Arn        string `xml:"prefixListArn"`
+	Name       string `xml:"prefixListName"`
+	MaxEntries int    `xml:"maxEntries,omitempty"`
+	Version    int    `xml:"version"`
+	Owner      string `xml:"ownerId"`
+}
+
+type describePrefixListsResponse struct {
+	XMLName   xml.Name               `xml:"DescribeManagedPrefixListsResponse"`
+	RequestID string                 `xml:"requestId"`
+	Lists     []xmlManagedPrefixList `xml:"prefixListSet>item"`
+}

@@ -1,0 +1,124 @@
+package aws_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	sdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	sgaws "github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/aws/awstest"
+	"github.com/sgwiz/sgwiz/internal/mototest"
+	"github.com/sgwiz/sgwiz/model"
+)
+
+// TestLookupsForPickers: the pickers' lists come from the region as it is,
+// on the sandbox and on moto: the VPC's groups with their rule counts, the
+// region's prefix lists with the weight AWS counts them for.
+func TestLookupsForPickers(t *testing.T) {
+	t.Parallel()
+	for _, engine := range []string{"sandbox", "moto"} {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			var c *sgaws.Client
+			var url string
+			if engine == "sandbox" {
+				c, _ = sandbox(t)
+				url = c.Endpoint
+			} else {
+				url = mototest.NewAccount(t).URL
+				c, _ = connect(t, url)
+			}
+			ctx := context.Background()
+			raw := rawEC2(t, url)
+			vpc := defaultVPC(t, raw)
+			out, err := raw.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: sdk.String("db"), Description: sdk.String("databases"), VpcId: sdk.String(vpc)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			groups, err := c.Groups(ctx, vpc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var db sgaws.GroupInfo
+			for _, g := range groups {
+				if g.VPC != vpc {
+					t.Errorf("%s is in %s, not %s", g.ID, g.VPC, vpc)
+				}
+				if g.Name == "db" {
+					db = g
+				}
+			}
+			if db.ID != sdk.ToString(out.GroupId) || db.Description != "databases" || db.Rules != 1 {
+				t.Errorf("the new group should be listed with its one default outbound rule: %+v", db)
+			}
+			lists, err := c.PrefixLists(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byName := map[string]sgaws.PrefixList{}
+			for _, l := range lists {
+				byName[l.Name] = l
+			}
+			cf := byName["com.amazonaws.global.cloudfront.origin-facing"]
+			if !cf.AWSManaged || cf.Size.Weight != 55 || cf.Size.IPv6 {
+				t.Errorf("CloudFront's list counts 55 IPv4 rules: %+v", cf)
+			}
+			if s3 := byName["com.amazonaws.us-east-1.s3"]; !s3.AWSManaged || s3.Size.Weight != 1 {
+				t.Errorf("S3's list counts 1: %+v", s3)
+			}
+			if engine == "sandbox" {
+				if ic := byName["com.amazonaws.us-east-1.ec2-instance-connect"]; ic.ID != awstest.InstanceConnectList || ic.Size.Weight != 2 {
+					t.Errorf("EC2 Instance Connect's list counts 2: %+v", ic)
+				}
+				if own := byName["office-ranges"]; own.AWSManaged || own.Size.Weight != 10 {
+					t.Errorf("an account's list counts its maximum entries: %+v", own)
+				}
+			}
+		})
+	}
+}
+
+// TestMyIP: the caller's address is read from a checkip-like endpoint;
+// an IPv4 answer is IPv4, garbage and failures are said in words.
+func TestMyIP(t *testing.T) {
+	t.Parallel()
+	answer := "198.51.100.7\n"
+	status := http.StatusOK
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(answer))
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	a, err := sgaws.MyIP(ctx, srv.Client(), srv.URL)
+	if err != nil || a.String() != "198.51.100.7" || !a.Is4() {
+		t.Errorf("MyIP = %v, %v", a, err)
+	}
+	if p := model.HostPrefix(a); p.String() != "198.51.100.7/32" {
+		t.Errorf("a host is a /32: %v", p)
+	}
+	answer = "2001:db8::7"
+	if a, err := sgaws.MyIP(ctx, srv.Client(), srv.URL); err != nil || model.HostPrefix(a).String() != "2001:db8::7/128" {
+		t.Errorf("IPv6: %v, %v", a, err)
+	}
+	answer = "<html>captive portal</html>"
+	if _, err := sgaws.MyIP(ctx, srv.Client(), srv.URL); err == nil || !strings.Contains(err.Error(), "not an address") {
+		t.Errorf("a captive portal's page: %v", err)
+	}
+	status = http.StatusServiceUnavailable
+	if _, err := sgaws.MyIP(ctx, srv.Client(), srv.URL); err == nil || !strings.Contains(err.Error(), "HTTP 503") {
+		t.Errorf("a failing endpoint: %v", err)
+	}
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := sgaws.MyIP(ctx, closed.Client(), closed.URL); err == nil || !strings.Contains(err.Error(), "offline?") {
+		t.Errorf("no network: %v", err)
+	}
+}
