@@ -6,13 +6,16 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/sgwiz/sgwiz/aws"
 	"github.com/sgwiz/sgwiz/wizard"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -76,7 +79,7 @@ func run(args []string, io streams) int {
 var errSilent = errors.New("")
 
 func newRootCmd(io streams) *cobra.Command {
-	var file string
+	var file, myIP string
 	var cloud awsFlags
 	root := &cobra.Command{
 		Use:   "sgwiz",
@@ -90,10 +93,12 @@ Markdown. Run it with no arguments in a terminal for the wizard, or with
 		SilenceUsage:  true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return wizardRun(cmd.Context(), io, file, cloud)
+			return wizardRun(cmd.Context(), io, file, myIP, cloud)
 		},
 	}
 	root.Flags().StringVarP(&file, "file", "f", "", "open this plan file at the review")
+	root.Flags().StringVar(&myIP, "myip-url", cmp.Or(os.Getenv("SGWIZ_MYIP_URL"), aws.DefaultMyIPURL),
+		"the HTTPS endpoint that answers with your public address, for the wizard's \"Look up my IP\" (env SGWIZ_MYIP_URL)")
 	cloud.register(root)
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
@@ -110,12 +115,15 @@ const noTTYMessage = `sgwiz: the wizard needs a terminal. Without one, use:
 Run sgwiz --help for every flag.`
 
 // wizardRun starts the wizard, at the review of file when given.
-func wizardRun(ctx context.Context, io streams, file string, cloud awsFlags) error {
+func wizardRun(ctx context.Context, io streams, file, myIP string, cloud awsFlags) error {
+	if u, err := url.Parse(myIP); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return &exitError{exitUsage, fmt.Errorf("--myip-url %q is not an http(s) URL: give one such as %s", myIP, aws.DefaultMyIPURL)}
+	}
 	if !io.IsTerminal {
 		fmt.Fprintln(io.Err, noTTYMessage)
 		return &exitError{exitUsage, errSilent}
 	}
-	opts := wizard.Options{}
+	opts := wizard.Options{MyIPURL: myIP}
 	if file != "" {
 		p, warnings, err := readPlanFile(file)
 		printWarnings(io, warnings)

@@ -183,6 +183,21 @@ func TestWithoutATerminalSgwizNamesTheCommands(t *testing.T) {
 	}
 }
 
+// TestMyIPURLIsChecked: a My IP endpoint that is not an http(s) URL is
+// refused at once, naming the flag and an example.
+func TestMyIPURLIsChecked(t *testing.T) {
+	for _, bad := range []string{"ftp://example.com", "checkip.amazonaws.com", "https://"} {
+		code, _, errOut := sgwiz(t, "--myip-url", bad)
+		if code != 2 || !strings.Contains(errOut, "--myip-url") || !strings.Contains(errOut, "https://checkip.amazonaws.com") {
+			t.Errorf("--myip-url %s: exit %d: %s", bad, code, errOut)
+		}
+	}
+	t.Setenv("SGWIZ_MYIP_URL", "gopher://x")
+	if code, _, errOut := sgwiz(t); code != 2 || !strings.Contains(errOut, "gopher://x") {
+		t.Errorf("SGWIZ_MYIP_URL is the default of --myip-url: exit %d: %s", code, errOut)
+	}
+}
+
 func TestHostBitsAreReported(t *testing.T) {
 	code, out, errOut := sgwiz(t, "plan", "--use-case", "web", "--office-cidr", "203.0.113.77/24")
 	if code != 0 || !strings.Contains(errOut, "203.0.113.77/24 has host bits set; using 203.0.113.0/24") || !strings.Contains(out, "from: 203.0.113.0/24") {

@@ -217,6 +217,10 @@ type Draft struct {
 	Engine  string
 	AppPort int
 	Groups  []GroupSpec
+	// PrefixLists are the sizes of the region's prefix lists, when known
+	// from AWS, so that every check counts them as AWS does; the map is
+	// replaced whole, never changed in place.
+	PrefixLists map[string]PrefixListSize
 }
 
 // useCase is the draft's use case, or custom.
@@ -261,7 +265,8 @@ func (d Draft) Plan() (Plan, error) {
 		}
 	}
 	u := d.useCase()
-	p := Plan{UseCase: d.UseCase, Office: append([]netip.Prefix(nil), d.Office...), Egress: d.Egress, Groups: make([]Group, len(d.Groups))}
+	p := Plan{UseCase: d.UseCase, Office: append([]netip.Prefix(nil), d.Office...), Egress: d.Egress, Groups: make([]Group, len(d.Groups)),
+		PrefixLists: d.PrefixLists}
 	if u.AsksEngine {
 		p.Engine = d.Engine
 	}
@@ -822,6 +827,38 @@ func (d Draft) repeats(g int, dir Direction, i int) string {
 		}
 	}
 	return ""
+}
+
+// GroupTag is the value of group i's own tag key, or "".
+func (d Draft) GroupTag(i int, key string) string {
+	for _, t := range d.Groups[i].Tags {
+		if t.Key == key {
+			return t.Value
+		}
+	}
+	return ""
+}
+
+// SetGroupTag sets group i's own tag key to value, in place if it is
+// there; an empty value removes it. The console shows the Name tag as the
+// group's Name.
+func (d *Draft) SetGroupTag(i int, key, value string) {
+	g := &d.Groups[i]
+	tags := make([]Tag, 0, len(g.Tags)+1)
+	set := false
+	for _, t := range g.Tags {
+		switch {
+		case t.Key != key:
+			tags = append(tags, t)
+		case value != "" && !set:
+			tags = append(tags, Tag{Key: key, Value: value})
+			set = true
+		}
+	}
+	if value != "" && !set {
+		tags = append(tags, Tag{Key: key, Value: value})
+	}
+	g.Tags = tags
 }
 
 // RenameGroup renames a group of the draft and every reference to it.

@@ -282,6 +282,17 @@ func (p Plan) validateAnswers(es *Errors) {
 	}
 }
 
+// ValidateTag checks one tag as the plan checks it, for a field that
+// holds one tag's value.
+func ValidateTag(t Tag) error {
+	var es Errors
+	validateTags(&es, "tag", []Tag{t}, false)
+	if len(es) > 0 {
+		return errors.New(es[0].Msg)
+	}
+	return nil
+}
+
 func validateTags(es *Errors, f string, tags []Tag, existing bool) {
 	if len(tags) > MaxTags {
 		es.add(f+".tags", "%d tags: AWS allows at most %d per group", len(tags), MaxTags)

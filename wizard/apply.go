@@ -94,7 +94,7 @@ func (m *applyStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			m.outcome = append(m.outcome, s.styles.OK.Render("✓ ")+g.Verb()+" "+g.ID+" "+g.Name, s.styles.Muted.Render(g.Console))
 		}
 		m.outcome = append(m.outcome, fmt.Sprintf("done in %d call(s)", msg.res.Calls))
-		return stay(), nil
+		return stay(), listGroups(s.cloud) // the pickers show the groups as they are now
 	case callMsg:
 		switch {
 		case !msg.done:

@@ -66,7 +66,7 @@ func TestApplyWithAHighFindingAsksForTheName(t *testing.T) {
 	tm := program(t, New(Options{Cloud: c, Where: "sandbox"}))
 	// The web server with SSH open to the world (IPv4).
 	send(tm, "enter", "enter", "enter", "203.0.113.10")
-	for range 11 {
+	for range 12 {
 		send(tm, "down")
 	}
 	send(tm, "space", "enter", "enter", "enter", "enter", "down", "down", "enter")

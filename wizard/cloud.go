@@ -17,6 +17,9 @@ type Cloud interface {
 	Plan(ctx context.Context, p model.Plan) (aws.Changes, error)
 	ApplyProgress(ctx context.Context, ch aws.Changes, progress aws.Progress) (aws.Result, error)
 	Import(ctx context.Context, ids ...string) (model.Plan, error)
+	// Groups and PrefixLists feed the pickers.
+	Groups(ctx context.Context, vpc string) ([]aws.GroupInfo, error)
+	PrefixLists(ctx context.Context) ([]aws.PrefixList, error)
 }
 
 // callTimeout bounds a look-up; apply has its own, longer one.

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/sgwiz/sgwiz/aws"
 	"github.com/sgwiz/sgwiz/model"
 	"github.com/sgwiz/sgwiz/ui"
 )
@@ -56,6 +57,9 @@ func (m *detailsStep) enter(s *session, f focus) tea.Cmd {
 			field{label: "Description", input: newField("Description", s.draft.GroupDescription(i), "Shop web servers", 300),
 				check: model.ValidateGroupDescription,
 				apply: func(s *session, v string) { s.draft.SetGroupDescription(i, v) }},
+			field{label: "Name tag", input: newField("Name tag", s.draft.GroupTag(i, "Name"), g.Name+" (empty: no Name tag)", 256),
+				check: func(v string) error { return model.ValidateTag(model.Tag{Key: "Name", Value: v}) },
+				apply: func(s *session, v string) { s.draft.SetGroupTag(i, "Name", v) }},
 		)
 	}
 	m.fields = append(m.fields,
@@ -169,9 +173,9 @@ func (m *detailsStep) view(s *session, width, height int) string {
 	var lines []string
 	cursorLine := 0
 	for i, f := range m.fields {
-		if i%2 == 0 && i/2 < len(s.draft.Groups) {
-			lines = append(lines, "", st.Subtitle.Render(fmt.Sprintf("Group %d of %d", i/2+1, len(s.draft.Groups))))
-		} else if i == 2*len(s.draft.Groups) {
+		if i%perGroup == 0 && i/perGroup < len(s.draft.Groups) {
+			lines = append(lines, "", st.Subtitle.Render(fmt.Sprintf("Group %d of %d", i/perGroup+1, len(s.draft.Groups))))
+		} else if i == perGroup*len(s.draft.Groups) {
 			lines = append(lines, "", st.Subtitle.Render("All groups"))
 		}
 		if i == m.cursor {
@@ -184,6 +188,11 @@ func (m *detailsStep) view(s *session, width, height int) string {
 		m.fields[i].input.SetWidth(max(10, width-18))
 		s.styled(&m.fields[i].input)
 		lines = append(lines, mark+fmt.Sprintf("%-12s ", f.label+":")+m.fields[i].input.View())
+		if f.label == "Name" && f.err == "" {
+			if g, ok := s.existing(f.input.Value()); ok {
+				lines = append(lines, wrapped("    ", "⚠ "+existingNote(s, g), width, st.Warning)...)
+			}
+		}
 		switch {
 		case f.err != "":
 			lines = append(lines, wrapped("    ", "✗ "+f.err, width, st.Error)...)
@@ -211,6 +220,17 @@ func (m *detailsStep) view(s *session, width, height int) string {
 	return strings.Join(lines[first:min(len(lines), first+height)], "\n")
 }
 
+// perGroup is the number of fields of each group: name, description and
+// Name tag; the plan's fields follow the groups'.
+const perGroup = 3
+
+// existingNote says what apply does to a group of the VPC that has the
+// plan group's name: it updates it rather than creating one.
+func existingNote(s *session, g aws.GroupInfo) string {
+	return fmt.Sprintf("%s named %s exists in %s (%d rule%s): apply will update it, not create a group — its rules become the plan's (after asking), its description stays %q. Rename to create a new one.",
+		g.ID, g.Name, g.VPC, g.Rules, plural(g.Rules), g.Description)
+}
+
 func fieldHint(label string) string {
 	switch label {
 	case "Name":
@@ -219,6 +239,8 @@ func fieldHint(label string) string {
 		return "required by AWS; letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"
 	case "VPC":
 		return "the network of the instances; empty: the default VPC (CLI, Terraform) or a parameter"
+	case "Name tag":
+		return "the console shows it in the Name column; optional"
 	}
 	return "optional, KEY=VALUE separated by commas"
 }

@@ -99,7 +99,9 @@ func drive(t *testing.T, a answers) tea.Model {
 			}
 			m = press(t, m, strings.Replace(g.Name, a.useCase.DefaultName(), a.name, 1))
 			if gi < len(m.(Model).s.draft.Groups)-1 {
-				m = press(t, m, "down", "down")
+				for range perGroup { // to the next group's name
+					m = press(t, m, "down")
+				}
 			}
 		}
 	}

@@ -28,7 +28,7 @@ func TestStepGolden(t *testing.T) {
 		{"2-usecase", []string{"enter"}, "2/8"},
 		{"3-services", []string{"enter", "enter"}, "3/8"},
 		{"4-sources", []string{"enter", "enter", "enter", "203.0.113.10"}, "= 1 address"},
-		{"4-sources-world-ssh", []string{"enter", "enter", "enter", "203.0.113.10", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "space"}, "⚠"},
+		{"4-sources-world-ssh", []string{"enter", "enter", "enter", "203.0.113.10", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "space"}, "⚠"},
 		{"5-egress", []string{"enter", "enter", "enter", "203.0.113.10", "enter"}, "5/8"},
 		{"6-details", []string{"enter", "enter", "enter", "203.0.113.10", "enter", "enter"}, "6/8"},
 		{"7-review", toReview, "7/8"},

@@ -23,6 +23,7 @@ type sourcesStep struct {
 	officeErr  string
 	officeMsg  string
 	officeNote string          // host bits cleared, shown apart so it is seen
+	lookingUp  bool            // My IP is being looked up
 	add        textinput.Model // the "add" line of the focused service
 	addErr     string
 	lines      []srcLine
@@ -36,6 +37,7 @@ type lineKind uint8
 
 const (
 	lineOffice lineKind = iota
+	lineMyIP            // "look up my IP": fills the office field
 	lineHeader
 	lineOption
 	lineAdd
@@ -57,7 +59,9 @@ func (m *sourcesStep) enter(s *session, f focus) tea.Cmd {
 	if f.set {
 		s.group = f.group
 	}
-	if m.office.Value() == "" && len(s.draft.Office) > 0 {
+	if m.officeErr == "" {
+		// The office as the draft holds it: it may have been set on the
+		// other direction's step, or by My IP.
 		m.office.SetValue(joinPrefixes(s.draft.Office))
 	}
 	m.parseOffice(s)
@@ -73,8 +77,8 @@ func (m *sourcesStep) enter(s *session, f focus) tea.Cmd {
 		}
 	case len(s.draft.Office) == 0 && len(s.draft.UsesOffice()) > 0:
 		m.cursor = 0
-	case len(m.lines) > 2:
-		m.cursor = 2
+	case len(m.lines) > 3:
+		m.cursor = 3
 	}
 	return m.focusInput()
 }
@@ -90,12 +94,16 @@ func joinPrefixes(ps []netip.Prefix) string {
 // build lists the lines: the office field, then per service its header,
 // its source options and its add field.
 func (m *sourcesStep) build(s *session) {
-	m.lines = []srcLine{{kind: lineOffice}}
+	m.lines = []srcLine{{kind: lineOffice}, {kind: lineMyIP}}
 	m.findings = nil
 	sels := s.selections(m.dir)
 	for i, sel := range sels {
 		m.lines = append(m.lines, srcLine{kind: lineHeader, sel: i})
 		opts := []model.Source{model.Anywhere4, model.Anywhere6, model.Office}
+		if ic, ok := s.instanceConnect(); ok && m.dir == model.Ingress && sel.Service.ID == "ssh" {
+			// The console's Connect button, without SSH open to the world.
+			opts = append(opts, model.FromPeer(model.PrefixList(ic.ID)))
+		}
 		for _, other := range s.draft.Groups {
 			opts = append(opts, model.FromGroup(other.Name))
 		}
@@ -181,6 +189,10 @@ func (m *sourcesStep) focusInput() tea.Cmd {
 }
 
 func (m *sourcesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
+	if r, isIP := msg.(myIPMsg); isIP {
+		m.myIP(s, r)
+		return stay(), nil
+	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return stay(), nil
@@ -204,6 +216,19 @@ func (m *sourcesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		m.addErr = ""
 		m.add.SetValue("")
 		return stay(), m.focusInput()
+	case line.kind == lineMyIP && (key.Matches(k, keyNext) || key.Matches(k, keyToggle)):
+		if m.lookingUp {
+			return stay(), nil
+		}
+		m.lookingUp, m.officeErr = true, ""
+		return stay(), lookUpMyIP(s.myIPURL)
+	case line.kind == lineAdd && k.String() == "ctrl+o":
+		if picks := m.picks(s); len(picks) > 0 {
+			m.add.SetValue(pickNext(picks, strings.TrimSpace(m.add.Value())))
+			m.add.CursorEnd()
+			m.addErr = ""
+		}
+		return stay(), nil
 	case key.Matches(k, keyNext):
 		if line.kind == lineAdd {
 			// Enter works on what the cursor is on: the add field.
@@ -233,6 +258,37 @@ func (m *sourcesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		m.addErr = ""
 	}
 	return stay(), cmd
+}
+
+// myIP adds the looked-up address to the office field, as a /32 (or
+// /128), unless it is there; a failure is said under the field.
+func (m *sourcesStep) myIP(s *session, r myIPMsg) {
+	m.lookingUp = false
+	if r.err != nil {
+		m.officeErr = r.err.Error() + "; type the address instead"
+		return
+	}
+	host := model.HostPrefix(r.addr)
+	for _, p := range s.draft.Office {
+		if p.Contains(host.Addr()) {
+			m.parseOffice(s)
+			m.officeMsg = host.String() + " is in the office field already · " + m.officeMsg
+			return
+		}
+	}
+	v := strings.TrimRight(strings.TrimSpace(m.office.Value()), ",")
+	if v != "" {
+		v += ", "
+	}
+	m.office.SetValue(v + host.String())
+	m.office.CursorEnd()
+	m.parseOffice(s)
+}
+
+// picks are what ctrl+o offers in the add field: the VPC's existing
+// groups, then the region's prefix lists.
+func (m *sourcesStep) picks(s *session) []pick {
+	return append(s.groupPicks(), s.listPicks()...)
 }
 
 // addPeer adds the typed CIDR, sg-… or pl-… to the service's sources.
@@ -312,7 +368,7 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, sels []model.Selection,
 		lines := []string{mark + m.office.View()}
 		switch {
 		case m.officeErr != "":
-			lines = append(lines, "    "+st.Error.Render("✗ "+m.officeErr))
+			lines = append(lines, wrapped("    ", "✗ "+m.officeErr, width, st.Error)...)
 		case m.officeMsg != "":
 			lines = append(lines, "    "+st.OK.Render("✓ ")+st.Muted.Render(ui.Fit(m.officeMsg, width-6)))
 			if m.officeNote != "" {
@@ -322,6 +378,15 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, sels []model.Selection,
 			lines = append(lines, "    "+st.Muted.Render("a bare address becomes /32 (IPv4) or /128 (IPv6)"))
 		}
 		return lines
+	case lineMyIP:
+		text := "↳ Look up my IP (" + strings.TrimPrefix(s.myIPURL, "https://") + ")"
+		if m.lookingUp {
+			text = "↳ looking up your public address…"
+		}
+		if focused {
+			return []string{mark + st.Selected.Render(ui.Fit(text, width-11)) + st.Muted.Render("  enter")}
+		}
+		return []string{mark + st.Muted.Render(ui.Fit(text, width-4))}
 	case lineHeader:
 		sel := sels[l.sel]
 		lines := []string{"", st.Subtitle.Render(sel.Service.Title) + st.Muted.Render(" ("+sel.Service.PortsText()+")")}
@@ -336,6 +401,9 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, sels []model.Selection,
 				}
 			}
 		}
+		if id := sel.Service.ID; m.dir == model.Ingress && (id == "ssh" || id == "rdp") {
+			lines = append(lines, wrapped("  ", connectNote(s, id), width, st.Muted)...)
+		}
 		return lines
 	case lineOption:
 		sel := sels[l.sel]
@@ -347,7 +415,11 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, sels []model.Selection,
 	case lineAdd:
 		lines := []string{mark + m.addView(focused)}
 		if focused && m.addErr != "" {
-			lines = append(lines, "      "+st.Warning.Render(m.addErr))
+			lines = append(lines, wrapped("      ", m.addErr, width, st.Warning)...)
+		}
+		if picks := m.picks(s); focused && len(picks) > 0 {
+			lines = append(lines, "      "+st.Muted.Render("ctrl+o: pick an existing group or prefix list, then enter"))
+			lines = append(lines, pickerView(st, picks, strings.TrimSpace(m.add.Value()), "      ", width, 4)...)
 		}
 		return lines
 	}
@@ -380,7 +452,34 @@ func sourceLabel(s *session, src model.Source) string {
 		}
 		return "Group " + src.Peer.Ref()
 	}
+	switch id := src.Peer.Ref(); src.Peer.Kind() {
+	case model.PeerPrefixList:
+		if l, ok := s.prefixList(id); ok {
+			if strings.HasSuffix(l.Name, "ec2-instance-connect") {
+				return fmt.Sprintf("EC2 Instance Connect (%s, the console's Connect; counts %d)", id, l.Size.Weight)
+			}
+			return fmt.Sprintf("%s (%s, counts %d)", id, strings.TrimPrefix(l.Name, "com.amazonaws."), l.Size.Weight)
+		}
+	case model.PeerGroupID:
+		if g, ok := s.groupInfo(id); ok {
+			return fmt.Sprintf("%s (%s, %d rule%s)", id, g.Name, g.Rules, plural(g.Rules))
+		}
+	}
 	return src.Peer.String()
+}
+
+// connectNote says how to reach an instance without opening the admin
+// port: EC2 Instance Connect's prefix list, or Session Manager, which
+// needs no inbound rule at all.
+func connectNote(s *session, service string) string {
+	ssm := "Session Manager needs no inbound rule: with the SSM agent and an instance profile, unselect " + strings.ToUpper(service) + "."
+	if service != "ssh" {
+		return ssm
+	}
+	if _, ok := s.instanceConnect(); ok {
+		return "The console's Connect (EC2 Instance Connect) works from its prefix list below. " + ssm
+	}
+	return "The console's Connect (EC2 Instance Connect) needs the region's ec2-instance-connect prefix list: add its pl- id. " + ssm
 }
 
 func (m *sourcesStep) bindings() []key.Binding {

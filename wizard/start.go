@@ -72,6 +72,13 @@ func (m *startStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 				m.opening, m.importing, m.err = false, false, ""
 				m.path.Blur()
 				return stay(), nil
+			case "ctrl+o":
+				if picks := importPicks(s); m.importing && len(picks) > 0 {
+					m.path.SetValue(pickNext(picks, strings.TrimSpace(m.path.Value())))
+					m.path.CursorEnd()
+					m.err = ""
+				}
+				return stay(), nil
 			case "enter":
 				v := strings.TrimSpace(m.path.Value())
 				switch {
@@ -140,6 +147,10 @@ func (m *startStep) view(s *session, width, height int) string {
 		m.path.SetWidth(max(10, width-14))
 		s.styled(&m.path)
 		b.WriteString("\n" + m.path.View() + "\n")
+		if picks := importPicks(s); m.importing && len(picks) > 0 {
+			b.WriteString(st.Muted.Render("ctrl+o: pick one of the region's groups") + "\n")
+			b.WriteString(strings.Join(pickerView(st, picks, strings.TrimSpace(m.path.Value()), "", width, 5), "\n") + "\n")
+		}
 		if m.reading != "" {
 			b.WriteString(st.Muted.Render(m.reading) + "\n")
 		}
@@ -149,6 +160,16 @@ func (m *startStep) view(s *session, width, height int) string {
 	}
 	fmt.Fprintf(&b, "\n%s %s\n", st.Subtitle.Render("AWS:"), st.Muted.Width(max(10, width-6)).Render(s.awsLine()))
 	return b.String()
+}
+
+// importPicks are the region's groups, to edit one: id, name, VPC and
+// rule count.
+func importPicks(s *session) []pick {
+	out := make([]pick, len(s.groups))
+	for i, g := range s.groups {
+		out[i] = pick{g.ID, fmt.Sprintf("%s  %s · %s · %d rule%s", g.ID, g.Name, g.VPC, g.Rules, plural(g.Rules))}
+	}
+	return out
 }
 
 func (m *startStep) bindings() []key.Binding {

@@ -84,6 +84,7 @@ func (s *session) chooseUseCase(u model.UseCase) error {
 		return err
 	}
 	s.useCase, s.draft, s.group = u, d, 0
+	s.setPrefixLists(s.lists)
 	s.edited()
 	return nil
 }

@@ -178,6 +178,13 @@ type session struct {
 	identity string // the account, once WhoAmI answers
 	awsErr   string // why AWS is not usable, if it is not
 	vpcs     []aws.VPC
+	// groups (of every VPC) and lists (managed prefix lists) are the
+	// region's, for the pickers; lookupErr says why they are not known.
+	groups    []aws.GroupInfo
+	lists     []aws.PrefixList
+	lookupErr string
+	// myIPURL answers with the caller's address (My IP).
+	myIPURL string
 }
 
 // awsLine says which AWS the wizard talks to, or that it is offline.
@@ -190,7 +197,11 @@ func (s *session) awsLine() string {
 	case s.identity == "":
 		return s.where + ", checking the credentials…"
 	}
-	return s.where + ", account " + s.identity
+	line := s.where + ", account " + s.identity
+	if s.lookupErr != "" {
+		line += "; no pickers: " + s.lookupErr
+	}
+	return line
 }
 
 // question asks before answers are lost: y carries out yes.
@@ -255,6 +266,9 @@ type Options struct {
 	Where string
 	// Offline says why there is no Cloud, for the start screen.
 	Offline string
+	// MyIPURL answers with the caller's public address as text, for My IP
+	// (default aws.DefaultMyIPURL).
+	MyIPURL string
 }
 
 // Model is the whole wizard.
@@ -269,7 +283,10 @@ type Model struct {
 
 // New returns the wizard, at the start or at the review of opts.Plan.
 func New(opts Options) Model {
-	s := &session{styles: ui.NewStyles(true), dark: true, cloud: opts.Cloud, where: opts.Where, awsErr: opts.Offline}
+	s := &session{styles: ui.NewStyles(true), dark: true, cloud: opts.Cloud, where: opts.Where, awsErr: opts.Offline, myIPURL: opts.MyIPURL}
+	if s.myIPURL == "" {
+		s.myIPURL = aws.DefaultMyIPURL
+	}
 	if s.cloud == nil && s.awsErr == "" {
 		s.awsErr = "no AWS connection; the wizard, exports and plan files work without one (try --sandbox)"
 	}
@@ -302,6 +319,7 @@ func New(opts Options) Model {
 // openPlan makes a loaded plan the session's draft, as it was made.
 func (s *session) openPlan(p model.Plan) {
 	s.draft, s.choice = model.DraftFromPlan(p), ""
+	s.setPrefixLists(s.lists)
 	s.useCase, _ = model.LookupUseCase(p.UseCase)
 	if s.useCase.ID == "" {
 		s.useCase, _ = model.LookupUseCase("custom")
@@ -316,7 +334,7 @@ func (m Model) Init() tea.Cmd {
 	if m.s.cloud == nil {
 		return tea.RequestBackgroundColor
 	}
-	return tea.Batch(tea.RequestBackgroundColor, whoAmI(m.s.cloud), listVPCs(m.s.cloud))
+	return tea.Batch(tea.RequestBackgroundColor, whoAmI(m.s.cloud), listVPCs(m.s.cloud), listGroups(m.s.cloud), listPrefixLists(m.s.cloud))
 }
 
 // Update routes a message: global keys first, then the current step.
@@ -342,6 +360,29 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case vpcsMsg:
 		m.s.vpcs = msg.vpcs
 		return m, nil
+	case groupsMsg:
+		if msg.err != nil {
+			m.s.lookupErr = firstLine(msg.err.Error())
+		} else {
+			m.s.groups = msg.groups
+		}
+		return m, nil
+	case listsMsg:
+		if msg.err != nil {
+			m.s.lookupErr = firstLine(msg.err.Error())
+		} else {
+			m.s.setPrefixLists(msg.lists)
+		}
+		return m, nil
+	case myIPMsg:
+		// The office field of the step that asked; the inbound one if the
+		// person has moved on (the next step shows the draft's office).
+		target := stepSources
+		if _, ok := m.steps[m.cur].(*sourcesStep); ok {
+			target = m.cur
+		}
+		_, cmd := m.steps[target].update(m.s, msg)
+		return m, cmd
 	case tea.KeyPressMsg:
 		m.s.status = ""
 		if q := m.s.asking; q != nil {

@@ -145,12 +145,16 @@ func TestNamesAndVPCMatchTheirFlags(t *testing.T) {
 		}
 		return press(t, m, name)
 	}
-	m = rename(m, "shop-alb")
-	m = press(t, m, "down", "down")
-	m = rename(m, "shop-app")
-	m = press(t, m, "down", "down")
-	m = rename(m, "shop-db")
-	m = press(t, m, "down", "down", "vpc-0123456789abcdef0", "down", "Env=prod", "enter")
+	nextGroup := func(m tea.Model) tea.Model {
+		for range perGroup {
+			m = press(t, m, "down")
+		}
+		return m
+	}
+	m = nextGroup(rename(m, "shop-alb"))
+	m = nextGroup(rename(m, "shop-app"))
+	m = nextGroup(rename(m, "shop-db"))
+	m = press(t, m, "vpc-0123456789abcdef0", "down", "Env=prod", "enter")
 	want, _ := tt.Build(model.Inputs{Name: "shop", VPC: "vpc-0123456789abcdef0", Tags: []model.Tag{{Key: "Env", Value: "prod"}}})
 	if got := plan(t, m); !reflect.DeepEqual(got, want) {
 		t.Errorf("wizard: %+v\nflags: %+v", got, want)
