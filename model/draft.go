@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -296,12 +297,9 @@ func (d Draft) expand(dir Direction, sels []Selection) (rules []Rule, from []int
 	rules = []Rule{}
 	for si, s := range sels {
 		for _, src := range s.Sources {
-			desc := describe(dir, s, src)
-			for _, peer := range d.peers(src) {
-				for _, ps := range s.Service.Ports {
-					rules = append(rules, Rule{Protocol: ps.Protocol, Ports: ps.Ports, Peer: peer, Description: desc})
-					from = append(from, si)
-				}
+			for _, r := range d.made(dir, s, src) {
+				rules = append(rules, r)
+				from = append(from, si)
 			}
 		}
 	}
@@ -517,20 +515,25 @@ func (d Draft) SelectionOf(group int, dir Direction, i int) int {
 	if group < 0 || group >= len(d.Groups) || i < 0 {
 		return -1
 	}
-	rules, from := d.expand(dir, d.Groups[group].Selections(dir))
-	seen := make(map[RuleKey]bool, len(rules))
-	n := 0
-	for j, r := range rules {
-		if seen[r.Key()] {
-			continue
-		}
-		seen[r.Key()] = true
-		if n == i {
-			return from[j]
-		}
-		n++
+	if _, from := d.merged(group, dir); i < len(from) {
+		return from[i]
 	}
 	return -1
+}
+
+// merged are the rules of a group's direction as the plan holds them,
+// each once (the first of repeated rules), with the selection that makes
+// each.
+func (d Draft) merged(group int, dir Direction) (rules []Rule, from []int) {
+	all, allFrom := d.expand(dir, d.Groups[group].Selections(dir))
+	seen := make(map[RuleKey]bool, len(all))
+	for j, r := range all {
+		if !seen[r.Key()] {
+			seen[r.Key()] = true
+			rules, from = append(rules, r), append(from, allFrom[j])
+		}
+	}
+	return rules, from
 }
 
 // ---- Editing: the wizard and the flags change a draft only through these.
@@ -618,6 +621,16 @@ func (d *Draft) relink() {
 		g := &d.Groups[gi]
 		for _, dir := range []Direction{Ingress, Egress} {
 			sels := g.Selections(dir)
+			// The answer's service chosen by hand where the role links it is
+			// the linked selection, as AddService makes it.
+			if l := links(g.Role, dir); l != LinkNone && !slices.ContainsFunc(sels, func(x Selection) bool { return x.Link == l }) {
+				for i := range sels {
+					if !sels[i].fixed && sels[i].Service.ID == d.linkedService(l).ID {
+						sels[i].Link = l
+						break
+					}
+				}
+			}
 			for i := range sels {
 				switch sels[i].Link {
 				case LinkAppPort:
@@ -650,6 +663,16 @@ func (d *Draft) relink() {
 			g.setSelections(dir, sels)
 		}
 	}
+}
+
+// linkedService is the service an answer names: the app port's, or the
+// engine's.
+func (d Draft) linkedService(l Link) Service {
+	if l == LinkAppPort {
+		return appService(d.AppPort)
+	}
+	s, _ := LookupService(d.Engine)
+	return s
 }
 
 // SetEgress applies an outbound policy of the use case to every group,
@@ -779,7 +802,9 @@ func (d *Draft) RemoveService(g int, dir Direction, i int) {
 	if i < 0 || i >= len(sels) {
 		return
 	}
-	gs.setSelections(dir, append(sels[:i:i], sels[i+1:]...))
+	// Fixed rules that come together now are one selection, as a plan
+	// file reads back.
+	gs.setSelections(dir, mergeFixed(append(sels[:i:i], sels[i+1:]...)))
 }
 
 // ToggleSource adds or removes src of selection i of group g's direction.
@@ -790,6 +815,14 @@ func (d *Draft) ToggleSource(g int, dir Direction, i int, src Source) (notice st
 		return ""
 	}
 	x := &sels[i]
+	if x.fixed && src.Kind == SourceOffice && len(d.Office) > 0 {
+		// A fixed rule holds literal peers, as a plan file reads back: the
+		// office is its CIDRs as they are now.
+		for _, o := range d.Office {
+			notice = cmp.Or(notice, d.ToggleSource(g, dir, i, FromPeer(CIDR(o))))
+		}
+		return notice
+	}
 	out := make([]Source, 0, len(x.Sources)+1)
 	found := false
 	for _, have := range x.Sources {

@@ -78,7 +78,27 @@ func (d Draft) parse(g GroupSpec, dir Direction, rules []Rule) []Selection {
 		sels = append(sels, fixedSelection(rules[i]))
 		i++
 	}
-	return sels
+	return mergeFixed(sels)
+}
+
+// mergeFixed makes adjacent fixed selections of one service with one
+// description a single selection of several sources: the one form a rule
+// by rule reading and the review's edits agree on.
+func mergeFixed(sels []Selection) []Selection {
+	out := sels[:0:0]
+	for _, s := range sels {
+		if n := len(out); n > 0 && s.fixed && out[n-1].fixed && out[n-1].Key() == s.Key() && out[n-1].Description == s.Description {
+			prev := &out[n-1]
+			for _, src := range s.Sources {
+				if !prev.Has(src) {
+					prev.Sources = append(prev.Sources, src)
+				}
+			}
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // fixedSelection is one rule as a selection of its own, its description
@@ -137,24 +157,28 @@ func (d Draft) matchSelection(g GroupSpec, dir Direction, rules []Rule) (Selecti
 		prefix := c.title() + word
 		ports := c.Service.Ports
 		n := 0
+		var best Selection
+		bestN := 0
 		for n+len(ports) <= len(rules) {
 			block := rules[n : n+len(ports)]
 			if !sameBlock(block, ports) || !strings.HasPrefix(block[0].Description, prefix) {
 				break
 			}
 			src, blocks := d.sourceOf(rules[n:], ports, strings.TrimPrefix(block[0].Description, prefix))
-			if c.Has(src) {
+			if c.Has(src) || blocks*len(ports) > len(rules)-n {
 				break
 			}
 			c.Sources = append(c.Sources, src)
 			n += blocks * len(ports)
+			// Keep the longest reading whose selection makes exactly
+			// these rules: a rule edited in the review may follow.
+			if made, _ := d.expand(dir, []Selection{c}); reflect.DeepEqual(made, rules[:n]) {
+				best, bestN = c, n
+				best.Sources = append([]Source(nil), c.Sources...)
+			}
 		}
-		if n == 0 {
-			continue
-		}
-		// Keep the reading only if the selection makes exactly these rules.
-		if made, _ := d.expand(dir, []Selection{c}); reflect.DeepEqual(made, rules[:n]) {
-			return c, n
+		if bestN > 0 {
+			return best, bestN
 		}
 	}
 	return Selection{}, 0

@@ -112,7 +112,7 @@ func TestReopenIsExactAfterEdits(t *testing.T) {
 		for range 1 + rng.IntN(8) {
 			g := rng.IntN(len(d.Groups))
 			dir := Direction(rng.IntN(2))
-			switch rng.IntN(9) {
+			switch rng.IntN(11) {
 			case 0, 1:
 				svc := cat[rng.IntN(len(cat))]
 				if svc.Kind == KindCustom {
@@ -145,6 +145,16 @@ func TestReopenIsExactAfterEdits(t *testing.T) {
 			case 8:
 				d.SetGroupDescription(g, fmt.Sprintf("Group %d", rng.IntN(3)))
 				log = append(log, "describe")
+			case 9:
+				if rules, _ := d.merged(g, dir); len(rules) > 0 {
+					_ = d.RemoveRule(g, dir, rng.IntN(len(rules)))
+					log = append(log, "remove rule")
+				}
+			case 10:
+				if rules, _ := d.merged(g, dir); len(rules) > 0 {
+					_ = d.SetRuleDescription(g, dir, rng.IntN(len(rules)), fmt.Sprintf("rule %d", rng.IntN(3)))
+					log = append(log, "describe rule")
+				}
 			}
 		}
 		p, err := d.Plan()
