@@ -1,8 +1,6 @@
 package aws
 
 import (
-	"fmt"
-	"strings"
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -106,19 +104,4 @@ func portRange(proto model.Protocol, from, to int) model.PortRange {
 }
 
 // ruleText is a rule in one line, for change lists and messages.
-func ruleText(d model.Direction, r model.Rule) string {
-	word := "from"
-	if d == model.Egress {
-		word = "to"
-	}
-	peer := r.Peer.Title()
-	if r.Protocol == model.AllProtocols {
-		return fmt.Sprintf("All traffic %s %s", word, peer)
-	}
-	typ := model.TypeOf(r)
-	if strings.HasPrefix(typ, "Custom ") || strings.HasPrefix(typ, "All ") {
-		// "Custom TCP 8080", not "Custom TCP TCP 8080"
-		return fmt.Sprintf("%s %s %s %s", typ, r.PortText(), word, peer)
-	}
-	return fmt.Sprintf("%s %s %s %s %s", typ, r.Protocol.Title(), r.PortText(), word, peer)
-}
+func ruleText(d model.Direction, r model.Rule) string { return r.Text(d) }

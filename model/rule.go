@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Direction is inbound (ingress) or outbound (egress).
 type Direction uint8
@@ -166,4 +169,24 @@ func Permissions(rules []Rule) []Permission {
 		perms[i].Rules = append(perms[i].Rules, r)
 	}
 	return perms
+}
+
+// Text is the rule in one line, as change lists, questions and messages
+// say it: "SSH TCP 22 from 203.0.113.10/32", "Custom TCP 8080 to group
+// db", "All traffic to 0.0.0.0/0".
+func (r Rule) Text(d Direction) string {
+	word := "from"
+	if d == Egress {
+		word = "to"
+	}
+	peer := r.Peer.Title()
+	if r.Protocol == AllProtocols {
+		return fmt.Sprintf("All traffic %s %s", word, peer)
+	}
+	typ := TypeOf(r)
+	if strings.HasPrefix(typ, "Custom ") || strings.HasPrefix(typ, "All ") {
+		// "Custom TCP 8080", not "Custom TCP TCP 8080"
+		return fmt.Sprintf("%s %s %s %s", typ, r.PortText(), word, peer)
+	}
+	return fmt.Sprintf("%s %s %s %s %s", typ, r.Protocol.Title(), r.PortText(), word, peer)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/sgwiz/sgwiz/model"
 	"github.com/sgwiz/sgwiz/ui"
@@ -23,6 +24,10 @@ type reviewStep struct {
 	// version counts refreshes; cache is the rendered body for it.
 	version int
 	cache   *reviewBody
+	// describing is set while the selected rule's description is typed.
+	describing bool
+	desc       textinput.Model
+	descErr    string
 }
 
 // reviewItem is a selectable line: a rule or a finding of the group.
@@ -32,7 +37,9 @@ type reviewItem struct {
 	finding bool
 }
 
-func newReview() *reviewStep { return &reviewStep{} }
+func newReview() *reviewStep {
+	return &reviewStep{desc: newInput("Description: ", "", model.MaxRuleDescriptionLen)}
+}
 
 func (m *reviewStep) enter(s *session, f focus) tea.Cmd {
 	m.refresh(s)
@@ -67,7 +74,29 @@ func (m *reviewStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	if !ok {
 		return stay(), nil
 	}
+	if m.describing {
+		return m.describe(s, k)
+	}
+	rule, isRule := m.selectedRule(s)
 	switch {
+	case isRule && key.Matches(k, keyDescribe):
+		m.describing, m.descErr = true, ""
+		m.desc.SetValue(rule.Description)
+		m.desc.CursorEnd()
+		return stay(), m.desc.Focus()
+	case isRule && key.Matches(k, keyDelete):
+		it := m.items[m.cursor]
+		s.ask(fmt.Sprintf("Delete the %s rule %s?", strings.ToLower(it.dir.Title()), rule.Text(it.dir)), false, func() (nav, tea.Cmd) {
+			if err := s.draft.RemoveRule(s.group, it.dir, it.index); err != nil {
+				s.status = s.styles.Error.Render("✗ " + err.Error())
+				return stay(), nil
+			}
+			s.edited()
+			m.refresh(s)
+			s.status = "deleted: " + rule.Text(it.dir)
+			return stay(), nil
+		})
+		return stay(), nil
 	case key.Matches(k, keyBack):
 		return back(), nil
 	case key.Matches(k, keyNext):
@@ -90,6 +119,55 @@ func (m *reviewStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	}
 	return stay(), nil
 }
+
+// selectedRule is the rule under the cursor, if a rule is.
+func (m *reviewStep) selectedRule(s *session) (model.Rule, bool) {
+	if m.err != nil || len(m.items) == 0 || m.items[m.cursor].finding {
+		return model.Rule{}, false
+	}
+	it := m.items[m.cursor]
+	return m.plan.Groups[s.group].Rules(it.dir)[it.index], true
+}
+
+// describe handles the keys while a rule's description is typed: enter
+// keeps it (checked as AWS checks it), esc leaves it as it was.
+func (m *reviewStep) describe(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
+	switch k.String() {
+	case "esc":
+		m.describing, m.descErr = false, ""
+		m.desc.Blur()
+		return stay(), nil
+	case "enter":
+		it := m.items[m.cursor]
+		if err := s.draft.SetRuleDescription(s.group, it.dir, it.index, m.desc.Value()); err != nil {
+			m.descErr = err.Error()
+			return stay(), nil
+		}
+		m.describing, m.descErr = false, ""
+		m.desc.Blur()
+		s.edited()
+		want := m.plan.Groups[s.group].Rules(it.dir)[it.index].Key()
+		m.refresh(s)
+		m.selectKey(s, it.dir, want)
+		return stay(), nil
+	}
+	var cmd tea.Cmd
+	m.desc, cmd = m.desc.Update(k)
+	m.descErr = ""
+	return stay(), cmd
+}
+
+// selectKey puts the cursor on the rule with key k, wherever it is now.
+func (m *reviewStep) selectKey(s *session, dir model.Direction, k model.RuleKey) {
+	rules := m.plan.Groups[s.group].Rules(dir)
+	for i, it := range m.items {
+		if !it.finding && it.dir == dir && rules[it.index].Key() == k {
+			m.cursor = i
+			return
+		}
+	}
+}
+
 
 // jump goes to the step that made the item: the sources of an inbound
 // rule's service, the egress policy of an outbound rule, the details for
@@ -180,6 +258,17 @@ func (m *reviewStep) view(s *session, width, height int) string {
 		}
 	}
 	head = append(head, st.Explainer.Width(width-1).Render(readout))
+	if m.describing {
+		m.desc.SetWidth(max(10, width-16))
+		s.styled(&m.desc)
+		head = append(head, m.desc.View())
+		text := "enter: keep · esc: leave as it was · up to 255 of a-z A-Z 0-9 space ._-:/()#,@[]+=&;{}!$*"
+		if m.descErr != "" {
+			head = append(head, wrapped("", "✗ "+m.descErr, width, st.Error)...)
+		} else {
+			head = append(head, wrapped("", text, width, st.Muted)...)
+		}
+	}
 
 	c := m.body(s, width)
 	cursorLine := 0
@@ -207,5 +296,8 @@ func lipglossHeight(lines []string) int {
 }
 
 func (m *reviewStep) bindings() []key.Binding {
-	return []key.Binding{keyUp, keyEdit, keyNext, keyBack, keyGroup}
+	if m.describing {
+		return []key.Binding{keyNext, keyBack}
+	}
+	return []key.Binding{keyUp, keyEdit, keyDescribe, keyDelete, keyNext, keyBack, keyGroup}
 }

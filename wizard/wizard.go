@@ -459,15 +459,7 @@ func (m Model) View() tea.View {
 	if q := m.s.asking; q != nil {
 		foot = append(foot, wrapped("", q.text+" y: yes · any other key: no", w, st.Warning)...)
 	}
-	bindings := append(m.steps[m.cur].bindings(), keyExplain, keyQuit)
-	m.help.SetWidth(0) // measure it whole
-	if line := m.help.ShortHelpView(bindings); lipgloss.Width(line) <= w {
-		foot = append(foot, line)
-	} else {
-		m.help.SetWidth(w)
-		// Too wide for one line: the step's keys, then the global ones.
-		foot = append(foot, m.help.ShortHelpView(m.steps[m.cur].bindings()), m.help.ShortHelpView([]key.Binding{keyExplain, keyQuit}))
-	}
+	foot = append(foot, m.helpLines(m.steps[m.cur].bindings(), w)...)
 	footer := strings.Join(foot, "\n")
 	bodyHeight := max(3, m.height-1-lipgloss.Height(footer))
 	body := m.steps[m.cur].view(m.s, w, bodyHeight)
@@ -483,6 +475,30 @@ func (m Model) View() tea.View {
 	v.AltScreen = true
 	v.WindowTitle = "sgwiz"
 	return v
+}
+
+// helpLines is the key help in as few lines as fit the width, the
+// step's keys before the global ones: no key is cut off.
+func (m Model) helpLines(step []key.Binding, w int) []string {
+	m.help.SetWidth(0) // measure lines whole
+	global := []key.Binding{keyExplain, keyQuit}
+	all := append(append([]key.Binding(nil), step...), global...)
+	fits := func(bs []key.Binding) bool { return lipgloss.Width(m.help.ShortHelpView(bs)) <= w }
+	switch {
+	case fits(all):
+		return []string{m.help.ShortHelpView(all)}
+	case fits(step):
+		return []string{m.help.ShortHelpView(step), m.help.ShortHelpView(global)}
+	}
+	var lines []string
+	start := 0
+	for end := 2; end <= len(all); end++ {
+		if !fits(all[start:end]) {
+			lines = append(lines, m.help.ShortHelpView(all[start:end-1]))
+			start = end - 1
+		}
+	}
+	return append(lines, m.help.ShortHelpView(all[start:]))
 }
 
 // clip pads or cuts s to exactly h lines, so the footer stays put.

@@ -3,6 +3,7 @@ package wizard
 import (
 	"net/netip"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -495,5 +496,72 @@ func TestEveryWayOutAsks(t *testing.T) {
 	m = press(t, m, "enter", "y")
 	if m.(Model).s.useCase.ID != "alb" {
 		t.Error("y starts over")
+	}
+}
+
+// toReview is the web server's review with the office typed.
+func toReview(t *testing.T) tea.Model {
+	t.Helper()
+	m := press(t, New(Options{}), "enter", "enter", "enter", "203.0.113.10", "enter", "enter", "enter")
+	atStep(t, m, "Review")
+	return m
+}
+
+// TestReviewDeletesOneRule: x on a rule asks, names the rule, and y
+// deletes that rule only; any other key keeps it.
+func TestReviewDeletesOneRule(t *testing.T) {
+	m := press(t, toReview(t), "down", "down", "down", "down", "x") // the SSH row
+	if out := screen(m); !strings.Contains(out, "Delete the inbound rule SSH TCP 22 from 203.0.113.10/32?") {
+		t.Fatalf("x should ask, naming the rule:\n%s", out)
+	}
+	m = press(t, m, "n")
+	if len(plan(t, m).Groups[0].Ingress) != 5 {
+		t.Fatal("n should keep the rule")
+	}
+	m = press(t, m, "x", "y")
+	in := plan(t, m).Groups[0].Ingress
+	if len(in) != 4 || slices.ContainsFunc(in, func(r model.Rule) bool { return r.Ports == model.Port(22) }) {
+		t.Errorf("only SSH should be gone: %+v", in)
+	}
+	if out := screen(m); !strings.Contains(out, "deleted: SSH TCP 22 from 203.0.113.10/32") || !strings.Contains(out, "Inbound rules  2 IPv4 · 2 IPv6") {
+		t.Errorf("the review should say it and count again:\n%s", out)
+	}
+	// An outbound rule deleted by hand makes the policy custom; the cursor
+	// is on the first one now.
+	if it := m.(Model).steps[stepReview].(*reviewStep).items[m.(Model).steps[stepReview].(*reviewStep).cursor]; it.dir != model.Egress {
+		t.Fatalf("the cursor should stay at its place, the first outbound rule: %+v", it)
+	}
+	m = press(t, m, "x", "y")
+	if got := m.(Model).s.draft.Egress; got != model.EgressCustom {
+		t.Errorf("egress policy = %s after deleting an outbound rule, want custom", got)
+	}
+}
+
+// TestReviewDescribesOneRule: t edits the selected rule's description in
+// place; enter keeps it, esc leaves it, a character AWS refuses is said.
+func TestReviewDescribesOneRule(t *testing.T) {
+	m := press(t, toReview(t), "down", "t") // HTTP from ::/0
+	for range 40 {
+		m = press(t, m, "backspace")
+	}
+	m = press(t, m, "web <v6>")
+	m = press(t, m, "enter")
+	if out := screen(m); !strings.Contains(out, "✗") || !m.(Model).steps[stepReview].(*reviewStep).describing {
+		t.Fatalf("< is not allowed by AWS: the field should say so and stay open:\n%s", out)
+	}
+	for range 4 {
+		m = press(t, m, "backspace")
+	}
+	m = press(t, m, "(v6)", "enter")
+	p := plan(t, m)
+	if got := p.Groups[0].Ingress[1]; got.Peer != model.AnyIPv6 || got.Description != "web (v6)" {
+		t.Errorf("rule 2 = %+v, want HTTP from ::/0 described as web (v6)", got)
+	}
+	if got := p.Groups[0].Ingress[0].Description; got != "HTTP from anywhere" {
+		t.Errorf("its pair keeps its description, alone now: %q", got)
+	}
+	m = press(t, m, "t", "changed my mind", "esc")
+	if got := plan(t, m).Groups[0].Ingress[1].Description; got != "web (v6)" {
+		t.Errorf("esc should leave the description: %q", got)
 	}
 }
