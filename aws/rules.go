@@ -1,7 +1,6 @@
 package aws
 
 import (
-
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/sgwiz/sgwiz/model"

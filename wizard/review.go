@@ -168,7 +168,6 @@ func (m *reviewStep) selectKey(s *session, dir model.Direction, k model.RuleKey)
 	}
 }
 
-
 // jump goes to the step that made the item: the sources of an inbound
 // rule's service, the egress policy of an outbound rule, the details for
 // a group-wide finding.
