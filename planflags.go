@@ -23,6 +23,7 @@ type planFlags struct {
 	appPort    int
 	engine     string
 	appSources []string
+	dbTo       []string
 	tags       []string
 }
 
@@ -34,17 +35,18 @@ func (f *planFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.vpcID, "vpc-id", "", "VPC of the groups (default: exporters ask, or the default VPC)")
 	fl.StringSliceVar(&f.office, "office-cidr", nil, "office / my-IP CIDR for admin access (repeatable; a bare address becomes /32 or /128)")
 	fl.StringVar(&f.sshFrom, "ssh-from", "", "where SSH (RDP for windows) is open from: office, world or none")
-	fl.StringVar(&f.egress, "egress", "", "outbound policy: default, web, group or none")
+	fl.StringVar(&f.egress, "egress", "", "outbound policy: "+egressChoices())
 	fl.IntVar(&f.appPort, "app-port", 0, "application port behind the load balancer (default 8080)")
 	fl.StringVar(&f.engine, "engine", "", "database engine: "+strings.Join(model.Engines, ", "))
 	fl.StringSliceVar(&f.appSources, "app-source", nil, "who may reach the database: CIDR, sg-… or pl-… (repeatable)")
+	fl.StringSliceVar(&f.dbTo, "db-to", nil, "with --egress web-db, the database the web server sends to: its sg-… (RDS) or CIDR (repeatable); --engine says its port")
 	fl.StringArrayVar(&f.tags, "tag", nil, "tag every group, KEY=VALUE (repeatable)")
 }
 
 // load builds the plan from the file or the use-case flags; warnings are
 // printed by the caller. Errors are usage errors naming the flag or line.
 func (f *planFlags) load(cmd *cobra.Command) (model.Plan, []string, error) {
-	useCaseFlags := []string{"name", "vpc-id", "office-cidr", "ssh-from", "egress", "app-port", "engine", "app-source", "tag"}
+	useCaseFlags := []string{"name", "vpc-id", "office-cidr", "ssh-from", "egress", "app-port", "engine", "app-source", "db-to", "tag"}
 	switch {
 	case f.file != "" && f.useCase != "":
 		return model.Plan{}, nil, usageError(errors.New("give either -f plan.yaml or --use-case, not both"))
@@ -77,7 +79,16 @@ func (f *planFlags) load(cmd *cobra.Command) (model.Plan, []string, error) {
 var flagOf = map[string]string{
 	model.FieldOffice: "--office-cidr", model.FieldEngine: "--engine", model.FieldAppPort: "--app-port",
 	model.FieldEgress: "--egress", model.FieldSSHFrom: "--ssh-from", model.FieldVPC: "--vpc-id",
-	model.FieldAppSources: "--app-source",
+	model.FieldAppSources: "--app-source", model.FieldDBTo: "--db-to",
+}
+
+// egressChoices lists the outbound policies, for the flag's help.
+func egressChoices() string {
+	names := make([]string, len(model.Egresses))
+	for i, e := range model.Egresses {
+		names[i] = string(e)
+	}
+	return strings.Join(names, ", ") + " (which ones a use case offers: sgwiz presets)"
 }
 
 // inFlagWords says the model's field names as the flags that set them.
@@ -128,6 +139,20 @@ func (f *planFlags) inputs() (model.Inputs, []string, error) {
 			warnings = append(warnings, "--app-source: "+note)
 		}
 		in.AppSources = append(in.AppSources, p)
+	}
+	for _, s := range f.dbTo {
+		p, note, err := model.ParsePeer(s)
+		switch {
+		case err != nil:
+			es = append(es, &model.FieldError{Field: "--db-to", Msg: err.Error()})
+			continue
+		case p.Kind() == model.PeerGroup:
+			es = append(es, &model.FieldError{Field: "--db-to", Msg: "the database is not a group of this plan: give its sg-… id or CIDR"})
+			continue
+		case note != "":
+			warnings = append(warnings, "--db-to: "+note)
+		}
+		in.DBTo = append(in.DBTo, p)
 	}
 	for _, t := range f.tags {
 		k, v, ok := strings.Cut(t, "=")

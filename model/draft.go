@@ -268,7 +268,7 @@ func (d Draft) Plan() (Plan, error) {
 	u := d.useCase()
 	p := Plan{UseCase: d.UseCase, Office: append([]netip.Prefix(nil), d.Office...), Egress: d.Egress, Groups: make([]Group, len(d.Groups)),
 		PrefixLists: d.PrefixLists}
-	if u.AsksEngine {
+	if d.usesEngine() {
 		p.Engine = d.Engine
 	}
 	if u.AsksAppPort {
@@ -548,6 +548,7 @@ const (
 	FieldSSHFrom    = "ssh_from"
 	FieldVPC        = "vpc_id"
 	FieldAppSources = "app_sources"
+	FieldDBTo       = "db_to"
 )
 
 // SetOffice sets the office / my-IP CIDRs. The world is refused: it is
@@ -583,10 +584,35 @@ func OfficeNote(p netip.Prefix) string {
 	return ""
 }
 
+// usesEngine reports whether the draft has a database engine to choose:
+// its use case asks one, or a selection follows it (the web server's
+// web-db egress).
+func (d Draft) usesEngine() bool {
+	if d.useCase().AsksEngine {
+		return true
+	}
+	for _, g := range d.Groups {
+		for _, dir := range []Direction{Ingress, Egress} {
+			if slices.ContainsFunc(g.Selections(dir), func(s Selection) bool { return s.Link == LinkEngine }) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// tidyEngine forgets the engine once nothing follows it, so that a draft
+// holds only the answers it uses (and reopens as it was).
+func (d *Draft) tidyEngine() {
+	if !d.usesEngine() {
+		d.Engine = ""
+	}
+}
+
 // SetEngine makes id the database engine; the selections linked to the
 // engine (the database's inbound rule, the app's outbound one) follow.
 func (d *Draft) SetEngine(id string) error {
-	if u := d.useCase(); d.UseCase != "" && !u.AsksEngine {
+	if u := d.useCase(); d.UseCase != "" && !d.usesEngine() {
 		return &FieldError{Field: FieldEngine, Msg: fmt.Sprintf("the %s use case has no database engine to choose", u.ID)}
 	}
 	s, ok := LookupService(id)
@@ -688,6 +714,10 @@ func (d *Draft) SetEgress(e EgressPolicy) error {
 		if err != nil {
 			return err
 		}
+		if fresh.Engine != "" && d.Engine == "" {
+			d.Engine = fresh.Engine // the web-db policy's database, MySQL until chosen
+		}
+		kept := d.databaseDestinations()
 		// The policy's selections name the preset's groups: map them by
 		// role to this draft's groups.
 		names := map[string]string{}
@@ -707,11 +737,32 @@ func (d *Draft) SetEgress(e EgressPolicy) error {
 					}
 				}
 			}
-			d.Groups[d.groupByRole(fg.Role, len(fresh.Groups))].Egress = sels
+			gi := d.groupByRole(fg.Role, len(fresh.Groups))
+			for i := range sels {
+				if sels[i].Link == LinkEngine && len(sels[i].Sources) == 0 {
+					sels[i].Sources = kept[gi] // chosen before: not lost
+				}
+			}
+			d.Groups[gi].Egress = sels
 		}
 	}
 	d.Egress = e
+	d.tidyEngine()
 	return nil
+}
+
+// databaseDestinations are, per group, the destinations of its outbound
+// selection that follows the engine: what the web-db policy was told.
+func (d Draft) databaseDestinations() map[int][]Source {
+	out := map[int][]Source{}
+	for gi, g := range d.Groups {
+		for _, s := range g.Egress {
+			if s.Link == LinkEngine {
+				out[gi] = append([]Source(nil), s.Sources...)
+			}
+		}
+	}
+	return out
 }
 
 // groupByRole is the index of the group with role r, or -1; with n groups
@@ -791,6 +842,7 @@ func (d *Draft) AddService(g int, dir Direction, svc Service) (index int, notice
 		}
 	}
 	gs.setSelections(dir, append(gs.Selections(dir), sel))
+	d.customised(dir)
 	return len(gs.Selections(dir)) - 1, d.repeats(g, dir, len(gs.Selections(dir))-1), nil
 }
 
@@ -805,6 +857,8 @@ func (d *Draft) RemoveService(g int, dir Direction, i int) {
 	// Fixed rules that come together now are one selection, as a plan
 	// file reads back.
 	gs.setSelections(dir, mergeFixed(append(sels[:i:i], sels[i+1:]...)))
+	d.customised(dir)
+	d.tidyEngine()
 }
 
 // ToggleSource adds or removes src of selection i of group g's direction.
@@ -815,6 +869,9 @@ func (d *Draft) ToggleSource(g int, dir Direction, i int, src Source) (notice st
 		return ""
 	}
 	x := &sels[i]
+	if !(d.Egress == EgressWebDB && x.Link == LinkEngine) {
+		d.customised(dir) // only the database's destination is the policy's to ask
+	}
 	if x.fixed && src.Kind == SourceOffice && len(d.Office) > 0 {
 		// A fixed rule holds literal peers, as a plan file reads back: the
 		// office is its CIDRs as they are now.

@@ -22,13 +22,19 @@ const (
 	EgressGroup EgressPolicy = "group"
 	// EgressNone removes every outbound rule.
 	EgressNone EgressPolicy = "none"
+	// EgressWebMail is EgressWeb and mail submission (587, 465) to a relay
+	// such as SES: a web application that sends mail.
+	EgressWebMail EgressPolicy = "web-mail"
+	// EgressWebDB is EgressWeb and the database engine's port to the
+	// database (Inputs.DBTo: an RDS group or a CIDR); it follows the engine.
+	EgressWebDB EgressPolicy = "web-db"
 	// EgressCustom is chosen rule by rule in the wizard (or the plan file);
 	// a preset cannot build it from flags.
 	EgressCustom EgressPolicy = "custom"
 )
 
 // Egresses lists the policies in the order the wizard offers them.
-var Egresses = []EgressPolicy{EgressDefault, EgressWeb, EgressGroup, EgressNone}
+var Egresses = []EgressPolicy{EgressDefault, EgressWeb, EgressWebMail, EgressWebDB, EgressGroup, EgressNone}
 
 // About explains the egress policy in one line, for any use case; a use
 // case's own label is UseCase.EgressAbout.
@@ -42,6 +48,10 @@ func (e EgressPolicy) About() string {
 		return "Only to the next tier's group and port (ALB → app, app → database)"
 	case EgressNone:
 		return "None: the instance cannot start connections (replies still flow)"
+	case EgressWebMail:
+		return "Web and mail: HTTP and HTTPS out, and mail submission (587, 465) to a relay such as SES"
+	case EgressWebDB:
+		return "Web and a database: HTTP and HTTPS out, and the database port to its group or CIDR (RDS)"
 	case EgressCustom:
 		return "Custom: choose the outbound services and their destinations yourself"
 	}
@@ -95,6 +105,9 @@ type Inputs struct {
 	// AppSources are who may reach a database server (CIDRs, sg-…, pl-…);
 	// empty means the office CIDRs.
 	AppSources []Peer
+	// DBTo is where the web-db egress policy sends the engine's port: the
+	// database's group (sg-…) or CIDR.
+	DBTo []Peer
 	// Tags are added to every group.
 	Tags []Tag
 }
@@ -126,7 +139,7 @@ var useCases = []UseCase{
 	{
 		ID: "web", Title: "Web server",
 		Description:   "HTTP and HTTPS open to everyone (IPv4 and IPv6), SSH from your office only: the TYPO3 / Drupal marketplace case",
-		DefaultEgress: EgressWeb, Egresses: []EgressPolicy{EgressDefault, EgressWeb, EgressNone},
+		DefaultEgress: EgressWeb, Egresses: []EgressPolicy{EgressDefault, EgressWeb, EgressWebMail, EgressWebDB, EgressNone},
 		DefaultSSH: SSHOffice, AsksOffice: true, PublicPorts: []int{80, 443},
 		build: buildWeb,
 	},
@@ -224,6 +237,12 @@ func (u UseCase) Build(in Inputs) (Plan, error) {
 	if u.ID == "database" && len(in.AppSources) == 0 && len(in.Office) == 0 {
 		return Plan{}, Errors{{Field: FieldAppSources, Msg: "the database server needs to know who may reach it: give your app servers' sg-… id or CIDR (or the office's)"}}
 	}
+	if d.Egress == EgressWebDB && len(in.DBTo) == 0 {
+		return Plan{}, Errors{{Field: FieldDBTo, Msg: "the web-db egress sends to the database: give its security group (sg-…) or CIDR"}}
+	}
+	if d.Egress != EgressWebDB && len(in.DBTo) > 0 {
+		return Plan{}, Errors{{Field: FieldDBTo, Msg: "only the web-db egress sends to a database: add --egress web-db, or leave it out"}}
+	}
 	return d.Plan()
 }
 
@@ -237,7 +256,7 @@ func (u UseCase) Draft(in Inputs) (Draft, error) {
 	d := Draft{UseCase: u.ID, Office: append([]netip.Prefix(nil), in.Office...), VPC: in.VPC,
 		Tags: append([]Tag(nil), in.Tags...), Egress: in.Egress, Groups: u.build(u, in)}
 	// The answers a use case does not ask are not part of its drafts.
-	if u.AsksEngine {
+	if u.AsksEngine || in.Egress == EgressWebDB {
 		d.Engine = in.Engine
 	}
 	if u.AsksAppPort {
@@ -366,9 +385,21 @@ func single(in Inputs, role Role, ingress []Selection, egressSels []Selection) [
 }
 
 func buildWeb(u UseCase, in Inputs) []GroupSpec {
+	var out []Selection
+	switch in.Egress {
+	case EgressWebMail:
+		out = egress(EgressWeb, sel("smtp-submission", anywhere...), sel("smtps", anywhere...))
+	case EgressWebDB:
+		var to []Source
+		for _, p := range in.DBTo {
+			to = append(to, FromPeer(p))
+		}
+		out = egress(EgressWeb, linked(LinkEngine, in, to...))
+	default:
+		out = egress(in.Egress)
+	}
 	return single(in, RoleWeb,
-		append([]Selection{sel("http", anywhere...), sel("https", anywhere...)}, admin("ssh", in)...),
-		egress(in.Egress))
+		append([]Selection{sel("http", anywhere...), sel("https", anywhere...)}, admin("ssh", in)...), out)
 }
 
 func buildBastion(u UseCase, in Inputs) []GroupSpec {

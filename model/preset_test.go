@@ -10,7 +10,7 @@ func TestEveryUseCaseBuildsAValidPlan(t *testing.T) {
 	for _, u := range UseCases() {
 		for _, e := range u.Egresses {
 			t.Run(u.ID+"/"+string(e), func(t *testing.T) {
-				p := mustBuild(t, u.ID, Inputs{Office: office, Egress: e})
+				p := mustBuild(t, u.ID, Inputs{Office: office, Egress: e, DBTo: dbTo(e)})
 				if p.UseCase != u.ID {
 					t.Errorf("plan use case = %q", p.UseCase)
 				}
@@ -88,7 +88,7 @@ func TestPresetInputErrorsNameTheField(t *testing.T) {
 		{"web", Inputs{}, FieldOffice, "curl checkip.amazonaws.com"},
 		{"windows", Inputs{}, FieldOffice, "RDP"},
 		{"web", Inputs{Office: []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}}, FieldOffice, "everyone on the internet, not an office"},
-		{"web", Inputs{Office: office, Egress: "group"}, FieldEgress, "use one of default, web, none"},
+		{"web", Inputs{Office: office, Egress: "group"}, FieldEgress, "use one of default, web, web-mail, web-db, none"},
 		{"web", Inputs{Office: office, SSHFrom: "home"}, FieldSSHFrom, "office, world or none"},
 		{"alb", Inputs{AppPort: 70000}, FieldAppPort, "1–65535"},
 		{"database", Inputs{Engine: "sqlite"}, FieldEngine, "mysql, postgresql"},
@@ -187,4 +187,13 @@ func TestTypeOfNamesRulesLikeTheConsole(t *testing.T) {
 			t.Errorf("TypeOf(%s %s) = %q, want %q", r.Protocol, r.PortText(), got, want)
 		}
 	}
+}
+
+// dbTo is where the web-db policy's tests send the database port: an RDS
+// group; nothing for the other policies.
+func dbTo(e EgressPolicy) []Peer {
+	if e == EgressWebDB {
+		return []Peer{GroupID("sg-0123456789abcdef0")}
+	}
+	return nil
 }

@@ -114,7 +114,7 @@ func fixedSelection(r Rule) Selection {
 // links are the selections of a role and direction that follow an answer.
 func links(r Role, dir Direction) Link {
 	switch {
-	case r == RoleDatabase && dir == Ingress, r == RoleApp && dir == Egress:
+	case r == RoleDatabase && dir == Ingress, r == RoleApp && dir == Egress, r == RoleWeb && dir == Egress:
 		return LinkEngine
 	case r == RoleApp && dir == Ingress, r == RoleLoadBalancer && dir == Egress:
 		return LinkAppPort

@@ -27,7 +27,10 @@ func presetVariants() []Inputs2 {
 				for _, eng := range engines {
 					for _, port := range ports {
 						for oi, o := range offices {
-							in := Inputs{Name: "", Office: o, Egress: e, SSHFrom: ssh, Engine: eng, AppPort: port}
+							in := Inputs{Name: "", Office: o, Egress: e, SSHFrom: ssh, Engine: eng, AppPort: port, DBTo: dbTo(e)}
+							if e == EgressWebDB && oi == 1 {
+								in.Engine, in.DBTo = "postgresql", []Peer{CIDR(netip.MustParsePrefix("10.0.64.0/24"))}
+							}
 							if oi == 1 {
 								in.Name, in.Tags = "shop", []Tag{{"Env", "prod"}}
 							}

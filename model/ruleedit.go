@@ -60,10 +60,11 @@ func (d Draft) groupName(g int) string {
 	return fmt.Sprintf("group %d", g+1)
 }
 
-// customised marks the outbound policy custom once an outbound rule was
-// edited by hand: no preset policy makes it any more.
+// customised marks the outbound policy custom once the outbound rules
+// were edited by hand: no preset policy makes them any more. A draft
+// that names no policy (read from rules) stays so.
 func (d *Draft) customised(dir Direction) {
-	if dir == Egress {
+	if dir == Egress && d.Egress != "" {
 		d.Egress = EgressCustom
 	}
 }
@@ -111,6 +112,7 @@ func (d *Draft) takeOut(g int, dir Direction, k RuleKey) (at int) {
 		at = len(out)
 	}
 	gs.setSelections(dir, mergeFixed(out))
+	d.tidyEngine() // the rule may have been the one that followed the engine
 	return at
 }
 

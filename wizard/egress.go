@@ -1,10 +1,12 @@
 package wizard
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/sgwiz/sgwiz/model"
 	"github.com/sgwiz/sgwiz/ui"
 )
@@ -12,6 +14,9 @@ import (
 // egressStep picks the outbound policy of the use case.
 type egressStep struct {
 	cursor int
+	// onEngine is set while the cursor is on the web-db policy, whose
+	// engine ←/→ changes.
+	onEngine bool
 }
 
 func newEgress() *egressStep { return &egressStep{} }
@@ -28,6 +33,7 @@ func (m *egressStep) enter(s *session, f focus) tea.Cmd {
 			m.cursor = i
 		}
 	}
+	m.onEngine = choices(s)[m.cursor] == model.EgressWebDB
 	return nil
 }
 
@@ -41,6 +47,9 @@ func (m *egressStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		return back(), nil
 	case key.Matches(k, keyUp, keyDown):
 		m.cursor = moveCursor(k.String(), m.cursor, len(choices(s)))
+		m.onEngine = choices(s)[m.cursor] == model.EgressWebDB
+	case choices(s)[m.cursor] == model.EgressWebDB && (k.String() == "left" || k.String() == "right"):
+		return stay(), m.cycleEngine(s, k.String() == "left")
 	case key.Matches(k, keySelect):
 		e := choices(s)[m.cursor]
 		if e != s.egressChoice() {
@@ -67,20 +76,24 @@ func (m *egressStep) view(s *session, width, height int) string {
 	b.WriteString("\nWhere may the instances open connections to?\n")
 	b.WriteString(st.Muted.Width(width).Render("Replies to allowed inbound traffic always flow back: security groups are stateful.") + "\n\n")
 	for i, e := range choices(s) {
-		label := s.useCase.EgressAbout(e)
-		if e == s.useCase.DefaultEgress {
-			label += st.Muted.Render("  (recommended)")
-		}
 		mark := "( )"
 		if e == s.egressChoice() {
 			mark = st.Checked.Render("(•)")
 		}
-		line := mark + " " + label
+		lead := "  "
 		if i == m.cursor {
-			b.WriteString(st.Cursor.Render("▸ ") + line + "\n")
-		} else {
-			b.WriteString("  " + line + "\n")
+			lead = st.Cursor.Render("▸ ")
 		}
+		// Wrapped under the label, so that everything a policy opens is read.
+		lines := wrapped("      ", s.useCase.EgressAbout(e), width, lipgloss.NewStyle())
+		lines[0] = lead + mark + " " + strings.TrimPrefix(lines[0], "      ")
+		if e == s.useCase.DefaultEgress {
+			lines[len(lines)-1] += st.Muted.Render("  (recommended)")
+		}
+		if e == model.EgressWebDB && (i == m.cursor || e == s.egressChoice()) {
+			lines = append(lines, "      "+st.Subtitle.Render("Engine: ◂ "+engineTitle(s)+" ▸")+st.Muted.Render("  ←/→ changes it"))
+		}
+		b.WriteString(strings.Join(lines, "\n") + "\n")
 	}
 	if p, err := s.plan(); err == nil && len(p.Groups) > 0 {
 		g := p.Groups[min(s.group, len(p.Groups)-1)]
@@ -90,4 +103,46 @@ func (m *egressStep) view(s *session, width, height int) string {
 	return b.String()
 }
 
-func (m *egressStep) bindings() []key.Binding { return []key.Binding{keyUp, keySelect, keyBack} }
+func (m *egressStep) bindings() []key.Binding {
+	if m.onEngine {
+		return []key.Binding{keyUp, keyEngine, keySelect, keyBack}
+	}
+	return []key.Binding{keyUp, keySelect, keyBack}
+}
+
+// engineTitle is the database engine the web-db policy sends to.
+func engineTitle(s *session) string {
+	id := s.draft.Engine
+	if id == "" {
+		id = "mysql"
+	}
+	svc, _ := model.LookupService(id)
+	return svc.Title + " (" + svc.PortsText() + ")"
+}
+
+// cycleEngine chooses the web-db policy, then the next (or previous)
+// database engine; the database's destinations stay.
+func (m *egressStep) cycleEngine(s *session, back bool) tea.Cmd {
+	if s.egressChoice() != model.EgressWebDB {
+		if err := s.draft.SetEgress(model.EgressWebDB); err != nil {
+			s.status = s.styles.Error.Render("✗ " + inWords(err))
+			return nil
+		}
+		if !back {
+			s.edited()
+			return nil // the first press shows the policy's engine
+		}
+	}
+	i := slices.Index(model.Engines, s.draft.Engine)
+	if back {
+		i = (i - 1 + len(model.Engines)) % len(model.Engines)
+	} else {
+		i = (i + 1) % len(model.Engines)
+	}
+	if err := s.draft.SetEngine(model.Engines[i]); err != nil {
+		s.status = s.styles.Error.Render("✗ " + inWords(err))
+		return nil
+	}
+	s.edited()
+	return nil
+}

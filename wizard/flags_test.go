@@ -21,6 +21,7 @@ type answers struct {
 	egress    model.EgressPolicy
 	name      string // prefix of the group names, "" for the default
 	appSource string // the database's source instead of the office
+	dbTo      string // the database of the web-db egress policy
 }
 
 func (a answers) inputs() model.Inputs {
@@ -28,6 +29,10 @@ func (a answers) inputs() model.Inputs {
 	if a.appSource != "" {
 		p, _, _ := model.ParsePeer(a.appSource)
 		in.AppSources = []model.Peer{p}
+	}
+	if a.egress == model.EgressWebDB {
+		p, _, _ := model.ParsePeer(a.dbTo)
+		in.DBTo = []model.Peer{p}
 	}
 	return in
 }
@@ -90,7 +95,19 @@ func drive(t *testing.T, a answers) tea.Model {
 	for choices(m.(Model).s)[m.(Model).steps[stepEgress].(*egressStep).cursor] != want {
 		m = press(t, m, "down")
 	}
-	m = press(t, m, "enter")
+	if want == model.EgressWebDB {
+		// ←/→ chooses the engine, then its group or CIDR is typed where
+		// the cursor waits for it.
+		m = press(t, m, "right")
+		for a.engine != "" && m.(Model).s.draft.Engine != a.engine {
+			m = press(t, m, "right")
+		}
+		m = press(t, m, "enter")
+		atStep(t, m, "Destinations")
+		m = press(t, m, a.dbTo, "enter", "enter")
+	} else {
+		m = press(t, m, "enter")
+	}
 	atStep(t, m, "Details")
 	if a.name != "" {
 		for gi, g := range m.(Model).s.draft.Groups {
@@ -204,19 +221,25 @@ func useAppSource(t *testing.T, m tea.Model, cidr string) tea.Model {
 func TestWizardEqualsFlags(t *testing.T) {
 	n := 0
 	for _, u := range model.UseCases() {
-		engines, ports := []string{""}, []int{0}
-		if u.AsksEngine {
-			engines = model.Engines
-		}
-		if u.AsksAppPort {
-			ports = []int{0, 3000}
-		}
 		for _, e := range u.Egresses {
+			engines, ports := []string{""}, []int{0}
+			if u.AsksEngine {
+				engines = model.Engines
+			}
+			if e == model.EgressWebDB {
+				engines = []string{"", "postgresql"}
+			}
+			if u.AsksAppPort {
+				ports = []int{0, 3000}
+			}
 			for _, ssh := range []model.SSHFrom{model.SSHOffice, model.SSHWorld, model.SSHNone} {
 				for _, eng := range engines {
 					for _, port := range ports {
 						n++
-						a := answers{useCase: u, engine: eng, appPort: port, ssh: ssh, egress: e}
+						a := answers{useCase: u, engine: eng, appPort: port, ssh: ssh, egress: e, dbTo: "sg-0123456789abcdef0"}
+						if eng == "postgresql" && !u.AsksEngine {
+							a.dbTo = "10.0.64.0/24" // an RDS subnet's CIDR
+						}
 						if n%2 == 0 {
 							a.name = "shop"
 						}
@@ -270,7 +293,7 @@ func TestReopenedPlansWalkBackAndForthExactly(t *testing.T) {
 	for _, u := range model.UseCases() {
 		for _, e := range u.Egresses {
 			for _, ssh := range []model.SSHFrom{model.SSHOffice, model.SSHWorld} {
-				in := answers{useCase: u, egress: e, ssh: ssh, engine: map[bool]string{true: "postgresql"}[u.AsksEngine], appPort: map[bool]int{true: 3000}[u.AsksAppPort]}.inputs()
+				in := answers{useCase: u, egress: e, ssh: ssh, engine: map[bool]string{true: "postgresql"}[u.AsksEngine], appPort: map[bool]int{true: 3000}[u.AsksAppPort], dbTo: "sg-0123456789abcdef0"}.inputs()
 				d, err := u.Draft(in)
 				if err != nil {
 					t.Fatal(err)

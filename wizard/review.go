@@ -182,8 +182,8 @@ func (m *reviewStep) jump(s *session, it reviewItem) (nav, tea.Cmd) {
 	}
 	to := stepSources
 	if dir == model.Egress {
-		if s.egressChoice() != model.EgressCustom {
-			return goTo(stepEgress), nil
+		if s.skips(stepOutSources) {
+			return goTo(stepEgress), nil // a policy's rules: choose another
 		}
 		to = stepOutSources
 	}

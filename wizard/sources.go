@@ -75,6 +75,13 @@ func (m *sourcesStep) enter(s *session, f focus) tea.Cmd {
 				break
 			}
 		}
+	case m.dir == model.Egress && s.egressChoice() == model.EgressWebDB:
+		// Where the database is: its add field, for an sg-… or a CIDR.
+		for i, l := range m.lines {
+			if l.kind == lineAdd && s.selections(m.dir)[l.sel].Link == model.LinkEngine {
+				m.cursor = i
+			}
+		}
 	case len(s.draft.Office) == 0 && len(s.draft.UsesOffice()) > 0:
 		m.cursor = 0
 	case len(m.lines) > 3:
@@ -230,12 +237,9 @@ func (m *sourcesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		}
 		return stay(), nil
 	case key.Matches(k, keyNext):
-		if line.kind == lineAdd {
-			// Enter works on what the cursor is on: the add field.
-			if strings.TrimSpace(m.add.Value()) == "" {
-				m.addErr = "type a CIDR, sg-… or pl-… and press enter; to go on, move to another line"
-				return stay(), nil
-			}
+		if line.kind == lineAdd && strings.TrimSpace(m.add.Value()) != "" {
+			// Enter works on what the cursor is on: the add field. Empty,
+			// there is nothing to add, and enter goes on.
 			m.addPeer(s, line.sel)
 			return stay(), nil
 		}

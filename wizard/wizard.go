@@ -61,8 +61,11 @@ func (s *session) skips(id stepID) bool {
 	switch id {
 	case stepOptions:
 		return !s.useCase.AsksEngine && !s.useCase.AsksAppPort
-	case stepOutServices, stepOutSources:
+	case stepOutServices:
 		return s.egressChoice() != model.EgressCustom
+	case stepOutSources:
+		// The web-db policy asks where its database is.
+		return s.egressChoice() != model.EgressCustom && s.egressChoice() != model.EgressWebDB
 	case stepExport, stepApply:
 		return true
 	}

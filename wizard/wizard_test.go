@@ -124,7 +124,10 @@ func TestChoicesMatchTheirFlags(t *testing.T) {
 	if !strings.Contains(screen(m), "Egress") {
 		t.Fatalf("not at egress:\n%s", screen(m))
 	}
-	m = press(t, m, "down", "enter", "enter") // web → none
+	for choices(m.(Model).s)[m.(Model).steps[stepEgress].(*egressStep).cursor] != model.EgressNone {
+		m = press(t, m, "down")
+	}
+	m = press(t, m, "enter", "enter") // none, then the details
 	want, _ := web.Build(model.Inputs{Office: officeCIDR, SSHFrom: model.SSHWorld, Egress: model.EgressNone})
 	got := plan(t, m)
 	if !reflect.DeepEqual(got, want) {
@@ -350,7 +353,10 @@ func TestEveryScreenFitsAfterResize(t *testing.T) {
 
 func TestCustomEgress(t *testing.T) {
 	m := press(t, toUseCase(t, 0), "enter", "203.0.113.10", "enter") // web, to the egress step
-	m = press(t, m, "down", "down", "enter")                         // web is selected; custom is two below
+	for choices(m.(Model).s)[m.(Model).steps[stepEgress].(*egressStep).cursor] != model.EgressCustom {
+		m = press(t, m, "down")
+	}
+	m = press(t, m, "enter")
 	if !strings.Contains(screen(m), "Outbound services") || !strings.Contains(screen(m), "[x] HTTPS") {
 		t.Fatalf("custom egress should list the outbound services, starting from the current ones:\n%s", screen(m))
 	}
@@ -385,7 +391,10 @@ func TestCustomEgress(t *testing.T) {
 	atStep(t, m, "Review")
 	m = press(t, m, "esc", "esc", "esc", "esc")
 	atStep(t, m, "Egress")
-	m = press(t, m, "up", "up", "up", "enter")
+	for choices(m.(Model).s)[m.(Model).steps[stepEgress].(*egressStep).cursor] != model.EgressDefault {
+		m = press(t, m, "up")
+	}
+	m = press(t, m, "enter")
 	if p := plan(t, m); len(p.Groups[0].Egress) != 2 || p.Groups[0].Egress[0].Protocol != model.AllProtocols {
 		t.Errorf("AWS default after custom: %+v", p.Groups[0].Egress)
 	}
