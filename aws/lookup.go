@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -111,7 +112,11 @@ func MyIP(ctx context.Context, client *http.Client, url string) (netip.Addr, err
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return netip.Addr{}, fmt.Errorf("cannot look up your address at %s (offline?): %w", url, err)
+		// The innermost cause says it best: "no such host", "connection refused".
+		for inner := errors.Unwrap(err); inner != nil; inner = errors.Unwrap(inner) {
+			err = inner
+		}
+		return netip.Addr{}, fmt.Errorf("cannot reach %s to look up your address (offline?): %v", req.URL.Host, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 256))

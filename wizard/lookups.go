@@ -182,7 +182,7 @@ func listLabel(l aws.PrefixList) string {
 	if l.Size.IPv6 {
 		family = "IPv6"
 	}
-	return fmt.Sprintf("%s  %s · counts as %d %s rule%s", l.ID, l.Name, l.Size.Weight, family, plural(l.Size.Weight))
+	return fmt.Sprintf("%s  %s · counts %d (%s)", l.ID, strings.TrimPrefix(l.Name, "com.amazonaws."), l.Size.Weight, family)
 }
 
 func plural(n int) string {

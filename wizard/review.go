@@ -261,7 +261,7 @@ func (m *reviewStep) view(s *session, width, height int) string {
 		m.desc.SetWidth(max(10, width-16))
 		s.styled(&m.desc)
 		head = append(head, m.desc.View())
-		text := "enter: keep · esc: leave as it was · up to 255 of a-z A-Z 0-9 space ._-:/()#,@[]+=&;{}!$*"
+		text := "enter: keep · esc: as it was · up to 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"
 		if m.descErr != "" {
 			head = append(head, wrapped("", "✗ "+m.descErr, width, st.Error)...)
 		} else {

@@ -256,6 +256,14 @@ func inWords(err error) string {
 			return label + ": " + rest
 		}
 	}
+	// A group's rules: "web.egress: …" is "web, outbound: …".
+	if field, rest, ok := strings.Cut(msg, ": "); ok {
+		for _, d := range []model.Direction{model.Ingress, model.Egress} {
+			if group, isDir := strings.CutSuffix(field, "."+d.String()); isDir {
+				return group + ", " + strings.ToLower(d.Title()) + ": " + rest
+			}
+		}
+	}
 	return msg
 }
 

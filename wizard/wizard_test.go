@@ -574,3 +574,31 @@ func TestReviewDescribesOneRule(t *testing.T) {
 		t.Errorf("esc should leave the description: %q", got)
 	}
 }
+
+// TestWebDBAsksWhereTheDatabaseIs: the web server's "web and a database"
+// policy asks for the database's group or CIDR next, says in words when it
+// is missing, and follows the engine chosen with ←/→.
+func TestWebDBAsksWhereTheDatabaseIs(t *testing.T) {
+	m := press(t, toUseCase(t, 0), "enter", "203.0.113.10", "enter") // web, to the egress step
+	for choices(m.(Model).s)[m.(Model).steps[stepEgress].(*egressStep).cursor] != model.EgressWebDB {
+		m = press(t, m, "down")
+	}
+	m = press(t, m, "right", "enter")
+	atStep(t, m, "Destinations")
+	m = press(t, m, "enter")
+	if out := screen(m); !strings.Contains(out, "web, outbound: MYSQL/Aurora has no destination") {
+		t.Fatalf("a database without a destination should be said in words:\n%s", out)
+	}
+	m = press(t, m, "sg-0123456789abcdef0", "enter", "enter")
+	atStep(t, m, "Details")
+	// Back to the egress step: PostgreSQL instead; the destination stays.
+	m = press(t, m, "esc", "esc", "right")
+	atStep(t, m, "Egress")
+	m = press(t, m, "enter", "enter", "enter")
+	atStep(t, m, "Review")
+	out := plan(t, m).Groups[0].Egress
+	last := out[len(out)-1]
+	if last.Ports != model.Port(5432) || last.Peer != model.GroupID("sg-0123456789abcdef0") {
+		t.Errorf("the database rule should follow the engine and keep its destination: %+v", out)
+	}
+}
