@@ -4,7 +4,10 @@ go 1.26.0
 
 tool github.com/charmbracelet/freeze
 
-require golang.org/x/image v0.47.0
+require (
+	github.com/charmbracelet/x/ansi v0.8.0
+	golang.org/x/image v0.47.0
+)
 
 require (
 	github.com/adrg/xdg v0.5.3 // indirect
@@ -22,7 +25,6 @@ require (
 	github.com/charmbracelet/huh v0.6.0 // indirect
 	github.com/charmbracelet/lipgloss v1.1.0 // indirect
 	github.com/charmbracelet/log v0.4.1 // indirect
-	github.com/charmbracelet/x/ansi v0.8.0 // indirect
 	github.com/charmbracelet/x/cellbuf v0.0.13 // indirect
 	github.com/charmbracelet/x/conpty v0.1.0 // indirect
 	github.com/charmbracelet/x/errors v0.0.0-20240906161213-162f3037fef5 // indirect

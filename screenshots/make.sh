@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Makes a PNG of each wizard step from the real program: sgwiz runs in a
-# tmux session of a fixed size (100×30), keys are typed as a person would,
-# each screen is captured with its colours and rendered by freeze (a tool
-# of this folder's own module, so its dependencies stay out of sgwiz's).
+# tmux session of 80×24 (the smallest terminal sgwiz promises to work in),
+# keys are typed as a person would, each screen is captured whole (every
+# cell, so that every image has one size and one scale) with its colours
+# and rendered by freeze (a tool of this folder's own module, so its
+# dependencies stay out of sgwiz's).
 # Usage: screenshots/make.sh   (needs tmux; writes screenshots/*.png)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,11 +17,12 @@ trap 'tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 (cd .. && go build -o "$work/sgwiz" .)
 go build -o "$work/freeze" github.com/charmbracelet/freeze
 go build -o "$work/shrink" ./shrink
+go build -o "$work/pad" ./pad
 
 start() { # start [ARGS]: a fresh sgwiz at the start screen
   tmux -L "$sock" kill-server 2>/dev/null || true
   sleep 0.3
-  tmux -L "$sock" new-session -d -s s -x 100 -y 30 \
+  tmux -L "$sock" new-session -d -s s -x 80 -y 24 \
     -e TERM=xterm-256color -e COLORTERM=truecolor "cd $work && ./sgwiz $*"
   wait_for "1/8 Start"
 }
@@ -36,10 +39,10 @@ wait_for() { # wait_for TEXT: until the screen shows it
 }
 shot() { # shot NAME: capture the screen with its colours and render it
   sleep 0.3
-  tmux -L "$sock" capture-pane -t s -p -e > "$work/$1.ansi"
+  tmux -L "$sock" capture-pane -t s -p -e | "$work/pad" -width 80 > "$work/$1.ansi"
   "$work/freeze" "$work/$1.ansi" --language ansi --window --padding 20 --margin 0 \
     --font.size 12 --line-height 1.2 -o "$here/$1.png" >/dev/null
-  "$work/shrink" -width 1100 "$here/$1.png"
+  "$work/shrink" -width 900 "$here/$1.png"
   echo "wrote screenshots/$1.png"
 }
 
@@ -48,10 +51,10 @@ shot 1-start
 keys Enter; wait_for "2/8 Use case"; shot 2-use-case
 keys Enter; wait_for "3/8 Services"; shot 3-services
 text "redis"; wait_for "Redis / Valkey"; shot 3-services-filter
-keys Escape Escape; start
+start
 keys Enter Enter Enter; wait_for "4/8 Sources"
 text "203.0.113.10"; wait_for "= 1 address"; shot 4-sources
-for _ in $(seq 11); do keys Down; done
+for _ in $(seq 12); do keys Down; done # SSH from anywhere (IPv4)
 keys Space; wait_for "HIGH ⚠"; shot 4-sources-warning
 keys Space
 keys Enter; wait_for "5/8 Egress"; shot 5-egress
@@ -60,15 +63,16 @@ keys Enter; wait_for "7/8 Review"; shot 7-review
 keys Enter; wait_for "8/8"; shot 8-action
 keys Enter Enter; wait_for "terraform ·"; shot 8-export-terraform
 
-# A review with findings: the web server with SSH open to the world.
+# A review with findings: the web server with SSH open to the world, the
+# first finding selected (after the ten rules).
 start
 keys Enter Enter Enter; wait_for "4/8 Sources"
 text "203.0.113.10"
-for _ in $(seq 11); do keys Down; done
+for _ in $(seq 12); do keys Down; done
 keys Space Down Space Down Space
 keys Enter Enter Enter; wait_for "7/8 Review"
-for _ in $(seq 9); do keys Down; done
-shot 7-review-findings
+for _ in $(seq 10); do keys Down; done
+wait_for "world-admin-port"; shot 7-review-findings
 
 # Three linked groups: the options the tiers follow, then the review.
 start
@@ -77,9 +81,25 @@ keys Right; wait_for "PostgreSQL"; shot 3-options
 keys Enter Enter Enter Enter Enter; wait_for "8/9 Review"
 keys Tab; wait_for "Instances in the group"; shot 7-review-three-tier
 
-# Apply, in the in-process sandbox: the change, then the result.
+# Connected (the in-process sandbox): EC2 Instance Connect for SSH and the
+# picker of the VPC's groups and the region's prefix lists; the web server
+# sending to its database; a rule described on the review.
 start --sandbox
-wait_for "account 123456789012"; shot 1-start-sandbox
+wait_for "123456789012"; shot 1-start-sandbox
+keys Enter Enter Enter; wait_for "4/8 Sources"
+text "203.0.113.10"
+for _ in $(seq 15); do keys Down; done # SSH from EC2 Instance Connect
+keys Space Down Down C-o; wait_for "ctrl+o: pick"; shot 4-sources-connected
+keys Up Enter; wait_for "5/8 Egress"
+keys Down Down Right Right; wait_for "PostgreSQL"; shot 5-egress-web-db
+keys Enter; wait_for "Destinations"
+text "10.0.64.0/24"; keys Enter Enter; wait_for "Details"
+keys Enter; wait_for "Review"
+keys Down t; wait_for "Description:"; shot 7-review-describe
+
+# Apply, in the sandbox: the change, then the result.
+start --sandbox
+wait_for "123456789012"
 keys Enter Down Down Enter Enter Enter Enter Enter Enter; wait_for "8/9 Review"
 keys Enter Down Down Enter; wait_for "Apply these changes"; shot 9-apply-confirm
 text "y"; keys Enter; wait_for "done in"; shot 9-apply-done

@@ -18,6 +18,8 @@ var (
 	keyField    = key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field"))
 	keyGroup    = key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "group"))
 	keyEdit     = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit selected"))
+	keyKeep     = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep"))
+	keyCancel   = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave as it was"))
 	keyEngine   = key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "engine"))
 	keyDescribe = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "describe rule"))
 	keyDelete   = key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "delete rule"))

@@ -261,11 +261,10 @@ func (m *reviewStep) view(s *session, width, height int) string {
 		m.desc.SetWidth(max(10, width-16))
 		s.styled(&m.desc)
 		head = append(head, m.desc.View())
-		text := "enter: keep · esc: as it was · up to 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"
 		if m.descErr != "" {
 			head = append(head, wrapped("", "✗ "+m.descErr, width, st.Error)...)
 		} else {
-			head = append(head, wrapped("", text, width, st.Muted)...)
+			head = append(head, st.Muted.Render(ui.Fit("up to 255 of: letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*", width)))
 		}
 	}
 
@@ -296,7 +295,7 @@ func lipglossHeight(lines []string) int {
 
 func (m *reviewStep) bindings() []key.Binding {
 	if m.describing {
-		return []key.Binding{keyNext, keyBack}
+		return []key.Binding{keyKeep, keyCancel}
 	}
 	return []key.Binding{keyUp, keyEdit, keyDescribe, keyDelete, keyNext, keyBack, keyGroup}
 }

@@ -383,9 +383,9 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, sels []model.Selection,
 		}
 		return lines
 	case lineMyIP:
-		text := "↳ Look up my IP (" + strings.TrimPrefix(s.myIPURL, "https://") + ")"
+		text := "→ Look up my IP (" + strings.TrimPrefix(s.myIPURL, "https://") + ")"
 		if m.lookingUp {
-			text = "↳ looking up your public address…"
+			text = "→ looking up your public address…"
 		}
 		if focused {
 			return []string{mark + st.Selected.Render(ui.Fit(text, width-11)) + st.Muted.Render("  enter")}
