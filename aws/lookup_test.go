@@ -10,6 +10,7 @@ import (
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	sgaws "github.com/sgwiz/sgwiz/aws"
 	"github.com/sgwiz/sgwiz/aws/awstest"
 	"github.com/sgwiz/sgwiz/internal/mototest"
@@ -120,5 +121,62 @@ func TestMyIP(t *testing.T) {
 	defer cancel()
 	if _, err := sgaws.MyIP(ctx, closed.Client(), closed.URL); err == nil || !strings.Contains(err.Error(), "offline?") {
 		t.Errorf("no network: %v", err)
+	}
+}
+
+// TestApplyARuleFromAPrefixList: a rule naming one of the region's
+// prefix lists (as the wizard's picker gives it) is applied as a
+// prefix-list rule, on the sandbox and on moto; the sandbox, which keeps
+// its description as AWS does, has nothing left to change after it.
+func TestApplyARuleFromAPrefixList(t *testing.T) {
+	t.Parallel()
+	for _, engine := range []string{"sandbox", "moto"} {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			var c *sgaws.Client
+			var url string
+			if engine == "sandbox" {
+				c, _ = sandbox(t)
+				url = c.Endpoint
+			} else {
+				url = mototest.NewAccount(t).URL
+				c, _ = connect(t, url)
+			}
+			ctx := context.Background()
+			lists, err := c.PrefixLists(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cf string
+			for _, l := range lists {
+				if l.Name == "com.amazonaws.global.cloudfront.origin-facing" {
+					cf = l.ID
+				}
+			}
+			p := presetPlan(t, "web")
+			p.Groups[0].Ingress = append(p.Groups[0].Ingress, model.Rule{Protocol: model.TCP, Ports: model.Port(8443), Peer: model.PrefixList(cf), Description: "from CloudFront"})
+			if err := apply(c, p); err != nil {
+				t.Fatal(err)
+			}
+			out, err := rawEC2(t, url).DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{{Name: sdk.String("group-name"), Values: []string{"web"}}}})
+			if err != nil || len(out.SecurityGroups) != 1 {
+				t.Fatalf("%v %+v", err, out)
+			}
+			found := false
+			for _, perm := range out.SecurityGroups[0].IpPermissions {
+				for _, pl := range perm.PrefixListIds {
+					found = found || sdk.ToString(pl.PrefixListId) == cf && sdk.ToInt32(perm.FromPort) == 8443
+				}
+			}
+			if !found {
+				t.Errorf("no rule from %s on 8443: %+v", cf, out.SecurityGroups[0].IpPermissions)
+			}
+			if engine == "sandbox" {
+				ch, err := c.Plan(ctx, p)
+				if err != nil || !ch.Empty() {
+					t.Errorf("a second apply should change nothing: %v %v", err, ch.Lines())
+				}
+			}
+		})
 	}
 }
