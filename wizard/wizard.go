@@ -188,6 +188,8 @@ type session struct {
 	lookupErr string
 	// myIPURL answers with the caller's address (My IP).
 	myIPURL string
+	// helpCache holds the key help's lines by width, background and keys.
+	helpCache map[string][]string
 }
 
 // awsLine says which AWS the wizard talks to, or that it is offline.
@@ -491,6 +493,24 @@ func (m Model) View() tea.View {
 // helpLines is the key help in as few lines as fit the width, the
 // step's keys before the global ones: no key is cut off.
 func (m Model) helpLines(step []key.Binding, w int) []string {
+	// The same keys at the same width draw the same lines: keep them, as
+	// measuring them is most of a keystroke's work on a small screen.
+	id := fmt.Sprint(w, m.s.dark)
+	for _, b := range step {
+		id += "|" + b.Help().Key + " " + b.Help().Desc
+	}
+	if lines, ok := m.s.helpCache[id]; ok {
+		return lines
+	}
+	lines := m.measureHelp(step, w)
+	if m.s.helpCache == nil {
+		m.s.helpCache = map[string][]string{}
+	}
+	m.s.helpCache[id] = lines
+	return lines
+}
+
+func (m Model) measureHelp(step []key.Binding, w int) []string {
 	m.help.SetWidth(0) // measure lines whole
 	global := []key.Binding{keyExplain, keyQuit}
 	all := append(append([]key.Binding(nil), step...), global...)
