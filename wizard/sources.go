@@ -499,7 +499,7 @@ func wordWrap(text string, width int) string {
 // with indent and styled: nothing a person needs is cut at 80 columns.
 func wrapped(indent, text string, width int, style lipgloss.Style) []string {
 	var out []string
-	for _, l := range strings.Split(wordWrap(text, width-lipgloss.Width(indent)), "\n") {
+	for l := range strings.SplitSeq(wordWrap(text, width-lipgloss.Width(indent)), "\n") {
 		out = append(out, indent+style.Render(l))
 	}
 	return out

@@ -495,18 +495,19 @@ func (m Model) View() tea.View {
 func (m Model) helpLines(step []key.Binding, w int) []string {
 	// The same keys at the same width draw the same lines: keep them, as
 	// measuring them is most of a keystroke's work on a small screen.
-	id := fmt.Sprint(w, m.s.dark)
+	var id strings.Builder
+	id.WriteString(fmt.Sprint(w, m.s.dark))
 	for _, b := range step {
-		id += "|" + b.Help().Key + " " + b.Help().Desc
+		id.WriteString("|" + b.Help().Key + " " + b.Help().Desc)
 	}
-	if lines, ok := m.s.helpCache[id]; ok {
+	if lines, ok := m.s.helpCache[id.String()]; ok {
 		return lines
 	}
 	lines := m.measureHelp(step, w)
 	if m.s.helpCache == nil {
 		m.s.helpCache = map[string][]string{}
 	}
-	m.s.helpCache[id] = lines
+	m.s.helpCache[id.String()] = lines
 	return lines
 }
 
