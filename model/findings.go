@@ -75,6 +75,12 @@ var Checks = []Check{
 	{"quota-exceeded", High, "More rules than the per-direction quota allows", []string{}},
 	{"default-group", Medium, "The VPC's default security group is used", []string{"SecurityHub EC2.2", "CIS AWS 5.4"}},
 	{"launch-wizard-name", Low, "A group named by the console's launch wizard", []string{"prowler ec2_securitygroup_from_launch_wizard"}},
+	{"public-all-ports", High, "Every port open to a public address range", []string{"KICS 4728cd65", "checkov CKV_AWS_277"}},
+	{"default-group-rules", High, "The VPC's default group has rules (audit)", []string{"SecurityHub EC2.2", "CIS AWS 5.4", "prowler ec2_securitygroup_default_restrict_traffic"}},
+	{"unused-group", Low, "A group nothing uses: no network interface, launch template or other group (audit)", []string{"SecurityHub EC2.22", "prowler ec2_securitygroup_not_used"}},
+	{"missing-tag", Low, "A group without a required tag (audit)", []string{"SecurityHub EC2.43"}},
+	{"stale-reference", Medium, "A rule naming a group that no longer exists (audit)", []string{"DescribeStaleSecurityGroups"}},
+	{"interface-rule-limit", High, "A network interface whose groups hold more rules than AWS allows on one interface (audit)", []string{"AWS quota: rules per group × groups per interface ≤ 1,000"}},
 	{"egress-not-accepted", High, "Outbound to a group of the plan on a port that group does not accept", []string{}},
 	{"ingress-not-sent", High, "Inbound from a group of the plan whose outbound rules cannot send it", []string{}},
 	{"tier-unreachable", High, "A tier that accepts nothing from the tier before it", []string{}},
@@ -147,11 +153,28 @@ func (p Plan) finding(id string, g *Group, d Direction, i int, r Rule, why, fix 
 
 // Check runs every check over the plan and returns the findings, most
 // serious first, then in plan order.
-func (p Plan) Check() []Finding {
+func (p Plan) Check() []Finding { return p.CheckWith(CheckOptions{}) }
+
+// CheckOptions change what the checks take for granted.
+type CheckOptions struct {
+	// Authorized are the TCP ports that may be open to the internet
+	// (Security Hub EC2.18's authorizedTcpPorts); empty: the use case's
+	// public ports, else 80 and 443.
+	Authorized []int
+	// Account says the groups are an account's as they are (audit): the
+	// VPC's own default group is expected there, not a plan's choice.
+	Account bool
+}
+
+// CheckWith runs the checks with options; Check is CheckWith of none.
+func (p Plan) CheckWith(o CheckOptions) []Finding {
 	var fs []Finding
 	public := ec2_18Default
 	if u, ok := LookupUseCase(p.UseCase); ok && len(u.PublicPorts) > 0 {
 		public = u.PublicPorts
+	}
+	if len(o.Authorized) > 0 {
+		public = o.Authorized
 	}
 	defaultEgress := EgressDefault
 	if u, ok := LookupUseCase(p.UseCase); ok {
@@ -159,16 +182,16 @@ func (p Plan) Check() []Finding {
 	}
 	for gi := range p.Groups {
 		g := &p.Groups[gi]
-		fs = p.checkGroup(fs, g, public, defaultEgress)
+		fs = p.checkGroup(fs, g, public, defaultEgress, o)
 	}
 	fs = p.checkLinks(fs)
 	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Severity > fs[j].Severity })
 	return fs
 }
 
-func (p Plan) checkGroup(fs []Finding, g *Group, public []int, defaultEgress EgressPolicy) []Finding {
+func (p Plan) checkGroup(fs []Finding, g *Group, public []int, defaultEgress EgressPolicy, o CheckOptions) []Finding {
 	lower := strings.ToLower(g.Name)
-	if lower == "default" {
+	if lower == "default" && !o.Account {
 		fs = append(fs, p.finding("default-group", g, Ingress, -1, Rule{},
 			"The VPC's default group is attached to every instance launched without a group, so its rules reach more than you plan.",
 			"Give the group its own name and leave the default group with no rules."))
@@ -185,7 +208,7 @@ func (p Plan) checkGroup(fs []Finding, g *Group, public []int, defaultEgress Egr
 	}
 	for _, d := range []Direction{Ingress, Egress} {
 		rules := g.Rules(d)
-		fs = checkQuota(p, fs, g, d, rules)
+		fs = checkQuota(p, fs, g, d, rules, o)
 		seen := make(map[RuleKey]int, len(rules))
 		// Only rules with the same peer can cover each other.
 		byPeer := make(map[Peer][]int, len(rules))
@@ -231,6 +254,10 @@ func (p Plan) checkGroup(fs []Finding, g *Group, public []int, defaultEgress Egr
 			}
 			if d == Ingress && r.Peer.IsWorld() {
 				fs = checkWorld(p, fs, g, i, r, public)
+			} else if d == Ingress && r.AllPorts() && r.Peer.IsCIDR() && isPublic(r.Peer.Prefix()) {
+				fs = append(fs, p.finding("public-all-ports", g, d, i, r,
+					fmt.Sprintf("%s on every port is open to the public range %s: whoever holds an address in it reaches every service on the instance.", r.Protocol.Title(), r.Peer),
+					"Open only the ports the range needs, such as HTTPS (443)."))
 			}
 			if d == Egress && r.Peer.IsWorld() && r.Protocol == AllProtocols && defaultEgress != EgressDefault {
 				fs = append(fs, p.finding("egress-open", g, d, i, r,
@@ -245,10 +272,15 @@ func (p Plan) checkGroup(fs []Finding, g *Group, public []int, defaultEgress Egr
 	return fs
 }
 
-func checkQuota(p Plan, fs []Finding, g *Group, d Direction, rules []Rule) []Finding {
+func checkQuota(p Plan, fs []Finding, g *Group, d Direction, rules []Rule, o CheckOptions) []Finding {
 	v4, v6 := p.QuotaCount(rules)
 	n := max(v4, v6)
 	switch {
+	case n > MaxRulesPerDirection && o.Account:
+		// AWS holds them: the account's quota was raised.
+		fs = append(fs, p.finding("quota-near", g, d, -1, Rule{},
+			fmt.Sprintf("%s has %d IPv4 and %d IPv6 %s rules, more than the default quota of %d (raised for this account); a group this size is hard to review.", g.Name, v4, v6, strings.ToLower(d.Title()), MaxRulesPerDirection),
+			"Use a managed prefix list for many CIDRs, or split the group by purpose."))
 	case n > MaxRulesPerDirection:
 		fs = append(fs, p.finding("quota-exceeded", g, d, -1, Rule{},
 			fmt.Sprintf("%s has %d IPv4 and %d IPv6 %s rules; AWS allows %d per IP version unless you raise the quota, so apply will fail.", g.Name, v4, v6, strings.ToLower(d.Title()), MaxRulesPerDirection),
@@ -400,8 +432,12 @@ func checkWorld(p Plan, fs []Finding, g *Group, i int, r Rule, public []int) []F
 		unneeded = append(unneeded, r.Ports.From())
 	}
 	if len(unneeded) > 0 && len(reported) == 0 {
+		who := "the use case serves only"
+		if _, ok := LookupUseCase(p.UseCase); !ok {
+			who = "the ports authorised for the internet are"
+		}
 		fs = append(fs, p.finding("world-unneeded-port", g, Ingress, i, r,
-			fmt.Sprintf("%s %s is open to %s, but the use case serves only %s to the public.", r.Protocol.Title(), r.PortText(), r.Peer, joinInts(public)),
+			fmt.Sprintf("%s %s is open to %s, but %s %s.", r.Protocol.Title(), r.PortText(), r.Peer, who, joinInts(public)),
 			"Restrict the source to the networks that need it, or put the service behind a load balancer."))
 	}
 	return fs
@@ -543,8 +579,11 @@ func (p Plan) checkLinks(fs []Finding) []Finding {
 	for gi := range p.Groups {
 		a := &p.Groups[gi]
 		for i, r := range a.Egress {
+			if r.Peer.Kind() != PeerGroup {
+				continue
+			}
 			b := p.Group(r.Peer.Ref())
-			if r.Peer.Kind() != PeerGroup || b == nil || a == b {
+			if b == nil || a == b {
 				continue
 			}
 			if !admits(b.Ingress, r, a.Name) {
@@ -554,8 +593,11 @@ func (p Plan) checkLinks(fs []Finding) []Finding {
 			}
 		}
 		for i, r := range a.Ingress {
+			if r.Peer.Kind() != PeerGroup {
+				continue
+			}
 			src := p.Group(r.Peer.Ref())
-			if r.Peer.Kind() != PeerGroup || src == nil || src == a {
+			if src == nil || src == a {
 				continue
 			}
 			if !admits(src.Egress, r, a.Name) {

@@ -1,0 +1,248 @@
+package model
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Audit: the checks over an account's groups as they are, with what only
+// the account knows (who uses a group, which groups exist).
+
+// Inventory is what an audit reads of one account in one region.
+type Inventory struct {
+	Account, Region string
+	// Groups are the region's groups, each with its ID and VPC; a rule
+	// naming another group names it by id (GroupID), as AWS holds it.
+	Groups []Group
+	// Interfaces are the region's network interfaces (instances, Lambda,
+	// ECS tasks, RDS, load balancers, endpoints all use groups through one).
+	Interfaces []Interface
+	// Templates are the launch template versions ($Default and $Latest)
+	// that name groups.
+	Templates []TemplateUse
+	// Referenced are the groups other VPCs' groups refer to (peering), by
+	// id, with the VPCs that refer to them.
+	Referenced map[string][]string
+	// Foreign are the groups rules name through a peering connection or in
+	// another account: they are not this region's, and not stale.
+	Foreign map[string]bool
+	// Checked lists what was read to find a group's users, for the report:
+	// CheckedInterfaces, CheckedTemplates, CheckedRules, CheckedPeering.
+	Checked []string
+}
+
+// What an audit reads to say a group is used.
+const (
+	CheckedInterfaces = "network interfaces"
+	CheckedTemplates  = "launch templates"
+	CheckedRules      = "other groups' rules"
+	CheckedPeering    = "peered VPCs' references"
+)
+
+// Interface is a network interface and the groups it carries.
+type Interface struct {
+	ID          string
+	Description string
+	Groups      []string
+}
+
+// TemplateUse is a launch template version and the groups it names.
+type TemplateUse struct {
+	ID, Name string
+	Version  int64
+	Groups   []string
+}
+
+// AuditOptions are the account's own rules.
+type AuditOptions struct {
+	// Authorized are the TCP ports that may be open to the internet
+	// (EC2.18's authorizedTcpPorts); empty: 80 and 443.
+	Authorized []int
+	// RequireTags are the tag keys every group must have (EC2.43).
+	RequireTags []string
+}
+
+// AuditFinding is a finding about one group of an account.
+type AuditFinding struct {
+	Account, Region, VPC, GroupID string
+	Finding
+}
+
+// MaxRulesPerInterface is AWS's limit on the rules of the groups on one
+// network interface, per direction (quota per group × groups per
+// interface).
+const MaxRulesPerInterface = 1000
+
+// Audit checks every group of the inventory: everything lint checks (as
+// an account holds it: authorised ports, no use case), the default
+// groups' rules, unused groups, required tags, stale references and the
+// rules on each network interface. Findings come most serious first, then
+// by group.
+func Audit(inv Inventory, o AuditOptions) []AuditFinding {
+	p := Plan{Groups: inv.Groups}
+	ids := make(map[string]int, len(p.Groups))
+	for i := range p.Groups {
+		ids[p.Groups[i].ID] = i
+	}
+	var out []AuditFinding
+	add := func(gi int, f Finding) {
+		g := &p.Groups[gi]
+		out = append(out, AuditFinding{Account: inv.Account, Region: inv.Region, VPC: g.VPC, GroupID: g.ID, Finding: f})
+	}
+	// lint's checks, one group at a time: the groups of an account are not
+	// a plan's linked tiers, and the findings keep the group's index.
+	for gi := range p.Groups {
+		one := Plan{Groups: p.Groups[gi : gi+1]}
+		for _, f := range one.CheckWith(CheckOptions{Authorized: o.Authorized, Account: true}) {
+			add(gi, f)
+		}
+	}
+	used := usage(inv, ids)
+	for gi := range p.Groups {
+		g := &p.Groups[gi]
+		isDefault := g.Name == "default"
+		if isDefault && len(g.Ingress)+len(g.Egress) > 0 {
+			add(gi, p.finding("default-group-rules", g, Ingress, -1, Rule{},
+				fmt.Sprintf("The default group of %s has %d inbound and %d outbound rules; every instance launched without a group gets them.", g.VPC, len(g.Ingress), len(g.Egress)),
+				"Move what uses it to groups of their own, then remove every rule of the default group (it cannot be deleted)."))
+		}
+		if !isDefault && len(used[g.ID]) == 0 {
+			add(gi, p.finding("unused-group", g, Ingress, -1, Rule{},
+				fmt.Sprintf("Nothing uses %s: no network interface, launch template or other group refers to it (checked: %s).", g.ID, strings.Join(inv.Checked, ", ")),
+				fmt.Sprintf("Delete it once you are sure (aws ec2 delete-security-group --group-id %s), or tag why it is kept.", g.ID)))
+		}
+		for _, k := range o.RequireTags {
+			if !slices.ContainsFunc(g.Tags, func(t Tag) bool { return t.Key == k }) {
+				add(gi, p.finding("missing-tag", g, Ingress, -1, Rule{},
+					fmt.Sprintf("%s has no %s tag, which every group must have here.", g.ID, k),
+					fmt.Sprintf("Tag it: aws ec2 create-tags --resources %s --tags Key=%s,Value=…", g.ID, k)))
+			}
+		}
+		for _, d := range []Direction{Ingress, Egress} {
+			for i, r := range g.Rules(d) {
+				if r.Peer.Kind() != PeerGroupID {
+					continue
+				}
+				if _, ok := ids[r.Peer.Ref()]; !ok && !inv.Foreign[r.Peer.Ref()] {
+					add(gi, p.finding("stale-reference", g, d, i, r,
+						fmt.Sprintf("%s names %s, which does not exist in %s any more: the rule allows nothing and hides what was meant.", g.ID, r.Peer.Ref(), inv.Region),
+						"Delete the rule, or name the group that replaced it."))
+				}
+			}
+		}
+	}
+	interfaceLimits(inv, p, ids, add)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Severity != out[j].Severity {
+			return out[i].Severity > out[j].Severity
+		}
+		return ids[out[i].GroupID] < ids[out[j].GroupID]
+	})
+	return out
+}
+
+// usage says, by group id, what uses each group: interfaces, launch
+// templates, rules of other groups and references from peered VPCs.
+func usage(inv Inventory, ids map[string]int) map[string][]string {
+	used := map[string][]string{}
+	for _, ni := range inv.Interfaces {
+		for _, id := range ni.Groups {
+			used[id] = append(used[id], ni.ID)
+		}
+	}
+	for _, t := range inv.Templates {
+		for _, id := range t.Groups {
+			used[id] = append(used[id], fmt.Sprintf("%s v%d", t.ID, t.Version))
+		}
+	}
+	for _, g := range inv.Groups {
+		for _, d := range []Direction{Ingress, Egress} {
+			for _, r := range g.Rules(d) {
+				if r.Peer.Kind() == PeerGroupID && r.Peer.Ref() != g.ID {
+					used[r.Peer.Ref()] = append(used[r.Peer.Ref()], g.ID)
+				}
+			}
+		}
+	}
+	for id, vpcs := range inv.Referenced {
+		used[id] = append(used[id], vpcs...)
+	}
+	return used
+}
+
+// interfaceLimits finds the network interfaces whose groups hold more
+// rules in one direction than AWS allows on an interface.
+func interfaceLimits(inv Inventory, p Plan, ids map[string]int, add func(int, Finding)) {
+	for _, ni := range inv.Interfaces {
+		for _, d := range []Direction{Ingress, Egress} {
+			total, first := 0, -1
+			for _, id := range ni.Groups {
+				gi, ok := ids[id]
+				if !ok {
+					continue
+				}
+				if first < 0 {
+					first = gi
+				}
+				v4, v6 := p.QuotaCount(p.Groups[gi].Rules(d))
+				total += max(v4, v6)
+			}
+			if total > MaxRulesPerInterface && first >= 0 {
+				g := &p.Groups[first]
+				add(first, p.finding("interface-rule-limit", g, d, -1, Rule{},
+					fmt.Sprintf("%s carries %s with %d %s rules together; AWS allows %d per interface, so changes to them fail.", ni.ID, strings.Join(ni.Groups, ", "), total, strings.ToLower(d.Title()), MaxRulesPerInterface),
+					"Merge rules into prefix lists, or give the interface fewer groups."))
+			}
+		}
+	}
+}
+
+// Tighten is the fix of a group's high and critical findings, as a plan
+// reviewed before apply: a remote administration port open to the world
+// is opened to the office CIDRs instead (or closed without them), every
+// other world-open rule behind a high finding is removed, and the default
+// group loses its rules. Other rules stay as they are.
+func Tighten(g Group, fs []Finding, office []netip.Prefix) Group {
+	g.Ingress = slices.Clone(g.Ingress)
+	g.Egress = slices.Clone(g.Egress)
+	drop := map[[2]int]bool{}
+	var admin []Rule
+	for _, f := range fs {
+		switch {
+		case f.ID == "default-group-rules":
+			g.Ingress, g.Egress = []Rule{}, []Rule{}
+			return g
+		case f.Severity < High || f.Index < 0:
+			continue
+		}
+		drop[[2]int{int(f.Direction), f.Index}] = true
+		if f.ID == "world-admin-port" {
+			admin = append(admin, f.Rule)
+		}
+	}
+	keep := func(d Direction, rules []Rule) []Rule {
+		out := []Rule{}
+		for i, r := range rules {
+			if !drop[[2]int{int(d), i}] {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	g.Ingress, g.Egress = keep(Ingress, g.Ingress), keep(Egress, g.Egress)
+	for _, r := range admin {
+		for _, o := range office {
+			if (o.Addr().Is4()) != (r.Peer.Kind() == PeerIPv4) {
+				continue
+			}
+			fixed := Rule{Protocol: r.Protocol, Ports: r.Ports, Peer: CIDR(o), Description: sanitizeDescription(TypeOf(r) + " from the office")}
+			if !slices.ContainsFunc(g.Ingress, func(x Rule) bool { return x.Key() == fixed.Key() }) {
+				g.Ingress = append(g.Ingress, fixed)
+			}
+		}
+	}
+	return g
+}

@@ -1,0 +1,155 @@
+package model
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// auditAccount is an account built with known problems, each group named
+// for what it shows.
+func auditAccount(t *testing.T) Inventory {
+	t.Helper()
+	id := func(n int) string { return fmt.Sprintf("sg-%017x", n) }
+	ref := func(proto, ports string, n int, desc string) Rule {
+		r := rule(t, proto, ports, "10.0.0.0/8", desc)
+		r.Peer = GroupID(id(n))
+		return r
+	}
+	owner := []Tag{{"Owner", "ops"}}
+	groups := []Group{
+		// 1: the VPC's default group, with AWS's own rules.
+		{ID: id(1), Name: "default", VPC: "vpc-1", Tags: owner,
+			Ingress: []Rule{ref("all", "", 1, "")}, Egress: []Rule{rule(t, "all", "", "0.0.0.0/0", "")}},
+		// 2: used by an instance; SSH open to the world; untagged.
+		{ID: id(2), Name: "web", VPC: "vpc-1",
+			Ingress: []Rule{rule(t, "tcp", "443", "0.0.0.0/0", "https"), rule(t, "tcp", "22", "0.0.0.0/0", "ssh")},
+			Egress:  []Rule{ref("tcp", "5432", 4, "to the database")}},
+		// 3: made by the console, used by nothing.
+		{ID: id(3), Name: "launch-wizard-1", VPC: "vpc-1", Tags: owner, Ingress: []Rule{rule(t, "tcp", "8443", "10.0.0.0/8", "x")}},
+		// 4: used only as the destination of web's rule.
+		{ID: id(4), Name: "db", VPC: "vpc-1", Tags: owner, Ingress: []Rule{ref("tcp", "5432", 2, "from web")}},
+		// 5: used only by a launch template.
+		{ID: id(5), Name: "batch", VPC: "vpc-1", Tags: owner},
+		// 6: used only from a peered VPC.
+		{ID: id(6), Name: "shared", VPC: "vpc-1", Tags: owner},
+		// 7: names a group that is gone; every port to a public /28.
+		{ID: id(7), Name: "app", VPC: "vpc-1", Tags: owner,
+			Ingress: []Rule{ref("tcp", "8080", 99, "from the old lb"), rule(t, "all", "", "198.51.100.0/28", "partner")}},
+	}
+	// 8–12: five groups of 201 rules each on one interface.
+	var big []Rule
+	for i := range 201 {
+		big = append(big, rule(t, "tcp", "443", netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 1, byte(i), 0}), 24).String(), "many"))
+	}
+	var busy []string
+	for n := 8; n <= 12; n++ {
+		groups = append(groups, Group{ID: id(n), Name: fmt.Sprintf("big-%d", n), VPC: "vpc-1", Tags: owner, Ingress: big})
+		busy = append(busy, id(n))
+	}
+	return Inventory{Account: "123456789012", Region: "eu-west-1", Groups: groups,
+		Interfaces: []Interface{{ID: "eni-1", Groups: []string{id(2), id(7)}}, {ID: "eni-2", Groups: busy}},
+		Templates:  []TemplateUse{{ID: "lt-1", Name: "batch", Version: 3, Groups: []string{id(5)}}},
+		Referenced: map[string][]string{id(6): {"vpc-peer"}},
+		Checked:    []string{CheckedInterfaces, CheckedTemplates, CheckedRules, CheckedPeering},
+	}
+}
+
+// TestAuditFindsExactly: an account built with known problems gives
+// exactly the expected findings, and nothing else; every check that needs
+// the account is among them.
+func TestAuditFindsExactly(t *testing.T) {
+	inv := auditAccount(t)
+	fs := Audit(inv, AuditOptions{RequireTags: []string{"Owner"}})
+	var got []string
+	for _, f := range fs {
+		got = append(got, fmt.Sprintf("%s %s %s %d", f.GroupID[len(f.GroupID)-2:], f.ID, f.Severity, f.Index))
+	}
+	want := []string{
+		"01 default-group-rules high -1", "01 missing-description low 0", "01 missing-description low 0",
+		"02 world-admin-port high 1", "02 missing-tag low -1",
+		"03 launch-wizard-name low -1", "03 unused-group low -1",
+		"07 public-all-ports high 1", "07 stale-reference medium 0",
+		"08 interface-rule-limit high -1",
+	}
+	for n := 8; n <= 12; n++ {
+		want = append(want, fmt.Sprintf("%02x quota-near medium -1", n))
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("findings:\n got %q\nwant %q", got, want)
+	}
+	if fs[0].Severity != High || fs[len(fs)-1].Severity != Low {
+		t.Errorf("most serious first: %s … %s", fs[0].Severity, fs[len(fs)-1].Severity)
+	}
+	covered := map[string]bool{}
+	for _, f := range fs {
+		covered[f.ID] = true
+		if f.Account != inv.Account || f.Region != inv.Region || f.VPC != "vpc-1" || f.Why == "" || f.Fix == "" {
+			t.Errorf("%+v: each finding names the account, region, VPC, why and fix", f)
+		}
+	}
+	for _, c := range Checks {
+		if strings.HasSuffix(c.Title, "(audit)") && !covered[c.ID] {
+			t.Errorf("the audit check %s is not in the test account", c.ID)
+		}
+	}
+	for _, f := range fs {
+		if f.ID == "unused-group" && !strings.Contains(f.Why, "checked: network interfaces, launch templates, other groups' rules, peered VPCs' references") {
+			t.Errorf("unused says what it checked: %s", f.Why)
+		}
+	}
+}
+
+// TestAuditAuthorizedPorts: EC2.18's authorised ports decide which world
+// ports are findings.
+func TestAuditAuthorizedPorts(t *testing.T) {
+	inv := Inventory{Groups: []Group{{ID: "sg-1", Name: "g", VPC: "vpc-1",
+		Ingress: []Rule{rule(t, "tcp", "8443", "0.0.0.0/0", "alt https")}}},
+		Interfaces: []Interface{{ID: "eni-1", Groups: []string{"sg-1"}}}}
+	has := func(fs []AuditFinding) bool {
+		return slices.ContainsFunc(fs, func(f AuditFinding) bool { return f.ID == "world-unneeded-port" })
+	}
+	if !has(Audit(inv, AuditOptions{})) {
+		t.Error("8443 to the world is not among the default authorised ports 80, 443")
+	}
+	if has(Audit(inv, AuditOptions{Authorized: []int{443, 8443}})) {
+		t.Error("8443 is authorised")
+	}
+}
+
+// TestTightenFixesTheHighFindings: world SSH becomes the office, a world
+// database port goes, the default group loses its rules, the rest stays.
+func TestTightenFixesTheHighFindings(t *testing.T) {
+	g := Group{ID: "sg-1", Name: "web", VPC: "vpc-1", Ingress: []Rule{
+		rule(t, "tcp", "443", "0.0.0.0/0", "https"), rule(t, "tcp", "22", "0.0.0.0/0", "ssh"),
+		rule(t, "tcp", "22", "::/0", "ssh6"), rule(t, "tcp", "3306", "0.0.0.0/0", "mysql")}}
+	var fs []Finding
+	for _, f := range Audit(Inventory{Groups: []Group{g}}, AuditOptions{}) {
+		fs = append(fs, f.Finding)
+	}
+	office := []netip.Prefix{netip.MustParsePrefix("203.0.113.10/32")}
+	fixed := Tighten(g, fs, office)
+	var lines []string
+	for _, r := range fixed.Ingress {
+		lines = append(lines, r.PortText()+" "+r.Peer.String())
+	}
+	if want := []string{"443 0.0.0.0/0", "22 203.0.113.10/32"}; !slices.Equal(lines, want) {
+		t.Errorf("tightened: %v, want %v", lines, want)
+	}
+	if len(g.Ingress) != 4 {
+		t.Error("Tighten must not change the group it was given")
+	}
+	def := Group{ID: "sg-2", Name: "default", VPC: "vpc-1", Egress: []Rule{rule(t, "all", "", "0.0.0.0/0", "")}}
+	var dfs []Finding
+	for _, f := range Audit(Inventory{Groups: []Group{def}}, AuditOptions{}) {
+		dfs = append(dfs, f.Finding)
+	}
+	if d := Tighten(def, dfs, office); len(d.Ingress)+len(d.Egress) != 0 {
+		t.Errorf("the default group keeps no rules: %+v", d)
+	}
+}
