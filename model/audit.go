@@ -31,7 +31,10 @@ type Inventory struct {
 	Foreign map[string]bool
 	// Checked lists what was read to find a group's users, for the report:
 	// CheckedInterfaces, CheckedTemplates, CheckedRules, CheckedPeering.
+	// Unused groups are reported only when all four were.
 	Checked []string
+	// Unchecked says what could not be read, and why.
+	Unchecked []string
 }
 
 // What an audit reads to say a group is used.
@@ -101,6 +104,11 @@ func Audit(inv Inventory, o AuditOptions) []AuditFinding {
 		}
 	}
 	used := usage(inv, ids)
+	// A group is unused only when every way of using it was looked at.
+	complete := true
+	for _, c := range []string{CheckedInterfaces, CheckedTemplates, CheckedRules, CheckedPeering} {
+		complete = complete && slices.Contains(inv.Checked, c)
+	}
 	for gi := range p.Groups {
 		g := &p.Groups[gi]
 		isDefault := g.Name == "default"
@@ -109,7 +117,7 @@ func Audit(inv Inventory, o AuditOptions) []AuditFinding {
 				fmt.Sprintf("The default group of %s has %d inbound and %d outbound rules; every instance launched without a group gets them.", g.VPC, len(g.Ingress), len(g.Egress)),
 				"Move what uses it to groups of their own, then remove every rule of the default group (it cannot be deleted)."))
 		}
-		if !isDefault && len(used[g.ID]) == 0 {
+		if !isDefault && complete && len(used[g.ID]) == 0 {
 			add(gi, p.finding("unused-group", g, Ingress, -1, Rule{},
 				fmt.Sprintf("Nothing uses %s: no network interface, launch template or other group refers to it (checked: %s).", g.ID, strings.Join(inv.Checked, ", ")),
 				fmt.Sprintf("Delete it once you are sure (aws ec2 delete-security-group --group-id %s), or tag why it is kept.", g.ID)))

@@ -88,6 +88,22 @@ type Handler struct {
 	calls  int
 	faults Fault
 	lists  []prefixList
+	// What uses groups, for audits: network interfaces, launch template
+	// versions, and references from peered VPCs (group id → VPCs).
+	interfaces []networkInterface
+	templates  []launchTemplate
+	references map[string][]string
+}
+
+type networkInterface struct {
+	id, description string
+	groups          []string
+}
+
+type launchTemplate struct {
+	id, name string
+	version  int
+	groups   []string
 }
 
 // prefixList is a managed prefix list; the names of AWS's hold
@@ -221,7 +237,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	f := form(r.Form)
-	if f.get("DryRun") == "true" && action != "DescribeSecurityGroups" && action != "DescribeVpcs" {
+	if f.get("DryRun") == "true" && !strings.HasPrefix(action, "Describe") {
 		writeError(w, fail("DryRunOperation", "Request would have succeeded, but DryRun flag is set."))
 		return
 	}
@@ -248,6 +264,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		resp, err = h.describeRules(f, 0)
 	case "UpdateSecurityGroupRuleDescriptionsEgress":
 		resp, err = h.describeRules(f, 1)
+	case "DescribeNetworkInterfaces":
+		resp, err = h.describeInterfaces(f)
+	case "DescribeLaunchTemplateVersions":
+		resp, err = h.describeTemplates(f)
+	case "DescribeSecurityGroupReferences":
+		resp, err = h.describeReferences(f)
+	case "DescribeRegions":
+		resp = describeRegionsResponse{RequestID: newID(""), Regions: []xmlRegion{
+			{Name: "us-east-1", Endpoint: "ec2.us-east-1.amazonaws.com", OptIn: "opt-in-not-required"},
+			{Name: "eu-west-1", Endpoint: "ec2.eu-west-1.amazonaws.com", OptIn: "opt-in-not-required"}}}
 	case "DescribeManagedPrefixLists":
 		resp, err = h.describePrefixLists(f, regionOf(r))
 	case "CreateTags":
@@ -408,17 +434,9 @@ func (h *Handler) describeGroups(f form) (any, *apiError) {
 		}
 		match = append(match, g)
 	}
-	start := 0
-	if tok := f.get("NextToken"); tok != "" {
-		start, _ = strconv.Atoi(tok)
-	}
-	end := len(match)
-	resp := describeGroupsResponse{RequestID: newID("")}
-	if max, _ := strconv.Atoi(f.get("MaxResults")); max > 0 && start+max < len(match) {
-		end = start + max
-		resp.NextToken = strconv.Itoa(end)
-	}
-	for _, g := range match[min(start, len(match)):end] {
+	start, end, next := page(f, len(match))
+	resp := describeGroupsResponse{RequestID: newID(""), NextToken: next}
+	for _, g := range match[start:end] {
 		resp.Groups = append(resp.Groups, g.xml())
 	}
 	return resp, nil
@@ -837,6 +855,121 @@ func (h *Handler) describePrefixLists(f form, region string) (any, *apiError) {
 			x.MaxEntries = l.weight
 		}
 		resp.Lists = append(resp.Lists, x)
+	}
+	return resp, nil
+}
+
+// AddInterface makes a network interface carrying these groups, as an
+// instance, a Lambda function or a load balancer has; it returns its id.
+func (h *Handler) AddInterface(description string, groups ...string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	ni := networkInterface{id: newID("eni-"), description: description, groups: groups}
+	h.interfaces = append(h.interfaces, ni)
+	return ni.id
+}
+
+// AddLaunchTemplate makes a launch template whose version names these
+// groups; it returns its id.
+func (h *Handler) AddLaunchTemplate(name string, groups ...string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	lt := launchTemplate{id: newID("lt-"), name: name, version: 1, groups: groups}
+	h.templates = append(h.templates, lt)
+	return lt.id
+}
+
+// AddReference records that a group of a peered VPC refers to group id.
+func (h *Handler) AddReference(id, fromVPC string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.references == nil {
+		h.references = map[string][]string{}
+	}
+	h.references[id] = append(h.references[id], fromVPC)
+}
+
+// Seed fills the default VPC with n groups of rules inbound rules each
+// (IPv4 CIDRs on port 443) and one network interface per group, faster
+// than the API would, for benchmarks; it returns the groups' ids.
+func (h *Handler) Seed(n, rules int) []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	ids := make([]string, n)
+	for i := range n {
+		g := &group{id: newID("sg-"), name: fmt.Sprintf("seed-%d", i), description: "seeded", vpc: DefaultVPC}
+		for j := range rules {
+			g.rules[0] = append(g.rules[0], rule{key: ruleKey{proto: "tcp", from: 443, to: 443, kind: "cidr4",
+				peer: fmt.Sprintf("10.%d.%d.0/24", j/256, j%256)}, id: newID("sgr-")})
+		}
+		g.rules[1] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr4", peer: "0.0.0.0/0"}, id: newID("sgr-")}}
+		h.groups[g.id] = g
+		h.order = append(h.order, g.id)
+		h.interfaces = append(h.interfaces, networkInterface{id: newID("eni-"), groups: []string{g.id}})
+		ids[i] = g.id
+	}
+	return ids
+}
+
+// page cuts n items by the call's NextToken and MaxResults: the range to
+// answer and the next token ("" at the end).
+func page(f form, n int) (start, end int, next string) {
+	if tok := f.get("NextToken"); tok != "" {
+		start, _ = strconv.Atoi(tok)
+	}
+	start, end = min(start, n), n
+	if max, _ := strconv.Atoi(f.get("MaxResults")); max > 0 && start+max < n {
+		end = start + max
+		next = strconv.Itoa(end)
+	}
+	return start, end, next
+}
+
+func (h *Handler) describeInterfaces(f form) (any, *apiError) {
+	start, end, next := page(f, len(h.interfaces))
+	resp := describeInterfacesResponse{RequestID: newID(""), NextToken: next}
+	for _, ni := range h.interfaces[start:end] {
+		x := xmlInterface{ID: ni.id, Description: ni.description, Type: "interface", Status: "in-use", OwnerID: Account}
+		for _, id := range ni.groups {
+			name := ""
+			if g, ok := h.groups[id]; ok {
+				name, x.VpcID = g.name, g.vpc
+			}
+			x.Groups = append(x.Groups, xmlGroupID{ID: id, Name: name})
+		}
+		resp.Interfaces = append(resp.Interfaces, x)
+	}
+	return resp, nil
+}
+
+// describeTemplates answers for the $Latest and $Default versions of
+// every template, the one form audits use.
+func (h *Handler) describeTemplates(f form) (any, *apiError) {
+	if f.get("LaunchTemplateId") == "" && f.get("LaunchTemplateName") == "" && !contains(f.list("LaunchTemplateVersion"), "$Latest") && !contains(f.list("LaunchTemplateVersion"), "$Default") {
+		return nil, fail("MissingParameter", "To describe the launch template data for all your launch templates, for --versions specify $Latest, $Default, or both.")
+	}
+	start, end, next := page(f, len(h.templates))
+	resp := describeTemplatesResponse{RequestID: newID(""), NextToken: next}
+	for _, lt := range h.templates[start:end] {
+		resp.Versions = append(resp.Versions, xmlTemplateVersion{ID: lt.id, Name: lt.name, Version: lt.version, Default: true,
+			Data: xmlTemplateData{Groups: lt.groups}})
+	}
+	return resp, nil
+}
+
+func (h *Handler) describeReferences(f form) (any, *apiError) {
+	ids := f.list("GroupId")
+	if len(ids) == 0 {
+		return nil, fail("MissingParameter", "The request must contain the parameter groupId")
+	}
+	resp := describeReferencesResponse{RequestID: newID("")}
+	for _, id := range ids {
+		if _, err := h.group(id); err != nil {
+			return nil, err
+		}
+		for _, vpc := range h.references[id] {
+			resp.References = append(resp.References, xmlReference{GroupID: id, VpcID: vpc, Peering: "pcx-0sandbox"})
+		}
 	}
 	return resp, nil
 }

@@ -148,3 +148,68 @@ type describePrefixListsResponse struct {
 	RequestID string                 `xml:"requestId"`
 	Lists     []xmlManagedPrefixList `xml:"prefixListSet>item"`
 }
+
+type xmlGroupID struct {
+	ID   string `xml:"groupId"`
+	Name string `xml:"groupName"`
+}
+
+type xmlInterface struct {
+	ID          string       `xml:"networkInterfaceId"`
+	Description string       `xml:"description"`
+	Type        string       `xml:"interfaceType"`
+	Status      string       `xml:"status"`
+	OwnerID     string       `xml:"ownerId"`
+	VpcID       string       `xml:"vpcId"`
+	Groups      []xmlGroupID `xml:"groupSet>item"`
+}
+
+type describeInterfacesResponse struct {
+	XMLName    xml.Name       `xml:"DescribeNetworkInterfacesResponse"`
+	RequestID  string         `xml:"requestId"`
+	Interfaces []xmlInterface `xml:"networkInterfaceSet>item"`
+	NextToken  string         `xml:"nextToken,omitempty"`
+}
+
+type xmlTemplateData struct {
+	Groups []string `xml:"securityGroupIdSet>item"`
+}
+
+type xmlTemplateVersion struct {
+	ID      string          `xml:"launchTemplateId"`
+	Name    string          `xml:"launchTemplateName"`
+	Version int             `xml:"versionNumber"`
+	Default bool            `xml:"defaultVersion"`
+	Data    xmlTemplateData `xml:"launchTemplateData"`
+}
+
+type describeTemplatesResponse struct {
+	XMLName   xml.Name             `xml:"DescribeLaunchTemplateVersionsResponse"`
+	RequestID string               `xml:"requestId"`
+	Versions  []xmlTemplateVersion `xml:"launchTemplateVersionSet>item"`
+	NextToken string               `xml:"nextToken,omitempty"`
+}
+
+type xmlReference struct {
+	GroupID string `xml:"groupId"`
+	VpcID   string `xml:"referencingVpcId"`
+	Peering string `xml:"vpcPeeringConnectionId"`
+}
+
+type describeReferencesResponse struct {
+	XMLName    xml.Name       `xml:"DescribeSecurityGroupReferencesResponse"`
+	RequestID  string         `xml:"requestId"`
+	References []xmlReference `xml:"securityGroupReferenceSet>item"`
+}
+
+type xmlRegion struct {
+	Name     string `xml:"regionName"`
+	Endpoint string `xml:"regionEndpoint"`
+	OptIn    string `xml:"optInStatus"`
+}
+
+type describeRegionsResponse struct {
+	XMLName   xml.Name    `xml:"DescribeRegionsResponse"`
+	RequestID string      `xml:"requestId"`
+	Regions   []xmlRegion `xml:"regionInfo>item"`
+}
