@@ -51,3 +51,29 @@ func TerraformMirror(t testing.TB) string {
 	t.Skip(msg)
 	return ""
 }
+
+// SARIFSchema returns the path of the SARIF 2.1.0 JSON schema (from the
+// npm package @microsoft/jest-sarif, which .ci/run fetches):
+// $SGWIZ_SARIF_SCHEMA, else ~/.cache/sgwiz/sarif-2.1.0-rtm.5.json. Like
+// Require, it fails in CI and skips elsewhere when there is none.
+func SARIFSchema(t testing.TB) string {
+	t.Helper()
+	candidates := []string{os.Getenv("SGWIZ_SARIF_SCHEMA")}
+	if dir, err := os.UserCacheDir(); err == nil {
+		candidates = append(candidates, filepath.Join(dir, "sgwiz", "sarif-2.1.0-rtm.5.json"))
+	}
+	for _, p := range candidates {
+		if p == "" {
+			continue
+		}
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	msg := "no SARIF 2.1.0 schema: run ./.ci/run once (it fetches it with npm), or set SGWIZ_SARIF_SCHEMA to sarif-2.1.0-rtm.5.json"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
