@@ -47,11 +47,14 @@ type streams struct {
 	Out, Err io.Writer
 	// IsTerminal reports whether both stdin and stdout are terminals.
 	IsTerminal bool
+	// ErrIsTerminal reports whether stderr is one (progress lines go there).
+	ErrIsTerminal bool
 }
 
 func main() {
 	io := streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
-		IsTerminal: term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stdout.Fd()))}
+		IsTerminal:    term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stdout.Fd())),
+		ErrIsTerminal: term.IsTerminal(int(os.Stderr.Fd()))}
 	os.Exit(run(os.Args[1:], io))
 }
 
@@ -102,7 +105,7 @@ Markdown. Run it with no arguments in a terminal for the wizard, or with
 	cloud.register(root)
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
-	root.AddCommand(newPresetsCmd(io), newExportCmd(io), newLintCmd(io), newPlanCmd(io), newApplyCmd(io), newImportCmd(io))
+	root.AddCommand(newPresetsCmd(io), newExportCmd(io), newLintCmd(io), newPlanCmd(io), newApplyCmd(io), newImportCmd(io), newAuditCmd(io))
 	return root
 }
 

@@ -223,7 +223,7 @@ func (p Plan) checkGroup(fs []Finding, g *Group, public []int, defaultEgress Egr
 				continue
 			}
 			seen[r.Key()] = i
-			if r.Description == "" {
+			if r.Description == "" && !(o.Account && awsMade(g, d, r)) {
 				fs = append(fs, p.finding("missing-description", g, d, i, r,
 					"A rule without a description leaves the next reader guessing why it exists.",
 					"Say who or what the rule is for, such as \"SSH from the Berlin office\"."))
@@ -270,6 +270,19 @@ func (p Plan) checkGroup(fs []Finding, g *Group, public []int, defaultEgress Egr
 		}
 	}
 	return fs
+}
+
+// awsMade reports whether a rule is one AWS makes itself, without a
+// description: a new group's outbound rule to everywhere, the default
+// group's rule letting its members reach each other. An audit does not
+// ask for their descriptions.
+func awsMade(g *Group, d Direction, r Rule) bool {
+	switch {
+	case d == Egress:
+		return r.Protocol == AllProtocols && r.Peer.IsWorld()
+	default:
+		return g.Name == "default" && r.Protocol == AllProtocols && r.Peer == GroupID(g.ID)
+	}
 }
 
 func checkQuota(p Plan, fs []Finding, g *Group, d Direction, rules []Rule, o CheckOptions) []Finding {

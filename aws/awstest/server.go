@@ -973,3 +973,35 @@ func (h *Handler) describeReferences(f form) (any, *apiError) {
 	}
 	return resp, nil
 }
+
+// Example gives the sandbox an account with the problems audits find, for
+// sgwiz audit --sandbox and the wizard's audit: SSH open to the world on
+// a group in use, a console launch-wizard group nothing uses, a database
+// port open to the world, the default group with its rules, and groups
+// used by an interface, a launch template and another group's rule.
+func (h *Handler) Example() {
+	add := func(name string, rules ...rule) string {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		g := &group{id: newID("sg-"), name: name, description: name + " (example)", vpc: DefaultVPC,
+			tags: [][2]string{{"Owner", "example"}}}
+		for _, r := range rules {
+			r.id = newID("sgr-")
+			g.rules[0] = append(g.rules[0], r)
+		}
+		g.rules[1] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr4", peer: "0.0.0.0/0"}, id: newID("sgr-")}}
+		h.groups[g.id] = g
+		h.order = append(h.order, g.id)
+		return g.id
+	}
+	tcp := func(port int, kind, peer, desc string) rule {
+		return rule{key: ruleKey{proto: "tcp", from: port, to: port, kind: kind, peer: peer}, description: desc}
+	}
+	web := add("web-prod", tcp(443, "cidr4", "0.0.0.0/0", "HTTPS from anywhere"), tcp(22, "cidr4", "0.0.0.0/0", "SSH for the vendor"))
+	add("launch-wizard-1", tcp(22, "cidr4", "0.0.0.0/0", ""))
+	db := add("db-legacy", tcp(3306, "cidr4", "0.0.0.0/0", "MySQL for the old app"), tcp(3306, "group", web, "MySQL from web-prod"))
+	batch := add("batch")
+	h.AddInterface("web-prod instance", web)
+	h.AddInterface("db-legacy instance", db)
+	h.AddLaunchTemplate("batch-workers", batch)
+}

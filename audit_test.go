@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	sdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/sgwiz/sgwiz/internal/mototest"
+	"github.com/sgwiz/sgwiz/model"
+)
+
+// TestAuditTheSandbox: the example account's report in every format,
+// exit 1 for its high findings, and the fix plan it writes.
+func TestAuditTheSandbox(t *testing.T) {
+	code, out, errOut := sgwiz(t, "audit", "--sandbox")
+	if code != 1 || !strings.Contains(out, "world-admin-port") || !strings.Contains(out, "unused-group") || errOut != "" {
+		t.Fatalf("exit %d (want 1 for high findings), nothing on stderr when piped:\n%s\n%s", code, out, errOut)
+	}
+	code, out, _ = sgwiz(t, "audit", "--sandbox", "--format", "json")
+	var doc struct {
+		Scopes   []struct{ Groups, Calls int }
+		Findings []struct{ ID, Severity string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 1 || len(doc.Scopes) != 1 || doc.Scopes[0].Groups != 5 || len(doc.Findings) < 5 {
+		t.Fatalf("json: exit %d, %v\n%s", code, err, out)
+	}
+	dir := t.TempDir()
+	md := filepath.Join(dir, "audit.md")
+	if code, _, errOut := sgwiz(t, "audit", "--sandbox", "--format", "markdown", "-o", md); code != 1 || !strings.Contains(errOut, "wrote "+md) {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := sgwiz(t, "audit", "--sandbox", "--format", "markdown", "-o", md); code != 2 || !strings.Contains(errOut, "--force") {
+		t.Errorf("an existing report is not replaced without --force: exit %d: %s", code, errOut)
+	}
+	fix := filepath.Join(dir, "fix.yaml")
+	code, _, errOut = sgwiz(t, "audit", "--sandbox", "--fix-plan", fix, "--office-cidr", "203.0.113.10")
+	if code != 1 || !strings.Contains(errOut, "wrote "+fix+" (4 groups)") {
+		t.Fatalf("fix plan: exit %d: %s", code, errOut)
+	}
+	data, _ := os.ReadFile(fix)
+	p, _, err := model.ParsePlan(data)
+	if err != nil {
+		t.Fatalf("the fix plan does not load: %v\n%s", err, data)
+	}
+	for _, g := range p.Groups {
+		if g.ID == "" {
+			t.Errorf("%s: a fix names the group by its id, to apply by difference", g.Name)
+		}
+		for _, r := range g.Ingress {
+			if r.Peer.IsWorld() && (r.Ports == model.Port(22) || r.Ports == model.Port(3306)) {
+				t.Errorf("%s still opens %s to the world", g.Name, r.PortText())
+			}
+		}
+		if g.Name == "web-prod" && !strings.Contains(string(data), "203.0.113.10/32") {
+			t.Errorf("SSH goes to the office:\n%s", data)
+		}
+	}
+}
+
+// TestAuditBadInput: each mistake names its flag and the fix.
+func TestAuditBadInput(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--format", "xml"}, "--format: unknown format \"xml\": use one of table, json, sarif, markdown"},
+		{[]string{"--authorized-tcp-ports", "80,http"}, "--authorized-tcp-ports: \"http\" is not a port"},
+		{[]string{"--office-cidr", "203.0.113.10"}, "--office-cidr is for --fix-plan"},
+		{[]string{"--fix-plan", "x.yaml", "--office-cidr", "0.0.0.0/0"}, "is everyone, not an office"},
+		{[]string{"--region", "europe"}, "--region: \"europe\" is not an AWS region name"},
+		{[]string{"--role-arn", "arn:aws:iam::{account}:role/Audit"}, "--role-arn and --accounts go together"},
+		{[]string{"--role-arn", "arn:aws:iam::{account}:role/Audit", "--accounts", "/nonexistent"}, "--accounts: open /nonexistent"},
+	} {
+		code, _, errOut := sgwiz(t, append([]string{"audit", "--sandbox"}, tt.args...)...)
+		if code != 2 || !strings.Contains(errOut, tt.want) {
+			t.Errorf("audit %v: exit %d: %s", tt.args, code, errOut)
+		}
+	}
+	accounts := filepath.Join(t.TempDir(), "accounts.txt")
+	os.WriteFile(accounts, []byte("123456789012 # prod\n12345\n"), 0o644)
+	code, _, errOut := sgwiz(t, "audit", "--sandbox", "--role-arn", "arn:aws:iam::{account}:role/Audit", "--accounts", accounts)
+	if code != 2 || !strings.Contains(errOut, "line 2: \"12345\" is not an account id") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+// TestAuditFixApplyAuditOnMoto: audit an account on moto, apply the fix
+// plan it writes with sgwiz apply, and audit again: the high findings are
+// gone and nothing else changed.
+func TestAuditFixApplyAuditOnMoto(t *testing.T) {
+	s := mototest.NewAccount(t)
+	s.SetEnv(t)
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ec2.NewFromConfig(cfg)
+	ctx := context.Background()
+	web, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: sdk.String("web"), Description: sdk.String("web")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tcp := func(port int32, desc string) types.IpPermission {
+		return types.IpPermission{IpProtocol: sdk.String("tcp"), FromPort: sdk.Int32(port), ToPort: sdk.Int32(port),
+			IpRanges: []types.IpRange{{CidrIp: sdk.String("0.0.0.0/0"), Description: sdk.String(desc)}}}
+	}
+	if _, err := c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: web.GroupId,
+		IpPermissions: []types.IpPermission{tcp(443, "https"), tcp(22, "ssh"), tcp(6379, "redis")}}); err != nil {
+		t.Fatal(err)
+	}
+	fix := filepath.Join(t.TempDir(), "fix.yaml")
+	code, out, errOut := sgwiz(t, "audit", "--fix-plan", fix, "--office-cidr", "198.51.100.0/28")
+	if code != 1 || !strings.Contains(out, "world-admin-port") || !strings.Contains(out, "world-database-port") {
+		t.Fatalf("audit: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = sgwiz(t, "apply", "-f", fix, "--yes")
+	if code != 0 || !strings.Contains(out, "- inbound SSH TCP 22 from 0.0.0.0/0") || !strings.Contains(out, "+ inbound SSH TCP 22 from 198.51.100.0/28") ||
+		!strings.Contains(out, "- inbound Custom TCP 6379 from 0.0.0.0/0") {
+		t.Fatalf("apply the fix: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = sgwiz(t, "audit", "--format", "json")
+	if code != 0 || strings.Contains(out, `"severity": "high"`) {
+		t.Errorf("after the fix, no high finding is left (the default group's rules were fixed too): exit %d\n%s\n%s", code, out, errOut)
+	}
+}
