@@ -72,13 +72,12 @@ func (c *Client) Regions(ctx context.Context) ([]string, error) {
 func (c *Client) Inventory(ctx context.Context) (inv model.Inventory, calls int, err error) {
 	inv.Region = c.Region
 	var n atomic.Int64
-	var sgs []types.SecurityGroup
 	var wg sync.WaitGroup
 	errs := make([]error, 3)
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
-		sgs, errs[0] = c.allGroups(ctx, &n)
+		errs[0] = c.allGroups(ctx, &n, &inv)
 	}()
 	go func() {
 		defer wg.Done()
@@ -101,17 +100,7 @@ func (c *Client) Inventory(ctx context.Context) (inv model.Inventory, calls int,
 		}
 	}
 	names := map[string][]string{} // group name → ids, for templates that name groups
-	inv.Foreign = map[string]bool{}
-	for _, sg := range sgs {
-		g, foreign, err := groupOf(sg)
-		if err != nil {
-			return inv, int(n.Load()), err
-		}
-		inv.Account = sdk.ToString(sg.OwnerId)
-		for _, id := range foreign {
-			inv.Foreign[id] = true
-		}
-		inv.Groups = append(inv.Groups, g)
+	for _, g := range inv.Groups {
 		names[g.Name] = append(names[g.Name], g.ID)
 	}
 	for i, t := range inv.Templates {
@@ -138,18 +127,30 @@ func firstLineOf(err error) string {
 	return first
 }
 
-func (c *Client) allGroups(ctx context.Context, n *atomic.Int64) ([]types.SecurityGroup, error) {
-	var out []types.SecurityGroup
+// allGroups reads every group into inv, a page at a time: only the
+// model's form of each page is kept.
+func (c *Client) allGroups(ctx context.Context, n *atomic.Int64, inv *model.Inventory) error {
+	inv.Foreign = map[string]bool{}
 	p := ec2.NewDescribeSecurityGroupsPaginator(c.ec2, &ec2.DescribeSecurityGroupsInput{MaxResults: sdk.Int32(1000)})
 	for p.HasMorePages() {
 		n.Add(1)
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, explain(err, "")
+			return explain(err, "")
 		}
-		out = append(out, page.SecurityGroups...)
+		for _, sg := range page.SecurityGroups {
+			g, foreign, err := groupOf(sg)
+			if err != nil {
+				return err
+			}
+			inv.Account = sdk.ToString(sg.OwnerId)
+			for _, id := range foreign {
+				inv.Foreign[id] = true
+			}
+			inv.Groups = append(inv.Groups, g)
+		}
 	}
-	return out, nil
+	return nil
 }
 
 func (c *Client) interfaces(ctx context.Context, n *atomic.Int64) ([]model.Interface, error) {

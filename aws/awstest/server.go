@@ -900,7 +900,7 @@ func (h *Handler) Seed(n, rules int) []string {
 		g := &group{id: newID("sg-"), name: fmt.Sprintf("seed-%d", i), description: "seeded", vpc: DefaultVPC}
 		for j := range rules {
 			g.rules[0] = append(g.rules[0], rule{key: ruleKey{proto: "tcp", from: 443, to: 443, kind: "cidr4",
-				peer: fmt.Sprintf("10.%d.%d.0/24", j/256, j%256)}, id: newID("sgr-")})
+				peer: fmt.Sprintf("10.%d.%d.0/24", j/256, j%256)}, id: newID("sgr-"), description: "HTTPS from a branch"})
 		}
 		g.rules[1] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr4", peer: "0.0.0.0/0"}, id: newID("sgr-")}}
 		h.groups[g.id] = g
