@@ -28,6 +28,7 @@ func (f *awsFlags) register(cmd *cobra.Command) {
 func (f *awsFlags) connect(ctx context.Context) (*aws.Client, func(), error) {
 	if f.sandbox {
 		sb := awstest.NewServer()
+		sb.Handler().Example() // an account with groups to pick, edit and audit
 		c, err := sb.Connect(ctx, f.region)
 		if err != nil {
 			sb.Close()

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/sgwiz/sgwiz/aws"
-	"github.com/sgwiz/sgwiz/aws/awstest"
 	"github.com/sgwiz/sgwiz/export"
 	"github.com/sgwiz/sgwiz/model"
 	"github.com/spf13/cobra"
@@ -207,13 +206,11 @@ func (o *auditOptions) scopes(ctx context.Context) ([]auditScope, func(), error)
 	var accounts []string
 	switch {
 	case o.sandbox:
-		sb := awstest.NewServer()
-		sb.Handler().Example()
-		release = sb.Close
-		c, err := sb.Connect(ctx, first(o.regions))
+		c, done, err := (&awsFlags{sandbox: true, region: first(o.regions)}).connect(ctx)
 		if err != nil {
 			return nil, release, err
 		}
+		release = done
 		bases, accounts = []*aws.Client{c}, []string{""}
 	default:
 		profiles := o.profiles

@@ -223,7 +223,7 @@ func (p Plan) checkGroup(fs []Finding, g *Group, public []int, defaultEgress Egr
 				continue
 			}
 			seen[r.Key()] = i
-			if r.Description == "" && !(o.Account && awsMade(g, d, r)) {
+			if r.Description == "" && !((o.Account || g.ID != "") && awsMade(g, d, r)) {
 				fs = append(fs, p.finding("missing-description", g, d, i, r,
 					"A rule without a description leaves the next reader guessing why it exists.",
 					"Say who or what the rule is for, such as \"SSH from the Berlin office\"."))
@@ -274,8 +274,8 @@ func (p Plan) checkGroup(fs []Finding, g *Group, public []int, defaultEgress Egr
 
 // awsMade reports whether a rule is one AWS makes itself, without a
 // description: a new group's outbound rule to everywhere, the default
-// group's rule letting its members reach each other. An audit does not
-// ask for their descriptions.
+// group's rule letting its members reach each other. An audit, and the
+// review of an existing group, do not ask for their descriptions.
 func awsMade(g *Group, d Direction, r Rule) bool {
 	switch {
 	case d == Egress:

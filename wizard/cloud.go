@@ -20,6 +20,8 @@ type Cloud interface {
 	// Groups and PrefixLists feed the pickers.
 	Groups(ctx context.Context, vpc string) ([]aws.GroupInfo, error)
 	PrefixLists(ctx context.Context) ([]aws.PrefixList, error)
+	// Inventory reads the region for an audit.
+	Inventory(ctx context.Context) (model.Inventory, int, error)
 }
 
 // callTimeout bounds a look-up; apply has its own, longer one.
@@ -119,5 +121,20 @@ func importGroups(c Cloud, ids ...string) tea.Cmd {
 		defer cancel()
 		p, err := c.Import(ctx, ids...)
 		return planLoadedMsg{plan: p, err: err}
+	}
+}
+
+// auditedMsg is the region's inventory, for the start screen's audit.
+type auditedMsg struct {
+	inv model.Inventory
+	err error
+}
+
+func runAudit(c Cloud) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*callTimeout)
+		defer cancel()
+		inv, _, err := c.Inventory(ctx)
+		return auditedMsg{inv, err}
 	}
 }

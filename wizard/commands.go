@@ -15,6 +15,9 @@ type planLoadedMsg struct {
 	plan     model.Plan
 	warnings []string
 	err      error
+	// fixOf is the id of the group an audit's fix changes: the plan is
+	// not what AWS holds yet.
+	fixOf string
 }
 
 func loadPlan(path string) tea.Cmd {

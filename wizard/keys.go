@@ -18,6 +18,7 @@ var (
 	keyField    = key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field"))
 	keyGroup    = key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "group"))
 	keyEdit     = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit selected"))
+	keyFix      = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open with the fix"))
 	keyKeep     = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep"))
 	keyCancel   = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave as it was"))
 	keyEngine   = key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "engine"))

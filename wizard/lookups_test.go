@@ -185,3 +185,39 @@ func TestEditExistingPicksTheGroup(t *testing.T) {
 		t.Errorf("imported %+v", p.Groups[0])
 	}
 }
+
+// TestAuditFromTheStart: "Audit this account" lists the region's groups
+// worst first; enter opens one with the fix of its high findings, at the
+// review, unsaved until applied or saved.
+func TestAuditFromTheStart(t *testing.T) {
+	c, sb := sandboxCloud(t)
+	sb.Handler().Example()
+	m := press(t, connected(t, c, Options{}), "down", "down", "down")
+	m, cmd := m.Update(specialKeys["enter"])
+	if !strings.Contains(screen(m), "reading the region's groups") || cmd == nil {
+		t.Fatalf("the audit should start and say so:\n%s", screen(m))
+	}
+	m, _ = m.Update(cmd())
+	out := screen(m)
+	if !strings.Contains(out, "HIGH") || !strings.Contains(out, "web-prod") || !strings.Contains(out, "launch-wizard-1") || !strings.Contains(out, "5 groups read") {
+		t.Fatalf("the audit lists the groups with findings, worst first:\n%s", out)
+	}
+	for !strings.Contains(m.(Model).steps[stepStart].(*startStep).audit.rows[m.(Model).steps[stepStart].(*startStep).audit.cursor].group.Name, "web-prod") {
+		m = press(t, m, "down")
+	}
+	m, cmd = m.Update(specialKeys["enter"])
+	m, _ = m.Update(cmd())
+	atStep(t, m, "Review")
+	p := plan(t, m)
+	if len(p.Groups) != 1 || p.Groups[0].Name != "web-prod" || p.Groups[0].ID == "" {
+		t.Fatalf("the fix is the group, by id: %+v", p.Groups)
+	}
+	for _, r := range p.Groups[0].Ingress {
+		if r.Peer.IsWorld() && r.Ports == model.Port(22) {
+			t.Errorf("SSH to the world is gone in the fix: %+v", p.Groups[0].Ingress)
+		}
+	}
+	if !m.(Model).s.unsaved() {
+		t.Error("the fix is not in AWS yet: leaving asks first")
+	}
+}

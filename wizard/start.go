@@ -19,12 +19,29 @@ type startStep struct {
 	path      textinput.Model
 	err       string
 	reading   string // what is being read from AWS, while it is
+	// audit is the region's audit, a group a line, once asked for.
+	audit *auditView
+}
+
+// auditView lists the region's groups by their worst finding.
+type auditView struct {
+	rows   []auditRow
+	cursor int
+	inv    model.Inventory
+	note   string // what could not be read, or how many groups are clean
+}
+
+type auditRow struct {
+	group    model.Group
+	findings []model.Finding
+	worst    model.Severity
 }
 
 var startChoices = []string{
 	"New security group(s) from a use case",
 	"Open a saved plan file",
 	"Edit an existing group in AWS",
+	"Audit this account's groups in the region",
 }
 
 func newStart() *startStep {
@@ -47,6 +64,14 @@ func (s *session) replacing(text string, do func() (nav, tea.Cmd)) tea.Cmd {
 
 func (m *startStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	switch msg := msg.(type) {
+	case auditedMsg:
+		m.reading = ""
+		if msg.err != nil {
+			m.err = firstLine(msg.err.Error())
+			return stay(), nil
+		}
+		m.audit = newAuditView(msg.inv)
+		return stay(), nil
 	case planLoadedMsg:
 		m.reading = "" // the work is done, whatever its outcome
 		if msg.err != nil {
@@ -60,12 +85,19 @@ func (m *startStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			return stay(), nil
 		}
 		s.openPlan(msg.plan)
-		m.opening, m.importing, m.err, m.reading = false, false, "", ""
+		m.opening, m.importing, m.err, m.reading, m.audit = false, false, "", "", nil
 		if len(msg.warnings) > 0 {
 			s.status = "note: " + strings.Join(msg.warnings, "; ")
 		}
+		if msg.fixOf != "" {
+			s.dirty, s.saved = true, false // the fix is not in AWS yet
+			s.status = "The fix of " + msg.fixOf + ": review it, then apply it."
+		}
 		return goTo(stepReview), nil
 	case tea.KeyPressMsg:
+		if m.audit != nil {
+			return m.auditKey(s, msg)
+		}
 		if m.opening || m.importing {
 			switch msg.String() {
 			case "esc":
@@ -113,6 +145,13 @@ func (m *startStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 				m.path.Prompt, m.path.Placeholder = "Plan file: ", "e.g. plan.yaml"
 				m.path.SetValue("")
 				return stay(), m.path.Focus()
+			case 3:
+				if s.cloud == nil {
+					s.status = "An audit needs AWS: configure a profile, or try the sandbox (sgwiz --sandbox)."
+					return stay(), nil
+				}
+				m.err, m.reading = "", "reading the region's groups, network interfaces and launch templates…"
+				return stay(), runAudit(s.cloud)
 			case 2:
 				if s.cloud == nil {
 					s.status = "Editing an existing group needs AWS: configure a profile, or try the sandbox (sgwiz --sandbox)."
@@ -132,9 +171,12 @@ func (m *startStep) view(s *session, width, height int) string {
 	st := s.styles
 	var b strings.Builder
 	b.WriteString("\nWhat would you like to do?\n\n")
+	if m.audit != nil {
+		return m.auditBody(s, width, height)
+	}
 	for i, c := range startChoices {
 		note := ""
-		if i == 2 && s.cloud == nil {
+		if i >= 2 && s.cloud == nil {
 			note = st.Muted.Render("  (needs AWS)")
 		}
 		line := "  " + c + note
@@ -142,6 +184,12 @@ func (m *startStep) view(s *session, width, height int) string {
 			line = st.Cursor.Render("▸ ") + st.Selected.Render(c) + note
 		}
 		b.WriteString(line + "\n")
+	}
+	if m.reading != "" && !m.opening && !m.importing {
+		b.WriteString("\n" + st.Muted.Render(m.reading) + "\n")
+	}
+	if m.err != "" && !m.opening && !m.importing {
+		b.WriteString(st.Error.Render("✗ "+m.err) + "\n")
 	}
 	if m.opening || m.importing {
 		m.path.SetWidth(max(10, width-14))
@@ -173,6 +221,9 @@ func importPicks(s *session) []pick {
 }
 
 func (m *startStep) bindings() []key.Binding {
+	if m.audit != nil {
+		return []key.Binding{keyUp, keyFix, keyBack}
+	}
 	if m.opening || m.importing {
 		return []key.Binding{keyNext, keyBack}
 	}
