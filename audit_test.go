@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/sgwiz/sgwiz/aws/awstest"
 	"github.com/sgwiz/sgwiz/internal/mototest"
 	"github.com/sgwiz/sgwiz/model"
 )
@@ -128,5 +129,93 @@ func TestAuditFixApplyAuditOnMoto(t *testing.T) {
 	code, out, errOut = sgwiz(t, "audit", "--format", "json")
 	if code != 0 || strings.Contains(out, `"severity": "high"`) {
 		t.Errorf("after the fix, no high finding is left (the default group's rules were fixed too): exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// TestAuditKeepsGoingWhenARegionFails: a region that cannot be read is
+// said in the report, in words, while the others are read; in a terminal
+// a line per region says how it went.
+func TestAuditKeepsGoingWhenARegionFails(t *testing.T) {
+	sb := awstest.NewServer()
+	defer sb.Close()
+	sb.Handler().Example()
+	sb.Handler().DenyRegion("eu-west-1")
+	t.Setenv("AWS_ACCESS_KEY_ID", "sandbox")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "sandbox")
+	t.Setenv("AWS_CA_BUNDLE", "")
+	var out, errb strings.Builder
+	code := run([]string{"audit", "--endpoint-url", sb.URL, "--region", "us-east-1", "--region", "eu-west-1", "--format", "json"},
+		streams{In: strings.NewReader(""), Out: &out, Err: &errb, ErrIsTerminal: true})
+	var doc struct {
+		Scopes []struct {
+			Region, Error string
+			Groups        int
+		}
+	}
+	if err := json.Unmarshal([]byte(out.String()), &doc); err != nil || code != 1 || len(doc.Scopes) != 2 {
+		t.Fatalf("exit %d, %v\n%s\n%s", code, err, out.String(), errb.String())
+	}
+	if doc.Scopes[0].Groups != 5 || doc.Scopes[0].Error != "" || !strings.Contains(doc.Scopes[1].Error, "missing IAM permission ec2:DescribeSecurityGroups") {
+		t.Errorf("us-east-1 read, eu-west-1 said in words: %+v", doc.Scopes)
+	}
+	if !strings.Contains(errb.String(), "us-east-1: 5 groups") || !strings.Contains(errb.String(), "eu-west-1: not read: missing IAM permission") {
+		t.Errorf("a progress line per region in a terminal:\n%s", errb.String())
+	}
+}
+
+// TestAuditAccountsThroughRolesOnMoto: --role-arn over an accounts file
+// reads each account with the role assumed in it (moto keeps accounts
+// apart by the assumed role's account).
+func TestAuditAccountsThroughRolesOnMoto(t *testing.T) {
+	a1, a2 := mototest.NewAccount(t), mototest.NewAccount(t)
+	ctx := context.Background()
+	raw := func(url string) *ec2.Client {
+		cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("us-east-1"), config.WithBaseEndpoint(url),
+			config.WithCredentialsProvider(sdk.CredentialsProviderFunc(func(context.Context) (sdk.Credentials, error) {
+				return sdk.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}, nil
+			})))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ec2.NewFromConfig(cfg)
+	}
+	open, err := raw(a1.URL).CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: sdk.String("open"), Description: sdk.String("open")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw(a1.URL).AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: open.GroupId, IpPermissions: []types.IpPermission{
+		{IpProtocol: sdk.String("tcp"), FromPort: sdk.Int32(3389), ToPort: sdk.Int32(3389), IpRanges: []types.IpRange{{CidrIp: sdk.String("0.0.0.0/0"), Description: sdk.String("rdp")}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw(a2.URL).DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{}); err != nil {
+		t.Fatal(err) // makes the second account's default VPC
+	}
+	// The shared moto itself, without the account proxies: the role
+	// decides the account.
+	direct := mototest.Account{URL: mototest.Shared(t).URL, Region: "us-east-1"}
+	direct.SetEnv(t)
+	accounts := filepath.Join(t.TempDir(), "accounts.txt")
+	os.WriteFile(accounts, []byte("# two accounts\n"+a1.ID+"\n"+a2.ID+" # empty\n"), 0o644)
+	code, out, errOut := sgwiz(t, "audit", "--role-arn", "arn:aws:iam::{account}:role/SecurityAudit", "--accounts", accounts, "--format", "json")
+	var doc struct {
+		Scopes []struct {
+			Account string
+			Groups  int
+		}
+		Findings []struct {
+			ID      string `json:"id"`
+			Account string `json:"account"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 1 || len(doc.Scopes) != 2 {
+		t.Fatalf("exit %d, %v\n%s\n%s", code, err, out, errOut)
+	}
+	if doc.Scopes[0].Account != a1.ID || doc.Scopes[1].Account != a2.ID || doc.Scopes[0].Groups != 2 || doc.Scopes[1].Groups != 1 {
+		t.Errorf("each account read with its role: %+v", doc.Scopes)
+	}
+	for _, f := range doc.Findings {
+		if f.ID == "world-admin-port" && f.Account != a1.ID {
+			t.Errorf("RDP to the world is in %s, reported in %s", a1.ID, f.Account)
+		}
 	}
 }

@@ -87,6 +87,7 @@ type Handler struct {
 	order  []string          // ids in creation order
 	calls  int
 	faults Fault
+	denied map[string]bool // regions whose calls are refused
 	lists  []prefixList
 	// What uses groups, for audits: network interfaces, launch template
 	// versions, and references from peered VPCs (group id → VPCs).
@@ -229,6 +230,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, &apiError{status: status, code: code, message: "injected by the test"})
 			return
 		}
+	}
+	h.mu.Lock()
+	deny := h.denied[regionOf(r)]
+	h.mu.Unlock()
+	if deny {
+		writeError(w, fail("UnauthorizedOperation", "You are not authorized to perform this operation."))
+		return
 	}
 	if action == "GetCallerIdentity" {
 		writeXML(w, getCallerIdentityResponse{Result: callerIdentity{Account: Account, Arn: "arn:aws:iam::" + Account + ":user/sandbox", UserID: "AIDASANDBOX"}, RequestID: newID("")})
@@ -1004,4 +1012,15 @@ func (h *Handler) Example() {
 	h.AddInterface("web-prod instance", web)
 	h.AddInterface("db-legacy instance", db)
 	h.AddLaunchTemplate("batch-workers", batch)
+}
+
+// DenyRegion refuses every call signed for region, as an account's policy
+// (or a region not opted in) does.
+func (h *Handler) DenyRegion(region string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.denied == nil {
+		h.denied = map[string]bool{}
+	}
+	h.denied[region] = true
 }
