@@ -24,6 +24,7 @@ type auditEngine struct {
 	raw      *ec2.Client
 	attach   func(t *testing.T, groups ...string)
 	template func(t *testing.T, name string, groups ...string)
+	instance func(t *testing.T, groups ...string)
 }
 
 func newAuditEngine(t *testing.T, engine string) auditEngine {
@@ -32,7 +33,8 @@ func newAuditEngine(t *testing.T, engine string) auditEngine {
 		h := sb.Handler()
 		return auditEngine{c: c, raw: rawEC2(t, sb.URL),
 			attach:   func(t *testing.T, groups ...string) { h.AddInterface("test", groups...) },
-			template: func(t *testing.T, name string, groups ...string) { h.AddLaunchTemplate(name, groups...) }}
+			template: func(t *testing.T, name string, groups ...string) { h.AddLaunchTemplate(name, groups...) },
+			instance: func(t *testing.T, groups ...string) { h.AddInterface("Primary network interface", groups...) }}
 	}
 	url := mototest.NewAccount(t).URL
 	c, _ := connect(t, url)
@@ -52,6 +54,13 @@ func newAuditEngine(t *testing.T, engine string) auditEngine {
 		template: func(t *testing.T, name string, groups ...string) {
 			if _, err := raw.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: sdk.String(name),
 				LaunchTemplateData: &types.RequestLaunchTemplateData{ImageId: sdk.String("ami-12c6146b"), SecurityGroupIds: groups}}); err != nil {
+				t.Fatal(err)
+			}
+		},
+		// An instance: moto gives it a network interface carrying its groups.
+		instance: func(t *testing.T, groups ...string) {
+			if _, err := raw.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: sdk.String("ami-12c6146b"), MinCount: sdk.Int32(1), MaxCount: sdk.Int32(1),
+				SubnetId: subnet, SecurityGroupIds: groups}); err != nil {
 				t.Fatal(err)
 			}
 		}}
@@ -89,9 +98,11 @@ func TestAuditAnAccount(t *testing.T) {
 			db := create("db", owner, types.IpPermission{IpProtocol: sdk.String("tcp"), FromPort: sdk.Int32(5432), ToPort: sdk.Int32(5432),
 				UserIdGroupPairs: []types.UserIdGroupPair{{GroupId: sdk.String(web), Description: sdk.String("from web")}}})
 			batch := create("batch", owner)
+			worker := create("worker", owner)
 			e.attach(t, web)
 			e.attach(t, db)
 			e.template(t, "batch", batch)
+			e.instance(t, worker) // used through the instance's interface
 
 			inv, calls, err := e.c.Inventory(ctx)
 			if err != nil {
