@@ -317,9 +317,7 @@ func (o *auditOptions) read(ctx context.Context, scopes []auditScope, ao model.A
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	for i, s := range scopes {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			start := time.Now()
@@ -347,7 +345,7 @@ func (o *auditOptions) read(ctx context.Context, scopes []auditScope, ao model.A
 				fmt.Fprintf(o.io.Err, "audit: %s (%.1f s)\n", scopeWords(scope, len(findings[i])), time.Since(start).Seconds())
 				mu.Unlock()
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	res.Scopes = results

@@ -239,7 +239,7 @@ func (c *Client) peering(ctx context.Context, inv *model.Inventory, n *atomic.In
 		batch := candidates[start:min(len(candidates), start+referencesBatch)]
 		n.Add(1)
 		out, err := c.ec2.DescribeSecurityGroupReferences(ctx, &ec2.DescribeSecurityGroupReferencesInput{GroupId: batch},
-			func(o *ec2.Options) { o.RetryMaxAttempts = 2 }) // an endpoint without the call answers 500
+			func(o *ec2.Options) { o.RetryMaxAttempts = 1 }) // failing, the check below is the fallback
 		if err != nil {
 			var ae smithy.APIError
 			var re *awshttp.ResponseError

@@ -134,7 +134,7 @@ func TestAuditReports(t *testing.T) {
 
 	md, _ := RenderAudit(AuditMarkdown, r, "test")
 	rows := 0
-	for _, line := range strings.Split(string(md), "\n") {
+	for line := range strings.SplitSeq(string(md), "\n") {
 		if isRow(line) {
 			rows++
 			if n := strings.Count(strings.ReplaceAll(line, `\|`, ""), "|"); n != 7 && n != 6 {
@@ -193,7 +193,7 @@ func FuzzAuditReports(f *testing.F) {
 		checkSARIF(t, schema, sarif)
 		md, _ := RenderAudit(AuditMarkdown, r, "fuzz")
 		rows := 0
-		for _, line := range strings.Split(string(md), "\n") {
+		for line := range strings.SplitSeq(string(md), "\n") {
 			if isRow(line) {
 				rows++
 			}
