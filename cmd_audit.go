@@ -115,7 +115,7 @@ func auditRun(ctx context.Context, o *auditOptions) error {
 	if err != nil {
 		return err
 	}
-	report := o.read(ctx, scopes, model.AuditOptions{Authorized: authorized, RequireTags: o.requireTags})
+	report := o.read(ctx, scopes, model.AuditOptions{Authorized: authorized, RequireTags: o.requireTags, Now: o.io.now()})
 	out, err := export.RenderAudit(format, report.AuditReport, version())
 	if err != nil {
 		return err

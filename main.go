@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/sgwiz/sgwiz/aws"
@@ -49,6 +50,16 @@ type streams struct {
 	IsTerminal bool
 	// ErrIsTerminal reports whether stderr is one (progress lines go there).
 	ErrIsTerminal bool
+	// Clock, when set, is the time (tests give one); else time.Now.
+	Clock func() time.Time
+}
+
+// now is the commands' clock.
+func (s streams) now() time.Time {
+	if s.Clock != nil {
+		return s.Clock()
+	}
+	return time.Now()
 }
 
 func main() {
@@ -105,7 +116,8 @@ Markdown. Run it with no arguments in a terminal for the wizard, or with
 	cloud.register(root)
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
-	root.AddCommand(newPresetsCmd(io), newExportCmd(io), newLintCmd(io), newPlanCmd(io), newApplyCmd(io), newImportCmd(io), newAuditCmd(io))
+	root.AddCommand(newPresetsCmd(io), newExportCmd(io), newLintCmd(io), newPlanCmd(io), newApplyCmd(io), newImportCmd(io), newAuditCmd(io),
+		newAllowCmd(io), newSweepCmd(io), newAttachCmd(io), newDetachCmd(io), newPrefixListCmd(io))
 	return root
 }
 
@@ -126,9 +138,13 @@ func wizardRun(ctx context.Context, io streams, file, myIP string, cloud awsFlag
 		fmt.Fprintln(io.Err, noTTYMessage)
 		return &exitError{exitUsage, errSilent}
 	}
-	opts := wizard.Options{MyIPURL: myIP}
+	book, err := loadAddressBook()
+	if err != nil {
+		return usageError(err)
+	}
+	opts := wizard.Options{MyIPURL: myIP, Book: book}
 	if file != "" {
-		p, warnings, err := readPlanFile(file)
+		p, warnings, err := readPlanFile(file, book)
 		printWarnings(io, warnings)
 		if err != nil {
 			return err
@@ -143,7 +159,7 @@ func wizardRun(ctx context.Context, io streams, file, myIP string, cloud awsFlag
 		opts.Cloud = c
 		opts.Where = cloud.describe(c.Region)
 	}
-	_, err := tea.NewProgram(wizard.New(opts), tea.WithInput(io.In), tea.WithOutput(io.Out), tea.WithFPS(120)).Run()
+	_, err = tea.NewProgram(wizard.New(opts), tea.WithInput(io.In), tea.WithOutput(io.Out), tea.WithFPS(120)).Run()
 	if errors.Is(err, tea.ErrInterrupted) {
 		return &exitError{130, errSilent}
 	}

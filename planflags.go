@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sgwiz/sgwiz/export"
@@ -56,7 +57,11 @@ func (f *planFlags) load(cmd *cobra.Command) (model.Plan, []string, error) {
 				return model.Plan{}, nil, usageError(fmt.Errorf("--%s builds a plan from a use case and does nothing with -f: edit the plan file instead", name))
 			}
 		}
-		return readPlanFile(f.file)
+		book, err := loadAddressBook()
+		if err != nil {
+			return model.Plan{}, nil, usageError(err)
+		}
+		return readPlanFile(f.file, book)
 	case f.useCase == "":
 		return model.Plan{}, nil, usageError(fmt.Errorf("say what to build: -f plan.yaml, or --use-case with one of %s", model.UseCaseIDs()))
 	}
@@ -115,7 +120,24 @@ func (f *planFlags) inputs() (model.Inputs, []string, error) {
 	var warnings []string
 	in := model.Inputs{Name: f.name, VPC: f.vpcID, SSHFrom: model.SSHFrom(f.sshFrom),
 		Egress: model.EgressPolicy(f.egress), AppPort: f.appPort, Engine: f.engine}
+	var book model.AddressBook
+	for _, s := range append(append(slices.Clone(f.office), f.appSources...), f.dbTo...) {
+		if model.IsAddressRef(s) && book == nil {
+			var err error
+			if book, err = loadAddressBook(); err != nil {
+				return in, warnings, err
+			}
+		}
+	}
 	for _, s := range f.office {
+		if model.IsAddressRef(s) {
+			set, err := book.Resolve(s)
+			if err != nil {
+				es = append(es, &model.FieldError{Field: "--office-cidr", Msg: err.Error()})
+			}
+			in.Office = append(in.Office, set...)
+			continue
+		}
 		p, note, err := model.ParseCIDR(s)
 		if err != nil {
 			es = append(es, &model.FieldError{Field: "--office-cidr", Msg: err.Error()})
@@ -127,6 +149,16 @@ func (f *planFlags) inputs() (model.Inputs, []string, error) {
 		in.Office = append(in.Office, p)
 	}
 	for _, s := range f.appSources {
+		if model.IsAddressRef(s) {
+			set, err := book.Resolve(s)
+			if err != nil {
+				es = append(es, &model.FieldError{Field: "--app-source", Msg: err.Error()})
+			}
+			for _, c := range set {
+				in.AppSources = append(in.AppSources, model.CIDR(c))
+			}
+			continue
+		}
 		p, note, err := model.ParsePeer(s)
 		switch {
 		case err != nil:
@@ -141,6 +173,16 @@ func (f *planFlags) inputs() (model.Inputs, []string, error) {
 		in.AppSources = append(in.AppSources, p)
 	}
 	for _, s := range f.dbTo {
+		if model.IsAddressRef(s) {
+			set, err := book.Resolve(s)
+			if err != nil {
+				es = append(es, &model.FieldError{Field: "--db-to", Msg: err.Error()})
+			}
+			for _, c := range set {
+				in.DBTo = append(in.DBTo, model.CIDR(c))
+			}
+			continue
+		}
 		p, note, err := model.ParsePeer(s)
 		switch {
 		case err != nil:
@@ -170,8 +212,8 @@ func (f *planFlags) inputs() (model.Inputs, []string, error) {
 
 // readPlanFile loads a plan file; its errors are usage errors naming the
 // file (and, from the parser, the line and field).
-func readPlanFile(path string) (model.Plan, []string, error) {
-	p, warnings, err := export.ReadPlanFile(path)
+func readPlanFile(path string, book model.AddressBook) (model.Plan, []string, error) {
+	p, warnings, err := export.ReadPlanFile(path, book)
 	if err != nil {
 		return model.Plan{}, warnings, usageError(err)
 	}

@@ -73,8 +73,8 @@ func (c *Client) Inventory(ctx context.Context) (inv model.Inventory, calls int,
 	inv.Region = c.Region
 	var n atomic.Int64
 	var wg sync.WaitGroup
-	errs := make([]error, 3)
-	wg.Add(3)
+	errs := make([]error, 4)
+	wg.Add(4)
 	go func() {
 		defer wg.Done()
 		errs[0] = c.allGroups(ctx, &n, &inv)
@@ -87,6 +87,10 @@ func (c *Client) Inventory(ctx context.Context) (inv model.Inventory, calls int,
 		defer wg.Done()
 		inv.Templates, errs[2] = c.templates(ctx, &n)
 	}()
+	go func() {
+		defer wg.Done()
+		inv.Temporary, errs[3] = c.temporaryRules(ctx, func() { n.Add(1) })
+	}()
 	wg.Wait()
 	if errs[0] != nil {
 		return inv, int(n.Load()), errs[0]
@@ -98,6 +102,9 @@ func (c *Client) Inventory(ctx context.Context) (inv model.Inventory, calls int,
 		} else {
 			inv.Checked = append(inv.Checked, what)
 		}
+	}
+	if errs[3] != nil {
+		inv.Unchecked = append(inv.Unchecked, "temporary rules' expiry: "+firstLineOf(errs[3]))
 	}
 	names := map[string][]string{} // group name → ids, for templates that name groups
 	for _, g := range inv.Groups {

@@ -131,10 +131,11 @@ func TestAuditAnAccount(t *testing.T) {
 			if inv.Account == "" || name[wizard] != "launch-wizard-1" {
 				t.Errorf("the inventory names the account and every group: %q %v", inv.Account, name)
 			}
-			// One page each of groups, interfaces and templates, and one
+			// One page each of groups, interfaces, templates and temporary
+			// rules, and one
 			// question about the group nothing uses; moto, which lacks that
 			// call, is asked instead whether any VPC is peered (two calls).
-			if want := map[string]int{"sandbox": 4, "moto": 6}[engine]; calls != want {
+			if want := map[string]int{"sandbox": 5, "moto": 7}[engine]; calls != want {
 				t.Errorf("%d calls, want %d", calls, want)
 			}
 		})
@@ -154,9 +155,10 @@ func TestAuditReadsEveryPage(t *testing.T) {
 	if len(inv.Groups) != 2501 || len(inv.Interfaces) != 2500 || inv.Groups[2500].ID != ids[2499] || len(inv.Groups[1].Ingress) != 3 {
 		t.Fatalf("read %d groups and %d interfaces", len(inv.Groups), len(inv.Interfaces))
 	}
-	// groups: 3 pages; interfaces: 3; templates: 1; no group is unused.
-	if calls != 7 {
-		t.Errorf("%d calls, want the 7 pages", calls)
+	// groups: 3 pages; interfaces: 3; templates: 1; temporary rules: 1;
+	// no group is unused.
+	if calls != 8 {
+		t.Errorf("%d calls, want the 8 pages", calls)
 	}
 	_ = awstest.Account
 }

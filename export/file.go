@@ -164,8 +164,8 @@ func (m FileMode) Perm() os.FileMode {
 
 // ReadPlanFile reads and parses a plan file, reading at most one byte past
 // model.MaxPlanFileSize, so that /dev/zero or a huge file ends at once with
-// ParsePlan's message. Errors name the file.
-func ReadPlanFile(path string) (model.Plan, []string, error) {
+// ParsePlan's message. Errors name the file. @names are read from book.
+func ReadPlanFile(path string, book model.AddressBook) (model.Plan, []string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return model.Plan{}, nil, fmt.Errorf("cannot read the plan file: %w", err)
@@ -175,7 +175,7 @@ func ReadPlanFile(path string) (model.Plan, []string, error) {
 	if err != nil {
 		return model.Plan{}, nil, fmt.Errorf("cannot read the plan file %s: %w", path, err)
 	}
-	p, warnings, err := model.ParsePlan(data)
+	p, warnings, err := model.ParsePlanWith(data, book)
 	if err != nil {
 		return model.Plan{}, warnings, fmt.Errorf("%s:\n%w", path, err)
 	}

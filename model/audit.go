@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Audit: the checks over an account's groups as they are, with what only
@@ -35,6 +36,8 @@ type Inventory struct {
 	Checked []string
 	// Unchecked says what could not be read, and why.
 	Unchecked []string
+	// Temporary are the rules that carry an expiry tag (sgwiz allow).
+	Temporary []TemporaryRule
 }
 
 // What an audit reads to say a group is used.
@@ -66,6 +69,8 @@ type AuditOptions struct {
 	Authorized []int
 	// RequireTags are the tag keys every group must have (EC2.43).
 	RequireTags []string
+	// Now is the time temporary rules are judged at (zero: none is).
+	Now time.Time
 }
 
 // AuditFinding is a finding about one group of an account.
@@ -143,6 +148,17 @@ func Audit(inv Inventory, o AuditOptions) []AuditFinding {
 		}
 	}
 	interfaceLimits(inv, p, ids, add)
+	for _, t := range inv.Temporary {
+		gi, ok := ids[t.GroupID]
+		if !ok || o.Now.IsZero() || !t.Expired(o.Now) {
+			continue
+		}
+		g := &p.Groups[gi]
+		i := slices.IndexFunc(g.Rules(t.Direction), func(r Rule) bool { return r.Key() == t.Rule.Key() })
+		add(gi, p.finding("expired-rule", g, t.Direction, i, t.Rule,
+			fmt.Sprintf("%s expired at %s and still allows %s.", t.RuleID, FormatExpiry(t.Expires), t.Rule.Text(t.Direction)),
+			"Run sgwiz sweep (from cron or a scheduler, it revokes every expired rule), or extend it with sgwiz allow."))
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Severity != out[j].Severity {
 			return out[i].Severity > out[j].Severity
@@ -185,20 +201,18 @@ func usage(inv Inventory, ids map[string]int) map[string][]string {
 // rules in one direction than AWS allows on an interface.
 func interfaceLimits(inv Inventory, p Plan, ids map[string]int, add func(int, Finding)) {
 	for _, ni := range inv.Interfaces {
-		for _, d := range []Direction{Ingress, Egress} {
-			total, first := 0, -1
-			for _, id := range ni.Groups {
-				gi, ok := ids[id]
-				if !ok {
-					continue
-				}
+		var groups []Group
+		first := -1
+		for _, id := range ni.Groups {
+			if gi, ok := ids[id]; ok {
 				if first < 0 {
 					first = gi
 				}
-				v4, v6 := p.QuotaCount(p.Groups[gi].Rules(d))
-				total += max(v4, v6)
+				groups = append(groups, p.Groups[gi])
 			}
-			if total > MaxRulesPerInterface && first >= 0 {
+		}
+		for _, d := range []Direction{Ingress, Egress} {
+			if total := InterfaceRules(groups, d); total > MaxRulesPerInterface && first >= 0 {
 				g := &p.Groups[first]
 				add(first, p.finding("interface-rule-limit", g, d, -1, Rule{},
 					fmt.Sprintf("%s carries %s with %d %s rules together; AWS allows %d per interface, so changes to them fail.", ni.ID, strings.Join(ni.Groups, ", "), total, strings.ToLower(d.Title()), MaxRulesPerInterface),

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // auditAccount is an account built with known problems, each group named
@@ -26,8 +27,9 @@ func auditAccount(t *testing.T) Inventory {
 			Ingress: []Rule{ref("all", "", 1, "")}, Egress: []Rule{rule(t, "all", "", "0.0.0.0/0", "")}},
 		// 2: used by an instance; SSH open to the world; untagged.
 		{ID: id(2), Name: "web", VPC: "vpc-1",
-			Ingress: []Rule{rule(t, "tcp", "443", "0.0.0.0/0", "https"), rule(t, "tcp", "22", "0.0.0.0/0", "ssh")},
-			Egress:  []Rule{ref("tcp", "5432", 4, "to the database")}},
+			Ingress: []Rule{rule(t, "tcp", "443", "0.0.0.0/0", "https"), rule(t, "tcp", "22", "0.0.0.0/0", "ssh"),
+				rule(t, "tcp", "22", "198.51.100.7/32", "SSH from my IP, sgwiz:expires=2026-11-23T20:00:00Z")},
+			Egress: []Rule{ref("tcp", "5432", 4, "to the database")}},
 		// 3: made by the console, used by nothing.
 		{ID: id(3), Name: "launch-wizard-1", VPC: "vpc-1", Tags: owner, Ingress: []Rule{rule(t, "tcp", "8443", "10.0.0.0/8", "x")}},
 		// 4: used only as the destination of web's rule.
@@ -55,22 +57,30 @@ func auditAccount(t *testing.T) Inventory {
 		Templates:  []TemplateUse{{ID: "lt-1", Name: "batch", Version: 3, Groups: []string{id(5)}}},
 		Referenced: map[string][]string{id(6): {"vpc-peer"}},
 		Checked:    []string{CheckedInterfaces, CheckedTemplates, CheckedRules, CheckedPeering},
+		// web's SSH from one address expired at 20:00; app's 8080 from the
+		// old lb runs until 23:00.
+		Temporary: []TemporaryRule{
+			{GroupID: id(2), RuleID: "sgr-1", Rule: rule(t, "tcp", "22", "198.51.100.7/32", ""), Expires: auditNow.Add(-time.Hour)},
+			{GroupID: id(7), RuleID: "sgr-2", Rule: ref("tcp", "8080", 99, ""), Expires: auditNow.Add(2 * time.Hour)},
+		},
 	}
 }
+
+var auditNow = time.Date(2026, 11, 23, 21, 0, 0, 0, time.UTC)
 
 // TestAuditFindsExactly: an account built with known problems gives
 // exactly the expected findings, and nothing else; every check that needs
 // the account is among them.
 func TestAuditFindsExactly(t *testing.T) {
 	inv := auditAccount(t)
-	fs := Audit(inv, AuditOptions{RequireTags: []string{"Owner"}})
+	fs := Audit(inv, AuditOptions{RequireTags: []string{"Owner"}, Now: auditNow})
 	var got []string
 	for _, f := range fs {
 		got = append(got, fmt.Sprintf("%s %s %s %d", f.GroupID[len(f.GroupID)-2:], f.ID, f.Severity, f.Index))
 	}
 	want := []string{
 		"01 default-group-rules high -1", // AWS's own rules need no description
-		"02 world-admin-port high 1", "02 missing-tag low -1",
+		"02 world-admin-port high 1", "02 missing-tag low -1", "02 expired-rule medium 2",
 		"03 launch-wizard-name low -1", "03 unused-group low -1",
 		"07 public-all-ports high 1", "07 stale-reference medium 0",
 		"08 interface-rule-limit high -1",

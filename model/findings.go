@@ -79,6 +79,7 @@ var Checks = []Check{
 	{"default-group-rules", High, "The VPC's default group has rules (audit)", []string{"SecurityHub EC2.2", "CIS AWS 5.4", "prowler ec2_securitygroup_default_restrict_traffic"}},
 	{"unused-group", Low, "A group nothing uses: no network interface, launch template or other group (audit)", []string{"SecurityHub EC2.22", "prowler ec2_securitygroup_not_used"}},
 	{"missing-tag", Low, "A group without a required tag (audit)", []string{"SecurityHub EC2.43"}},
+	{"expired-rule", Medium, "A temporary rule past its expiry, still allowing traffic (audit)", []string{"sgwiz sweep"}},
 	{"stale-reference", Medium, "A rule naming a group that no longer exists (audit)", []string{"DescribeStaleSecurityGroups"}},
 	{"interface-rule-limit", High, "A network interface whose groups hold more rules than AWS allows on one interface (audit)", []string{"AWS quota: rules per group × groups per interface ≤ 1,000"}},
 	{"egress-not-accepted", High, "Outbound to a group of the plan on a port that group does not accept", []string{}},

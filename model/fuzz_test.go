@@ -78,3 +78,38 @@ func FuzzParsePlan(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseAddressBook: any config file is a book or an error that says
+// something; every CIDR of a book is one a rule takes, never everyone.
+func FuzzParseAddressBook(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := ParseAddressBook(data)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("an error must say something")
+			}
+			return
+		}
+		for _, name := range b.Names() {
+			set, err := b.Resolve("@" + name)
+			if err != nil || len(set) == 0 || len(set) > MaxAddressSet {
+				t.Fatalf("%s: %v %v", name, set, err)
+			}
+			for _, p := range set {
+				if q, note, err := ParseCIDR(p.String()); err != nil || note != "" || q != p || p.Bits() == 0 {
+					t.Fatalf("%s holds %v", name, p)
+				}
+			}
+		}
+	})
+}
+
+// FuzzParseLifetime: a lifetime read is within the bounds.
+func FuzzParseLifetime(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseLifetime(s)
+		if err == nil && (d < MinLifetime || d > MaxLifetime) {
+			t.Fatalf("%q read as %v", s, d)
+		}
+	})
+}

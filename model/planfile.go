@@ -133,6 +133,12 @@ func rulesNode(d Direction, rules []Rule) *yaml.Node {
 // are errors (Errors) naming the line and the field. Warnings report what
 // was accepted but changed, such as CIDR host bits cleared.
 func ParsePlan(data []byte) (p Plan, warnings []string, err error) {
+	return ParsePlanWith(data, nil)
+}
+
+// ParsePlanWith is ParsePlan with an address book: a peer or an office
+// written @name stands for the set's CIDRs, one rule each.
+func ParsePlanWith(data []byte, book AddressBook) (p Plan, warnings []string, err error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
 		// JSON allows tabs where YAML does not; outside strings they are
@@ -161,7 +167,7 @@ func ParsePlan(data []byte) (p Plan, warnings []string, err error) {
 	if n := findAlias(&doc); n != nil {
 		return Plan{}, nil, Errors{{Field: "file", Line: n.Line, Msg: fmt.Sprintf("YAML alias *%s: plan files do not take aliases; write the value out in full", n.Value)}}
 	}
-	r := &reader{}
+	r := &reader{book: book}
 	p = r.plan(doc.Content[0])
 	if len(r.errs) > 0 {
 		return Plan{}, r.warnings, r.errs
@@ -188,6 +194,7 @@ func findAlias(n *yaml.Node) *yaml.Node {
 
 // reader walks the node tree, collecting errors with lines.
 type reader struct {
+	book     AddressBook
 	errs     Errors
 	warnings []string
 	lines    map[string]int // field path → line, for validation errors
@@ -275,7 +282,13 @@ func (r *reader) plan(n *yaml.Node) Plan {
 			items = on.Content
 		}
 		for _, item := range items {
-			if v, ok := r.scalar(item, "office"); ok {
+			if v, ok := r.scalar(item, "office"); ok && IsAddressRef(v) {
+				set, err := r.book.Resolve(v)
+				if err != nil {
+					r.fail(item, "office", "%v", err)
+				}
+				p.Office = append(p.Office, set...)
+			} else if ok {
 				prefix, note, err := ParseCIDR(v)
 				if err != nil {
 					r.fail(item, "office", "%v", err)
@@ -457,6 +470,16 @@ func (r *reader) peers(n, parent *yaml.Node, field, key string) []Peer {
 	for _, item := range items {
 		s, ok := r.scalar(item, field)
 		if !ok {
+			continue
+		}
+		if IsAddressRef(s) {
+			set, err := r.book.Resolve(s)
+			if err != nil {
+				r.fail(item, field, "%v", err)
+			}
+			for _, c := range set {
+				peers = append(peers, CIDR(c))
+			}
 			continue
 		}
 		p, note, err := ParsePeer(s)

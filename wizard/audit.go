@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -22,7 +23,7 @@ func newAuditView(inv model.Inventory) *auditView {
 		byID[g.ID] = i
 		v.rows = append(v.rows, auditRow{group: g})
 	}
-	for _, f := range model.Audit(inv, model.AuditOptions{}) {
+	for _, f := range model.Audit(inv, model.AuditOptions{Now: time.Now()}) {
 		r := &v.rows[byID[f.GroupID]]
 		r.findings = append(r.findings, f.Finding)
 		r.worst = max(r.worst, f.Severity)

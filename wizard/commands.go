@@ -20,9 +20,9 @@ type planLoadedMsg struct {
 	fixOf string
 }
 
-func loadPlan(path string) tea.Cmd {
+func loadPlan(path string, book model.AddressBook) tea.Cmd {
 	return func() tea.Msg {
-		p, warnings, err := export.ReadPlanFile(path)
+		p, warnings, err := export.ReadPlanFile(path, book)
 		return planLoadedMsg{plan: p, warnings: warnings, err: err}
 	}
 }

@@ -125,7 +125,7 @@ func (m *startStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 						return stay(), importGroups(s.cloud, strings.Fields(v)...)
 					})
 				default:
-					return stay(), s.replacing("Open "+v+" instead?", func() (nav, tea.Cmd) { return stay(), loadPlan(v) })
+					return stay(), s.replacing("Open "+v+" instead?", func() (nav, tea.Cmd) { return stay(), loadPlan(v, s.book) })
 				}
 				return stay(), nil
 			}

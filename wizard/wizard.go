@@ -188,6 +188,8 @@ type session struct {
 	lookupErr string
 	// myIPURL answers with the caller's address (My IP).
 	myIPURL string
+	// book is the address book: named CIDR sets, typed @name.
+	book model.AddressBook
 	// helpCache holds the key help's lines by width, background and keys.
 	helpCache map[string][]string
 }
@@ -282,6 +284,8 @@ type Options struct {
 	// MyIPURL answers with the caller's public address as text, for My IP
 	// (default aws.DefaultMyIPURL).
 	MyIPURL string
+	// Book is the address book (the config file's named CIDR sets).
+	Book model.AddressBook
 }
 
 // Model is the whole wizard.
@@ -296,7 +300,7 @@ type Model struct {
 
 // New returns the wizard, at the start or at the review of opts.Plan.
 func New(opts Options) Model {
-	s := &session{styles: ui.NewStyles(true), dark: true, cloud: opts.Cloud, where: opts.Where, awsErr: opts.Offline, myIPURL: opts.MyIPURL}
+	s := &session{styles: ui.NewStyles(true), dark: true, cloud: opts.Cloud, where: opts.Where, awsErr: opts.Offline, myIPURL: opts.MyIPURL, book: opts.Book}
 	if s.myIPURL == "" {
 		s.myIPURL = aws.DefaultMyIPURL
 	}

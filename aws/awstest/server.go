@@ -86,12 +86,16 @@ type Handler struct {
 	groups map[string]*group // by id
 	order  []string          // ids in creation order
 	calls  int
-	faults Fault
-	denied map[string]bool // regions whose calls are refused
-	lists  []prefixList
+	// changes counts the calls that may change something (not Describe*
+	// or Get*), for tests that prove a refusal came first.
+	changes int
+	faults  Fault
+	denied  map[string]bool // regions whose calls are refused
+	lists   []prefixList
 	// What uses groups, for audits: network interfaces, launch template
 	// versions, and references from peered VPCs (group id → VPCs).
 	interfaces []networkInterface
+	instances  []instance
 	templates  []launchTemplate
 	references map[string][]string
 }
@@ -99,6 +103,9 @@ type Handler struct {
 type networkInterface struct {
 	id, description string
 	groups          []string
+	// instance and device are the attachment, when an instance has it.
+	instance string
+	device   int
 }
 
 type launchTemplate struct {
@@ -114,7 +121,8 @@ type prefixList struct {
 	owner            string // "AWS" or the account
 	// weight is what a rule naming the list counts for in the quota:
 	// AWS's documented weight, or an account list's maximum entries.
-	weight int
+	weight  int
+	entries [][2]string // cidr, description
 }
 
 // OfficeList is the id of the account's own prefix list in the sandbox:
@@ -134,6 +142,14 @@ func (h *Handler) prefixList(id string) (prefixList, bool) {
 		}
 	}
 	return prefixList{}, false
+}
+
+// Changes counts the calls so far that may change something (every one
+// but Describe* and Get*).
+func (h *Handler) Changes() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.changes
 }
 
 // SetFaults makes f decide, before each call, whether it fails (nil: none).
@@ -160,6 +176,7 @@ type rule struct {
 	key         ruleKey
 	description string
 	id          string
+	tags        [][2]string // rule tags (TagSpecifications, CreateTags)
 }
 
 type ruleKey struct {
@@ -222,6 +239,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	action := r.Form.Get("Action")
 	h.mu.Lock()
 	h.calls++
+	if !strings.HasPrefix(action, "Describe") && !strings.HasPrefix(action, "Get") {
+		h.changes++
+	}
 	call := h.calls
 	faults := h.faults
 	h.mu.Unlock()
@@ -284,6 +304,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			{Name: "eu-west-1", Endpoint: "ec2.eu-west-1.amazonaws.com", OptIn: "opt-in-not-required"}}}
 	case "DescribeManagedPrefixLists":
 		resp, err = h.describePrefixLists(f, regionOf(r))
+	case "DescribeSecurityGroupRules":
+		resp, err = h.describeSecurityGroupRules(f)
+	case "DescribeInstances":
+		resp, err = h.describeInstances(f)
+	case "ModifyNetworkInterfaceAttribute":
+		resp, err = h.modifyInterface(f)
+	case "CreateManagedPrefixList":
+		resp, err = h.createPrefixList(f, regionOf(r))
+	case "GetManagedPrefixListEntries":
+		resp, err = h.prefixListEntries(f)
 	case "CreateTags":
 		resp, err = h.tag(f, true)
 	case "DeleteTags":
@@ -674,9 +704,14 @@ func (h *Handler) authorize(f form, dir int) (any, *apiError) {
 	if v4, v6 := h.quotaCount(append(append([]rule(nil), g.rules[dir]...), rules...)); v4 > Quota || v6 > Quota {
 		return nil, fail("RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.")
 	}
+	tags, err := ruleTags(f)
+	if err != nil {
+		return nil, err
+	}
 	resp := authorizeResponse{XMLName: xml.Name{Local: [2]string{"AuthorizeSecurityGroupIngressResponse", "AuthorizeSecurityGroupEgressResponse"}[dir]}, RequestID: newID(""), Return: true}
 	for _, r := range rules {
 		r.id = newID("sgr-")
+		r.tags = tags
 		g.rules[dir] = append(g.rules[dir], r)
 		resp.Rules = append(resp.Rules, xmlRule{ID: r.id, GroupID: g.id, IsEgress: dir == 1, Protocol: r.key.proto, From: r.key.from, To: r.key.to})
 	}
@@ -686,6 +721,9 @@ func (h *Handler) authorize(f form, dir int) (any, *apiError) {
 // revoke removes the rules that exist; as in a VPC, unknown ones are
 // reported, not refused.
 func (h *Handler) revoke(f form, dir int) (any, *apiError) {
+	if f.count("SecurityGroupRuleId") > 0 {
+		return h.revokeByID(f, dir)
+	}
 	g, rules, err := h.target(f)
 	if err != nil {
 		return nil, err
@@ -740,7 +778,16 @@ const descriptionChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 // key whatever its value unless one is given.
 func (h *Handler) tag(f form, create bool) (any, *apiError) {
 	var groups []*group
+	var rules []*rule
 	for _, id := range f.list("ResourceId") {
+		if strings.HasPrefix(id, "sgr-") {
+			r := h.ruleByID(id)
+			if r == nil {
+				return nil, fail("InvalidSecurityGroupRuleId.NotFound", "The security group rule ID '%s' does not exist", id)
+			}
+			rules = append(rules, r)
+			continue
+		}
 		g, err := h.group(id)
 		if err != nil {
 			return nil, err
@@ -753,17 +800,23 @@ func (h *Handler) tag(f form, create bool) (any, *apiError) {
 		if strings.HasPrefix(strings.ToLower(k), "aws:") {
 			return nil, fail("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use")
 		}
-		for _, g := range groups {
-			kept := g.tags[:0]
-			for _, t := range g.tags {
+		retag := func(tags [][2]string) [][2]string {
+			kept := tags[:0]
+			for _, t := range tags {
 				if t[0] != k || (!create && hasValue && t[1] != v) {
 					kept = append(kept, t)
 				}
 			}
-			g.tags = kept
 			if create {
-				g.tags = append(g.tags, [2]string{k, v})
+				kept = append(kept, [2]string{k, v})
 			}
+			return kept
+		}
+		for _, g := range groups {
+			g.tags = retag(g.tags)
+		}
+		for _, r := range rules {
+			r.tags = retag(r.tags)
 		}
 	}
 	name := "DeleteTagsResponse"
@@ -934,10 +987,27 @@ func page(f form, n int) (start, end int, next string) {
 }
 
 func (h *Handler) describeInterfaces(f form) (any, *apiError) {
-	start, end, next := page(f, len(h.interfaces))
+	ids, filters := f.list("NetworkInterfaceId"), f.filters()
+	for _, id := range ids {
+		if h.iface(id) == nil {
+			return nil, fail("InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '%s' does not exist", id)
+		}
+	}
+	var chosen []networkInterface
+	for _, ni := range h.interfaces {
+		if (len(ids) == 0 || contains(ids, ni.id)) &&
+			(filters["attachment.instance-id"] == nil || contains(filters["attachment.instance-id"], ni.instance)) &&
+			(filters["group-id"] == nil || slices.ContainsFunc(ni.groups, func(g string) bool { return contains(filters["group-id"], g) })) {
+			chosen = append(chosen, ni)
+		}
+	}
+	start, end, next := page(f, len(chosen))
 	resp := describeInterfacesResponse{RequestID: newID(""), NextToken: next}
-	for _, ni := range h.interfaces[start:end] {
+	for _, ni := range chosen[start:end] {
 		x := xmlInterface{ID: ni.id, Description: ni.description, Type: "interface", Status: "in-use", OwnerID: Account}
+		if ni.instance != "" {
+			x.Attachment = &xmlAttachment{Instance: ni.instance, Device: ni.device, Status: "attached"}
+		}
 		for _, id := range ni.groups {
 			name := ""
 			if g, ok := h.groups[id]; ok {
@@ -1009,7 +1079,7 @@ func (h *Handler) Example() {
 	add("launch-wizard-1", tcp(22, "cidr4", "0.0.0.0/0", ""))
 	db := add("db-legacy", tcp(3306, "cidr4", "0.0.0.0/0", "MySQL for the old app"), tcp(3306, "group", web, "MySQL from web-prod"))
 	batch := add("batch")
-	h.AddInterface("web-prod instance", web)
+	h.AddInstance("web-prod-1", "running", web)
 	h.AddInterface("db-legacy instance", db)
 	h.AddLaunchTemplate("batch-workers", batch)
 }

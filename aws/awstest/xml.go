@@ -155,13 +155,20 @@ type xmlGroupID struct {
 }
 
 type xmlInterface struct {
-	ID          string       `xml:"networkInterfaceId"`
-	Description string       `xml:"description"`
-	Type        string       `xml:"interfaceType"`
-	Status      string       `xml:"status"`
-	OwnerID     string       `xml:"ownerId"`
-	VpcID       string       `xml:"vpcId"`
-	Groups      []xmlGroupID `xml:"groupSet>item"`
+	ID          string         `xml:"networkInterfaceId"`
+	Description string         `xml:"description"`
+	Type        string         `xml:"interfaceType"`
+	Status      string         `xml:"status"`
+	OwnerID     string         `xml:"ownerId"`
+	VpcID       string         `xml:"vpcId"`
+	Groups      []xmlGroupID   `xml:"groupSet>item"`
+	Attachment  *xmlAttachment `xml:"attachment,omitempty"`
+}
+
+type xmlAttachment struct {
+	Instance string `xml:"instanceId"`
+	Device   int    `xml:"deviceIndex"`
+	Status   string `xml:"status"`
 }
 
 type describeInterfacesResponse struct {

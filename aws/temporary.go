@@ -1,0 +1,266 @@
+package aws
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	sdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/sgwiz/sgwiz/model"
+)
+
+// Temporary access: rules that carry their expiry in a rule tag
+// (model.ExpiresTag), added by Allow, revoked by Sweep once expired.
+
+// Allowed is what Allow did.
+type Allowed struct {
+	// RuleID is the rule that allows the access (new, extended or kept).
+	RuleID string
+	// Verb is "added", "extended" (an earlier temporary rule now lasts
+	// longer), "kept" (one already lasts as long or longer) or
+	// "permanent" (a rule without expiry already allows it).
+	Verb    string
+	Expires time.Time
+}
+
+// Allow adds r to the group in direction d until the given time, with the
+// expiry in a rule tag (set by the authorize call itself, so a rule never
+// exists without it) and in its description. An identical rule that is
+// already there is extended, kept, or (when it has no expiry) left alone:
+// a temporary rule never replaces a permanent one.
+func (c *Client) Allow(ctx context.Context, groupID string, d model.Direction, r model.Rule, until time.Time) (Allowed, error) {
+	have, err := c.groupRules(ctx, groupID)
+	if err != nil {
+		return Allowed{}, err
+	}
+	for _, h := range have {
+		if h.Direction != d || h.Rule.Key() != r.Key() {
+			continue
+		}
+		switch {
+		case h.Problem == "" && h.Expires.IsZero():
+			return Allowed{RuleID: h.RuleID, Verb: "permanent"}, nil
+		case h.Problem == "" && !h.Expires.Before(until):
+			return Allowed{RuleID: h.RuleID, Verb: "kept", Expires: h.Expires}, nil
+		}
+		// Extend: the tag first (what sweep reads), then the description.
+		if _, err := c.ec2.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{h.RuleID},
+			Tags: []types.Tag{{Key: sdk.String(model.ExpiresTag), Value: sdk.String(model.FormatExpiry(until))}}}); err != nil {
+			return Allowed{}, explain(err, "extending "+h.RuleID)
+		}
+		t := model.Temporary(r, until)
+		if err := c.describeRule(ctx, groupID, d, t); err != nil {
+			return Allowed{}, err
+		}
+		return Allowed{RuleID: h.RuleID, Verb: "extended", Expires: until}, nil
+	}
+	t := model.Temporary(r, until)
+	if err := model.ValidateRuleDescription(t.Description); err != nil {
+		return Allowed{}, fmt.Errorf("the rule's description: %w", err)
+	}
+	tags := []types.TagSpecification{{ResourceType: types.ResourceTypeSecurityGroupRule,
+		Tags: []types.Tag{{Key: sdk.String(model.ExpiresTag), Value: sdk.String(model.FormatExpiry(until))}}}}
+	perms := permissions([]model.Rule{t}, nil)
+	var rules []types.SecurityGroupRule
+	if d == model.Egress {
+		out, err := c.ec2.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: &groupID, IpPermissions: perms, TagSpecifications: tags})
+		if err != nil {
+			return Allowed{}, explain(err, "")
+		}
+		rules = out.SecurityGroupRules
+	} else {
+		out, err := c.ec2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: &groupID, IpPermissions: perms, TagSpecifications: tags})
+		if err != nil {
+			return Allowed{}, explain(err, "")
+		}
+		rules = out.SecurityGroupRules
+	}
+	a := Allowed{Verb: "added", Expires: until}
+	if len(rules) > 0 {
+		a.RuleID = sdk.ToString(rules[0].SecurityGroupRuleId)
+	}
+	return a, nil
+}
+
+func (c *Client) describeRule(ctx context.Context, groupID string, d model.Direction, r model.Rule) error {
+	perms := permissions([]model.Rule{r}, nil)
+	var err error
+	if d == model.Egress {
+		_, err = c.ec2.UpdateSecurityGroupRuleDescriptionsEgress(ctx, &ec2.UpdateSecurityGroupRuleDescriptionsEgressInput{GroupId: &groupID, IpPermissions: perms})
+	} else {
+		_, err = c.ec2.UpdateSecurityGroupRuleDescriptionsIngress(ctx, &ec2.UpdateSecurityGroupRuleDescriptionsIngressInput{GroupId: &groupID, IpPermissions: perms})
+	}
+	return explain(err, "")
+}
+
+// groupRules reads every rule of one group with its id and expiry (zero
+// for a permanent rule).
+func (c *Client) groupRules(ctx context.Context, groupID string) ([]model.TemporaryRule, error) {
+	return c.securityGroupRules(ctx, []types.Filter{{Name: sdk.String("group-id"), Values: []string{groupID}}}, nil)
+}
+
+// TemporaryRules lists the region's rules that carry an expiry tag, in
+// pages of 1000.
+func (c *Client) TemporaryRules(ctx context.Context) ([]model.TemporaryRule, error) {
+	return c.temporaryRules(ctx, nil)
+}
+
+// temporaryRules is TemporaryRules calling count once per call.
+func (c *Client) temporaryRules(ctx context.Context, count func()) ([]model.TemporaryRule, error) {
+	return c.securityGroupRules(ctx, []types.Filter{{Name: sdk.String("tag-key"), Values: []string{model.ExpiresTag}}}, count)
+}
+
+func (c *Client) securityGroupRules(ctx context.Context, filters []types.Filter, count func()) ([]model.TemporaryRule, error) {
+	var out []model.TemporaryRule
+	p := ec2.NewDescribeSecurityGroupRulesPaginator(c.ec2, &ec2.DescribeSecurityGroupRulesInput{Filters: filters, MaxResults: sdk.Int32(1000)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if count != nil {
+			count()
+		}
+		if err != nil {
+			return nil, explain(err, "")
+		}
+		for _, sr := range page.SecurityGroupRules {
+			t, err := temporaryOf(sr)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// temporaryOf reads one rule of DescribeSecurityGroupRules.
+func temporaryOf(sr types.SecurityGroupRule) (model.TemporaryRule, error) {
+	t := model.TemporaryRule{GroupID: sdk.ToString(sr.GroupId), RuleID: sdk.ToString(sr.SecurityGroupRuleId)}
+	if sdk.ToBool(sr.IsEgress) {
+		t.Direction = model.Egress
+	}
+	p := types.IpPermission{IpProtocol: sr.IpProtocol, FromPort: sr.FromPort, ToPort: sr.ToPort}
+	switch {
+	case sr.CidrIpv4 != nil:
+		p.IpRanges = []types.IpRange{{CidrIp: sr.CidrIpv4, Description: sr.Description}}
+	case sr.CidrIpv6 != nil:
+		p.Ipv6Ranges = []types.Ipv6Range{{CidrIpv6: sr.CidrIpv6, Description: sr.Description}}
+	case sr.PrefixListId != nil:
+		p.PrefixListIds = []types.PrefixListId{{PrefixListId: sr.PrefixListId, Description: sr.Description}}
+	case sr.ReferencedGroupInfo != nil:
+		p.UserIdGroupPairs = []types.UserIdGroupPair{{GroupId: sr.ReferencedGroupInfo.GroupId, Description: sr.Description}}
+	}
+	rules, err := rulesOf([]types.IpPermission{p}, nil)
+	if err != nil {
+		return t, fmt.Errorf("rule %s of %s: %w", t.RuleID, t.GroupID, err)
+	}
+	if len(rules) == 1 {
+		t.Rule = rules[0]
+	}
+	for _, tag := range sr.Tags {
+		if sdk.ToString(tag.Key) != model.ExpiresTag {
+			continue
+		}
+		at, err := model.ParseExpiry(sdk.ToString(tag.Value))
+		if err != nil {
+			t.Problem = err.Error()
+		} else {
+			t.Expires = at
+		}
+	}
+	return t, nil
+}
+
+// Swept is what one Sweep did.
+type Swept struct {
+	// Revoked are the expired rules removed (or found already gone).
+	Revoked []model.TemporaryRule
+	// Left are the temporary rules still running, soonest first.
+	Left []model.TemporaryRule
+	// Problems are rules whose expiry tag cannot be read, left alone.
+	Problems []model.TemporaryRule
+	// Failed are the rules whose revoke failed, with why.
+	Failed []error
+}
+
+// Sweep revokes the region's temporary rules whose time is over at now:
+// one revoke call per group and direction, by rule id. A rule another
+// sweep removed meanwhile counts as revoked, so sweeps can overlap and
+// repeat: a second run finds nothing to do.
+func (c *Client) Sweep(ctx context.Context, now time.Time, dryRun bool) (Swept, error) {
+	rules, err := c.TemporaryRules(ctx)
+	if err != nil {
+		return Swept{}, err
+	}
+	var s Swept
+	type key struct {
+		group string
+		d     model.Direction
+	}
+	due := map[key][]model.TemporaryRule{}
+	var order []key
+	for _, t := range rules {
+		switch {
+		case t.Problem != "":
+			s.Problems = append(s.Problems, t)
+		case t.Expired(now):
+			k := key{t.GroupID, t.Direction}
+			if due[k] == nil {
+				order = append(order, k)
+			}
+			due[k] = append(due[k], t)
+		default:
+			s.Left = append(s.Left, t)
+		}
+	}
+	for _, k := range order {
+		if dryRun {
+			s.Revoked = append(s.Revoked, due[k]...)
+			continue
+		}
+		var ids []string
+		for _, t := range due[k] {
+			ids = append(ids, t.RuleID)
+		}
+		var err error
+		if k.d == model.Egress {
+			_, err = c.ec2.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: sdk.String(k.group), SecurityGroupRuleIds: ids})
+		} else {
+			_, err = c.ec2.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: sdk.String(k.group), SecurityGroupRuleIds: ids})
+		}
+		if err != nil && !isCode(err, "InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound", "InvalidPermission.NotFound") {
+			s.Failed = append(s.Failed, explain(err, fmt.Sprintf("revoking %d rule(s) of %s", len(ids), k.group)))
+			continue
+		}
+		if err != nil && len(ids) > 1 {
+			// One of them was gone, and EC2 refuses the whole call: one by one.
+			for _, t := range due[k] {
+				if e := c.revokeOne(ctx, t); e != nil {
+					s.Failed = append(s.Failed, e)
+				} else {
+					s.Revoked = append(s.Revoked, t)
+				}
+			}
+			continue
+		}
+		s.Revoked = append(s.Revoked, due[k]...)
+	}
+	slices.SortStableFunc(s.Left, func(a, b model.TemporaryRule) int { return a.Expires.Compare(b.Expires) })
+	return s, nil
+}
+
+func (c *Client) revokeOne(ctx context.Context, t model.TemporaryRule) error {
+	var err error
+	ids := []string{t.RuleID}
+	if t.Direction == model.Egress {
+		_, err = c.ec2.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: sdk.String(t.GroupID), SecurityGroupRuleIds: ids})
+	} else {
+		_, err = c.ec2.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: sdk.String(t.GroupID), SecurityGroupRuleIds: ids})
+	}
+	if err != nil && !isCode(err, "InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound", "InvalidPermission.NotFound") {
+		return explain(err, "revoking "+t.RuleID)
+	}
+	return nil
+}

@@ -1,0 +1,117 @@
+package aws_test
+
+import (
+	"context"
+	"net/netip"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	sdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/sgwiz/sgwiz/model"
+)
+
+// TestTemporaryAccess: allow adds a rule tagged with its expiry, extends
+// or keeps it when asked again, never shadows a permanent rule; sweep
+// revokes exactly the expired rules, a second sweep changes nothing. The
+// clock is given, not waited on. On the sandbox and on moto.
+func TestTemporaryAccess(t *testing.T) {
+	t.Parallel()
+	for _, engine := range []string{"sandbox", "moto"} {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			e := newAuditEngine(t, engine)
+			ctx := context.Background()
+			out, err := e.raw.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: sdk.String("bastion"), Description: sdk.String("bastion")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sg := sdk.ToString(out.GroupId)
+			// A permanent rule that temporary access must leave alone.
+			if _, err := e.raw.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: out.GroupId,
+				IpPermissions: []types.IpPermission{{IpProtocol: sdk.String("tcp"), FromPort: sdk.Int32(22), ToPort: sdk.Int32(22),
+					IpRanges: []types.IpRange{{CidrIp: sdk.String("203.0.113.0/24"), Description: sdk.String("SSH from the office")}}}}}); err != nil {
+				t.Fatal(err)
+			}
+			ssh, _ := model.LookupService("ssh")
+			https, _ := model.LookupService("https")
+			me := ssh.Rules(model.CIDR(netip.MustParsePrefix("198.51.100.7/32")), "SSH from my IP")[0]
+			office := ssh.Rules(model.CIDR(netip.MustParsePrefix("203.0.113.0/24")), "SSH")[0]
+			partner := https.Rules(model.CIDR(netip.MustParsePrefix("192.0.2.0/24")), "HTTPS for the partner")[0]
+			t0 := time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)
+
+			steps := []struct {
+				rule  model.Rule
+				until time.Time
+				verb  string
+			}{
+				{me, t0.Add(2 * time.Hour), "added"},
+				{me, t0.Add(time.Hour), "kept"},         // already lasts longer
+				{me, t0.Add(3 * time.Hour), "extended"}, // lasts longer now
+				{office, t0.Add(time.Hour), "permanent"},
+				{partner, t0.Add(30 * time.Minute), "added"},
+			}
+			var sshRule string
+			for _, s := range steps {
+				a, err := e.c.Allow(ctx, sg, model.Ingress, s.rule, s.until)
+				if err != nil || a.Verb != s.verb || a.RuleID == "" {
+					t.Fatalf("allow %s until %s: %+v %v, want %s", s.rule.Text(model.Ingress), s.until, a, err, s.verb)
+				}
+				if s.rule == me {
+					sshRule = a.RuleID
+				}
+			}
+			temp, err := e.c.TemporaryRules(ctx)
+			if err != nil || len(temp) != 2 {
+				t.Fatalf("two temporary rules, tagged: %+v %v", temp, err)
+			}
+			for _, r := range temp {
+				if r.RuleID == sshRule && (!r.Expires.Equal(t0.Add(3*time.Hour)) || !strings.HasSuffix(r.Rule.Description, "sgwiz:expires=2026-11-23T23:00:00Z")) {
+					t.Errorf("the extended rule carries its new expiry in tag and description: %+v", r)
+				}
+			}
+
+			sweep := func(at time.Time) []string {
+				t.Helper()
+				s, err := e.c.Sweep(ctx, at, false)
+				if err != nil || len(s.Failed) > 0 || len(s.Problems) > 0 {
+					t.Fatalf("sweep at %s: %v %v %v", at, err, s.Failed, s.Problems)
+				}
+				var got []string
+				for _, r := range s.Revoked {
+					got = append(got, r.Rule.Text(r.Direction))
+				}
+				return got
+			}
+			// Dry run: says, changes nothing.
+			if s, err := e.c.Sweep(ctx, t0.Add(time.Hour), true); err != nil || len(s.Revoked) != 1 || len(s.Left) != 1 {
+				t.Fatalf("dry run: %+v %v", s, err)
+			}
+			if got := sweep(t0.Add(time.Hour)); !slices.Equal(got, []string{"HTTPS TCP 443 from 192.0.2.0/24"}) {
+				t.Errorf("at +1h only the partner's rule has expired: %q", got)
+			}
+			if got := sweep(t0.Add(time.Hour)); len(got) != 0 {
+				t.Errorf("a second sweep changes nothing: %q", got)
+			}
+			if got := sweep(t0.Add(4 * time.Hour)); !slices.Equal(got, []string{"SSH TCP 22 from 198.51.100.7/32"}) {
+				t.Errorf("at +4h the SSH rule has expired: %q", got)
+			}
+			groups, err := e.raw.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{sg}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var left []string
+			for _, p := range groups.SecurityGroups[0].IpPermissions {
+				for _, r := range p.IpRanges {
+					left = append(left, sdk.ToString(r.CidrIp))
+				}
+			}
+			if !slices.Equal(left, []string{"203.0.113.0/24"}) {
+				t.Errorf("only the permanent rule is left: %v", left)
+			}
+		})
+	}
+}

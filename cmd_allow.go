@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/model"
+	"github.com/spf13/cobra"
+)
+
+type allowOptions struct {
+	io      streams
+	aws     awsFlags
+	group   string
+	from    []string
+	lasting string
+	myIP    string
+}
+
+func newAllowCmd(io streams) *cobra.Command {
+	o := &allowOptions{io: io}
+	cmd := &cobra.Command{
+		Use:   "allow SERVICE --group sg-… [--from my-ip|CIDR|@name]... [--for 2h]",
+		Short: "Open a service to an address for a limited time (sgwiz sweep revokes it when it expires)",
+		Long: `allow adds an inbound rule that expires: its description ends with
+sgwiz:expires=TIME and the rule carries the tag sgwiz:expires=TIME, set by
+the same call that adds it. SERVICE is a catalogue service (ssh, rdp,
+https, postgresql, … as sgwiz presets lists) or a TCP port (8080).
+
+Nothing in AWS removes a rule by itself: sgwiz sweep revokes the rules
+whose time is over. Run it from cron or a scheduler, every few minutes.
+
+Asking again for the same access extends it; a permanent rule that already
+allows it is left as it is (and never swept).`,
+		Example: `  sgwiz allow ssh --group sg-0123456789abcdef0 --from my-ip --for 2h
+  sgwiz allow rdp --group sg-0123456789abcdef0 --from 198.51.100.7 --for 30m
+  sgwiz allow 8443 --group sg-0123456789abcdef0 --from @office --for 1d`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return allowRun(cmd.Context(), o, args[0]) },
+	}
+	o.aws.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&o.group, "group", "", "the security group (sg-…)")
+	fl.StringArrayVar(&o.from, "from", []string{"my-ip"}, "who may connect: my-ip (looked up), a CIDR or address, or @name from the address book; repeat for several")
+	fl.StringVar(&o.lasting, "for", "1h", "how long: 30m, 2h, 1h30m, 1d (a week at most)")
+	fl.StringVar(&o.myIP, "myip-url", aws.DefaultMyIPURL, "where my-ip is looked up (an HTTPS endpoint answering with your address)")
+	return cmd
+}
+
+func allowRun(ctx context.Context, o *allowOptions, service string) error {
+	svc, err := allowedService(service)
+	if err != nil {
+		return usageError(err)
+	}
+	if p, _, err := model.ParsePeer(o.group); err != nil || p.Kind() != model.PeerGroupID {
+		return usageError(fmt.Errorf("--group: %q is not a security group id: give sg- and its hex digits (sgwiz import lists nothing; aws ec2 describe-security-groups does)", o.group))
+	}
+	lasting, err := model.ParseLifetime(o.lasting)
+	if err != nil {
+		return usageError(fmt.Errorf("--for: %w", err))
+	}
+	book, err := loadAddressBook()
+	if err != nil {
+		return usageError(err)
+	}
+	peers, err := temporaryPeers(ctx, o.from, o.myIP, book)
+	if err != nil {
+		return usageError(err)
+	}
+	c, release, err := o.aws.connect(ctx)
+	if err != nil {
+		return awsFailure(err)
+	}
+	defer release()
+	until := o.io.now().Add(lasting)
+	for _, p := range peers {
+		for _, r := range svc.Rules(p.peer, svc.Title+" from "+p.label) {
+			a, err := c.Allow(ctx, o.group, model.Ingress, r, until)
+			if err != nil {
+				return awsFailure(err)
+			}
+			text := r.Text(model.Ingress)
+			switch a.Verb {
+			case "permanent":
+				fmt.Fprintf(o.io.Out, "kept %s: %s is already allowed in %s by a permanent rule (nothing added, nothing to sweep)\n", a.RuleID, text, o.group)
+			case "kept":
+				fmt.Fprintf(o.io.Out, "kept %s: %s in %s already lasts until %s\n", a.RuleID, text, o.group, model.FormatExpiry(a.Expires))
+			default:
+				fmt.Fprintf(o.io.Out, "%s %s: %s in %s until %s (%s)\n", a.Verb, a.RuleID, text, o.group, model.FormatExpiry(until), o.lasting)
+			}
+		}
+	}
+	fmt.Fprintf(o.io.Out, "sgwiz sweep --region %s revokes it once expired; nothing in AWS does by itself (run sweep from cron, e.g. */5 * * * *)\n", c.Region)
+	return nil
+}
+
+// allowedService is a catalogue service by id, or a TCP port.
+func allowedService(s string) (model.Service, error) {
+	if svc, ok := model.LookupService(strings.ToLower(s)); ok {
+		return svc, nil
+	}
+	if n, err := strconv.Atoi(s); err == nil && n > 0 && n <= 65535 {
+		return model.CustomService(model.TCP, model.Port(n)), nil
+	}
+	return model.Service{}, fmt.Errorf("%q is neither a service of the catalogue (ssh, rdp, https, postgresql, … : sgwiz presets lists them) nor a TCP port", s)
+}
+
+type temporaryPeer struct {
+	peer  model.Peer
+	label string
+}
+
+// temporaryPeers reads --from: my-ip, addresses and CIDRs, @names; never
+// everyone.
+func temporaryPeers(ctx context.Context, from []string, myIPURL string, book model.AddressBook) ([]temporaryPeer, error) {
+	var out []temporaryPeer
+	for _, f := range from {
+		switch {
+		case strings.EqualFold(f, "my-ip"):
+			ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			a, err := aws.MyIP(ctx, &http.Client{}, myIPURL)
+			cancel()
+			if err != nil {
+				return nil, fmt.Errorf("--from my-ip: %w (or give the address: --from 198.51.100.7)", err)
+			}
+			out = append(out, temporaryPeer{model.CIDR(model.HostPrefix(a)), "my IP"})
+		case strings.HasPrefix(f, "@"):
+			prefixes, err := book.Resolve(f)
+			if err != nil {
+				return nil, fmt.Errorf("--from: %w", err)
+			}
+			for _, p := range prefixes {
+				out = append(out, temporaryPeer{model.CIDR(p), strings.TrimPrefix(f, "@")})
+			}
+		default:
+			p, _, err := model.ParseCIDR(f)
+			if err != nil {
+				return nil, fmt.Errorf("--from: %w", err)
+			}
+			if p.Bits() == 0 {
+				return nil, fmt.Errorf("--from: %s is everyone: temporary access is for a person or a partner, give their address", p)
+			}
+			out = append(out, temporaryPeer{model.CIDR(p), p.String()})
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("--from: give who may connect: my-ip, an address or @name")
+	}
+	return out, nil
+}

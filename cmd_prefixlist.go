@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/sgwiz/sgwiz/aws"
+	"github.com/spf13/cobra"
+)
+
+func newPrefixListCmd(io streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "prefix-list",
+		Short: "Customer-managed prefix lists from the address book",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	var cloud awsFlags
+	var max int
+	create := &cobra.Command{
+		Use:   "create NAME [--max-entries N]",
+		Short: "Turn an address book set into a customer-managed prefix list that groups share",
+		Long: `create makes a customer-managed prefix list of the address book's set NAME
+(one list per address family: NAME for IPv4, NAME-ipv6 for IPv6), so that
+several groups name one list instead of repeating CIDRs. A rule naming the
+list counts its maximum entries against a group's rule quota (60 per
+direction by default), not its entries: --max-entries leaves room to grow
+at that cost. Running it again finds the list it made.`,
+		Example: `  sgwiz prefix-list create office
+  sgwiz prefix-list create office --max-entries 10 --region eu-west-1`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return prefixListCreate(cmd.Context(), io, cloud, args[0], max, cmd.Flags().Changed("max-entries"))
+		},
+	}
+	cloud.register(create)
+	create.Flags().IntVar(&max, "max-entries", 0, "the most entries the list may hold, which is what a rule naming it counts for in the quota (default: as many as it has)")
+	cmd.AddCommand(create)
+	return cmd
+}
+
+func prefixListCreate(ctx context.Context, io streams, cloud awsFlags, name string, max int, maxGiven bool) error {
+	book, err := loadAddressBook()
+	if err != nil {
+		return usageError(err)
+	}
+	set, err := book.Resolve("@" + name)
+	if err != nil {
+		return usageError(fmt.Errorf("NAME: %w (config file %s)", err, configPath()))
+	}
+	var lists []aws.NewPrefixList
+	for _, ipv6 := range []bool{false, true} {
+		l := aws.NewPrefixList{Name: name, IPv6: ipv6, Description: "address book " + name + " (sgwiz)"}
+		if ipv6 {
+			l.Name += "-ipv6"
+		}
+		for _, p := range set {
+			if p.Addr().Is6() == ipv6 {
+				l.Entries = append(l.Entries, p)
+			}
+		}
+		if len(l.Entries) == 0 {
+			continue
+		}
+		l.MaxEntries = len(l.Entries)
+		if maxGiven {
+			if max < len(l.Entries) || max > 1000 {
+				return usageError(fmt.Errorf("--max-entries: %d does not hold the %d entries of %s: give %d to 1000", max, len(l.Entries), l.Name, len(l.Entries)))
+			}
+			l.MaxEntries = max
+		}
+		lists = append(lists, l)
+	}
+	c, release, err := cloud.connect(ctx)
+	if err != nil {
+		return awsFailure(err)
+	}
+	defer release()
+	for _, l := range lists {
+		id, existed, err := c.CreatePrefixList(ctx, l)
+		if err != nil {
+			return awsFailure(err)
+		}
+		verb := "created"
+		if existed {
+			verb = "exists"
+		}
+		fam := "IPv4"
+		if l.IPv6 {
+			fam = "IPv6"
+		}
+		fmt.Fprintf(io.Out, "%s %s %s (%s, %d entries: %s)\n  a rule naming it counts %d against a group's %s rule quota (its maximum entries)\n",
+			verb, id, l.Name, fam, len(l.Entries), prefixesText(l.Entries), l.MaxEntries, fam)
+	}
+	fmt.Fprintln(io.Out, "use it as a source or destination: from: pl-… in a plan file, --app-source pl-…, or ctrl+o in the wizard's sources")
+	return nil
+}
+
+func prefixesText(ps []netip.Prefix) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/model"
+	"github.com/spf13/cobra"
+)
+
+type sweepOptions struct {
+	io                  streams
+	regions, profiles   []string
+	allRegions, sandbox bool
+	endpoint            string
+	dryRun, quiet       bool
+}
+
+func newSweepCmd(io streams) *cobra.Command {
+	o := &sweepOptions{io: io}
+	cmd := &cobra.Command{
+		Use:   "sweep",
+		Short: "Revoke the temporary rules (sgwiz allow) whose time is over",
+		Long: `sweep reads the rules tagged sgwiz:expires in each region and revokes
+those whose time is over, by rule id. Rules without the tag are never
+touched. It is safe to run from cron or a scheduler, as often as you like
+and several at once: a rule already gone counts as revoked, and a second
+run finds nothing to do. It exits 1 when a revoke failed or an expiry tag
+cannot be read (that rule is left alone), 2 on bad input.`,
+		Example: `  sgwiz sweep --region eu-west-1
+  sgwiz sweep --all-regions --quiet          # from cron: */5 * * * *
+  sgwiz sweep --dry-run`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return sweepRun(cmd.Context(), o) },
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVar(&o.regions, "region", nil, "a region to sweep (repeatable; default: AWS_REGION or the profile's)")
+	fl.BoolVar(&o.allRegions, "all-regions", false, "sweep every region the account has enabled")
+	fl.StringArrayVar(&o.profiles, "profile", nil, "an AWS profile (repeatable; default: AWS_PROFILE, else default)")
+	fl.StringVar(&o.endpoint, "endpoint-url", "", "send the EC2 calls to this endpoint (default: AWS_ENDPOINT_URL)")
+	fl.BoolVar(&o.sandbox, "sandbox", false, "sweep the in-process EC2 sandbox")
+	fl.BoolVar(&o.dryRun, "dry-run", false, "say what would be revoked; revoke nothing")
+	fl.BoolVarP(&o.quiet, "quiet", "q", false, "print only what was revoked and what failed (for cron)")
+	return cmd
+}
+
+func sweepRun(ctx context.Context, o *sweepOptions) error {
+	for _, r := range o.regions {
+		if !regionRe.MatchString(r) {
+			return usageError(fmt.Errorf("--region: %q is not an AWS region name: give one such as eu-west-1", r))
+		}
+	}
+	ao := &auditOptions{io: o.io, regions: o.regions, profiles: o.profiles, allRegions: o.allRegions, sandbox: o.sandbox, endpoint: o.endpoint}
+	scopes, release, err := ao.scopes(ctx)
+	defer release()
+	if err != nil {
+		return err
+	}
+	now := o.io.now()
+	results := make([]aws.Swept, len(scopes))
+	errs := make([]error, len(scopes))
+	var wg sync.WaitGroup
+	for i, s := range scopes {
+		if s.err != nil {
+			errs[i] = s.err
+			continue
+		}
+		wg.Go(func() { results[i], errs[i] = s.client.Sweep(ctx, now, o.dryRun) })
+	}
+	wg.Wait()
+	out, bad := o.io.Out, 0
+	verb := "revoked"
+	if o.dryRun {
+		verb = "would revoke"
+	}
+	for i, s := range scopes {
+		where := s.region
+		if s.account != "" {
+			where = s.account + " " + where
+		}
+		if errs[i] != nil {
+			bad++
+			fmt.Fprintf(o.io.Err, "sgwiz: %s: %v\n", where, errs[i])
+			continue
+		}
+		r := results[i]
+		for _, t := range r.Revoked {
+			fmt.Fprintf(out, "%s: %s %s (expired %s)\n", where, verb, t.Text(), model.FormatExpiry(t.Expires))
+		}
+		for _, t := range r.Problems {
+			bad++
+			fmt.Fprintf(o.io.Err, "sgwiz: %s: left %s: %s\n", where, t.Text(), t.Problem)
+		}
+		for _, e := range r.Failed {
+			bad++
+			fmt.Fprintf(o.io.Err, "sgwiz: %s: %v\n", where, e)
+		}
+		if !o.quiet {
+			summary := fmt.Sprintf("%s: %d %s, %d temporary rule(s) still running", where, len(r.Revoked), verb, len(r.Left))
+			if len(r.Left) > 0 {
+				summary += ", the next expires at " + model.FormatExpiry(r.Left[0].Expires)
+			}
+			fmt.Fprintln(out, summary)
+		}
+	}
+	if bad > 0 {
+		return &exitError{exitFindings, errSilent}
+	}
+	return nil
+}
