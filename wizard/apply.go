@@ -28,6 +28,10 @@ type applyStep struct {
 	calls   map[string]string
 	outcome []string
 	message string
+	// applied are the groups of a successful apply; attach, when open,
+	// puts one on an instance.
+	applied []aws.AppliedGroup
+	attach  *attachView
 }
 
 type applyPhase uint8
@@ -56,7 +60,7 @@ func (m *applyStep) interrupt(s *session) {
 }
 
 func (m *applyStep) enter(s *session, f focus) tea.Cmd {
-	m.phase, m.message, m.outcome = applyPlanning, "", nil
+	m.phase, m.message, m.outcome, m.applied, m.attach = applyPlanning, "", nil, nil, nil
 	p, err := s.plan()
 	if err != nil {
 		m.phase, m.outcome = applyDone, []string{s.styles.Error.Render("✗ " + inWords(err))}
@@ -66,6 +70,11 @@ func (m *applyStep) enter(s *session, f focus) tea.Cmd {
 }
 
 func (m *applyStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
+	if m.attach != nil {
+		if ok, cmd := m.attach.update(s, msg); ok {
+			return stay(), cmd
+		}
+	}
 	switch msg := msg.(type) {
 	case changesMsg:
 		if msg.err != nil {
@@ -94,6 +103,7 @@ func (m *applyStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			m.outcome = append(m.outcome, s.styles.OK.Render("✓ ")+g.Verb()+" "+g.ID+" "+g.Name, s.styles.Muted.Render(g.Console))
 		}
 		m.outcome = append(m.outcome, fmt.Sprintf("done in %d call(s)", msg.res.Calls))
+		m.applied = msg.res.Groups
 		return stay(), listGroups(s.cloud) // the pickers show the groups as they are now
 	case callMsg:
 		switch {
@@ -119,8 +129,19 @@ func (m *applyStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 }
 
 func (m *applyStep) key(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
+	if m.attach != nil {
+		done, cmd := m.attach.key(s, k)
+		if done {
+			m.attach = nil
+		}
+		return stay(), cmd
+	}
 	switch m.phase {
 	case applyPlanning, applyDone:
+		if m.phase == applyDone && len(m.applied) > 0 && key.Matches(k, keyUse) {
+			m.attach = &attachView{groups: m.applied, vpc: m.changes.VPC, loading: true}
+			return stay(), listInstances(s.cloud, m.changes.VPC)
+		}
 		if key.Matches(k, keyBack, keySelect) {
 			return back(), nil
 		}
@@ -148,6 +169,9 @@ func (m *applyStep) key(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
 }
 
 func (m *applyStep) view(s *session, width, height int) string {
+	if m.attach != nil {
+		return m.attach.view(s, width)
+	}
 	st := s.styles
 	var b strings.Builder
 	switch m.phase {
@@ -195,7 +219,11 @@ func (m *applyStep) view(s *session, width, height int) string {
 			// Console links are longer than 80 columns: wrap, never cut.
 			b.WriteString(lipgloss.Wrap(l, width, " /?#=&") + "\n")
 		}
-		b.WriteString("\n" + st.Muted.Render("enter: back to the menu") + "\n")
+		if len(m.applied) > 0 {
+			b.WriteString("\n" + st.Muted.Render("u: use a group on an instance · enter: back to the menu") + "\n")
+		} else {
+			b.WriteString("\n" + st.Muted.Render("enter: back to the menu") + "\n")
+		}
 	}
 	if m.message != "" {
 		b.WriteString(m.message + "\n")
@@ -204,10 +232,16 @@ func (m *applyStep) view(s *session, width, height int) string {
 }
 
 func (m *applyStep) bindings() []key.Binding {
+	if m.attach != nil {
+		return m.attach.bindings()
+	}
 	switch m.phase {
 	case applyConfirming:
 		return []key.Binding{keyNext, keyBack}
 	case applyDone:
+		if len(m.applied) > 0 {
+			return []key.Binding{keySelect, keyUse}
+		}
 		return []key.Binding{keySelect}
 	}
 	return nil

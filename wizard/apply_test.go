@@ -219,3 +219,59 @@ func TestApplyAsksByNameBeforeReplacingAnotherGroupsRules(t *testing.T) {
 	tm.Quit()
 	tm.WaitFinished(t, teatest.WithFinalTimeout(3*time.Second))
 }
+
+// TestUseAGroupOnAnInstance: after apply, u lists the VPC's instances,
+// enter shows the change on the chosen one's primary interface, y makes
+// it; the instance keeps its other group.
+func TestUseAGroupOnAnInstance(t *testing.T) {
+	c, sb := sandboxCloud(t)
+	h := sb.Handler()
+	var def string
+	for _, g := range mustGroups(t, c) {
+		if g.Name == "default" {
+			def = g.ID
+		}
+	}
+	inst, eni := h.AddInstance("web-1", "running", def)
+	tm := program(t, New(Options{Cloud: c, Where: "sandbox"}))
+	send(tm, "enter", "down", "down", "enter", "enter", "enter", "enter", "enter", "enter", "enter") // three-tier to the action
+	send(tm, "down", "down", "enter")
+	time.Sleep(300 * time.Millisecond)
+	send(tm, "y", "enter")
+	waitGroups(t, sb, 4)
+	time.Sleep(200 * time.Millisecond)
+	send(tm, "u")
+	time.Sleep(300 * time.Millisecond)
+	send(tm, "tab", "enter") // the second group, web-app, on web-1
+	time.Sleep(300 * time.Millisecond)
+	send(tm, "y")
+	deadline := time.Now().Add(3 * time.Second)
+	for len(h.InterfaceGroups(eni)) != 2 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	tm.Quit()
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(3*time.Second)).(Model)
+	out := screen(final)
+	got := h.InterfaceGroups(eni)
+	if len(got) != 2 || got[0] != def {
+		t.Fatalf("web-1 keeps its group and gains web-app: %v\n%s", got, out)
+	}
+	var app string
+	for _, g := range mustGroups(t, c) {
+		if g.Name == "web-app" {
+			app = g.ID
+		}
+	}
+	if got[1] != app || !strings.Contains(out, "✓ "+eni+" ("+inst+")") || !strings.Contains(out, "after:  "+def+" (default), "+app+" (web-app)") {
+		t.Errorf("the outcome says before and after:\n%s", out)
+	}
+}
+
+func mustGroups(t *testing.T, c *aws.Client) []aws.GroupInfo {
+	t.Helper()
+	g, err := c.Groups(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}

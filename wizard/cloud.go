@@ -22,6 +22,10 @@ type Cloud interface {
 	PrefixLists(ctx context.Context) ([]aws.PrefixList, error)
 	// Inventory reads the region for an audit.
 	Inventory(ctx context.Context) (model.Inventory, int, error)
+	// Instances, PlanAttach and Attach put a group on an instance.
+	Instances(ctx context.Context, vpc string, ids ...string) ([]aws.Instance, error)
+	PlanAttach(ctx context.Context, r aws.AttachRequest) (aws.Attachment, error)
+	Attach(ctx context.Context, a aws.Attachment) error
 }
 
 // callTimeout bounds a look-up; apply has its own, longer one.
