@@ -93,6 +93,10 @@ func renderAWSCLI(p model.Plan) ([]byte, error) {
 	for _, g := range p.Groups {
 		s.line(`printf '%%s\t%%s\n' %s "$%s"`, s.quote(g.Name), vars[g.Name])
 	}
+	s.line(`echo "use them (or sgwiz attach GROUP --instance i-... on a running instance):"`)
+	for _, g := range p.Groups {
+		s.line(`printf %s "$%s"`, s.quote("  "+cliUse(g)+`\n`), vars[g.Name])
+	}
 	if s.err != nil {
 		return nil, s.err
 	}

@@ -51,6 +51,12 @@ func renderMarkdown(p model.Plan) []byte {
 			}
 		}
 	}
+	b.WriteString("\n## Use the groups\n\n")
+	b.WriteString("On a running instance: `sgwiz attach GROUP_ID --instance INSTANCE_ID` (keeps its other groups). To launch with them:\n")
+	for _, g := range p.Groups {
+		id := idOrPlaceholder(g)
+		fmt.Fprintf(&b, "\n%s:\n\n```sh\n%s\n```\n", mdText(g.Name), fmt.Sprintf(cliUse(g), id))
+	}
 	findings := p.Check()
 	b.WriteString("\n## Findings\n\n")
 	if len(findings) == 0 {

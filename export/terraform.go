@@ -68,6 +68,13 @@ func renderTerraform(p model.Plan) ([]byte, error) {
 			{"value", []byte("aws_security_group." + ids[g.Name] + ".id"), nil},
 		})
 	}
+	b.WriteString("\n# Use the groups (and sgwiz attach puts one on a running instance):\n")
+	for _, g := range p.Groups {
+		b.WriteString("#\n")
+		for _, l := range terraformUse(g, ids[g.Name]) {
+			b.WriteString(l + "\n")
+		}
+	}
 	return b.Bytes(), nil
 }
 

@@ -84,3 +84,6 @@ trap - EXIT
 echo "done: the security groups are ready"
 printf '%s\t%s\n' web-alb "$SG_WEB_ALB"
 printf '%s\t%s\n' web-app "$SG_WEB_APP"
+echo "use them (or sgwiz attach GROUP --instance i-... on a running instance):"
+printf '  aws elbv2 create-load-balancer --name NAME --subnets SUBNET_A SUBNET_B --security-groups %s\n' "$SG_WEB_ALB"
+printf '  aws ec2 run-instances --image-id AMI_ID --instance-type t3.micro --subnet-id SUBNET_ID --security-group-ids %s\n' "$SG_WEB_APP"

@@ -100,3 +100,18 @@ output "web_app_id" {
   description = "Id of the group web-app"
   value       = aws_security_group.web_app.id
 }
+
+# Use the groups (and sgwiz attach puts one on a running instance):
+#
+# resource "aws_lb" "web_alb" {
+#   load_balancer_type = "application"
+#   subnets            = var.public_subnet_ids
+#   security_groups    = [aws_security_group.web_alb.id]
+# }
+#
+# resource "aws_instance" "web_app" {
+#   ami                    = var.ami_id
+#   instance_type          = "t3.micro"
+#   subnet_id              = var.subnet_id
+#   vpc_security_group_ids = [aws_security_group.web_app.id]
+# }

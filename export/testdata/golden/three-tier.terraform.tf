@@ -111,3 +111,23 @@ output "web_db_id" {
   description = "Id of the group web-db"
   value       = aws_security_group.web_db.id
 }
+
+# Use the groups (and sgwiz attach puts one on a running instance):
+#
+# resource "aws_lb" "web_alb" {
+#   load_balancer_type = "application"
+#   subnets            = var.public_subnet_ids
+#   security_groups    = [aws_security_group.web_alb.id]
+# }
+#
+# resource "aws_instance" "web_app" {
+#   ami                    = var.ami_id
+#   instance_type          = "t3.micro"
+#   subnet_id              = var.subnet_id
+#   vpc_security_group_ids = [aws_security_group.web_app.id]
+# }
+#
+# resource "aws_db_instance" "web_db" {
+#   # engine, instance_class, db_subnet_group_name, …
+#   vpc_security_group_ids = [aws_security_group.web_db.id]
+# }

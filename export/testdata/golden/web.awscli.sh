@@ -62,3 +62,5 @@ aws ec2 authorize-security-group-egress --group-id "$SG_WEB" --output text --que
 trap - EXIT
 echo "done: the security groups are ready"
 printf '%s\t%s\n' web "$SG_WEB"
+echo "use them (or sgwiz attach GROUP --instance i-... on a running instance):"
+printf '  aws ec2 run-instances --image-id AMI_ID --instance-type t3.micro --subnet-id SUBNET_ID --security-group-ids %s\n' "$SG_WEB"

@@ -98,3 +98,12 @@ output "web_id" {
   description = "Id of the group web"
   value       = aws_security_group.web.id
 }
+
+# Use the groups (and sgwiz attach puts one on a running instance):
+#
+# resource "aws_instance" "web" {
+#   ami                    = var.ami_id
+#   instance_type          = "t3.micro"
+#   subnet_id              = var.subnet_id
+#   vpc_security_group_ids = [aws_security_group.web.id]
+# }
