@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/sgwiz/sgwiz/aws"
 	"github.com/sgwiz/sgwiz/export"
 	"github.com/sgwiz/sgwiz/model"
 	"github.com/spf13/cobra"
@@ -36,9 +37,20 @@ func newImportCmd(io streams) *cobra.Command {
 				return awsFailure(err)
 			}
 			defer release()
-			p, err := c.Import(cmd.Context(), args...)
+			p, notes, err := c.ImportNoting(cmd.Context(), args...)
 			if err != nil {
 				return awsFailure(err)
+			}
+			for _, n := range notes {
+				fmt.Fprintln(opts.io.Err, "sgwiz: "+n)
+			}
+			for _, g := range p.Groups {
+				users, err := c.Users(cmd.Context(), g.ID)
+				if err != nil {
+					fmt.Fprintf(opts.io.Err, "sgwiz: %s (%s): who uses it is not known: %v\n", g.ID, g.Name, err)
+					continue
+				}
+				fmt.Fprintf(opts.io.Err, "sgwiz: %s (%s): %s\n", g.ID, g.Name, aws.UsersText(users))
 			}
 			encode := p.YAML
 			if opts.json {

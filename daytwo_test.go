@@ -58,6 +58,10 @@ func TestAllowSweepAndAuditOnMoto(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "added sgr-") || !strings.Contains(out, "SSH TCP 22 from 198.51.100.7/32 in "+sg+" until 2026-11-23T22:00:00Z (2h)") || !strings.Contains(out, "sgwiz sweep") {
 		t.Fatalf("allow: exit %d\n%s\n%s", code, out, errOut)
 	}
+	code, _, errOut = sgwiz(t, "import", sg)
+	if code != 0 || !strings.Contains(errOut, "left out the temporary rule SSH TCP 22 from 198.51.100.7/32") || !strings.Contains(errOut, sg+" (bastion): used by no network interface") {
+		t.Errorf("import: exit %d\n%s", code, errOut)
+	}
 	code, out, _ = sgwizAt(t, t0.Add(time.Hour), "sweep")
 	if code != 0 || !strings.Contains(out, "0 revoked, 1 temporary rule(s) still running, the next expires at 2026-11-23T22:00:00Z") {
 		t.Errorf("sweep before the expiry: exit %d\n%s", code, out)

@@ -124,6 +124,25 @@ func (c *Client) Users(ctx context.Context, group string) ([]User, error) {
 	return out, nil
 }
 
+// UsersText says who uses a group in one line: "used by 2 network
+// interfaces: eni-… (i-…), eni-… (ELB app/web/…)" or "used by nothing".
+func UsersText(users []User) string {
+	if len(users) == 0 {
+		return "used by no network interface (launch templates and other groups' rules: sgwiz audit)"
+	}
+	parts := make([]string, len(users))
+	for i, u := range users {
+		parts[i] = u.Interface
+		switch {
+		case u.Instance != "":
+			parts[i] += " (" + u.Instance + ")"
+		case u.Description != "":
+			parts[i] += " (" + u.Description + ")"
+		}
+	}
+	return fmt.Sprintf("used by %d network interface(s): %s", len(users), strings.Join(parts, ", "))
+}
+
 // AttachRequest says what to change: put Group on the instance's primary
 // interface (or on ENI), replacing Replace when given, or take it off
 // (Detach).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -32,6 +33,9 @@ type GroupChange struct {
 	// Add and Remove hold rules by direction (model.Ingress, model.Egress);
 	// Describe holds rules that exist with another description.
 	Add, Remove, Describe [2][]model.Rule
+	// Temporary are rules the group holds until their expiry (sgwiz
+	// allow): not the plan's, kept, and left to sgwiz sweep.
+	Temporary [2][]model.Rule
 	// Found says that the group exists and was found by its name, not by
 	// an id in the plan: the plan did not create it, and Rules is how many
 	// rules it holds now.
@@ -127,6 +131,12 @@ func (c Changes) Lines() []string {
 		}
 		for _, f := range g.Fixed {
 			out = append(out, "  ! "+f)
+		}
+		for _, d := range []model.Direction{model.Ingress, model.Egress} {
+			for _, r := range g.Temporary[d] {
+				at, _ := model.ExpiryOf(r.Description)
+				out = append(out, fmt.Sprintf("  = keeps %s %s until %s (temporary: sgwiz sweep revokes it)", strings.ToLower(d.Title()), ruleText(d, r), model.FormatExpiry(at)))
+			}
 		}
 		if g.Empty() {
 			continue
@@ -274,6 +284,13 @@ func (c *Client) Plan(ctx context.Context, p model.Plan) (Changes, error) {
 			// default egress has none) is described in place: never
 			// revoked and added again, which would leave a gap.
 			gc.Add[d], gc.Remove[d], gc.Describe[d] = diff(g.Rules(d), have[d])
+			gc.Remove[d] = slices.DeleteFunc(gc.Remove[d], func(r model.Rule) bool {
+				if _, ok := model.ExpiryOf(r.Description); ok {
+					gc.Temporary[d] = append(gc.Temporary[d], r)
+					return true
+				}
+				return false
+			})
 		}
 		if err := checkSent(gc); err != nil {
 			return Changes{}, err

@@ -16,8 +16,42 @@ const maxImport = 50
 
 // Import reads existing groups, and the groups their rules reference in
 // the same VPC, as a plan: each group keeps its id, so applying the plan
-// updates it in place.
+// updates it in place. Temporary rules (sgwiz allow) are left out: they
+// are not the group's to keep, and apply leaves them to sgwiz sweep.
 func (c *Client) Import(ctx context.Context, ids ...string) (model.Plan, error) {
+	p, _, err := c.ImportNoting(ctx, ids...)
+	return p, err
+}
+
+// ImportNoting is Import, saying which temporary rules it left out.
+func (c *Client) ImportNoting(ctx context.Context, ids ...string) (model.Plan, []string, error) {
+	p, err := c.importGroups(ctx, ids...)
+	if err != nil {
+		return p, nil, err
+	}
+	var notes []string
+	for gi := range p.Groups {
+		g := &p.Groups[gi]
+		for _, d := range []model.Direction{model.Ingress, model.Egress} {
+			kept := []model.Rule{}
+			for _, r := range g.Rules(d) {
+				if at, ok := model.ExpiryOf(r.Description); ok {
+					notes = append(notes, fmt.Sprintf("%s (%s): left out the temporary rule %s, until %s (sgwiz sweep revokes it; apply keeps it meanwhile)", g.ID, g.Name, r.Text(d), model.FormatExpiry(at)))
+					continue
+				}
+				kept = append(kept, r)
+			}
+			if d == model.Egress {
+				g.Egress = kept
+			} else {
+				g.Ingress = kept
+			}
+		}
+	}
+	return p, notes, nil
+}
+
+func (c *Client) importGroups(ctx context.Context, ids ...string) (model.Plan, error) {
 	for _, id := range ids {
 		if p, _, err := model.ParsePeer(id); err != nil || p.Kind() != model.PeerGroupID {
 			return model.Plan{}, fmt.Errorf("%q is not a security group id: it is sg- and 8 or 17 lowercase hex digits", id)

@@ -74,6 +74,21 @@ func TestTemporaryAccess(t *testing.T) {
 				}
 			}
 
+			// Import leaves the temporary rules out, and applying the
+			// import keeps them: they are sweep's.
+			imported, notes, err := e.c.ImportNoting(ctx, sg)
+			if err != nil || len(imported.Groups[0].Ingress) != 1 || len(notes) != 2 || !strings.Contains(notes[0], "left out the temporary rule") {
+				t.Fatalf("import: %+v %q %v", imported.Groups, notes, err)
+			}
+			ch, err := e.c.Plan(ctx, imported)
+			if err != nil || !ch.Empty() || len(ch.Groups[0].Temporary[model.Ingress]) != 2 {
+				t.Errorf("apply of the import keeps the temporary rules: %q %v", ch.Lines(), err)
+			}
+			imported.Groups[0].Ingress = append(imported.Groups[0].Ingress, https.Rules(model.CIDR(netip.MustParsePrefix("10.0.0.0/8")), "HTTPS inside")...)
+			if ch, err := e.c.Plan(ctx, imported); err != nil || !strings.Contains(strings.Join(ch.Lines(), "\n"), "  = keeps inbound SSH TCP 22 from 198.51.100.7/32 until 2026-11-23T23:00:00Z (temporary: sgwiz sweep revokes it)") {
+				t.Errorf("a change says what it keeps: %q %v", ch.Lines(), err)
+			}
+
 			sweep := func(at time.Time) []string {
 				t.Helper()
 				s, err := e.c.Sweep(ctx, at, false)

@@ -275,3 +275,24 @@ func mustGroups(t *testing.T, c *aws.Client) []aws.GroupInfo {
 	}
 	return g
 }
+
+// TestReviewSaysWhoUsesAGroup: an existing group opened for editing says,
+// above its rules, which interfaces and instances carry it.
+func TestReviewSaysWhoUsesAGroup(t *testing.T) {
+	c, sb := sandboxCloud(t)
+	var def string
+	for _, g := range mustGroups(t, c) {
+		if g.Name == "default" {
+			def = g.ID
+		}
+	}
+	inst, eni := sb.Handler().AddInstance("web-1", "running", def)
+	tm := program(t, New(Options{Cloud: c, Where: "sandbox"}))
+	send(tm, "down", "down", "enter", def, "enter")
+	time.Sleep(500 * time.Millisecond)
+	tm.Quit()
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(3*time.Second)).(Model)
+	if out := strings.Join(strings.Fields(screen(final)), " "); !strings.Contains(out, def+" is used by 1 network interface(s): "+eni+" ("+inst+")") {
+		t.Errorf("the review says who uses the group:\n%s", out)
+	}
+}

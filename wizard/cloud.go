@@ -26,6 +26,8 @@ type Cloud interface {
 	Instances(ctx context.Context, vpc string, ids ...string) ([]aws.Instance, error)
 	PlanAttach(ctx context.Context, r aws.AttachRequest) (aws.Attachment, error)
 	Attach(ctx context.Context, a aws.Attachment) error
+	// Users says which network interfaces carry a group.
+	Users(ctx context.Context, group string) ([]aws.User, error)
 }
 
 // callTimeout bounds a look-up; apply has its own, longer one.

@@ -227,3 +227,25 @@ func pickerView(st ui.Styles, picks []pick, cur, indent string, width, n int) []
 	}
 	return lines
 }
+
+// usersMsg says who uses existing groups, by id (aws.UsersText).
+type usersMsg struct{ users map[string]string }
+
+// lookUpUsers asks which network interfaces (and instances) carry each
+// group; a group that cannot be asked about says why.
+func lookUpUsers(c Cloud, ids []string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		out := map[string]string{}
+		for _, id := range ids {
+			users, err := c.Users(ctx, id)
+			if err != nil {
+				out[id] = "who uses it is not known: " + firstLine(err.Error())
+				continue
+			}
+			out[id] = aws.UsersText(users)
+		}
+		return usersMsg{out}
+	}
+}

@@ -43,7 +43,19 @@ func newReview() *reviewStep {
 
 func (m *reviewStep) enter(s *session, f focus) tea.Cmd {
 	m.refresh(s)
-	return nil
+	if s.cloud == nil || m.err != nil {
+		return nil
+	}
+	var ids []string
+	for _, g := range m.plan.Groups {
+		if _, known := s.users[g.ID]; g.ID != "" && !known {
+			ids = append(ids, g.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return lookUpUsers(s.cloud, ids)
 }
 
 func (m *reviewStep) refresh(s *session) {
@@ -213,7 +225,7 @@ func (m *reviewStep) body(s *session, width int) *reviewBody {
 	c := &reviewBody{group: s.group, width: width, version: m.version}
 	for _, d := range []model.Direction{model.Ingress, model.Egress} {
 		c.lines = append(c.lines, st.Subtitle.Render(d.Title()+" rules")+"  "+ui.QuotaLine(st, m.plan, g.Rules(d)))
-		head, rows := ui.RuleRows(st, d, g.Rules(d), width)
+		head, rows := ui.NamedRuleRows(st, d, g.Rules(d), width, s.book)
 		c.lines = append(c.lines, head)
 		for i, row := range rows {
 			if i < len(g.Rules(d)) {
@@ -245,6 +257,9 @@ func (m *reviewStep) view(s *session, width, height int) string {
 	}
 	g := m.plan.Groups[s.group]
 	head := []string{groupTabs(s, width)}
+	if u := s.users[g.ID]; g.ID != "" && u != "" {
+		head = append(head, wrapped("", g.ID+" is "+u, width, st.Muted)...)
+	}
 	// The plain-words readout of the selected line stays on screen.
 	readout := st.Muted.Render("No rules: nothing can reach this group, and it reaches nothing.")
 	if len(m.items) > 0 {
@@ -253,7 +268,8 @@ func (m *reviewStep) view(s *session, width, height int) string {
 			f := m.findings[it.index]
 			readout = st.Severity(f.Severity).Render(strings.ToUpper(f.Severity.String())) + " " + f.Why
 		} else {
-			readout = ui.Readout(it.dir, g.Rules(it.dir)[it.index])
+			r := g.Rules(it.dir)[it.index]
+			readout = ui.Readout(it.dir, r) + ruleNote(s, m.plan, r)
 		}
 	}
 	head = append(head, st.Explainer.Width(width-1).Render(readout))
@@ -287,6 +303,21 @@ func (m *reviewStep) view(s *session, width, height int) string {
 		out[len(head)+cursorLine-first] = marked
 	}
 	return strings.Join(out, "\n")
+}
+
+// ruleNote adds what the rule's peer is beyond its address: its name in
+// the address book, or what a prefix list counts for in the quota.
+func ruleNote(s *session, p model.Plan, r model.Rule) string {
+	switch {
+	case r.Peer.IsCIDR() && s.book.NameOf(r.Peer.Prefix()) != "":
+		return fmt.Sprintf(" %s is @%s in your address book.", r.Peer, s.book.NameOf(r.Peer.Prefix()))
+	case r.Peer.Kind() == model.PeerPrefixList:
+		if size, ok := p.PrefixLists[r.Peer.Ref()]; ok {
+			return fmt.Sprintf(" %s counts %d against the quota (an account list counts its maximum entries, AWS's their weight), whatever it holds now.", r.Peer.Ref(), size.Weight)
+		}
+		return fmt.Sprintf(" %s counts as many rules as its maximum entries (or AWS's weight); connect to AWS to see how many.", r.Peer.Ref())
+	}
+	return ""
 }
 
 func lipglossHeight(lines []string) int {

@@ -62,7 +62,7 @@ func (m *sourcesStep) enter(s *session, f focus) tea.Cmd {
 	if m.officeErr == "" {
 		// The office as the draft holds it: it may have been set on the
 		// other direction's step, or by My IP.
-		m.office.SetValue(joinPrefixes(s.draft.Office))
+		m.office.SetValue(s.officeText())
 	}
 	m.parseOffice(s)
 	m.build(s)
@@ -88,6 +88,24 @@ func (m *sourcesStep) enter(s *session, f focus) tea.Cmd {
 		m.cursor = 3
 	}
 	return m.focusInput()
+}
+
+// officeText is the draft's office as the field shows it: a whole set of
+// the address book by its @name, the rest as CIDRs.
+func (s *session) officeText() string {
+	rest := slices.Clone(s.draft.Office)
+	var parts []string
+	for _, name := range s.book.Names() {
+		set := s.book[name]
+		if len(set) > 0 && !slices.ContainsFunc(set, func(p netip.Prefix) bool { return !slices.Contains(rest, p) }) {
+			parts = append(parts, "@"+name)
+			rest = slices.DeleteFunc(rest, func(p netip.Prefix) bool { return slices.Contains(set, p) })
+		}
+	}
+	if len(rest) > 0 {
+		parts = append(parts, joinPrefixes(rest))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func joinPrefixes(ps []netip.Prefix) string {
@@ -142,6 +160,16 @@ func (m *sourcesStep) parseOffice(s *session) {
 	var prefixes []netip.Prefix
 	var notes, counts []string
 	for _, f := range strings.FieldsFunc(m.office.Value(), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		if model.IsAddressRef(f) {
+			set, err := s.book.Resolve(f)
+			if err != nil {
+				m.officeErr = err.Error()
+				continue
+			}
+			prefixes = append(prefixes, set...)
+			counts = append(counts, fmt.Sprintf("%s = %s", f, joinPrefixes(set)))
+			continue
+		}
 		p, note, err := model.ParseCIDR(f)
 		if err != nil {
 			m.officeErr = err.Error()
@@ -297,6 +325,22 @@ func (m *sourcesStep) picks(s *session) []pick {
 
 // addPeer adds the typed CIDR, sg-… or pl-… to the service's sources.
 func (m *sourcesStep) addPeer(s *session, sel int) {
+	if v := m.add.Value(); model.IsAddressRef(v) {
+		set, err := s.book.Resolve(v)
+		if err != nil {
+			m.addErr = err.Error()
+			return
+		}
+		for _, c := range set {
+			if src := model.FromPeer(model.CIDR(c)); !s.selections(m.dir)[sel].Has(src) {
+				m.toggle(s, sel, src)
+			}
+		}
+		m.add.SetValue("")
+		m.addErr = ""
+		m.build(s)
+		return
+	}
 	p, note, err := model.ParsePeer(m.add.Value())
 	if err != nil {
 		m.addErr = err.Error()
@@ -378,6 +422,8 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, sels []model.Selection,
 			if m.officeNote != "" {
 				lines = append(lines, "    "+st.Warning.Render("⚠ "+m.officeNote))
 			}
+		case len(s.book) > 0:
+			lines = append(lines, "    "+st.Muted.Render(ui.Fit("a bare address becomes /32 or /128 · address book: @"+strings.Join(s.book.Names(), ", @"), width-6)))
 		default:
 			lines = append(lines, "    "+st.Muted.Render("a bare address becomes /32 (IPv4) or /128 (IPv6)"))
 		}

@@ -11,6 +11,7 @@ package wizard
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -190,6 +191,8 @@ type session struct {
 	myIPURL string
 	// book is the address book: named CIDR sets, typed @name.
 	book model.AddressBook
+	// users says who uses each existing group, by id, once looked up.
+	users map[string]string
 	// helpCache holds the key help's lines by width, background and keys.
 	helpCache map[string][]string
 }
@@ -376,6 +379,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case vpcsMsg:
 		m.s.vpcs = msg.vpcs
+		return m, nil
+	case usersMsg:
+		if m.s.users == nil {
+			m.s.users = map[string]string{}
+		}
+		maps.Copy(m.s.users, msg.users)
 		return m, nil
 	case groupsMsg:
 		if msg.err != nil {
