@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -134,9 +135,8 @@ func (c *Client) ApplyProgress(ctx context.Context, ch Changes, progress Progres
 						if len(rules) == 0 {
 							continue
 						}
-						count()
 						progress(k.name(d, g), false, nil)
-						err := c.ruleCall(ectx, k, d, id, rules, ids)
+						err := c.ruleCall(ectx, k, d, id, rules, ids, count)
 						progress(k.name(d, g), true, explain(err, ""))
 						if err != nil {
 							return explain(err, fmt.Sprintf("%s %s rules of %s", k.doing(), strings.ToLower(d.Title()), g.Name))
@@ -305,10 +305,73 @@ func (c *Client) createdBy(ctx context.Context, ch Changes) ([]GroupChange, erro
 // ruleCall makes one call on a group's rules. An authorize refused as a
 // duplicate succeeded if the group now holds every rule: a retried call
 // whose first try got through.
-func (c *Client) ruleCall(ctx context.Context, k ruleCall, d model.Direction, id string, rules []model.Rule, ids map[string]string) error {
-	err := c.send(ctx, k, d, id, permissions(rules, ids), false)
-	if k == authorizeCall && isCode(err, "InvalidPermission.Duplicate") && c.holds(ctx, id, d, rules, ids) {
-		return nil
+//
+// Temporary rules (model.Temporary) are authorized apart, a call per
+// expiry, with the tag sweep reads set by the call itself (rule tags
+// through TagSpecifications): a temporary rule never exists untagged.
+// count is called once per call made.
+func (c *Client) ruleCall(ctx context.Context, k ruleCall, d model.Direction, id string, rules []model.Rule, ids map[string]string, count func()) error {
+	if k != authorizeCall {
+		count()
+		return c.send(ctx, k, d, id, permissions(rules, ids), false)
+	}
+	for _, part := range byExpiry(rules) {
+		count()
+		err := c.sendTagged(ctx, d, id, permissions(part.rules, ids), part.tags)
+		if isCode(err, "InvalidPermission.Duplicate") && c.holds(ctx, id, d, part.rules, ids) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expiryPart is the rules of one authorize call: the permanent ones, or
+// those of one expiry with its tag.
+type expiryPart struct {
+	rules []model.Rule
+	tags  []types.TagSpecification
+}
+
+// byExpiry splits rules into the permanent ones (first) and one part per
+// expiry, in order of first appearance.
+func byExpiry(rules []model.Rule) []expiryPart {
+	var parts []expiryPart
+	index := map[string]int{}
+	for _, r := range rules {
+		key := ""
+		if at, ok := model.ExpiryOf(r.Description); ok {
+			key = model.FormatExpiry(at)
+		}
+		i, ok := index[key]
+		if !ok {
+			i = len(parts)
+			index[key] = i
+			p := expiryPart{}
+			if key != "" {
+				p.tags = []types.TagSpecification{{ResourceType: types.ResourceTypeSecurityGroupRule,
+					Tags: []types.Tag{{Key: sdk.String(model.ExpiresTag), Value: sdk.String(key)}}}}
+			}
+			parts = append(parts, p)
+		}
+		parts[i].rules = append(parts[i].rules, r)
+	}
+	slices.SortStableFunc(parts, func(a, b expiryPart) int { return min(len(a.tags), 1) - min(len(b.tags), 1) })
+	return parts
+}
+
+// sendTagged authorizes with rule tags.
+func (c *Client) sendTagged(ctx context.Context, d model.Direction, id string, perms []types.IpPermission, tags []types.TagSpecification) error {
+	if len(tags) == 0 {
+		return c.send(ctx, authorizeCall, d, id, perms, false)
+	}
+	var err error
+	if d == model.Ingress {
+		_, err = c.ec2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: sdk.String(id), IpPermissions: perms, TagSpecifications: tags})
+	} else {
+		_, err = c.ec2.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: sdk.String(id), IpPermissions: perms, TagSpecifications: tags})
 	}
 	return err
 }

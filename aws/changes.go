@@ -152,7 +152,11 @@ func (c Changes) Lines() []string {
 				out = append(out, "  - "+strings.ToLower(d.Title())+" "+ruleText(d, r))
 			}
 			for _, r := range g.Add[d] {
-				out = append(out, "  + "+strings.ToLower(d.Title())+" "+ruleText(d, r))
+				line := "  + " + strings.ToLower(d.Title()) + " " + ruleText(d, r)
+				if at, ok := model.ExpiryOf(r.Description); ok {
+					line += " until " + model.FormatExpiry(at) + " (tagged; sgwiz sweep revokes it then)"
+				}
+				out = append(out, line)
 			}
 			for _, r := range g.Describe[d] {
 				out = append(out, fmt.Sprintf("  ~ %s %s: description %q", strings.ToLower(d.Title()), ruleText(d, r), r.Description))

@@ -47,11 +47,20 @@ func scriptPlan(t testing.TB) model.Plan {
 	p.Groups = append(p.Groups, build("web", model.Inputs{}, "file:///etc/hostname")...)
 	p.Groups = append(p.Groups, build("database", model.Inputs{AppSources: []model.Peer{model.CIDR(office[0])}}, "web app")...)
 	p.Groups = append(p.Groups, build("bastion", model.Inputs{Egress: model.EgressDefault}, "vpc")...)
+	// The bastion's SSH is temporary ("for a limited time" in the wizard):
+	// the script authorizes it apart, tagged with its expiry.
+	for i, r := range p.Groups[len(p.Groups)-1].Ingress {
+		if r.Ports == model.Port(22) {
+			p.Groups[len(p.Groups)-1].Ingress[i] = model.Temporary(r, scriptExpiry)
+		}
+	}
 	if err := p.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	return p
 }
+
+var scriptExpiry = time.Date(2026, 11, 23, 22, 0, 0, 0, time.UTC)
 
 // TestCLIScriptOnMoto runs the awscli export unchanged with the real aws
 // CLI against moto, in a VPC with IPv4 only and in one with IPv6; the
@@ -93,6 +102,13 @@ func TestCLIScriptOnMoto(t *testing.T) {
 		}
 		if got, want := described(t, raw, vpc, groupNames(p)), wantJSON(t, p); got != want {
 			t.Errorf("after the script, AWS reports:\n%s\nthe json export says:\n%s", got, want)
+		}
+		if vpcKinds[i] == "ipv6" {
+			c, _ := connect(t, acct.URL)
+			temp, err := c.TemporaryRules(context.Background())
+			if err != nil || len(temp) == 0 || !temp[0].Expires.Equal(scriptExpiry) || temp[0].Rule.Ports != model.Port(22) {
+				t.Errorf("the temporary SSH rules are tagged for sweep: %+v %v", temp, err)
+			}
 		}
 	})
 }

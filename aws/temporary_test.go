@@ -130,3 +130,53 @@ func TestTemporaryAccess(t *testing.T) {
 		})
 	}
 }
+
+// TestApplyTagsTemporaryRules: a plan whose SSH selection is temporary
+// (the wizard's "for a limited time") applies with the rule tagged by the
+// authorize call, so sweep finds it; the other rules stay permanent.
+func TestApplyTagsTemporaryRules(t *testing.T) {
+	t.Parallel()
+	for _, engine := range []string{"sandbox", "moto"} {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			e := newAuditEngine(t, engine)
+			ctx := context.Background()
+			u, _ := model.LookupUseCase("web")
+			d, err := u.Draft(model.Inputs{Office: []netip.Prefix{netip.MustParsePrefix("203.0.113.10/32")}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			until := time.Date(2026, 11, 23, 22, 0, 0, 0, time.UTC)
+			for i, s := range d.Groups[0].Selections(model.Ingress) {
+				if s.Service.ID == "ssh" {
+					d.SetUntil(0, model.Ingress, i, until)
+				}
+			}
+			p, err := d.Plan()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ch, err := e.c.Plan(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := e.c.Apply(ctx, ch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			temp, err := e.c.TemporaryRules(ctx)
+			if err != nil || len(temp) != 1 || temp[0].Rule.Ports != model.Port(22) || !temp[0].Expires.Equal(until) {
+				t.Fatalf("one tagged rule, SSH until %s: %+v %v", until, temp, err)
+			}
+			if res.Calls != len(ch.Calls())+1 {
+				t.Errorf("%d calls, want the %d of the change and one authorize for the temporary rule", res.Calls, len(ch.Calls()))
+			}
+			if again, err := e.c.Plan(ctx, p); err != nil || !again.Empty() {
+				t.Errorf("applying again changes nothing: %q %v", again.Lines(), err)
+			}
+			if s, err := e.c.Sweep(ctx, until, false); err != nil || len(s.Revoked) != 1 {
+				t.Errorf("sweep at its time revokes it: %+v %v", s, err)
+			}
+		})
+	}
+}

@@ -177,12 +177,42 @@ func (s *script) egress(g model.Group, v string, vars map[string]string) {
 }
 
 // call is one aws ec2 call on a group's rules, or "" when there are none.
+//
+// An authorize adds temporary rules (model.Temporary) in calls of their
+// own, one per expiry, tagged by the call itself so that sgwiz sweep finds
+// them.
 func (s *script) call(verb, v string, rules []model.Rule, vars map[string]string) string {
 	if len(rules) == 0 {
 		return ""
 	}
-	perms := Permissions(rules, func(name string) UserIdGroupPair { return UserIdGroupPair{GroupId: marker(vars[name])} })
-	return fmt.Sprintf("aws ec2 %s --group-id \"$%s\" --output text --query Return \\\n  --ip-permissions %s >/dev/null", verb, v, s.jsonWord(perms))
+	var permanent []model.Rule
+	var expiries []string
+	temporary := map[string][]model.Rule{}
+	for _, r := range rules {
+		at, ok := model.ExpiryOf(r.Description)
+		if !ok || !strings.HasPrefix(verb, "authorize") {
+			permanent = append(permanent, r)
+			continue
+		}
+		k := model.FormatExpiry(at)
+		if temporary[k] == nil {
+			expiries = append(expiries, k)
+		}
+		temporary[k] = append(temporary[k], r)
+	}
+	one := func(rules []model.Rule, tags string) string {
+		perms := Permissions(rules, func(name string) UserIdGroupPair { return UserIdGroupPair{GroupId: marker(vars[name])} })
+		return fmt.Sprintf("aws ec2 %s --group-id \"$%s\" --output text --query Return \\\n  --ip-permissions %s%s >/dev/null", verb, v, s.jsonWord(perms), tags)
+	}
+	var calls []string
+	if len(permanent) > 0 {
+		calls = append(calls, one(permanent, ""))
+	}
+	for _, k := range expiries {
+		spec := []tagSpec{{ResourceType: "security-group-rule", Tags: []Tag{{model.ExpiresTag, k}}}}
+		calls = append(calls, "# until "+k+": sgwiz sweep revokes it then\n"+one(temporary[k], " \\\n  --tag-specifications "+s.jsonWord(spec)))
+	}
+	return strings.Join(calls, "\n")
 }
 
 // findRule returns the rule of rules with key k.

@@ -88,6 +88,11 @@ func Render(f Format, p model.Plan) ([]byte, error) {
 	}
 	// EC2 holds a rule once: every format writes it once.
 	p = p.MergeDuplicates()
+	if f == Terraform || f == CloudFormation || f == CloudFormationJSON {
+		if err := noTemporaryRules(p, f); err != nil {
+			return nil, err
+		}
+	}
 	switch f {
 	case Terraform:
 		return renderTerraform(p)
@@ -169,4 +174,21 @@ func useCaseTitle(p model.Plan) string {
 		return u.Title
 	}
 	return "a custom plan"
+}
+
+// noTemporaryRules refuses rules that expire in a format that keeps state:
+// sgwiz sweep would revoke the rule and the next terraform apply (or stack
+// update) would put it back.
+func noTemporaryRules(p model.Plan, f Format) error {
+	for _, g := range p.Groups {
+		for _, d := range []model.Direction{model.Ingress, model.Egress} {
+			for _, r := range g.Rules(d) {
+				if at, ok := model.ExpiryOf(r.Description); ok {
+					return fmt.Errorf("%s: the %s rule %s expires at %s, and %s keeps rules in its state: after sgwiz sweep revokes it, the next deployment would put it back; make it permanent, or add it with sgwiz apply, the awscli script or sgwiz allow",
+						g.Name, strings.ToLower(d.Title()), r.Text(d), model.FormatExpiry(at), f)
+				}
+			}
+		}
+	}
+	return nil
 }

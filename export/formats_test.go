@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
@@ -613,5 +615,32 @@ func TestRepeatedRulesAreWrittenOnce(t *testing.T) {
 	}
 	if !strings.Contains(string(render(t, Markdown, p)), "duplicate-rule") {
 		t.Error("the Markdown findings report the merge")
+	}
+}
+
+// TestTemporaryRulesOnlyWhereTheyCanExpire: Terraform and CloudFormation
+// refuse a rule that expires (they would put it back after sweep), naming
+// it; the script tags it; JSON and Markdown carry it as it is.
+func TestTemporaryRulesOnlyWhereTheyCanExpire(t *testing.T) {
+	u, _ := model.LookupUseCase("bastion")
+	p, err := u.Build(model.Inputs{Office: []netip.Prefix{netip.MustParsePrefix("203.0.113.10/32")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 23, 22, 0, 0, 0, time.UTC)
+	p.Groups[0].Ingress[0] = model.Temporary(p.Groups[0].Ingress[0], at)
+	for _, f := range []Format{Terraform, CloudFormation, CloudFormationJSON} {
+		if _, err := Render(f, p); err == nil || !strings.Contains(err.Error(), "expires at 2026-11-23T22:00:00Z") || !strings.Contains(err.Error(), "would put it back") {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	script, err := Render(AWSCLI, p)
+	if err != nil || !strings.Contains(string(script), `--tag-specifications '[{"ResourceType":"security-group-rule","Tags":[{"Key":"sgwiz:expires","Value":"2026-11-23T22:00:00Z"}]}]'`) {
+		t.Errorf("the script tags the rule: %v\n%s", err, script)
+	}
+	for _, f := range []Format{JSON, Markdown} {
+		if out, err := Render(f, p); err != nil || !strings.Contains(string(out), "sgwiz:expires=2026-11-23T22:00:00Z") {
+			t.Errorf("%s: %v", f, err)
+		}
 	}
 }

@@ -30,8 +30,12 @@ func FuzzExportsParse(f *testing.F) {
 		if p.Validate() != nil {
 			return
 		}
+		_, temporary := model.ExpiryOf(ruleDesc)
 		for _, format := range Formats {
 			out, err := Render(format, p)
+			if err != nil && temporary && (format == Terraform || format == CloudFormation || format == CloudFormationJSON) {
+				continue // a rule that expires has no place in a format with state
+			}
 			if err != nil {
 				t.Fatalf("%s: %v", format, err)
 			}

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 )
 
 // SourceKind says where a selected service is open from (inbound) or to
@@ -85,6 +86,10 @@ type Selection struct {
 	Sources []Source
 	// Description replaces the generated "<service> from <source>" text.
 	Description string
+	// Until, when set, makes the selection's rules temporary: they carry
+	// the time in their description (Temporary), apply tags them with it,
+	// and sgwiz sweep revokes them then.
+	Until time.Time
 	// fixed keeps Description exactly, even empty: a rule from a plan file.
 	fixed bool
 }

@@ -118,3 +118,22 @@ func (t TemporaryRule) Text() string {
 	}
 	return fmt.Sprintf("%s in %s: %s", t.RuleID, where, t.Rule.Text(t.Direction))
 }
+
+// SetUntil makes the rules of selection i temporary until the given time,
+// or permanent again with the zero time.
+func (d *Draft) SetUntil(g int, dir Direction, i int, until time.Time) {
+	sels := d.Groups[g].Selections(dir)
+	if i < 0 || i >= len(sels) {
+		return
+	}
+	sels[i].Until = until
+}
+
+// UntilOf is when selection i's rules expire (zero: never).
+func (d Draft) UntilOf(g int, dir Direction, i int) time.Time {
+	sels := d.Groups[g].Selections(dir)
+	if i < 0 || i >= len(sels) {
+		return time.Time{}
+	}
+	return sels[i].Until
+}

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +80,55 @@ func TestCheckInterface(t *testing.T) {
 		err := CheckInterface("eni-1", c.groups, c.quota)
 		if (c.want == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%d groups, quota %d: %v, want %q", len(c.groups), c.quota, err, c.want)
+		}
+	}
+}
+
+// TestTemporarySelection: a selection made temporary gives rules that
+// carry the time, the plan is valid, the other rules stay permanent, and
+// the zero time makes it permanent again.
+func TestTemporarySelection(t *testing.T) {
+	u, _ := LookupUseCase("web")
+	d, err := u.Draft(Inputs{Office: []netip.Prefix{netip.MustParsePrefix("203.0.113.10/32")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ssh := -1
+	for i, s := range d.Groups[0].Selections(Ingress) {
+		if s.Service.ID == "ssh" {
+			ssh = i
+		}
+	}
+	until := time.Date(2026, 11, 23, 22, 0, 0, 0, time.UTC)
+	d.SetUntil(0, Ingress, ssh, until)
+	if !d.UntilOf(0, Ingress, ssh).Equal(until) {
+		t.Fatal("UntilOf")
+	}
+	p, err := d.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	temporary := 0
+	for _, r := range p.Groups[0].Ingress {
+		at, ok := ExpiryOf(r.Description)
+		switch {
+		case r.Ports == Port(22) && (!ok || !at.Equal(until)):
+			t.Errorf("the SSH rule carries its time: %q", r.Description)
+		case r.Ports != Port(22) && ok:
+			t.Errorf("other rules stay permanent: %q", r.Description)
+		}
+		if ok {
+			temporary++
+		}
+	}
+	if temporary == 0 {
+		t.Fatal("no temporary rule")
+	}
+	d.SetUntil(0, Ingress, ssh, time.Time{})
+	p, _ = d.Plan()
+	for _, r := range p.Groups[0].Ingress {
+		if _, ok := ExpiryOf(r.Description); ok {
+			t.Errorf("permanent again: %q", r.Description)
 		}
 	}
 }

@@ -123,7 +123,11 @@ func (d Draft) made(dir Direction, s Selection, src Source) []Rule {
 	desc := describe(dir, s, src)
 	for _, peer := range d.peers(src) {
 		for _, ps := range s.Service.Ports {
-			rules = append(rules, Rule{Protocol: ps.Protocol, Ports: ps.Ports, Peer: peer, Description: desc})
+			r := Rule{Protocol: ps.Protocol, Ports: ps.Ports, Peer: peer, Description: desc}
+			if !s.Until.IsZero() {
+				r = Temporary(r, s.Until)
+			}
+			rules = append(rules, r)
 		}
 	}
 	return rules

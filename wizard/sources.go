@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -33,6 +34,62 @@ type sourcesStep struct {
 	findings [][]model.Finding
 }
 
+var keyLimited = key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "for a limited time"))
+
+// lifetimes are what l cycles through on an administration service.
+var lifetimes = []time.Duration{time.Hour, 8 * time.Hour, 24 * time.Hour, model.MaxLifetime}
+
+// limitable reports whether selection i may be temporary here: inbound
+// remote administration (SSH, RDP, WinRM), as sgwiz allow gives.
+func (m *sourcesStep) limitable(s *session, i int) bool {
+	sels := s.selections(m.dir)
+	return m.dir == model.Ingress && i < len(sels) && sels[i].Service.Kind == model.KindAdmin
+}
+
+// cycleLifetime makes selection i last the next lifetime from now, or
+// permanent after the longest.
+func (m *sourcesStep) cycleLifetime(s *session, i int) {
+	now := s.now()
+	until := s.draft.UntilOf(s.group, m.dir, i)
+	next := time.Duration(0)
+	if until.IsZero() {
+		next = lifetimes[0]
+	} else {
+		left := until.Sub(now)
+		for _, d := range lifetimes {
+			if d > left+time.Minute {
+				next = d
+				break
+			}
+		}
+	}
+	if next == 0 {
+		s.draft.SetUntil(s.group, m.dir, i, time.Time{})
+		s.status = "permanent again"
+	} else {
+		s.draft.SetUntil(s.group, m.dir, i, now.Add(next).UTC().Truncate(time.Second))
+		s.status = "for " + lifetimeText(next) + ": until " + model.FormatExpiry(now.Add(next))
+	}
+	s.edited()
+	m.build(s)
+}
+
+// lifetimeText is a lifetime as people say it: 45m, 1h, 8h, 1d, 7d.
+func lifetimeText(d time.Duration) string {
+	d = d.Round(time.Minute)
+	switch {
+	case d <= 0:
+		return "expired"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	case d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	}
+	return fmt.Sprintf("%dh%02dm", d/time.Hour, d%time.Hour/time.Minute)
+}
+
 type lineKind uint8
 
 const (
@@ -47,6 +104,9 @@ type srcLine struct {
 	kind   lineKind
 	sel    int
 	source model.Source
+	// admin marks the options of inbound remote administration, which can
+	// be for a limited time.
+	admin bool
 }
 
 func newSources(dir model.Direction) *sourcesStep {
@@ -137,8 +197,9 @@ func (m *sourcesStep) build(s *session) {
 				opts = append(opts, src)
 			}
 		}
+		admin := m.dir == model.Ingress && sel.Service.Kind == model.KindAdmin
 		for _, src := range opts {
-			m.lines = append(m.lines, srcLine{kind: lineOption, sel: i, source: src})
+			m.lines = append(m.lines, srcLine{kind: lineOption, sel: i, source: src, admin: admin})
 		}
 		m.lines = append(m.lines, srcLine{kind: lineAdd, sel: i})
 	}
@@ -278,6 +339,9 @@ func (m *sourcesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		return next(), nil
 	case line.kind == lineOption && key.Matches(k, keyToggle):
 		m.toggle(s, line.sel, line.source)
+		return stay(), nil
+	case line.kind == lineOption && m.limitable(s, line.sel) && key.Matches(k, keyLimited):
+		m.cycleLifetime(s, line.sel)
 		return stay(), nil
 	}
 	var cmd tea.Cmd
@@ -454,6 +518,14 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, sels []model.Selection,
 		if id := sel.Service.ID; m.dir == model.Ingress && (id == "ssh" || id == "rdp") {
 			lines = append(lines, wrapped("  ", connectNote(s, id), width, st.Muted)...)
 		}
+		if m.limitable(s, l.sel) {
+			if until := s.draft.UntilOf(s.group, m.dir, l.sel); !until.IsZero() {
+				lines = append(lines, wrapped("  ", fmt.Sprintf("⏱ for a limited time: until %s (%s from now); apply tags the rules and sgwiz sweep revokes them then · l: longer, or permanent after 7d",
+					model.FormatExpiry(until), lifetimeText(until.Sub(s.now()))), width, st.Warning)...)
+			} else {
+				lines = append(lines, wrapped("  ", "l: for a limited time (1h, 8h, 1d, 7d), revoked by sgwiz sweep", width, st.Muted)...)
+			}
+		}
 		return lines
 	case lineOption:
 		sel := sels[l.sel]
@@ -533,7 +605,11 @@ func connectNote(s *session, service string) string {
 }
 
 func (m *sourcesStep) bindings() []key.Binding {
-	return []key.Binding{keyUp, keyToggle, keyNext, keyBack, keyGroup}
+	kb := []key.Binding{keyUp, keyToggle, keyNext, keyBack, keyGroup}
+	if l := m.lines[m.cursor]; l.kind == lineOption && l.admin {
+		kb = append(kb, keyLimited)
+	}
+	return kb
 }
 
 // wordWrap breaks text into lines of at most width cells, at spaces.

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -193,6 +194,8 @@ type session struct {
 	book model.AddressBook
 	// users says who uses each existing group, by id, once looked up.
 	users map[string]string
+	// clock is Options.Clock.
+	clock func() time.Time
 	// helpCache holds the key help's lines by width, background and keys.
 	helpCache map[string][]string
 }
@@ -289,6 +292,16 @@ type Options struct {
 	MyIPURL string
 	// Book is the address book (the config file's named CIDR sets).
 	Book model.AddressBook
+	// Clock, when set, is the time (tests give one); else time.Now.
+	Clock func() time.Time
+}
+
+// now is the session's clock.
+func (s *session) now() time.Time {
+	if s.clock != nil {
+		return s.clock()
+	}
+	return time.Now()
 }
 
 // Model is the whole wizard.
@@ -303,7 +316,7 @@ type Model struct {
 
 // New returns the wizard, at the start or at the review of opts.Plan.
 func New(opts Options) Model {
-	s := &session{styles: ui.NewStyles(true), dark: true, cloud: opts.Cloud, where: opts.Where, awsErr: opts.Offline, myIPURL: opts.MyIPURL, book: opts.Book}
+	s := &session{styles: ui.NewStyles(true), dark: true, cloud: opts.Cloud, where: opts.Where, awsErr: opts.Offline, myIPURL: opts.MyIPURL, book: opts.Book, clock: opts.Clock}
 	if s.myIPURL == "" {
 		s.myIPURL = aws.DefaultMyIPURL
 	}
