@@ -73,7 +73,7 @@ to review and apply with sgwiz apply (by difference).`,
 	fl.StringVarP(&o.output, "output", "o", "", "write the report to FILE (atomically) instead of standard output")
 	fl.BoolVar(&o.force, "force", false, "replace FILE (and the fix plan) if it exists")
 	fl.StringVar(&o.fixPlan, "fix-plan", "", "write the groups with high findings, tightened, as a plan file to review and apply")
-	fl.StringArrayVar(&o.office, "office-cidr", nil, "with --fix-plan: where SSH and RDP open to the world are opened from instead (repeatable)")
+	fl.StringArrayVar(&o.office, "office-cidr", nil, "with --fix-plan: where SSH and RDP open to the world are opened from instead (repeatable; @name from the address book)")
 	fl.IntVar(&o.parallel, "parallel", 8, "how many regions and accounts are read at once")
 	return cmd
 }
@@ -186,6 +186,18 @@ func parsePorts(s string) ([]int, error) {
 func parseOffice(cidrs []string) ([]netip.Prefix, error) {
 	var out []netip.Prefix
 	for _, s := range cidrs {
+		if model.IsAddressRef(s) {
+			book, err := loadAddressBook()
+			if err != nil {
+				return nil, err
+			}
+			set, err := book.Resolve(s)
+			if err != nil {
+				return nil, fmt.Errorf("--office-cidr: %w", err)
+			}
+			out = append(out, set...)
+			continue
+		}
 		p, _, err := model.ParseCIDR(s)
 		if err != nil {
 			return nil, fmt.Errorf("--office-cidr: %w", err)

@@ -34,7 +34,7 @@ func (f *planFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.useCase, "use-case", "", "build the plan from a use case: "+model.UseCaseIDs())
 	fl.StringVar(&f.name, "name", "", "group name, or the prefix of linked groups' names (default: the use case's)")
 	fl.StringVar(&f.vpcID, "vpc-id", "", "VPC of the groups (default: exporters ask, or the default VPC)")
-	fl.StringSliceVar(&f.office, "office-cidr", nil, "office / my-IP CIDR for admin access (repeatable; a bare address becomes /32 or /128)")
+	fl.StringSliceVar(&f.office, "office-cidr", nil, "office / my-IP CIDR for admin access (repeatable; a bare address becomes /32 or /128; @name for a set of the address book)")
 	fl.StringVar(&f.sshFrom, "ssh-from", "", "where SSH (RDP for windows) is open from: office, world or none")
 	fl.StringVar(&f.egress, "egress", "", "outbound policy: "+egressChoices())
 	fl.IntVar(&f.appPort, "app-port", 0, "application port behind the load balancer (default 8080)")
