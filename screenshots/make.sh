@@ -19,11 +19,12 @@ go build -o "$work/freeze" github.com/charmbracelet/freeze
 go build -o "$work/shrink" ./shrink
 go build -o "$work/pad" ./pad
 
-start() { # start [ARGS]: a fresh sgwiz at the start screen
+start() { # start [ARGS]: a fresh sgwiz at the start screen; CONFIG=FILE
+  # gives it a config file (by default none, whatever yours holds)
   tmux -L "$sock" kill-server 2>/dev/null || true
   sleep 0.3
   tmux -L "$sock" new-session -d -s s -x 80 -y 24 \
-    -e TERM=xterm-256color -e COLORTERM=truecolor "cd $work && ./sgwiz $*"
+    -e TERM=xterm-256color -e COLORTERM=truecolor -e SGWIZ_CONFIG="${CONFIG:-$work/none.yaml}" "cd $work && ./sgwiz $*"
   wait_for "1/8 Start"
 }
 keys() { tmux -L "$sock" send-keys -t s "$@"; sleep 0.15; }
@@ -103,3 +104,23 @@ wait_for "123456789012"
 keys Enter Down Down Enter Enter Enter Enter Enter Enter; wait_for "8/9 Review"
 keys Enter Down Down Enter; wait_for "Apply these changes"; shot 9-apply-confirm
 text "y"; keys Enter; wait_for "done in"; shot 9-apply-done
+# Then a group of the plan on one of the VPC's instances (web-prod-1).
+keys u; wait_for "web-prod-1"
+keys Tab; wait_for "Use web-app"; shot 9-apply-attach
+keys Enter; wait_for "Change the interface's groups"; shot 9-apply-attach-change
+
+# SSH for a limited time: l on an SSH source.
+start
+keys Enter Enter Enter; wait_for "4/8 Sources"
+text "203.0.113.10"
+for _ in $(seq 14); do keys Down; done # SSH from the office
+keys l l; wait_for "For a limited time"; shot 4-sources-limited
+
+# The address book: @office in the office field, by name on the review.
+printf 'addresses:\n  office: [203.0.113.0/24, 2001:db8::/48]\n  vpn: [198.51.100.7]\n' > "$work/config.yaml"
+CONFIG="$work/config.yaml" start
+keys Enter Enter Enter; wait_for "address book: @office"
+text "@office"; wait_for "@office = 203.0.113.0/24"
+keys Enter Enter Enter; wait_for "7/8 Review"
+for _ in $(seq 4); do keys Down; done
+wait_for "@office 2001:db8::/48"; shot 7-review-address-book

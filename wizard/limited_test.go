@@ -52,7 +52,7 @@ func TestSSHForALimitedTime(t *testing.T) {
 			t.Fatalf("after l: %v %v, want %v", at, ok, now.Add(want))
 		}
 	}
-	if out := strings.Join(strings.Fields(screen(m)), " "); !strings.Contains(out, "⏱ for a limited time: until 2026-11-30T20:00:00Z (7d from now)") {
+	if out := strings.Join(strings.Fields(screen(m)), " "); !strings.Contains(out, "For a limited time: until 2026-11-30T20:00:00Z (7d from now)") {
 		t.Errorf("the service says until when:\n%s", screen(m))
 	}
 	for _, r := range plan(t, m).Groups[0].Ingress {

@@ -65,10 +65,10 @@ func (m *sourcesStep) cycleLifetime(s *session, i int) {
 	}
 	if next == 0 {
 		s.draft.SetUntil(s.group, m.dir, i, time.Time{})
-		s.status = "permanent again"
+		s.status = s.selections(m.dir)[i].Service.Title + " is permanent again"
 	} else {
-		s.draft.SetUntil(s.group, m.dir, i, now.Add(next).UTC().Truncate(time.Second))
-		s.status = "for " + lifetimeText(next) + ": until " + model.FormatExpiry(now.Add(next))
+		s.draft.SetUntil(s.group, m.dir, i, now.Add(next).UTC().Truncate(time.Minute))
+		s.status = s.selections(m.dir)[i].Service.Title + " for " + lifetimeText(next) + ": until " + model.FormatExpiry(now.Add(next).Truncate(time.Minute))
 	}
 	s.edited()
 	m.build(s)
@@ -520,7 +520,7 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, sels []model.Selection,
 		}
 		if m.limitable(s, l.sel) {
 			if until := s.draft.UntilOf(s.group, m.dir, l.sel); !until.IsZero() {
-				lines = append(lines, wrapped("  ", fmt.Sprintf("⏱ for a limited time: until %s (%s from now); apply tags the rules and sgwiz sweep revokes them then · l: longer, or permanent after 7d",
+				lines = append(lines, wrapped("  ", fmt.Sprintf("For a limited time: until %s (%s from now); apply tags the rules and sgwiz sweep revokes them then · l: longer, or permanent after 7d",
 					model.FormatExpiry(until), lifetimeText(until.Sub(s.now()))), width, st.Warning)...)
 			} else {
 				lines = append(lines, wrapped("  ", "l: for a limited time (1h, 8h, 1d, 7d), revoked by sgwiz sweep", width, st.Muted)...)
