@@ -82,7 +82,7 @@ func renderCloudFormation(p model.Plan, asJSON bool) ([]byte, error) {
 		add(resources, id, mapping("Type", str("AWS::EC2::SecurityGroup"), "Properties", props))
 		resources.Content = append(resources.Content, standalone...)
 		add(outputs, id+"Id", mapping(
-			"Description", str("Id of the group "+g.Name),
+			"Description", str("Id of the group "+g.Name+", for "+cfnUse(g)),
 			"Value", tagged("!GetAtt", id+".GroupId"),
 		))
 	}

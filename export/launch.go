@@ -77,3 +77,14 @@ func idOrPlaceholder(g model.Group) string {
 	}
 	return fmt.Sprintf("<id of %s>", g.Name)
 }
+
+// cfnUse is the CloudFormation property that takes the group's id.
+func cfnUse(g model.Group) string {
+	switch launchKindOf(g) {
+	case onLoadBalancer:
+		return "SecurityGroups of an AWS::ElasticLoadBalancingV2::LoadBalancer"
+	case onDatabase:
+		return "VPCSecurityGroups of an AWS::RDS::DBInstance"
+	}
+	return "SecurityGroupIds of an AWS::EC2::Instance (or a launch template)"
+}
