@@ -52,6 +52,9 @@ func applyRun(cmd *cobra.Command, opts *applyOptions) error {
 	if err != nil {
 		return err
 	}
+	if expired := p.ExpiredRules(opts.io.now()); len(expired) > 0 {
+		return usageError(fmt.Errorf("%s: make it temporary again (the wizard's l, or sgwiz allow) or permanent (remove sgwiz:expires=… from its description)", strings.Join(expired, "; ")))
+	}
 	// Ctrl+C cancels the calls; apply then removes what it created.
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()

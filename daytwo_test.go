@@ -223,3 +223,18 @@ func TestAddressBookInFlagsAndPlanFiles(t *testing.T) {
 		t.Errorf("again: the lists are found, not made twice: exit %d\n%s", code, out)
 	}
 }
+
+// TestApplyRefusesAnExpiredTemporaryRule: a saved plan whose temporary
+// rule's time is over is not applied (sweep would revoke it at once).
+func TestApplyRefusesAnExpiredTemporaryRule(t *testing.T) {
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "plan.yaml")
+	os.WriteFile(plan, []byte("groups:\n  - name: bastion\n    description: SSH\n    ingress:\n      - {protocol: tcp, ports: \"22\", from: 198.51.100.7/32, description: \"SSH from my IP, sgwiz:expires=2026-11-23T20:00:00Z\"}\n"), 0o644)
+	code, _, errOut := sgwizAt(t, time.Date(2026, 11, 23, 21, 0, 0, 0, time.UTC), "apply", "-f", plan, "--sandbox", "--yes")
+	if code != 2 || !strings.Contains(errOut, "bastion: the inbound rule SSH TCP 22 from 198.51.100.7/32 expired at 2026-11-23T20:00:00Z") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	if code, out, errOut := sgwizAt(t, time.Date(2026, 11, 23, 19, 0, 0, 0, time.UTC), "apply", "-f", plan, "--sandbox", "--yes"); code != 0 || !strings.Contains(out, "until 2026-11-23T20:00:00Z (tagged; sgwiz sweep revokes it then)") {
+		t.Errorf("before its time it applies, tagged: exit %d\n%s\n%s", code, out, errOut)
+	}
+}

@@ -137,3 +137,19 @@ func (d Draft) UntilOf(g int, dir Direction, i int) time.Time {
 	}
 	return sels[i].Until
 }
+
+// ExpiredRules says, a line each, the plan's temporary rules whose time is
+// over at now: applying them would add rules that sweep revokes at once.
+func (p Plan) ExpiredRules(now time.Time) []string {
+	var out []string
+	for _, g := range p.Groups {
+		for _, d := range []Direction{Ingress, Egress} {
+			for _, r := range g.Rules(d) {
+				if at, ok := ExpiryOf(r.Description); ok && !now.Before(at) {
+					out = append(out, fmt.Sprintf("%s: the %s rule %s expired at %s", g.Name, strings.ToLower(d.Title()), r.Text(d), FormatExpiry(at)))
+				}
+			}
+		}
+	}
+	return out
+}

@@ -66,6 +66,12 @@ func (m *applyStep) enter(s *session, f focus) tea.Cmd {
 		m.phase, m.outcome = applyDone, []string{s.styles.Error.Render("✗ " + inWords(err))}
 		return nil
 	}
+	if expired := p.ExpiredRules(s.now()); len(expired) > 0 {
+		m.phase = applyDone
+		m.outcome = append([]string{s.styles.Error.Render("✗ not applied: a temporary rule's time is over (sweep would revoke it at once)")}, expired...)
+		m.outcome = append(m.outcome, "choose its source again with l for a new time, or make it permanent")
+		return nil
+	}
 	return tea.Batch(m.spin.Tick, planChanges(s.cloud, p))
 }
 
