@@ -59,7 +59,7 @@ func allowRun(ctx context.Context, o *allowOptions, service string) error {
 		return usageError(err)
 	}
 	if p, _, err := model.ParsePeer(o.group); err != nil || p.Kind() != model.PeerGroupID {
-		return usageError(fmt.Errorf("--group: %q is not a security group id: give sg- and its hex digits (sgwiz import lists nothing; aws ec2 describe-security-groups does)", o.group))
+		return usageError(fmt.Errorf("--group: %q is not a security group id: give sg- and its hex digits (aws ec2 describe-security-groups lists them)", o.group))
 	}
 	lasting, err := model.ParseLifetime(o.lasting)
 	if err != nil {
