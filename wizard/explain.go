@@ -14,7 +14,9 @@ var explainers = [stepCount]string{
 		"Tick only what the instance serves: every open port is something an attacker can probe. Type to filter.",
 	stepSources: "A source is written in CIDR notation: 203.0.113.10/32 is one address, 203.0.113.0/24 the 256 addresses " +
 		"203.0.113.0-255, 0.0.0.0/0 and ::/0 everyone on the IPv4 and IPv6 internet. Admin ports belong to your office only; " +
-		"databases to the app servers' group only.",
+		"databases to the app servers' group only. l on SSH or RDP makes it temporary: apply tags the rules with their " +
+		"expiry and sgwiz sweep (run from cron) revokes them then. @office names a set of your address book " +
+		"(~/.config/sgwiz/config.yaml).",
 	stepEgress: "Outbound (egress) rules say where the instance may open connections. Security groups are stateful: replies " +
 		"to allowed traffic flow back automatically, in both directions, so a web server needs no outbound rule to answer visitors. " +
 		"(Network ACLs are the stateless ones.) Custom lets you pick outbound services and destinations one by one.",
@@ -29,7 +31,8 @@ var explainers = [stepCount]string{
 	stepExport: "Each format is written with the library made for it and checked by that format's own tools. " +
 		"s saves the file (sgwiz asks before replacing one), c copies it.",
 	stepApply: "Apply compares the plan with the account and sends only the difference. It lists every change and call " +
-		"first; ctrl+c while it runs cancels and removes what that run created.",
+		"first; ctrl+c while it runs cancels and removes what that run created. Afterwards, u puts a group on one of " +
+		"the VPC's instances: EC2 takes an interface's whole set of groups, so sgwiz sends its groups plus this one.",
 	stepAction: "Export writes the rules as Terraform, CloudFormation, an AWS CLI script, JSON or Markdown. Save the plan file " +
 		"to reopen this session later with: sgwiz -f plan.yaml.",
 }
