@@ -124,6 +124,15 @@ func TestTemporarySelection(t *testing.T) {
 	if temporary == 0 {
 		t.Fatal("no temporary rule")
 	}
+	// Reopened, the draft has the same temporary selection, and the plan
+	// comes back unchanged.
+	r := DraftFromPlan(p)
+	if !r.UntilOf(0, Ingress, ssh).Equal(until) {
+		t.Errorf("reopened: SSH until %v", r.UntilOf(0, Ingress, ssh))
+	}
+	if again, err := r.Plan(); err != nil || !samePlan(again, p) {
+		t.Errorf("the reopened plan differs: %v", err)
+	}
 	d.SetUntil(0, Ingress, ssh, time.Time{})
 	p, _ = d.Plan()
 	for _, r := range p.Groups[0].Ingress {

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"reflect"
 	"strings"
+	"time"
 )
 
 // DraftFromPlan makes an editable draft of a loaded or imported plan: the
@@ -13,6 +14,10 @@ import (
 // selection each, keeping their descriptions; a rule that matches no
 // catalogue entry is a custom one. Plan of the draft gives p back.
 func DraftFromPlan(p Plan) Draft {
+	// Temporary rules are read without their expiry, and a selection whose
+	// rules all carry one expiry gets it back (Until).
+	original := p
+	p, expiries := withoutExpiry(p)
 	d := Draft{UseCase: p.UseCase, Office: append([]netip.Prefix(nil), p.Office...), VPC: p.VPC(),
 		Egress: p.Egress, Engine: p.Engine, AppPort: p.AppPort, Groups: make([]GroupSpec, len(p.Groups))}
 	d.Tags = commonTags(p.Groups)
@@ -31,10 +36,69 @@ func DraftFromPlan(p Plan) Draft {
 			d.Groups[i].Description = g.Description
 		}
 	}
-	if got, err := d.Plan(); err != nil || !samePlan(got, p) {
-		return ruleByRule(p) // never lose a rule to a clever reading
+	d.restoreExpiry(expiries)
+	if got, err := d.Plan(); err != nil || !samePlan(got, original) {
+		return ruleByRule(original) // never lose a rule to a clever reading
 	}
 	return d
+}
+
+// expiryKey finds a temporary rule: group, direction, rule key.
+type expiryKey struct {
+	group int
+	dir   Direction
+	rule  RuleKey
+}
+
+// withoutExpiry is p with the expiry taken off every rule's description,
+// and the expiries it took.
+func withoutExpiry(p Plan) (Plan, map[expiryKey]time.Time) {
+	expiries := map[expiryKey]time.Time{}
+	var out Plan
+	for gi, g := range p.Groups {
+		for _, dir := range []Direction{Ingress, Egress} {
+			for ri, r := range g.Rules(dir) {
+				at, ok := ExpiryOf(r.Description)
+				if !ok {
+					continue
+				}
+				if len(expiries) == 0 {
+					out = p.Clone()
+				}
+				expiries[expiryKey{gi, dir, r.Key()}] = at
+				desc := r.Description[:strings.Index(r.Description, ExpiresTag+"=")]
+				out.Groups[gi].Rules(dir)[ri].Description = strings.TrimSuffix(strings.TrimSpace(desc), ",")
+			}
+		}
+	}
+	if len(expiries) == 0 {
+		return p, nil
+	}
+	return out, expiries
+}
+
+// restoreExpiry gives each selection whose rules all carry one expiry
+// that expiry.
+func (d *Draft) restoreExpiry(expiries map[expiryKey]time.Time) {
+	for gi := range d.Groups {
+		for _, dir := range []Direction{Ingress, Egress} {
+			sels := d.Groups[gi].Selections(dir)
+			for si, sel := range sels {
+				var until time.Time
+				all := true
+				for _, src := range sel.Sources {
+					for _, r := range d.made(dir, sel, src) {
+						at, ok := expiries[expiryKey{gi, dir, r.Key()}]
+						all = all && ok && (until.IsZero() || at.Equal(until))
+						until = at
+					}
+				}
+				if all && !until.IsZero() {
+					sels[si].Until = until
+				}
+			}
+		}
+	}
 }
 
 // samePlan compares plans as files do: what MergeDuplicates recorded is
