@@ -71,7 +71,7 @@ func TestAllowSweepAndAuditOnMoto(t *testing.T) {
 		t.Errorf("audit reports the expired rule: exit %d\n%s", code, out)
 	}
 	code, out, _ = sgwizAt(t, t0.Add(3*time.Hour), "sweep", "--quiet")
-	if code != 0 || !strings.Contains(out, "revoked sgr-") || !strings.Contains(out, "(bastion)") && !strings.Contains(out, sg) || strings.Contains(out, "still running") {
+	if code != 0 || !strings.Contains(out, "revoked sgr-") || !strings.Contains(out, " in "+sg+": SSH TCP 22 from 198.51.100.7/32 (expired 2026-11-23T22:00:00Z)") || strings.Contains(out, "still running") {
 		t.Errorf("sweep after: exit %d\n%s", code, out)
 	}
 	code, out, _ = sgwizAt(t, t0.Add(3*time.Hour), "sweep", "--quiet")

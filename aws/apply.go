@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -315,10 +314,10 @@ func (c *Client) ruleCall(ctx context.Context, k ruleCall, d model.Direction, id
 		count()
 		return c.send(ctx, k, d, id, permissions(rules, ids), false)
 	}
-	for _, part := range byExpiry(rules) {
+	for _, part := range model.ByExpiry(rules) {
 		count()
-		err := c.sendTagged(ctx, d, id, permissions(part.rules, ids), part.tags)
-		if isCode(err, "InvalidPermission.Duplicate") && c.holds(ctx, id, d, part.rules, ids) {
+		_, err := c.authorize(ctx, d, id, permissions(part.Rules, ids), expiryTags(part.Expires), false)
+		if isCode(err, "InvalidPermission.Duplicate") && c.holds(ctx, id, d, part.Rules, ids) {
 			continue
 		}
 		if err != nil {
@@ -328,52 +327,32 @@ func (c *Client) ruleCall(ctx context.Context, k ruleCall, d model.Direction, id
 	return nil
 }
 
-// expiryPart is the rules of one authorize call: the permanent ones, or
-// those of one expiry with its tag.
-type expiryPart struct {
-	rules []model.Rule
-	tags  []types.TagSpecification
+// expiryTags is the rule tag of a temporary rule's authorize call (none
+// for permanent rules).
+func expiryTags(expires string) []types.TagSpecification {
+	if expires == "" {
+		return nil
+	}
+	return []types.TagSpecification{{ResourceType: types.ResourceTypeSecurityGroupRule,
+		Tags: []types.Tag{{Key: sdk.String(model.ExpiresTag), Value: sdk.String(expires)}}}}
 }
 
-// byExpiry splits rules into the permanent ones (first) and one part per
-// expiry, in order of first appearance.
-func byExpiry(rules []model.Rule) []expiryPart {
-	var parts []expiryPart
-	index := map[string]int{}
-	for _, r := range rules {
-		key := ""
-		if at, ok := model.ExpiryOf(r.Description); ok {
-			key = model.FormatExpiry(at)
-		}
-		i, ok := index[key]
-		if !ok {
-			i = len(parts)
-			index[key] = i
-			p := expiryPart{}
-			if key != "" {
-				p.tags = []types.TagSpecification{{ResourceType: types.ResourceTypeSecurityGroupRule,
-					Tags: []types.Tag{{Key: sdk.String(model.ExpiresTag), Value: sdk.String(key)}}}}
-			}
-			parts = append(parts, p)
-		}
-		parts[i].rules = append(parts[i].rules, r)
-	}
-	slices.SortStableFunc(parts, func(a, b expiryPart) int { return min(len(a.tags), 1) - min(len(b.tags), 1) })
-	return parts
-}
-
-// sendTagged authorizes with rule tags.
-func (c *Client) sendTagged(ctx context.Context, d model.Direction, id string, perms []types.IpPermission, tags []types.TagSpecification) error {
-	if len(tags) == 0 {
-		return c.send(ctx, authorizeCall, d, id, perms, false)
-	}
-	var err error
+// authorize adds permissions to a group in direction d, the new rules
+// tagged with tags, and returns the rules EC2 made.
+func (c *Client) authorize(ctx context.Context, d model.Direction, id string, perms []types.IpPermission, tags []types.TagSpecification, dry bool) ([]types.SecurityGroupRule, error) {
+	gid, dr := sdk.String(id), sdk.Bool(dry)
 	if d == model.Ingress {
-		_, err = c.ec2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: sdk.String(id), IpPermissions: perms, TagSpecifications: tags})
-	} else {
-		_, err = c.ec2.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: sdk.String(id), IpPermissions: perms, TagSpecifications: tags})
+		out, err := c.ec2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: gid, IpPermissions: perms, TagSpecifications: tags, DryRun: dr})
+		if err != nil {
+			return nil, err
+		}
+		return out.SecurityGroupRules, nil
 	}
-	return err
+	out, err := c.ec2.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: gid, IpPermissions: perms, TagSpecifications: tags, DryRun: dr})
+	if err != nil {
+		return nil, err
+	}
+	return out.SecurityGroupRules, nil
 }
 
 // send makes the EC2 call of kind k for direction d; dry sets DryRun.
@@ -381,10 +360,8 @@ func (c *Client) send(ctx context.Context, k ruleCall, d model.Direction, id str
 	gid, dr := sdk.String(id), sdk.Bool(dry)
 	var err error
 	switch {
-	case k == authorizeCall && d == model.Ingress:
-		_, err = c.ec2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: gid, IpPermissions: perms, DryRun: dr})
 	case k == authorizeCall:
-		_, err = c.ec2.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: gid, IpPermissions: perms, DryRun: dr})
+		_, err = c.authorize(ctx, d, id, perms, nil, dry)
 	case k == revokeCall && d == model.Ingress:
 		_, err = c.ec2.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: gid, IpPermissions: perms, DryRun: dr})
 	case k == revokeCall:

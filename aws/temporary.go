@@ -48,12 +48,11 @@ func (c *Client) Allow(ctx context.Context, groupID string, d model.Direction, r
 		}
 		// Extend: the tag first (what sweep reads), then the description.
 		if _, err := c.ec2.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{h.RuleID},
-			Tags: []types.Tag{{Key: sdk.String(model.ExpiresTag), Value: sdk.String(model.FormatExpiry(until))}}}); err != nil {
+			Tags: expiryTags(model.FormatExpiry(until))[0].Tags}); err != nil {
 			return Allowed{}, explain(err, "extending "+h.RuleID)
 		}
-		t := model.Temporary(r, until)
-		if err := c.describeRule(ctx, groupID, d, t); err != nil {
-			return Allowed{}, err
+		if err := c.send(ctx, describeCall, d, groupID, permissions([]model.Rule{model.Temporary(r, until)}, nil), false); err != nil {
+			return Allowed{}, explain(err, "")
 		}
 		return Allowed{RuleID: h.RuleID, Verb: "extended", Expires: until}, nil
 	}
@@ -61,39 +60,15 @@ func (c *Client) Allow(ctx context.Context, groupID string, d model.Direction, r
 	if err := model.ValidateRuleDescription(t.Description); err != nil {
 		return Allowed{}, fmt.Errorf("the rule's description: %w", err)
 	}
-	tags := []types.TagSpecification{{ResourceType: types.ResourceTypeSecurityGroupRule,
-		Tags: []types.Tag{{Key: sdk.String(model.ExpiresTag), Value: sdk.String(model.FormatExpiry(until))}}}}
-	perms := permissions([]model.Rule{t}, nil)
-	var rules []types.SecurityGroupRule
-	if d == model.Egress {
-		out, err := c.ec2.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: &groupID, IpPermissions: perms, TagSpecifications: tags})
-		if err != nil {
-			return Allowed{}, explain(err, "")
-		}
-		rules = out.SecurityGroupRules
-	} else {
-		out, err := c.ec2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: &groupID, IpPermissions: perms, TagSpecifications: tags})
-		if err != nil {
-			return Allowed{}, explain(err, "")
-		}
-		rules = out.SecurityGroupRules
+	made, err := c.authorize(ctx, d, groupID, permissions([]model.Rule{t}, nil), expiryTags(model.FormatExpiry(until)), false)
+	if err != nil {
+		return Allowed{}, explain(err, "")
 	}
 	a := Allowed{Verb: "added", Expires: until}
-	if len(rules) > 0 {
-		a.RuleID = sdk.ToString(rules[0].SecurityGroupRuleId)
+	if len(made) > 0 {
+		a.RuleID = sdk.ToString(made[0].SecurityGroupRuleId)
 	}
 	return a, nil
-}
-
-func (c *Client) describeRule(ctx context.Context, groupID string, d model.Direction, r model.Rule) error {
-	perms := permissions([]model.Rule{r}, nil)
-	var err error
-	if d == model.Egress {
-		_, err = c.ec2.UpdateSecurityGroupRuleDescriptionsEgress(ctx, &ec2.UpdateSecurityGroupRuleDescriptionsEgressInput{GroupId: &groupID, IpPermissions: perms})
-	} else {
-		_, err = c.ec2.UpdateSecurityGroupRuleDescriptionsIngress(ctx, &ec2.UpdateSecurityGroupRuleDescriptionsIngressInput{GroupId: &groupID, IpPermissions: perms})
-	}
-	return explain(err, "")
 }
 
 // groupRules reads every rule of one group with its id and expiry (zero
@@ -224,25 +199,20 @@ func (c *Client) Sweep(ctx context.Context, now time.Time, dryRun bool) (Swept, 
 		for _, t := range due[k] {
 			ids = append(ids, t.RuleID)
 		}
-		var err error
-		if k.d == model.Egress {
-			_, err = c.ec2.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: sdk.String(k.group), SecurityGroupRuleIds: ids})
-		} else {
-			_, err = c.ec2.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: sdk.String(k.group), SecurityGroupRuleIds: ids})
-		}
-		if err != nil && !isCode(err, "InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound", "InvalidPermission.NotFound") {
-			s.Failed = append(s.Failed, explain(err, fmt.Sprintf("revoking %d rule(s) of %s", len(ids), k.group)))
-			continue
-		}
-		if err != nil && len(ids) > 1 {
+		err := c.revokeIDs(ctx, k.group, k.d, ids)
+		if err != nil && len(ids) > 1 && gone(err) {
 			// One of them was gone, and EC2 refuses the whole call: one by one.
 			for _, t := range due[k] {
-				if e := c.revokeOne(ctx, t); e != nil {
-					s.Failed = append(s.Failed, e)
+				if err := c.revokeIDs(ctx, t.GroupID, t.Direction, []string{t.RuleID}); err != nil && !gone(err) {
+					s.Failed = append(s.Failed, explain(err, "revoking "+t.RuleID))
 				} else {
 					s.Revoked = append(s.Revoked, t)
 				}
 			}
+			continue
+		}
+		if err != nil && !gone(err) {
+			s.Failed = append(s.Failed, explain(err, fmt.Sprintf("revoking %d rule(s) of %s", len(ids), k.group)))
 			continue
 		}
 		s.Revoked = append(s.Revoked, due[k]...)
@@ -251,16 +221,19 @@ func (c *Client) Sweep(ctx context.Context, now time.Time, dryRun bool) (Swept, 
 	return s, nil
 }
 
-func (c *Client) revokeOne(ctx context.Context, t model.TemporaryRule) error {
+// revokeIDs revokes rules of a group by their ids, all or none.
+func (c *Client) revokeIDs(ctx context.Context, group string, d model.Direction, ids []string) error {
 	var err error
-	ids := []string{t.RuleID}
-	if t.Direction == model.Egress {
-		_, err = c.ec2.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: sdk.String(t.GroupID), SecurityGroupRuleIds: ids})
+	if d == model.Egress {
+		_, err = c.ec2.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: sdk.String(group), SecurityGroupRuleIds: ids})
 	} else {
-		_, err = c.ec2.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: sdk.String(t.GroupID), SecurityGroupRuleIds: ids})
+		_, err = c.ec2.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: sdk.String(group), SecurityGroupRuleIds: ids})
 	}
-	if err != nil && !isCode(err, "InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound", "InvalidPermission.NotFound") {
-		return explain(err, "revoking "+t.RuleID)
-	}
-	return nil
+	return err
+}
+
+// gone reports an error that says a rule (or its group) no longer exists:
+// another sweep, or a person, removed it first.
+func gone(err error) bool {
+	return isCode(err, "InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound", "InvalidPermission.NotFound")
 }

@@ -185,32 +185,21 @@ func (s *script) call(verb, v string, rules []model.Rule, vars map[string]string
 	if len(rules) == 0 {
 		return ""
 	}
-	var permanent []model.Rule
-	var expiries []string
-	temporary := map[string][]model.Rule{}
-	for _, r := range rules {
-		at, ok := model.ExpiryOf(r.Description)
-		if !ok || !strings.HasPrefix(verb, "authorize") {
-			permanent = append(permanent, r)
-			continue
-		}
-		k := model.FormatExpiry(at)
-		if temporary[k] == nil {
-			expiries = append(expiries, k)
-		}
-		temporary[k] = append(temporary[k], r)
-	}
 	one := func(rules []model.Rule, tags string) string {
 		perms := Permissions(rules, func(name string) UserIdGroupPair { return UserIdGroupPair{GroupId: marker(vars[name])} })
 		return fmt.Sprintf("aws ec2 %s --group-id \"$%s\" --output text --query Return \\\n  --ip-permissions %s%s >/dev/null", verb, v, s.jsonWord(perms), tags)
 	}
-	var calls []string
-	if len(permanent) > 0 {
-		calls = append(calls, one(permanent, ""))
+	if !strings.HasPrefix(verb, "authorize") {
+		return one(rules, "")
 	}
-	for _, k := range expiries {
-		spec := []tagSpec{{ResourceType: "security-group-rule", Tags: []Tag{{model.ExpiresTag, k}}}}
-		calls = append(calls, "# until "+k+": sgwiz sweep revokes it then\n"+one(temporary[k], " \\\n  --tag-specifications "+s.jsonWord(spec)))
+	var calls []string
+	for _, part := range model.ByExpiry(rules) {
+		if part.Expires == "" {
+			calls = append(calls, one(part.Rules, ""))
+			continue
+		}
+		spec := []tagSpec{{ResourceType: "security-group-rule", Tags: []Tag{{model.ExpiresTag, part.Expires}}}}
+		calls = append(calls, "# until "+part.Expires+": sgwiz sweep revokes it then\n"+one(part.Rules, " \\\n  --tag-specifications "+s.jsonWord(spec)))
 	}
 	return strings.Join(calls, "\n")
 }

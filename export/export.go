@@ -180,15 +180,9 @@ func useCaseTitle(p model.Plan) string {
 // sgwiz sweep would revoke the rule and the next terraform apply (or stack
 // update) would put it back.
 func noTemporaryRules(p model.Plan, f Format) error {
-	for _, g := range p.Groups {
-		for _, d := range []model.Direction{model.Ingress, model.Egress} {
-			for _, r := range g.Rules(d) {
-				if at, ok := model.ExpiryOf(r.Description); ok {
-					return fmt.Errorf("%s: the %s rule %s expires at %s, and %s keeps rules in its state: after sgwiz sweep revokes it, the next deployment would put it back; make it permanent, or add it with sgwiz apply, the awscli script or sgwiz allow",
-						g.Name, strings.ToLower(d.Title()), r.Text(d), model.FormatExpiry(at), f)
-				}
-			}
-		}
+	if e := p.Expiring(); len(e) > 0 {
+		return fmt.Errorf("%s expires at %s, and %s keeps rules in its state: after sgwiz sweep revokes it, the next deployment would put it back; make it permanent, or add it with sgwiz apply, the awscli script or sgwiz allow",
+			e[0].Text(), model.FormatExpiry(e[0].Expires), f)
 	}
 	return nil
 }

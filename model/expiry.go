@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -94,7 +95,6 @@ func ExpiryOf(description string) (time.Time, bool) {
 // sgwiz sweep and sgwiz audit read it.
 type TemporaryRule struct {
 	GroupID   string
-	GroupName string
 	RuleID    string
 	Direction Direction
 	Rule      Rule
@@ -109,14 +109,10 @@ func (t TemporaryRule) Expired(now time.Time) bool {
 	return t.Problem == "" && !now.Before(t.Expires)
 }
 
-// Text says the rule in one line: "sgr-… in sg-… (web): SSH from
+// Text says the rule in one line: "sgr-… in sg-…: SSH TCP 22 from
 // 198.51.100.7/32".
 func (t TemporaryRule) Text() string {
-	where := t.GroupID
-	if t.GroupName != "" {
-		where += " (" + t.GroupName + ")"
-	}
-	return fmt.Sprintf("%s in %s: %s", t.RuleID, where, t.Rule.Text(t.Direction))
+	return fmt.Sprintf("%s in %s: %s", t.RuleID, t.GroupID, t.Rule.Text(t.Direction))
 }
 
 // SetUntil makes the rules of selection i temporary until the given time,
@@ -138,18 +134,72 @@ func (d Draft) UntilOf(g int, dir Direction, i int) time.Time {
 	return sels[i].Until
 }
 
-// ExpiredRules says, a line each, the plan's temporary rules whose time is
-// over at now: applying them would add rules that sweep revokes at once.
-func (p Plan) ExpiredRules(now time.Time) []string {
-	var out []string
+// ExpiringRule is a temporary rule of a plan.
+type ExpiringRule struct {
+	Group     string
+	Direction Direction
+	Rule      Rule
+	Expires   time.Time
+}
+
+// Text says it in a line: "bastion: the inbound rule SSH TCP 22 from …".
+func (e ExpiringRule) Text() string {
+	return fmt.Sprintf("%s: the %s rule %s", e.Group, strings.ToLower(e.Direction.Title()), e.Rule.Text(e.Direction))
+}
+
+// Expiring lists the plan's temporary rules, in plan order.
+func (p Plan) Expiring() []ExpiringRule {
+	var out []ExpiringRule
 	for _, g := range p.Groups {
 		for _, d := range []Direction{Ingress, Egress} {
 			for _, r := range g.Rules(d) {
-				if at, ok := ExpiryOf(r.Description); ok && !now.Before(at) {
-					out = append(out, fmt.Sprintf("%s: the %s rule %s expired at %s", g.Name, strings.ToLower(d.Title()), r.Text(d), FormatExpiry(at)))
+				if at, ok := ExpiryOf(r.Description); ok {
+					out = append(out, ExpiringRule{g.Name, d, r, at})
 				}
 			}
 		}
 	}
 	return out
+}
+
+// ExpiredRules says, a line each, the plan's temporary rules whose time is
+// over at now: applying them would add rules that sweep revokes at once.
+func (p Plan) ExpiredRules(now time.Time) []string {
+	var out []string
+	for _, e := range p.Expiring() {
+		if !now.Before(e.Expires) {
+			out = append(out, e.Text()+" expired at "+FormatExpiry(e.Expires))
+		}
+	}
+	return out
+}
+
+// ExpiryPart is rules that one authorize call adds with one rule tag:
+// the permanent ones (Expires "") or those of one expiry.
+type ExpiryPart struct {
+	Expires string // FormatExpiry's text, the tag's value
+	Rules   []Rule
+}
+
+// ByExpiry splits rules into the permanent ones (first) and one part per
+// expiry, in order of first appearance. Apply and the CLI script add the
+// parts a call each, so that a temporary rule is tagged as it is made.
+func ByExpiry(rules []Rule) []ExpiryPart {
+	var parts []ExpiryPart
+	index := map[string]int{}
+	for _, r := range rules {
+		key := ""
+		if at, ok := ExpiryOf(r.Description); ok {
+			key = FormatExpiry(at)
+		}
+		i, ok := index[key]
+		if !ok {
+			i = len(parts)
+			index[key] = i
+			parts = append(parts, ExpiryPart{Expires: key})
+		}
+		parts[i].Rules = append(parts[i].Rules, r)
+	}
+	slices.SortStableFunc(parts, func(a, b ExpiryPart) int { return min(len(a.Expires), 1) - min(len(b.Expires), 1) })
+	return parts
 }

@@ -141,3 +141,18 @@ func TestTemporarySelection(t *testing.T) {
 		}
 	}
 }
+
+// TestByExpiry: permanent rules first, then one part per expiry in order
+// of first appearance.
+func TestByExpiry(t *testing.T) {
+	at := time.Date(2026, 11, 23, 22, 0, 0, 0, time.UTC)
+	a := Temporary(rule(t, "tcp", "22", "198.51.100.7/32", "me"), at)
+	b := rule(t, "tcp", "443", "0.0.0.0/0", "web")
+	c := Temporary(rule(t, "tcp", "3389", "198.51.100.7/32", "rdp"), at.Add(time.Hour))
+	d := Temporary(rule(t, "tcp", "22", "198.51.100.8/32", "you"), at)
+	parts := ByExpiry([]Rule{a, b, c, d})
+	got := fmt.Sprintf("%d %v %d %s %d %s", len(parts), parts[0].Expires == "", len(parts[0].Rules), parts[1].Expires, len(parts[1].Rules), parts[2].Expires)
+	if got != "3 true 1 2026-11-23T22:00:00Z 2 2026-11-23T23:00:00Z" {
+		t.Errorf("%s", got)
+	}
+}
