@@ -16,14 +16,14 @@ import (
 // its worst finding; enter opens the group with the fix of its high
 // findings applied, at the review, to look at and apply.
 
-func newAuditView(inv model.Inventory) *auditView {
+func newAuditView(inv model.Inventory, now time.Time) *auditView {
 	v := &auditView{inv: inv}
 	byID := map[string]int{}
 	for i, g := range inv.Groups {
 		byID[g.ID] = i
 		v.rows = append(v.rows, auditRow{group: g})
 	}
-	for _, f := range model.Audit(inv, model.AuditOptions{Now: time.Now()}) {
+	for _, f := range model.Audit(inv, model.AuditOptions{Now: now}) {
 		r := &v.rows[byID[f.GroupID]]
 		r.findings = append(r.findings, f.Finding)
 		r.worst = max(r.worst, f.Severity)

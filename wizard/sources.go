@@ -39,13 +39,6 @@ var keyLimited = key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "for a limi
 // lifetimes are what l cycles through on an administration service.
 var lifetimes = []time.Duration{time.Hour, 8 * time.Hour, 24 * time.Hour, model.MaxLifetime}
 
-// limitable reports whether selection i may be temporary here: inbound
-// remote administration (SSH, RDP, WinRM), as sgwiz allow gives.
-func (m *sourcesStep) limitable(s *session, i int) bool {
-	sels := s.selections(m.dir)
-	return m.dir == model.Ingress && i < len(sels) && sels[i].Service.Kind == model.KindAdmin
-}
-
 // cycleLifetime makes selection i last the next lifetime from now, or
 // permanent after the longest.
 func (m *sourcesStep) cycleLifetime(s *session, i int) {
@@ -104,8 +97,8 @@ type srcLine struct {
 	kind   lineKind
 	sel    int
 	source model.Source
-	// admin marks the options of inbound remote administration, which can
-	// be for a limited time.
+	// admin marks the lines of an inbound remote administration service
+	// (SSH, RDP, WinRM), which can be for a limited time, as sgwiz allow.
 	admin bool
 }
 
@@ -183,7 +176,8 @@ func (m *sourcesStep) build(s *session) {
 	m.findings = nil
 	sels := s.selections(m.dir)
 	for i, sel := range sels {
-		m.lines = append(m.lines, srcLine{kind: lineHeader, sel: i})
+		admin := m.dir == model.Ingress && sel.Service.Kind == model.KindAdmin
+		m.lines = append(m.lines, srcLine{kind: lineHeader, sel: i, admin: admin})
 		opts := []model.Source{model.Anywhere4, model.Anywhere6, model.Office}
 		if ic, ok := s.instanceConnect(); ok && m.dir == model.Ingress && sel.Service.ID == "ssh" {
 			// The console's Connect button, without SSH open to the world.
@@ -197,11 +191,10 @@ func (m *sourcesStep) build(s *session) {
 				opts = append(opts, src)
 			}
 		}
-		admin := m.dir == model.Ingress && sel.Service.Kind == model.KindAdmin
 		for _, src := range opts {
 			m.lines = append(m.lines, srcLine{kind: lineOption, sel: i, source: src, admin: admin})
 		}
-		m.lines = append(m.lines, srcLine{kind: lineAdd, sel: i})
+		m.lines = append(m.lines, srcLine{kind: lineAdd, sel: i, admin: admin})
 	}
 	if len(sels) > 0 {
 		m.findings = s.draft.FindingsBySelection(s.group, m.dir)
@@ -340,7 +333,7 @@ func (m *sourcesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	case line.kind == lineOption && key.Matches(k, keyToggle):
 		m.toggle(s, line.sel, line.source)
 		return stay(), nil
-	case line.kind == lineOption && m.limitable(s, line.sel) && key.Matches(k, keyLimited):
+	case line.kind == lineOption && line.admin && key.Matches(k, keyLimited):
 		m.cycleLifetime(s, line.sel)
 		return stay(), nil
 	}
@@ -518,7 +511,7 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, sels []model.Selection,
 		if id := sel.Service.ID; m.dir == model.Ingress && (id == "ssh" || id == "rdp") {
 			lines = append(lines, wrapped("  ", connectNote(s, id), width, st.Muted)...)
 		}
-		if m.limitable(s, l.sel) {
+		if l.admin {
 			if until := s.draft.UntilOf(s.group, m.dir, l.sel); !until.IsZero() {
 				lines = append(lines, wrapped("  ", fmt.Sprintf("For a limited time: until %s (%s from now); apply tags the rules and sgwiz sweep revokes them then · l: longer, or permanent after 7d",
 					model.FormatExpiry(until), lifetimeText(until.Sub(s.now()))), width, st.Warning)...)

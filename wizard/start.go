@@ -70,7 +70,7 @@ func (m *startStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			m.err = firstLine(msg.err.Error())
 			return stay(), nil
 		}
-		m.audit = newAuditView(msg.inv)
+		m.audit = newAuditView(msg.inv, s.now())
 		return stay(), nil
 	case planLoadedMsg:
 		m.reading = "" // the work is done, whatever its outcome
