@@ -65,11 +65,7 @@ func allowRun(ctx context.Context, o *allowOptions, service string) error {
 	if err != nil {
 		return usageError(fmt.Errorf("--for: %w", err))
 	}
-	book, err := loadAddressBook()
-	if err != nil {
-		return usageError(err)
-	}
-	peers, err := temporaryPeers(ctx, o.from, o.myIP, book)
+	peers, err := temporaryPeers(ctx, o.from, o.myIP)
 	if err != nil {
 		return usageError(err)
 	}
@@ -118,7 +114,7 @@ type temporaryPeer struct {
 
 // temporaryPeers reads --from: my-ip, addresses and CIDRs, @names; never
 // everyone.
-func temporaryPeers(ctx context.Context, from []string, myIPURL string, book model.AddressBook) ([]temporaryPeer, error) {
+func temporaryPeers(ctx context.Context, from []string, myIPURL string) ([]temporaryPeer, error) {
 	var out []temporaryPeer
 	for _, f := range from {
 		switch {
@@ -130,23 +126,18 @@ func temporaryPeers(ctx context.Context, from []string, myIPURL string, book mod
 				return nil, fmt.Errorf("--from my-ip: %w (or give the address: --from 198.51.100.7)", err)
 			}
 			out = append(out, temporaryPeer{model.CIDR(model.HostPrefix(a)), "my IP"})
-		case strings.HasPrefix(f, "@"):
-			prefixes, err := book.Resolve(f)
-			if err != nil {
-				return nil, fmt.Errorf("--from: %w", err)
-			}
-			for _, p := range prefixes {
-				out = append(out, temporaryPeer{model.CIDR(p), strings.TrimPrefix(f, "@")})
-			}
 		default:
-			p, _, err := model.ParseCIDR(f)
+			prefixes, _, err := placeFlag("--from", []string{f})
 			if err != nil {
-				return nil, fmt.Errorf("--from: %w", err)
+				return nil, err
 			}
-			if p.Bits() == 0 {
-				return nil, fmt.Errorf("--from: %s is everyone: temporary access is for a person or a partner, give their address", p)
+			label := strings.TrimPrefix(f, "@")
+			for _, p := range prefixes {
+				if !model.IsAddressRef(f) {
+					label = p.String()
+				}
+				out = append(out, temporaryPeer{model.CIDR(p), label})
 			}
-			out = append(out, temporaryPeer{model.CIDR(p), p.String()})
 		}
 	}
 	if len(out) == 0 {

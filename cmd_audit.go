@@ -23,18 +23,15 @@ import (
 )
 
 type auditOptions struct {
-	io                  streams
-	regions, profiles   []string
-	allRegions, sandbox bool
-	endpoint            string
-	roleARN, accounts   string
-	authorized          string
-	requireTags         []string
-	format, output      string
-	force               bool
-	fixPlan             string
-	office              []string
-	parallel            int
+	io streams
+	accountFlags
+	authorized     string
+	requireTags    []string
+	format, output string
+	force          bool
+	fixPlan        string
+	office         []string
+	parallel       int
 }
 
 func newAuditCmd(io streams) *cobra.Command {
@@ -59,14 +56,8 @@ to review and apply with sgwiz apply (by difference).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return auditRun(cmd.Context(), o) },
 	}
+	o.accountFlags.register(cmd, "audit")
 	fl := cmd.Flags()
-	fl.StringArrayVar(&o.regions, "region", nil, "a region to audit (repeatable; default: AWS_REGION or the profile's)")
-	fl.BoolVar(&o.allRegions, "all-regions", false, "audit every region the account has enabled")
-	fl.StringArrayVar(&o.profiles, "profile", nil, "an AWS profile, one account each (repeatable; default: AWS_PROFILE, else default)")
-	fl.StringVar(&o.roleARN, "role-arn", "", "assume this role in each account of --accounts; {account} stands for the account id")
-	fl.StringVar(&o.accounts, "accounts", "", "a file of account ids, one a line (# starts a comment), for --role-arn")
-	fl.StringVar(&o.endpoint, "endpoint-url", "", "send the EC2 calls to this endpoint (default: AWS_ENDPOINT_URL)")
-	fl.BoolVar(&o.sandbox, "sandbox", false, "audit the in-process EC2 sandbox (an example account with problems)")
 	fl.StringVar(&o.authorized, "authorized-tcp-ports", "80,443", "TCP ports that may be open to the internet (Security Hub EC2.18), such as 80,443,1020-1025")
 	fl.StringArrayVar(&o.requireTags, "require-tag", nil, "a tag key every group must have (Security Hub EC2.43; repeatable)")
 	fl.StringVar(&o.format, "format", "table", "report format: table, json, sarif or markdown")
@@ -105,11 +96,6 @@ func auditRun(ctx context.Context, o *auditOptions) error {
 	if o.parallel < 1 {
 		return usageError(errors.New("--parallel: give 1 or more"))
 	}
-	for _, r := range o.regions {
-		if !regionRe.MatchString(r) {
-			return usageError(fmt.Errorf("--region: %q is not an AWS region name: give one such as eu-west-1", r))
-		}
-	}
 	scopes, release, err := o.scopes(ctx)
 	defer release()
 	if err != nil {
@@ -133,8 +119,6 @@ func auditRun(ctx context.Context, o *auditOptions) error {
 	}
 	return nil
 }
-
-var regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 
 func highest(fs []model.AuditFinding) (model.Severity, bool) {
 	plain := make([]model.Finding, len(fs))
@@ -184,35 +168,39 @@ func parsePorts(s string) ([]int, error) {
 }
 
 func parseOffice(cidrs []string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, s := range cidrs {
-		if model.IsAddressRef(s) {
-			book, err := loadAddressBook()
-			if err != nil {
-				return nil, err
-			}
-			set, err := book.Resolve(s)
-			if err != nil {
-				return nil, fmt.Errorf("--office-cidr: %w", err)
-			}
-			out = append(out, set...)
-			continue
-		}
-		p, _, err := model.ParseCIDR(s)
-		if err != nil {
-			return nil, fmt.Errorf("--office-cidr: %w", err)
-		}
-		if p.Bits() == 0 {
-			return nil, fmt.Errorf("--office-cidr: %s is everyone, not an office: give your office's address", p)
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	office, _, err := placeFlag("--office-cidr", cidrs)
+	return office, err
+}
+
+// accountFlags choose the accounts and regions a command reads across:
+// audit and sweep.
+type accountFlags struct {
+	regions, profiles   []string
+	allRegions, sandbox bool
+	endpoint            string
+	roleARN, accounts   string
+}
+
+// register adds the flags; verb is the command's, for the help.
+func (o *accountFlags) register(cmd *cobra.Command, verb string) {
+	fl := cmd.Flags()
+	fl.StringArrayVar(&o.regions, "region", nil, "a region to "+verb+" (repeatable; default: AWS_REGION or the profile's)")
+	fl.BoolVar(&o.allRegions, "all-regions", false, verb+" every region the account has enabled")
+	fl.StringArrayVar(&o.profiles, "profile", nil, "an AWS profile, one account each (repeatable; default: AWS_PROFILE, else default)")
+	fl.StringVar(&o.roleARN, "role-arn", "", "assume this role in each account of --accounts; {account} stands for the account id")
+	fl.StringVar(&o.accounts, "accounts", "", "a file of account ids, one a line (# starts a comment), for --role-arn")
+	fl.StringVar(&o.endpoint, "endpoint-url", "", "send the EC2 calls to this endpoint (default: AWS_ENDPOINT_URL)")
+	fl.BoolVar(&o.sandbox, "sandbox", false, verb+" the in-process EC2 sandbox (an example account)")
 }
 
 // scopes are the accounts and regions to read: each profile (or each
 // account of --accounts, through --role-arn) in each region asked for.
-func (o *auditOptions) scopes(ctx context.Context) ([]auditScope, func(), error) {
+func (o *accountFlags) scopes(ctx context.Context) ([]auditScope, func(), error) {
+	for _, r := range o.regions {
+		if !aws.ValidRegion(r) {
+			return nil, func() {}, usageError(fmt.Errorf("--region: %q is not an AWS region name: give one such as eu-west-1", r))
+		}
+	}
 	release := func() {}
 	var bases []*aws.Client
 	var accounts []string

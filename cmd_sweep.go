@@ -11,11 +11,9 @@ import (
 )
 
 type sweepOptions struct {
-	io                  streams
-	regions, profiles   []string
-	allRegions, sandbox bool
-	endpoint            string
-	dryRun, quiet       bool
+	io streams
+	accountFlags
+	dryRun, quiet bool
 }
 
 func newSweepCmd(io streams) *cobra.Command {
@@ -35,25 +33,15 @@ cannot be read (that rule is left alone), 2 on bad input.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return sweepRun(cmd.Context(), o) },
 	}
+	o.accountFlags.register(cmd, "sweep")
 	fl := cmd.Flags()
-	fl.StringArrayVar(&o.regions, "region", nil, "a region to sweep (repeatable; default: AWS_REGION or the profile's)")
-	fl.BoolVar(&o.allRegions, "all-regions", false, "sweep every region the account has enabled")
-	fl.StringArrayVar(&o.profiles, "profile", nil, "an AWS profile (repeatable; default: AWS_PROFILE, else default)")
-	fl.StringVar(&o.endpoint, "endpoint-url", "", "send the EC2 calls to this endpoint (default: AWS_ENDPOINT_URL)")
-	fl.BoolVar(&o.sandbox, "sandbox", false, "sweep the in-process EC2 sandbox")
 	fl.BoolVar(&o.dryRun, "dry-run", false, "say what would be revoked; revoke nothing")
 	fl.BoolVarP(&o.quiet, "quiet", "q", false, "print only what was revoked and what failed (for cron)")
 	return cmd
 }
 
 func sweepRun(ctx context.Context, o *sweepOptions) error {
-	for _, r := range o.regions {
-		if !regionRe.MatchString(r) {
-			return usageError(fmt.Errorf("--region: %q is not an AWS region name: give one such as eu-west-1", r))
-		}
-	}
-	ao := &auditOptions{io: o.io, regions: o.regions, profiles: o.profiles, allRegions: o.allRegions, sandbox: o.sandbox, endpoint: o.endpoint}
-	scopes, release, err := ao.scopes(ctx)
+	scopes, release, err := o.scopes(ctx)
 	defer release()
 	if err != nil {
 		return err

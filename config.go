@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/sgwiz/sgwiz/model"
 )
@@ -54,4 +56,88 @@ func loadAddressBook() (model.AddressBook, error) {
 		return nil, fmt.Errorf("the config file %s: %w", path, err)
 	}
 	return book, nil
+}
+
+// bookFor is the address book when a value names one of its sets (@name),
+// else an empty book: a broken config file matters only to who uses it.
+func bookFor(values []string) (model.AddressBook, error) {
+	if slices.ContainsFunc(values, model.IsAddressRef) {
+		return loadAddressBook()
+	}
+	return model.AddressBook{}, nil
+}
+
+// cidrFlag reads a flag's CIDRs and bare addresses (/32, /128) and its
+// @names (all the set's CIDRs); notes say what was changed (host bits).
+// Errors are model.FieldErrors naming the flag, but for a broken config
+// file.
+func cidrFlag(flag string, values []string) (prefixes []netip.Prefix, notes []string, err error) {
+	book, err := bookFor(values)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, v := range values {
+		if model.IsAddressRef(v) {
+			set, err := book.Resolve(v)
+			if err != nil {
+				return nil, nil, &model.FieldError{Field: flag, Msg: err.Error()}
+			}
+			prefixes = append(prefixes, set...)
+			continue
+		}
+		p, note, err := model.ParseCIDR(v)
+		if err != nil {
+			return nil, nil, &model.FieldError{Field: flag, Msg: err.Error()}
+		}
+		if note != "" {
+			notes = append(notes, flag+": "+note)
+		}
+		prefixes = append(prefixes, p)
+	}
+	return prefixes, notes, nil
+}
+
+// placeFlag is cidrFlag for a flag that names a place (an office, a
+// person): everyone (0.0.0.0/0, ::/0) is refused, saying what to give.
+func placeFlag(flag string, values []string) ([]netip.Prefix, []string, error) {
+	prefixes, notes, err := cidrFlag(flag, values)
+	for _, p := range prefixes {
+		if err == nil && p.Bits() == 0 {
+			err = &model.FieldError{Field: flag, Msg: p.String() + " is everyone, not an office or a person: give their address"}
+		}
+	}
+	return prefixes, notes, err
+}
+
+// peerFlag reads a flag of sources or destinations outside the plan:
+// CIDRs, sg-… and pl-… ids, @names. A group of the plan (group:NAME) is
+// refused with inPlan, which says what to give instead.
+func peerFlag(flag string, values []string, inPlan string) (peers []model.Peer, notes []string, err error) {
+	book, err := bookFor(values)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, v := range values {
+		if model.IsAddressRef(v) {
+			set, err := book.Resolve(v)
+			if err != nil {
+				return nil, nil, &model.FieldError{Field: flag, Msg: err.Error()}
+			}
+			for _, c := range set {
+				peers = append(peers, model.CIDR(c))
+			}
+			continue
+		}
+		p, note, err := model.ParsePeer(v)
+		switch {
+		case err != nil:
+			return nil, nil, &model.FieldError{Field: flag, Msg: err.Error()}
+		case p.Kind() == model.PeerGroup:
+			return nil, nil, &model.FieldError{Field: flag, Msg: inPlan}
+		case note != "":
+			notes = append(notes, flag+": "+note)
+		}
+		peers = append(peers, p)
+	}
+	return peers, notes, nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/sgwiz/sgwiz/export"
@@ -116,85 +115,31 @@ func inFlagWords(err error) error {
 }
 
 func (f *planFlags) inputs() (model.Inputs, []string, error) {
-	var es model.Errors
-	var warnings []string
 	in := model.Inputs{Name: f.name, VPC: f.vpcID, SSHFrom: model.SSHFrom(f.sshFrom),
 		Egress: model.EgressPolicy(f.egress), AppPort: f.appPort, Engine: f.engine}
-	var book model.AddressBook
-	for _, s := range append(append(slices.Clone(f.office), f.appSources...), f.dbTo...) {
-		if model.IsAddressRef(s) && book == nil {
-			var err error
-			if book, err = loadAddressBook(); err != nil {
-				return in, warnings, err
-			}
-		}
-	}
-	for _, s := range f.office {
-		if model.IsAddressRef(s) {
-			set, err := book.Resolve(s)
-			if err != nil {
-				es = append(es, &model.FieldError{Field: "--office-cidr", Msg: err.Error()})
-			}
-			in.Office = append(in.Office, set...)
-			continue
-		}
-		p, note, err := model.ParseCIDR(s)
-		if err != nil {
-			es = append(es, &model.FieldError{Field: "--office-cidr", Msg: err.Error()})
-			continue
-		}
-		if note != "" {
-			warnings = append(warnings, "--office-cidr: "+note)
-		}
-		in.Office = append(in.Office, p)
-	}
-	for _, s := range f.appSources {
-		if model.IsAddressRef(s) {
-			set, err := book.Resolve(s)
-			if err != nil {
-				es = append(es, &model.FieldError{Field: "--app-source", Msg: err.Error()})
-			}
-			for _, c := range set {
-				in.AppSources = append(in.AppSources, model.CIDR(c))
-			}
-			continue
-		}
-		p, note, err := model.ParsePeer(s)
+	var es model.Errors
+	var warnings []string
+	var broken error // the config file, when an @name needs it
+	read := func(notes []string, err error) {
+		warnings = append(warnings, notes...)
+		var fe *model.FieldError
 		switch {
+		case errors.As(err, &fe):
+			es = append(es, fe)
 		case err != nil:
-			es = append(es, &model.FieldError{Field: "--app-source", Msg: err.Error()})
-			continue
-		case p.Kind() == model.PeerGroup:
-			es = append(es, &model.FieldError{Field: "--app-source", Msg: "a database plan has no other group to name: give the app servers' sg-… id or CIDR"})
-			continue
-		case note != "":
-			warnings = append(warnings, "--app-source: "+note)
+			broken = err
 		}
-		in.AppSources = append(in.AppSources, p)
 	}
-	for _, s := range f.dbTo {
-		if model.IsAddressRef(s) {
-			set, err := book.Resolve(s)
-			if err != nil {
-				es = append(es, &model.FieldError{Field: "--db-to", Msg: err.Error()})
-			}
-			for _, c := range set {
-				in.DBTo = append(in.DBTo, model.CIDR(c))
-			}
-			continue
-		}
-		p, note, err := model.ParsePeer(s)
-		switch {
-		case err != nil:
-			es = append(es, &model.FieldError{Field: "--db-to", Msg: err.Error()})
-			continue
-		case p.Kind() == model.PeerGroup:
-			es = append(es, &model.FieldError{Field: "--db-to", Msg: "the database is not a group of this plan: give its sg-… id or CIDR"})
-			continue
-		case note != "":
-			warnings = append(warnings, "--db-to: "+note)
-		}
-		in.DBTo = append(in.DBTo, p)
+	var notes []string
+	var err error
+	in.Office, notes, err = cidrFlag("--office-cidr", f.office)
+	read(notes, err)
+	in.AppSources, notes, err = peerFlag("--app-source", f.appSources, "a database plan has no other group to name: give the app servers' sg-… id or CIDR")
+	read(notes, err)
+	in.DBTo, notes, err = peerFlag("--db-to", f.dbTo, "the database is not a group of this plan: give its sg-… id or CIDR")
+	read(notes, err)
+	if broken != nil {
+		return in, warnings, broken
 	}
 	for _, t := range f.tags {
 		k, v, ok := strings.Cut(t, "=")

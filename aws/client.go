@@ -64,6 +64,9 @@ const (
 // us-gov-west-1, ap-southeast-4, …).
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 
+// ValidRegion reports whether name has the shape of an AWS region name.
+func ValidRegion(name string) bool { return regionPattern.MatchString(name) }
+
 // Connect loads the configuration with the SDK's own loader (shared files,
 // SSO, environment) and returns a client. It makes no call.
 func Connect(ctx context.Context, o Options) (*Client, error) {
