@@ -198,8 +198,12 @@ func (s *script) call(verb, v string, rules []model.Rule, vars map[string]string
 			calls = append(calls, one(part.Rules, ""))
 			continue
 		}
+		// The script may run long after it was written: rules whose time
+		// is over are not added (sweep would revoke them at once).
 		spec := []tagSpec{{ResourceType: "security-group-rule", Tags: []Tag{{model.ExpiresTag, part.Expires}}}}
-		calls = append(calls, "# until "+part.Expires+": sgwiz sweep revokes it then\n"+one(part.Rules, " \\\n  --tag-specifications "+s.jsonWord(spec)))
+		calls = append(calls, fmt.Sprintf("# until %[1]s, then sgwiz sweep revokes it\n"+
+			"if [[ \"$(date -u +%%Y-%%m-%%dT%%H:%%M:%%SZ)\" < %[1]s ]]; then\n  %[2]s\nelse\n  echo \"sgwiz: left out %[3]d rule(s) that expired at %[1]s\" >&2\nfi",
+			part.Expires, strings.ReplaceAll(one(part.Rules, " \\\n  --tag-specifications "+s.jsonWord(spec)), "\n", "\n  "), len(part.Rules)))
 	}
 	return strings.Join(calls, "\n")
 }

@@ -638,6 +638,20 @@ func TestTemporaryRulesOnlyWhereTheyCanExpire(t *testing.T) {
 	if err != nil || !strings.Contains(string(script), `--tag-specifications '[{"ResourceType":"security-group-rule","Tags":[{"Key":"sgwiz:expires","Value":"2026-11-23T22:00:00Z"}]}]'`) {
 		t.Errorf("the script tags the rule: %v\n%s", err, script)
 	}
+	// Run, the script adds a temporary rule before its time only, tagged.
+	later := p.Clone()
+	later.Groups[0].Ingress[0] = model.Temporary(p.Groups[0].Ingress[0], time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC))
+	later.Groups[0].Ingress = append(later.Groups[0].Ingress, model.Temporary(rule(t, "tcp", "3389", "198.51.100.7/32", "RDP"), time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)))
+	calls, _, out := runScript(t, render(t, AWSCLI, later))
+	var tagged []string
+	for _, c := range calls {
+		if spec := c.flag("--tag-specifications"); spec != "" {
+			tagged = append(tagged, spec)
+		}
+	}
+	if len(tagged) != 1 || !strings.Contains(tagged[0], "2099-01-01T00:00:00Z") || !strings.Contains(out, "left out 1 rule(s) that expired at 2000-01-01T00:00:00Z") {
+		t.Errorf("tagged calls %q\n%s", tagged, out)
+	}
 	for _, f := range []Format{JSON, Markdown} {
 		if out, err := Render(f, p); err != nil || !strings.Contains(string(out), "sgwiz:expires=2026-11-23T22:00:00Z") {
 			t.Errorf("%s: %v", f, err)
