@@ -47,29 +47,23 @@ type attachedMsg struct {
 }
 
 func listInstances(c Cloud, vpc string) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-		defer cancel()
+	return call(func(ctx context.Context) tea.Msg {
 		l, err := c.Instances(ctx, vpc)
 		return instancesMsg{l, err}
-	}
+	})
 }
 
 func planAttach(c Cloud, r aws.AttachRequest) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-		defer cancel()
+	return call(func(ctx context.Context) tea.Msg {
 		a, err := c.PlanAttach(ctx, r)
 		return attachPlannedMsg{a, err}
-	}
+	})
 }
 
 func attachGroups(c Cloud, a aws.Attachment) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-		defer cancel()
+	return call(func(ctx context.Context) tea.Msg {
 		return attachedMsg{a, c.Attach(ctx, a)}
-	}
+	})
 }
 
 // update takes the attach view's messages; false when msg is not one.

@@ -33,6 +33,16 @@ type Cloud interface {
 // callTimeout bounds a look-up; apply has its own, longer one.
 const callTimeout = 30 * time.Second
 
+// call runs f in the background with a context bounded by callTimeout:
+// every look-up of AWS is a tea.Cmd made with it, never a call in a step.
+func call(f func(ctx context.Context) tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		return f(ctx)
+	}
+}
+
 // identityMsg answers WhoAmI at start.
 type identityMsg struct {
 	id  aws.Identity
@@ -40,12 +50,10 @@ type identityMsg struct {
 }
 
 func whoAmI(c Cloud) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-		defer cancel()
+	return call(func(ctx context.Context) tea.Msg {
 		id, err := c.WhoAmI(ctx)
 		return identityMsg{id, err}
-	}
+	})
 }
 
 // vpcsMsg lists the region's VPCs for the details step.
@@ -55,12 +63,10 @@ type vpcsMsg struct {
 }
 
 func listVPCs(c Cloud) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-		defer cancel()
+	return call(func(ctx context.Context) tea.Msg {
 		v, err := c.VPCs(ctx)
 		return vpcsMsg{v, err}
-	}
+	})
 }
 
 // changesMsg is the change an apply would make.
@@ -70,12 +76,10 @@ type changesMsg struct {
 }
 
 func planChanges(c Cloud, p model.Plan) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-		defer cancel()
+	return call(func(ctx context.Context) tea.Msg {
 		ch, err := c.Plan(ctx, p)
 		return changesMsg{ch, err}
-	}
+	})
 }
 
 // appliedMsg is the outcome of an apply.
@@ -122,12 +126,10 @@ func listen(events chan tea.Msg) tea.Cmd {
 }
 
 func importGroups(c Cloud, ids ...string) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-		defer cancel()
+	return call(func(ctx context.Context) tea.Msg {
 		p, err := c.Import(ctx, ids...)
 		return planLoadedMsg{plan: p, err: err}
-	}
+	})
 }
 
 // auditedMsg is the region's inventory, for the start screen's audit.

@@ -24,12 +24,10 @@ type groupsMsg struct {
 }
 
 func listGroups(c Cloud) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-		defer cancel()
+	return call(func(ctx context.Context) tea.Msg {
 		g, err := c.Groups(ctx, "")
 		return groupsMsg{g, err}
-	}
+	})
 }
 
 // listsMsg lists the region's managed prefix lists.
@@ -39,12 +37,10 @@ type listsMsg struct {
 }
 
 func listPrefixLists(c Cloud) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-		defer cancel()
+	return call(func(ctx context.Context) tea.Msg {
 		l, err := c.PrefixLists(ctx)
 		return listsMsg{l, err}
-	}
+	})
 }
 
 // myIPMsg is the caller's public address, or why it is not known.
@@ -234,9 +230,7 @@ type usersMsg struct{ users map[string]string }
 // lookUpUsers asks which network interfaces (and instances) carry each
 // group; a group that cannot be asked about says why.
 func lookUpUsers(c Cloud, ids []string) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-		defer cancel()
+	return call(func(ctx context.Context) tea.Msg {
 		out := map[string]string{}
 		for _, id := range ids {
 			users, err := c.Users(ctx, id)
@@ -247,5 +241,5 @@ func lookUpUsers(c Cloud, ids []string) tea.Cmd {
 			out[id] = aws.UsersText(users)
 		}
 		return usersMsg{out}
-	}
+	})
 }
