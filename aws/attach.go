@@ -79,12 +79,9 @@ func (c *Client) Instances(ctx context.Context, vpc string, ids ...string) ([]In
 					}
 				}
 				for _, ni := range i.NetworkInterfaces {
-					ii := InstanceInterface{ID: sdk.ToString(ni.NetworkInterfaceId)}
+					ii := InstanceInterface{ID: sdk.ToString(ni.NetworkInterfaceId), Groups: idsOf(ni.Groups)}
 					if ni.Attachment != nil {
 						ii.Device = sdk.ToInt32(ni.Attachment.DeviceIndex)
-					}
-					for _, g := range ni.Groups {
-						ii.Groups = append(ii.Groups, sdk.ToString(g.GroupId))
 					}
 					x.Interfaces = append(x.Interfaces, ii)
 				}
@@ -228,12 +225,9 @@ func (c *Client) PlanAttach(ctx context.Context, r AttachRequest) (Attachment, e
 			return a, explain(err, "")
 		}
 		for _, ni := range out.NetworkInterfaces {
-			ic := InterfaceChange{ID: sdk.ToString(ni.NetworkInterfaceId)}
+			ic := InterfaceChange{ID: sdk.ToString(ni.NetworkInterfaceId), Before: idsOf(ni.Groups)}
 			if ni.Attachment != nil {
 				ic.Instance = sdk.ToString(ni.Attachment.InstanceId)
-			}
-			for _, g := range ni.Groups {
-				ic.Before = append(ic.Before, sdk.ToString(g.GroupId))
 			}
 			ifaces = append(ifaces, ic)
 		}

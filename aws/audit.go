@@ -170,10 +170,7 @@ func (c *Client) interfaces(ctx context.Context, n *atomic.Int64) ([]model.Inter
 			return nil, explain(err, "")
 		}
 		for _, ni := range page.NetworkInterfaces {
-			x := model.Interface{ID: sdk.ToString(ni.NetworkInterfaceId), Description: sdk.ToString(ni.Description)}
-			for _, g := range ni.Groups {
-				x.Groups = append(x.Groups, sdk.ToString(g.GroupId))
-			}
+			x := model.Interface{ID: sdk.ToString(ni.NetworkInterfaceId), Description: sdk.ToString(ni.Description), Groups: idsOf(ni.Groups)}
 			out = append(out, x)
 		}
 	}

@@ -104,3 +104,12 @@ func portRange(proto model.Protocol, from, to int) model.PortRange {
 
 // ruleText is a rule in one line, for change lists and messages.
 func ruleText(d model.Direction, r model.Rule) string { return r.Text(d) }
+
+// idsOf are the ids of the groups an interface or instance carries.
+func idsOf(groups []types.GroupIdentifier) []string {
+	ids := make([]string, len(groups))
+	for i, g := range groups {
+		ids[i] = sdk.ToString(g.GroupId)
+	}
+	return ids
+}
