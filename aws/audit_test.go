@@ -16,10 +16,10 @@ import (
 	"github.com/sgwiz/sgwiz/model"
 )
 
-// auditEngine is an account to audit: its client, a raw SDK client to
-// build it, and how to make what uses a group (a network interface, a
-// launch template) on this engine.
-type auditEngine struct {
+// engineAccount is an account on the sandbox or on moto: sgwiz's client, a raw
+// SDK client to build and inspect it, and how to make what uses a group
+// (a network interface, a launch template, an instance) there.
+type engineAccount struct {
 	c        *sgaws.Client
 	raw      *ec2.Client
 	attach   func(t *testing.T, groups ...string)
@@ -27,11 +27,11 @@ type auditEngine struct {
 	instance func(t *testing.T, groups ...string)
 }
 
-func newAuditEngine(t *testing.T, engine string) auditEngine {
+func newEngine(t *testing.T, engine string) engineAccount {
 	if engine == "sandbox" {
 		c, sb := sandbox(t)
 		h := sb.Handler()
-		return auditEngine{c: c, raw: rawEC2(t, sb.URL),
+		return engineAccount{c: c, raw: rawEC2(t, sb.URL),
 			attach:   func(t *testing.T, groups ...string) { h.AddInterface("test", groups...) },
 			template: func(t *testing.T, name string, groups ...string) { h.AddLaunchTemplate(name, groups...) },
 			instance: func(t *testing.T, groups ...string) { h.AddInterface("Primary network interface", groups...) }}
@@ -45,7 +45,7 @@ func newAuditEngine(t *testing.T, engine string) auditEngine {
 		t.Fatalf("moto has no default subnet: %v", err)
 	}
 	subnet := subnets.Subnets[0].SubnetId
-	return auditEngine{c: c, raw: raw,
+	return engineAccount{c: c, raw: raw,
 		attach: func(t *testing.T, groups ...string) {
 			if _, err := raw.CreateNetworkInterface(ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: subnet, Groups: groups}); err != nil {
 				t.Fatal(err)
@@ -74,7 +74,7 @@ func TestAuditAnAccount(t *testing.T) {
 	for _, engine := range []string{"sandbox", "moto"} {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
-			e := newAuditEngine(t, engine)
+			e := newEngine(t, engine)
 			ctx := context.Background()
 			owner := []types.TagSpecification{{ResourceType: types.ResourceTypeSecurityGroup, Tags: []types.Tag{{Key: sdk.String("Owner"), Value: sdk.String("ops")}}}}
 			create := func(name string, tags []types.TagSpecification, perms ...types.IpPermission) string {

@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	sgaws "github.com/sgwiz/sgwiz/aws"
 	"github.com/sgwiz/sgwiz/aws/awstest"
-	"github.com/sgwiz/sgwiz/internal/mototest"
 	"github.com/sgwiz/sgwiz/model"
 )
 
@@ -25,17 +24,10 @@ func TestLookupsForPickers(t *testing.T) {
 	for _, engine := range []string{"sandbox", "moto"} {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
-			var c *sgaws.Client
-			var url string
-			if engine == "sandbox" {
-				c, _ = sandbox(t)
-				url = c.Endpoint
-			} else {
-				url = mototest.NewAccount(t).URL
-				c, _ = connect(t, url)
-			}
+			e := newEngine(t, engine)
+			c := e.c
 			ctx := context.Background()
-			raw := rawEC2(t, url)
+			raw := e.raw
 			vpc := defaultVPC(t, raw)
 			out, err := raw.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: sdk.String("db"), Description: sdk.String("databases"), VpcId: sdk.String(vpc)})
 			if err != nil {
@@ -133,15 +125,8 @@ func TestApplyARuleFromAPrefixList(t *testing.T) {
 	for _, engine := range []string{"sandbox", "moto"} {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
-			var c *sgaws.Client
-			var url string
-			if engine == "sandbox" {
-				c, _ = sandbox(t)
-				url = c.Endpoint
-			} else {
-				url = mototest.NewAccount(t).URL
-				c, _ = connect(t, url)
-			}
+			e := newEngine(t, engine)
+			c := e.c
 			ctx := context.Background()
 			lists, err := c.PrefixLists(ctx)
 			if err != nil {
@@ -158,7 +143,7 @@ func TestApplyARuleFromAPrefixList(t *testing.T) {
 			if err := apply(c, p); err != nil {
 				t.Fatal(err)
 			}
-			out, err := rawEC2(t, url).DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{{Name: sdk.String("group-name"), Values: []string{"web"}}}})
+			out, err := e.raw.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{{Name: sdk.String("group-name"), Values: []string{"web"}}}})
 			if err != nil || len(out.SecurityGroups) != 1 {
 				t.Fatalf("%v %+v", err, out)
 			}

@@ -23,7 +23,7 @@ func TestTemporaryAccess(t *testing.T) {
 	for _, engine := range []string{"sandbox", "moto"} {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
-			e := newAuditEngine(t, engine)
+			e := newEngine(t, engine)
 			ctx := context.Background()
 			out, err := e.raw.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: sdk.String("bastion"), Description: sdk.String("bastion")})
 			if err != nil {
@@ -139,7 +139,7 @@ func TestApplyTagsTemporaryRules(t *testing.T) {
 	for _, engine := range []string{"sandbox", "moto"} {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
-			e := newAuditEngine(t, engine)
+			e := newEngine(t, engine)
 			ctx := context.Background()
 			u, _ := model.LookupUseCase("web")
 			d, err := u.Draft(model.Inputs{Office: []netip.Prefix{netip.MustParsePrefix("203.0.113.10/32")}})
