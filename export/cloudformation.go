@@ -125,10 +125,6 @@ var noEgress = model.Rule{Protocol: model.ICMP, Ports: model.ICMPType(252, 86),
 	Peer:        model.CIDR(netip.MustParsePrefix("255.255.255.255/32")),
 	Description: "No outbound traffic: stands in for none, which CloudFormation cannot express"}
 
-// NoEgressPlaceholder is the rule the CloudFormation export writes for a
-// group with no other inline outbound rule; it matches no traffic.
-func NoEgressPlaceholder() model.Rule { return noEgress }
-
 // dynamicReferences refuses text that CloudFormation would resolve.
 func dynamicReferences(p model.Plan) error {
 	for i, g := range p.Groups {

@@ -12,17 +12,8 @@ import (
 // Columns are the console's rule-table columns.
 var Columns = []string{"Type", "Protocol", "Port range", "Source", "Description"}
 
-// Cells are a rule's values in the console's columns.
-func Cells(r model.Rule) []string { return NamedCells(r, nil) }
-
-// NamedCells are Cells with a CIDR of the address book shown by its name
-// first: "@office 203.0.113.0/24".
-func NamedCells(r model.Rule, book model.AddressBook) []string {
-	return []string{model.TypeOf(r), r.Protocol.Title(), r.PortText(), PeerTitle(r.Peer, book), r.Description}
-}
-
-// PeerTitle is the peer's title, with its address-book name when it has one.
-func PeerTitle(p model.Peer, book model.AddressBook) string {
+// peerTitle is the peer's title, with its address-book name when it has one.
+func peerTitle(p model.Peer, book model.AddressBook) string {
 	if p.IsCIDR() {
 		if name := book.NameOf(p.Prefix()); name != "" {
 			return "@" + name + " " + p.Title()
@@ -34,7 +25,7 @@ func PeerTitle(p model.Peer, book model.AddressBook) string {
 // RuleTable renders rules in the console's columns within width, marking
 // row selected (-1 for none).
 func RuleTable(st Styles, d model.Direction, rules []model.Rule, width, selected int) string {
-	head, rows := RuleRows(st, d, rules, width)
+	head, rows := RuleRows(st, d, rules, width, nil)
 	var b strings.Builder
 	b.WriteString(head + "\n")
 	for i, row := range rows {
@@ -53,20 +44,16 @@ func Row(st Styles, row string, selected bool) string {
 
 // RuleRows returns a rule table's header line and its rows (unmarked: see
 // Row). Long cells are cut with an ellipsis; the description column takes
-// what is left. With no rules, the one row says so.
-func RuleRows(st Styles, d model.Direction, rules []model.Rule, width int) (head string, rows []string) {
-	return NamedRuleRows(st, d, rules, width, nil)
-}
-
-// NamedRuleRows are RuleRows with the address book's names (NamedCells).
-func NamedRuleRows(st Styles, d model.Direction, rules []model.Rule, width int, book model.AddressBook) (head string, rows []string) {
+// what is left. With no rules, the one row says so. A CIDR of the address
+// book (nil: none) shows its name first: "@office 203.0.113.0/24".
+func RuleRows(st Styles, d model.Direction, rules []model.Rule, width int, book model.AddressBook) (head string, rows []string) {
 	cols := append([]string(nil), Columns...)
 	if d == model.Egress {
 		cols[3] = "Destination"
 	}
 	cells := make([][]string, len(rules))
 	for i, r := range rules {
-		cells[i] = NamedCells(r, book)
+		cells[i] = []string{model.TypeOf(r), r.Protocol.Title(), r.PortText(), peerTitle(r.Peer, book), r.Description}
 	}
 	widths := make([]int, len(cols))
 	for c := range cols {

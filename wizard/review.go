@@ -225,7 +225,7 @@ func (m *reviewStep) body(s *session, width int) *reviewBody {
 	c := &reviewBody{group: s.group, width: width, version: m.version}
 	for _, d := range []model.Direction{model.Ingress, model.Egress} {
 		c.lines = append(c.lines, st.Subtitle.Render(d.Title()+" rules")+"  "+ui.QuotaLine(st, m.plan, g.Rules(d)))
-		head, rows := ui.NamedRuleRows(st, d, g.Rules(d), width, s.book)
+		head, rows := ui.RuleRows(st, d, g.Rules(d), width, s.book)
 		c.lines = append(c.lines, head)
 		for i, row := range rows {
 			if i < len(g.Rules(d)) {
