@@ -74,7 +74,7 @@ func allowRun(ctx context.Context, o *allowOptions, service string) error {
 		return awsFailure(err)
 	}
 	defer release()
-	until := o.io.now().Add(lasting).Truncate(time.Minute)
+	until := model.UntilFrom(o.io.now(), lasting)
 	for _, p := range peers {
 		for _, r := range svc.Rules(p.peer, svc.Title+" from "+p.label) {
 			a, err := c.Allow(ctx, o.group, model.Ingress, r, until)

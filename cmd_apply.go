@@ -38,7 +38,7 @@ what this run created. Applying twice changes nothing the second time.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return applyRun(cmd, opts) },
 	}
-	opts.plan.register(cmd)
+	opts.plan.register(cmd, io.now)
 	opts.aws.register(cmd)
 	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "show the calls and check permissions with EC2's DryRun flag; change nothing")
 	cmd.Flags().BoolVarP(&opts.yes, "yes", "y", false, "apply without asking")

@@ -26,7 +26,7 @@ func newExportCmd(io streams) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return exportRun(cmd, opts) },
 	}
-	opts.plan.register(cmd)
+	opts.plan.register(cmd, io.now)
 	cmd.Flags().StringVar(&opts.format, "format", string(export.Terraform), "terraform, cloudformation, cloudformation-json, awscli, json or markdown")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "write to FILE (atomically) instead of standard output")
 	cmd.Flags().BoolVar(&opts.force, "force", false, "replace FILE if it exists")

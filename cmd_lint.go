@@ -28,7 +28,7 @@ on bad input. Finding ids and severity names are stable.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return lintRun(cmd, opts) },
 	}
-	opts.plan.register(cmd)
+	opts.plan.register(cmd, io.now)
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print the findings as JSON")
 	return cmd
 }

@@ -27,7 +27,7 @@ func newPlanCmd(io streams) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return planRun(cmd, opts) },
 	}
-	opts.plan.register(cmd)
+	opts.plan.register(cmd, io.now)
 	cmd.Flags().BoolVar(&opts.json, "json", false, "write the JSON form (also chosen by a .json output name)")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "write to FILE (atomically) instead of standard output")
 	cmd.Flags().BoolVar(&opts.force, "force", false, "replace FILE if it exists")

@@ -238,3 +238,19 @@ func TestApplyRefusesAnExpiredTemporaryRule(t *testing.T) {
 		t.Errorf("before its time it applies, tagged: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// TestAdminForFlag: --admin-for makes the admin service temporary from the
+// clock, as the wizard's l does; its mistakes name the flag.
+func TestAdminForFlag(t *testing.T) {
+	now := time.Date(2026, 11, 23, 20, 0, 30, 0, time.UTC)
+	code, out, errOut := sgwizAt(t, now, "plan", "--use-case", "bastion", "--office-cidr", "203.0.113.10", "--admin-for", "2h")
+	if code != 0 || !strings.Contains(out, "sgwiz:expires=2026-11-23T22:00:00Z") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, errOut := sgwiz(t, "plan", "--use-case", "bastion", "--office-cidr", "203.0.113.10", "--admin-for", "2 hours"); code != 2 || !strings.Contains(errOut, `--admin-for: "2 hours" is not a duration`) {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := sgwiz(t, "export", "--use-case", "bastion", "--office-cidr", "203.0.113.10", "--admin-for", "2h", "--format", "terraform"); code != 2 || !strings.Contains(errOut, "would put it back") {
+		t.Errorf("terraform refuses it: exit %d: %s", code, errOut)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/sgwiz/sgwiz/export"
 	"github.com/sgwiz/sgwiz/model"
@@ -25,9 +26,13 @@ type planFlags struct {
 	appSources []string
 	dbTo       []string
 	tags       []string
+	adminFor   string
+	// now is the clock --admin-for counts from.
+	now func() time.Time
 }
 
-func (f *planFlags) register(cmd *cobra.Command) {
+func (f *planFlags) register(cmd *cobra.Command, now func() time.Time) {
+	f.now = now
 	fl := cmd.Flags()
 	fl.StringVarP(&f.file, "file", "f", "", "read the plan from this plan file (YAML or JSON)")
 	fl.StringVar(&f.useCase, "use-case", "", "build the plan from a use case: "+model.UseCaseIDs())
@@ -41,12 +46,13 @@ func (f *planFlags) register(cmd *cobra.Command) {
 	fl.StringSliceVar(&f.appSources, "app-source", nil, "who may reach the database: CIDR, sg-… or pl-… (repeatable)")
 	fl.StringSliceVar(&f.dbTo, "db-to", nil, "with --egress web-db, the database the web server sends to: its sg-… (RDS) or CIDR (repeatable); --engine says its port")
 	fl.StringArrayVar(&f.tags, "tag", nil, "tag every group, KEY=VALUE (repeatable)")
+	fl.StringVar(&f.adminFor, "admin-for", "", "make SSH/RDP/WinRM temporary for this long from now (30m, 2h, 1d): apply tags the rules, sgwiz sweep revokes them")
 }
 
 // load builds the plan from the file or the use-case flags; warnings are
 // printed by the caller. Errors are usage errors naming the flag or line.
 func (f *planFlags) load(cmd *cobra.Command) (model.Plan, []string, error) {
-	useCaseFlags := []string{"name", "vpc-id", "office-cidr", "ssh-from", "egress", "app-port", "engine", "app-source", "db-to", "tag"}
+	useCaseFlags := []string{"name", "vpc-id", "office-cidr", "ssh-from", "egress", "app-port", "engine", "app-source", "db-to", "tag", "admin-for"}
 	switch {
 	case f.file != "" && f.useCase != "":
 		return model.Plan{}, nil, usageError(errors.New("give either -f plan.yaml or --use-case, not both"))
@@ -138,6 +144,13 @@ func (f *planFlags) inputs() (model.Inputs, []string, error) {
 	read(notes, err)
 	in.DBTo, notes, err = peerFlag("--db-to", f.dbTo, "the database is not a group of this plan: give its sg-… id or CIDR")
 	read(notes, err)
+	if f.adminFor != "" {
+		d, err := model.ParseLifetime(f.adminFor)
+		if err != nil {
+			es = append(es, &model.FieldError{Field: "--admin-for", Msg: err.Error()})
+		}
+		in.AdminUntil = model.UntilFrom(f.now(), d)
+	}
 	if broken != nil {
 		return in, warnings, broken
 	}

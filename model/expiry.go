@@ -47,6 +47,15 @@ func ParseLifetime(s string) (time.Duration, error) {
 	return d, nil
 }
 
+// UntilFrom is when access given at now for d ends, to the minute (zero
+// when d is): the wizard, sgwiz allow and --admin-for count alike.
+func UntilFrom(now time.Time, d time.Duration) time.Time {
+	if d <= 0 {
+		return time.Time{}
+	}
+	return now.Add(d).UTC().Truncate(time.Minute)
+}
+
 // FormatExpiry writes an expiry as the tag and the description hold it:
 // RFC 3339 in UTC, to the second.
 func FormatExpiry(t time.Time) string { return t.UTC().Truncate(time.Second).Format(time.RFC3339) }

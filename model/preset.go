@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 )
 
 // EgressPolicy is an outbound policy a use case can take.
@@ -110,6 +111,10 @@ type Inputs struct {
 	DBTo []Peer
 	// Tags are added to every group.
 	Tags []Tag
+	// AdminUntil, when set, makes the inbound remote administration
+	// services (SSH, RDP, WinRM) temporary until then, as the wizard's l
+	// does: apply tags their rules and sgwiz sweep revokes them.
+	AdminUntil time.Time
 }
 
 // UseCase is a preset: a short description, the inputs it asks for and
@@ -267,6 +272,11 @@ func (u UseCase) Draft(in Inputs) (Draft, error) {
 		for _, dir := range []Direction{Ingress, Egress} {
 			if g.Selections(dir) == nil {
 				g.setSelections(dir, []Selection{})
+			}
+		}
+		for si, sel := range g.Ingress {
+			if sel.Service.Kind == KindAdmin {
+				d.SetUntil(i, Ingress, si, in.AdminUntil)
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/sgwiz/sgwiz/model"
@@ -22,7 +23,11 @@ type answers struct {
 	name      string // prefix of the group names, "" for the default
 	appSource string // the database's source instead of the office
 	dbTo      string // the database of the web-db egress policy
+	limited   bool   // the admin service for an hour (l; --admin-for 1h)
 }
+
+// flagsNow is the clock of the wizard = flags tests.
+var flagsNow = time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)
 
 func (a answers) inputs() model.Inputs {
 	in := model.Inputs{Office: officeCIDR, Engine: a.engine, AppPort: a.appPort, SSHFrom: a.ssh, Egress: a.egress, Name: a.name}
@@ -33,6 +38,9 @@ func (a answers) inputs() model.Inputs {
 	if a.egress == model.EgressWebDB {
 		p, _, _ := model.ParsePeer(a.dbTo)
 		in.DBTo = []model.Peer{p}
+	}
+	if a.limited {
+		in.AdminUntil = model.UntilFrom(flagsNow, time.Hour)
 	}
 	return in
 }
@@ -56,7 +64,7 @@ func atStep(t *testing.T, m tea.Model, want string) {
 // drive answers the wizard's steps, from the start to the review.
 func drive(t *testing.T, a answers) tea.Model {
 	t.Helper()
-	m := press(t, New(Options{}), "enter")
+	m := press(t, New(Options{Clock: func() time.Time { return flagsNow }}), "enter")
 	i := slices.IndexFunc(model.UseCases(), func(u model.UseCase) bool { return u.ID == a.useCase.ID })
 	for range i {
 		m = press(t, m, "down")
@@ -85,6 +93,9 @@ func drive(t *testing.T, a answers) tea.Model {
 	}
 	if a.appSource != "" {
 		m = useAppSource(t, m, a.appSource)
+	}
+	if a.limited {
+		m = limitAdmin(t, m)
 	}
 	m = press(t, m, "enter")
 	atStep(t, m, "Egress")
@@ -206,6 +217,27 @@ func openAdminToTheWorld(t *testing.T, m tea.Model, a answers) tea.Model {
 	return m
 }
 
+// limitAdmin presses l once on every inbound administration service: for
+// an hour.
+func limitAdmin(t *testing.T, m tea.Model) tea.Model {
+	for g := range m.(Model).s.draft.Groups {
+		for si, sel := range m.(Model).s.draft.Groups[g].Ingress {
+			if sel.Service.Kind != model.KindAdmin {
+				continue
+			}
+			for m.(Model).s.group != g {
+				m = press(t, m, "tab")
+			}
+			m = moveTo(t, m, func(l srcLine, _ model.Selection) bool { return l.kind == lineOption && l.sel == si })
+			m = press(t, m, "l")
+		}
+	}
+	for m.(Model).s.group != 0 {
+		m = press(t, m, "tab")
+	}
+	return m
+}
+
 // useAppSource types the database's source and unticks the office.
 func useAppSource(t *testing.T, m tea.Model, cidr string) tea.Model {
 	m = moveTo(t, m, func(l srcLine, _ model.Selection) bool { return l.kind == lineAdd })
@@ -243,6 +275,7 @@ func TestWizardEqualsFlags(t *testing.T) {
 						if n%2 == 0 {
 							a.name = "shop"
 						}
+						a.limited = n%3 == 0
 						if u.ID == "database" && ssh == model.SSHWorld {
 							a.ssh, a.appSource = "", "10.0.0.0/16" // the database has no admin port
 						}

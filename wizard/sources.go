@@ -60,8 +60,9 @@ func (m *sourcesStep) cycleLifetime(s *session, i int) {
 		s.draft.SetUntil(s.group, m.dir, i, time.Time{})
 		s.status = s.selections(m.dir)[i].Service.Title + " is permanent again"
 	} else {
-		s.draft.SetUntil(s.group, m.dir, i, now.Add(next).UTC().Truncate(time.Minute))
-		s.status = s.selections(m.dir)[i].Service.Title + " for " + lifetimeText(next) + ": until " + model.FormatExpiry(now.Add(next).Truncate(time.Minute))
+		until := model.UntilFrom(now, next)
+		s.draft.SetUntil(s.group, m.dir, i, until)
+		s.status = s.selections(m.dir)[i].Service.Title + " for " + lifetimeText(next) + ": until " + model.FormatExpiry(until)
 	}
 	s.edited()
 	m.build(s)
