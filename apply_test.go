@@ -123,11 +123,16 @@ func TestApplyAsksBeforeReplacingRulesItDidNotCreate(t *testing.T) {
 	}
 	args := []string{"apply", "--use-case", "bastion", "--office-cidr", "203.0.113.10", "--egress", "none"}
 	code, stdout, errOut := sgwiz(t, append(args, "--yes")...)
-	if code != 2 || !strings.Contains(stdout, "existing "+sdk.ToString(out.GroupId)+", 1 rules, found by name") || !strings.Contains(errOut, "--replace-rules") {
+	if code != 2 || !strings.Contains(stdout, "existing "+sdk.ToString(out.GroupId)+", 1 rules, found by name") || !strings.Contains(errOut, "--adopt") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, errOut)
 	}
-	code, stdout, errOut = sgwiz(t, append(args, "--yes", "--replace-rules")...)
+	code, stdout, errOut = sgwiz(t, append(args, "--yes", "--adopt")...)
 	if code != 0 || !strings.Contains(stdout, "updated "+sdk.ToString(out.GroupId)) || !strings.Contains(stdout, `description stays "by hand"`) {
 		t.Errorf("exit %d\n%s\n%s", code, stdout, errOut)
+	}
+	// Adopted, it carries the plan's owner tags: --yes alone will do now.
+	code, stdout, errOut = sgwiz(t, append(args, "--yes")...)
+	if code != 0 || !strings.Contains(stdout, "group bastion ("+sdk.ToString(out.GroupId)+"): no changes") {
+		t.Errorf("after adopting: exit %d\n%s\n%s", code, stdout, errOut)
 	}
 }

@@ -18,9 +18,9 @@ type applyOptions struct {
 	aws    awsFlags
 	dryRun bool
 	yes    bool
-	// replaceRules allows removing rules from groups the plan found by
-	// name (it did not create them).
-	replaceRules bool
+	// adopt allows changing groups the plan found by name and did not
+	// create (they lack its owner tags): apply then tags them as its own.
+	adopt bool
 }
 
 func newApplyCmd(io streams) *cobra.Command {
@@ -31,7 +31,13 @@ func newApplyCmd(io streams) *cobra.Command {
 		Long: `apply compares the plan with the account (groups found by id, or by name in
 the VPC), shows the change, asks for confirmation, and makes it: new groups
 first, then one call per group and direction. A failure part-way removes
-what this run created. Applying twice changes nothing the second time.`,
+what this run created. Applying twice changes nothing the second time.
+
+The groups apply creates carry the tags sgwiz:plan (the plan's name) and
+sgwiz:group (the group's), set by the create call itself: a later apply of
+the same plan knows them as its own, even after an apply that was cut off.
+A group of the plan's name that it did not create is adopted only when you
+type its name, or with --adopt.`,
 		Example: `  sgwiz apply -f plan.yaml --dry-run
   sgwiz apply -f plan.yaml --profile prod --region eu-west-1
   sgwiz apply --use-case web --office-cidr 203.0.113.10 --sandbox --yes`,
@@ -42,7 +48,9 @@ what this run created. Applying twice changes nothing the second time.`,
 	opts.aws.register(cmd)
 	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "show the calls and check permissions with EC2's DryRun flag; change nothing")
 	cmd.Flags().BoolVarP(&opts.yes, "yes", "y", false, "apply without asking")
-	cmd.Flags().BoolVar(&opts.replaceRules, "replace-rules", false, "allow removing rules from existing groups that the plan found by name (it did not create them)")
+	cmd.Flags().BoolVar(&opts.adopt, "adopt", false, "with --yes, also change existing groups that the plan found by name and did not create (their rules become the plan's, and they are tagged as its own)")
+	cmd.Flags().BoolVar(&opts.adopt, "replace-rules", false, "the old name of --adopt")
+	_ = cmd.Flags().MarkDeprecated("replace-rules", "use --adopt")
 	return cmd
 }
 
@@ -75,7 +83,7 @@ func applyRun(cmd *cobra.Command, opts *applyOptions) error {
 	if ch.Empty() {
 		return nil
 	}
-	replaced := ch.Replaces()
+	adopted := ch.Adopts()
 	if opts.dryRun {
 		fmt.Fprintln(out, "Calls:")
 		for _, call := range ch.Calls() {
@@ -104,9 +112,9 @@ func applyRun(cmd *cobra.Command, opts *applyOptions) error {
 		if err := confirm(opts.io, ch); err != nil {
 			return err
 		}
-	case len(replaced) > 0 && !opts.replaceRules:
-		g := replaced[0]
-		return usageError(fmt.Errorf("apply would remove %d rule(s) from %s (%s), an existing group this plan found by name and did not create: review the change above, then add --replace-rules (with --yes), or run it in a terminal to be asked", len(g.Remove[0])+len(g.Remove[1]), g.Name, g.ID))
+	case len(adopted) > 0 && !opts.adopt:
+		_, why := ch.Confirmation()
+		return usageError(fmt.Errorf("%s: review the change above, then add --adopt (with --yes), or run it in a terminal to be asked", why))
 	}
 	res, err := c.Apply(ctx, ch)
 	var rb *aws.RollbackError

@@ -85,8 +85,9 @@ func (c *Client) ApplyProgress(ctx context.Context, ch Changes, progress Progres
 			}
 			if isCode(err, "InvalidGroup.Duplicate") {
 				// The group did not exist when planned: a retried call whose
-				// first try reached EC2 made it. It is this run's.
-				if sg, ok, ferr := c.findByName(ectx, ch.VPC, g.Name); ferr == nil && ok {
+				// first try reached EC2 made it, with this plan's owner tags.
+				// A group someone else made meanwhile is not taken.
+				if sg, ok, ferr := c.findByName(ectx, ch.VPC, g.Name); ferr == nil && ok && ch.owns(g.Name, sg) {
 					id, err = sdk.ToString(sg.GroupId), nil
 				}
 			}
@@ -102,7 +103,28 @@ func (c *Client) ApplyProgress(ctx context.Context, ch Changes, progress Progres
 	}
 	err := eg.Wait()
 
-	// Phase 2: the rules, once every group of the plan has an id.
+	// Phase 2: the tags of existing rules, before their descriptions: a
+	// rule made permanent loses its expiry tag (what sweep reads) first.
+	if err == nil {
+		eg, ectx = errgroup.WithContext(ctx)
+		for _, g := range ch.Groups {
+			for _, rc := range g.ruleTagCalls() {
+				eg.Go(func() error {
+					count()
+					progress(rc.name(g), false, nil)
+					err := c.ruleTags(ectx, rc, false)
+					progress(rc.name(g), true, explain(err, ""))
+					if err != nil {
+						return explain(err, "tagging the rules of "+g.Name)
+					}
+					return nil
+				})
+			}
+		}
+		err = eg.Wait()
+	}
+
+	// Phase 3: the rules, once every group of the plan has an id.
 	if err == nil {
 		eg, ectx = errgroup.WithContext(ctx)
 		for _, g := range ch.Groups {
@@ -255,8 +277,16 @@ func (c *Client) holds(ctx context.Context, id string, d model.Direction, rules 
 	if err != nil {
 		return false
 	}
-	missing, _, _ := diff(rules, have)
+	missing, _, _, _ := diff(rules, have)
 	return len(missing) == 0
+}
+
+// owns reports whether sg, a group of the name, carries the owner tags
+// this plan gives its group: an earlier try of this run, or an earlier
+// run of this plan, made it.
+func (ch Changes) owns(name string, sg types.SecurityGroup) bool {
+	g := ch.Plan.Group(name)
+	return g != nil && ch.Plan.Owns(g, tagsOf(sg.Tags))
 }
 
 // findByName finds a group by name in the VPC.
@@ -272,7 +302,9 @@ func (c *Client) findByName(ctx context.Context, vpc, name string) (types.Securi
 }
 
 // createdBy returns the groups this run created: every group of the
-// plan that was new when planned and exists now, by name in the VPC.
+// plan that was new when planned and exists now, by name in the VPC,
+// with this plan's owner tags (a group of the name that someone else made
+// meanwhile is not this run's to remove).
 func (c *Client) createdBy(ctx context.Context, ch Changes) ([]GroupChange, error) {
 	var names []string
 	byName := map[string]GroupChange{}
@@ -292,7 +324,7 @@ func (c *Client) createdBy(ctx context.Context, ch Changes) ([]GroupChange, erro
 	var out []GroupChange
 	for _, sg := range groups {
 		g, ok := byName[sdk.ToString(sg.GroupName)]
-		if !ok {
+		if !ok || !ch.owns(g.Name, sg) {
 			continue
 		}
 		g.ID = sdk.ToString(sg.GroupId)
@@ -314,9 +346,9 @@ func (c *Client) ruleCall(ctx context.Context, k ruleCall, d model.Direction, id
 		count()
 		return c.send(ctx, k, d, id, permissions(rules, ids), false)
 	}
-	for _, part := range model.ByExpiry(rules) {
+	for _, part := range model.ByTags(rules) {
 		count()
-		_, err := c.authorize(ctx, d, id, permissions(part.Rules, ids), expiryTags(part.Expires), false)
+		_, err := c.authorize(ctx, d, id, permissions(part.Rules, ids), ruleTagSpecs(part.Tags), false)
 		if isCode(err, "InvalidPermission.Duplicate") && c.holds(ctx, id, d, part.Rules, ids) {
 			continue
 		}
@@ -327,14 +359,37 @@ func (c *Client) ruleCall(ctx context.Context, k ruleCall, d model.Direction, id
 	return nil
 }
 
-// expiryTags is the rule tag of a temporary rule's authorize call (none
-// for permanent rules).
-func expiryTags(expires string) []types.TagSpecification {
-	if expires == "" {
+// ruleTagSpecs are the tags an authorize call gives the rules it makes
+// (none for untagged rules).
+func ruleTagSpecs(tags model.Tags) []types.TagSpecification {
+	if tags.IsZero() {
 		return nil
 	}
-	return []types.TagSpecification{{ResourceType: types.ResourceTypeSecurityGroupRule,
-		Tags: []types.Tag{{Key: sdk.String(model.ExpiresTag), Value: sdk.String(expires)}}}}
+	return []types.TagSpecification{{ResourceType: types.ResourceTypeSecurityGroupRule, Tags: sdkTags(tags.List())}}
+}
+
+// sdkTags are tags in the SDK's type.
+func sdkTags(tags []model.Tag) []types.Tag {
+	out := make([]types.Tag, len(tags))
+	for i, t := range tags {
+		out[i] = types.Tag{Key: sdk.String(t.Key), Value: sdk.String(t.Value)}
+	}
+	return out
+}
+
+// ruleTags makes one CreateTags or DeleteTags call on rules; dry sets
+// EC2's DryRun flag.
+func (c *Client) ruleTags(ctx context.Context, rc ruleTagCall, dry bool) error {
+	if rc.set {
+		_, err := c.ec2.CreateTags(ctx, &ec2.CreateTagsInput{Resources: rc.rules, Tags: sdkTags(rc.tags), DryRun: sdk.Bool(dry)})
+		return err
+	}
+	keys := make([]types.Tag, len(rc.tags))
+	for i, t := range rc.tags {
+		keys[i] = types.Tag{Key: sdk.String(t.Key)}
+	}
+	_, err := c.ec2.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: rc.rules, Tags: keys, DryRun: sdk.Bool(dry)})
+	return err
 }
 
 // authorize adds permissions to a group in direction d, the new rules
@@ -378,11 +433,7 @@ func (c *Client) send(ctx context.Context, k ruleCall, d model.Direction, id str
 // differ from the plan's; dry sets EC2's DryRun flag.
 func (c *Client) tags(ctx context.Context, id string, g GroupChange, set, dry bool) error {
 	if set {
-		in := &ec2.CreateTagsInput{Resources: []string{id}, DryRun: sdk.Bool(dry)}
-		for _, t := range g.SetTags {
-			in.Tags = append(in.Tags, types.Tag{Key: sdk.String(t.Key), Value: sdk.String(t.Value)})
-		}
-		_, err := c.ec2.CreateTags(ctx, in)
+		_, err := c.ec2.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{id}, Tags: sdkTags(g.SetTags), DryRun: sdk.Bool(dry)})
 		return err
 	}
 	in := &ec2.DeleteTagsInput{Resources: []string{id}, DryRun: sdk.Bool(dry)}
@@ -394,15 +445,12 @@ func (c *Client) tags(ctx context.Context, id string, g GroupChange, set, dry bo
 }
 
 // createInput is the CreateSecurityGroup call for a new group, its tags
-// in the same call.
+// (the owner tags among them) in the same call: a group sgwiz makes never
+// exists without them.
 func createInput(g GroupChange, vpc string) *ec2.CreateSecurityGroupInput {
 	in := &ec2.CreateSecurityGroupInput{GroupName: sdk.String(g.Name), Description: sdk.String(g.Description), VpcId: sdk.String(vpc)}
 	if len(g.Tags) > 0 {
-		spec := types.TagSpecification{ResourceType: types.ResourceTypeSecurityGroup}
-		for _, t := range g.Tags {
-			spec.Tags = append(spec.Tags, types.Tag{Key: sdk.String(t.Key), Value: sdk.String(t.Value)})
-		}
-		in.TagSpecifications = []types.TagSpecification{spec}
+		in.TagSpecifications = []types.TagSpecification{{ResourceType: types.ResourceTypeSecurityGroup, Tags: sdkTags(g.Tags)}}
 	}
 	return in
 }

@@ -28,18 +28,26 @@ type Changes struct {
 type GroupChange struct {
 	Name, Description string
 	// ID is the existing group's id; empty for a group to create.
-	ID   string
+	ID string
+	// Tags are the tags a new group is created with (the plan's and the
+	// owner tags, model.Plan.TagsOf).
 	Tags []model.Tag
 	// Add and Remove hold rules by direction (model.Ingress, model.Egress);
 	// Describe holds rules that exist with another description.
 	Add, Remove, Describe [2][]model.Rule
+	// Retag holds rules that exist with other tags: the tags to set and
+	// remove on each, by its id.
+	Retag [2][]RuleTags
 	// Temporary are rules the group holds until their expiry (sgwiz
 	// allow): not the plan's, kept, and left to sgwiz sweep.
 	Temporary [2][]model.Rule
-	// Found says that the group exists and was found by its name, not by
-	// an id in the plan: the plan did not create it, and Rules is how many
-	// rules it holds now.
+	// Found says that the group exists, was found by its name and was not
+	// made by this plan (it lacks the plan's owner tags): applying adopts
+	// it, which a person confirms by typing its name (or --adopt). Owner
+	// says which sgwiz plan made it, if one did; Rules is how many rules it
+	// holds now.
 	Found bool
+	Owner string
 	Rules int
 	// SetTags are tags to add or give a new value; UnsetTags are keys to
 	// remove (tags starting with aws: are AWS's and never touched).
@@ -50,27 +58,39 @@ type GroupChange struct {
 	Fixed []string
 }
 
+// RuleTags is an existing rule whose tags differ from the plan's: Rule
+// is the plan's, ID the rule's id in AWS.
+type RuleTags struct {
+	Rule  model.Rule
+	ID    string
+	Set   []model.Tag
+	Unset []string
+}
+
 // New reports whether the group is to be created.
 func (g GroupChange) New() bool { return g.ID == "" }
 
 // Empty reports whether the group needs no call.
 func (g GroupChange) Empty() bool {
-	return !g.New() && len(g.Add[0])+len(g.Add[1])+len(g.Remove[0])+len(g.Remove[1])+len(g.Describe[0])+len(g.Describe[1])+len(g.SetTags)+len(g.UnsetTags) == 0
+	n := len(g.SetTags) + len(g.UnsetTags)
+	for d := range 2 {
+		n += len(g.Add[d]) + len(g.Remove[d]) + len(g.Describe[d]) + len(g.Retag[d])
+	}
+	return !g.New() && n == 0
 }
 
-// Replaces reports whether applying removes rules from a group that the
-// plan found by name and did not create: such a change needs to be
-// confirmed by name (or --replace-rules), never adopted silently.
-func (g GroupChange) Replaces() bool { return g.Found && len(g.Remove[0])+len(g.Remove[1]) > 0 }
+// Adopts reports whether applying changes a group that the plan found by
+// name and did not create: that is confirmed by name (or --adopt), never
+// done silently. Once adopted, the group carries the plan's owner tags.
+func (g GroupChange) Adopts() bool { return g.Found && !g.Empty() }
 
 // Confirmation is what a person must type to apply the changes, and why:
-// the name of a group the plan found by name and did not create when its
-// rules would be removed, else the first group's name when the plan has a
-// high finding; "" when y will do.
+// the name of a group the plan found by name and did not create, else the
+// first group's name when the plan has a high finding; "" when y will do.
 func (c Changes) Confirmation() (name, why string) {
-	if r := c.Replaces(); len(r) > 0 {
+	if r := c.Adopts(); len(r) > 0 {
 		g := r[0]
-		return g.Name, fmt.Sprintf("%s (%s) was not made by this plan and would lose %d rule(s)", g.Name, g.ID, len(g.Remove[0])+len(g.Remove[1]))
+		return g.Name, fmt.Sprintf("%s (%s) was not made by this plan%s; applying adopts it: %s", g.Name, g.ID, madeBy(g), g.adoption())
 	}
 	if s, ok := model.HighestSeverity(c.Plan.Check()); ok && s >= model.High && len(c.Plan.Groups) > 0 {
 		return c.Plan.Groups[0].Name, "The plan has high findings (sgwiz lint shows them)"
@@ -78,12 +98,33 @@ func (c Changes) Confirmation() (name, why string) {
 	return "", ""
 }
 
-// Replaces lists the groups whose rules apply would replace (see
-// GroupChange.Replaces).
-func (c Changes) Replaces() []GroupChange {
+// madeBy says who made a found group, when sgwiz did.
+func madeBy(g GroupChange) string {
+	if g.Owner == "" {
+		return ""
+	}
+	return " (" + g.Owner + " made it)"
+}
+
+// adoption says what adopting the group changes, in a few words.
+func (g GroupChange) adoption() string {
+	var parts []string
+	if n := len(g.Remove[0]) + len(g.Remove[1]); n > 0 {
+		parts = append(parts, fmt.Sprintf("it loses %d rule(s)", n))
+	}
+	if n := len(g.Add[0]) + len(g.Add[1]); n > 0 {
+		parts = append(parts, fmt.Sprintf("gains %d", n))
+	}
+	parts = append(parts, "and is tagged as this plan's, so that later applies know it")
+	return strings.Join(parts, ", ")
+}
+
+// Adopts lists the groups that applying would adopt (see
+// GroupChange.Adopts).
+func (c Changes) Adopts() []GroupChange {
 	var out []GroupChange
 	for _, g := range c.Groups {
-		if g.Replaces() {
+		if g.Adopts() {
 			out = append(out, g)
 		}
 	}
@@ -119,7 +160,7 @@ func (c Changes) Lines() []string {
 	for _, g := range c.Groups {
 		existing := g.ID
 		if g.Found {
-			existing = fmt.Sprintf("existing %s, %d rules, found by name: this plan did not create it", g.ID, g.Rules)
+			existing = fmt.Sprintf("existing %s, %d rules, found by name: this plan did not create it%s", g.ID, g.Rules, madeBy(g))
 		}
 		switch {
 		case g.New():
@@ -161,9 +202,28 @@ func (c Changes) Lines() []string {
 			for _, r := range g.Describe[d] {
 				out = append(out, fmt.Sprintf("  ~ %s %s: description %q", strings.ToLower(d.Title()), ruleText(d, r), r.Description))
 			}
+			for _, rt := range g.Retag[d] {
+				out = append(out, fmt.Sprintf("  ~ %s %s (%s): tags %s", strings.ToLower(d.Title()), ruleText(d, rt.Rule), rt.ID, rt.changeText()))
+			}
 		}
 	}
 	return out
+}
+
+// changeText says a rule's tag changes: "+team=web -sgwiz:expires".
+func (rt RuleTags) changeText() string {
+	var parts []string
+	for _, t := range rt.Set {
+		parts = append(parts, "+"+t.Key+"="+t.Value)
+	}
+	for _, k := range rt.Unset {
+		what := "-" + k
+		if k == model.ExpiresTag {
+			what += " (permanent now: sgwiz sweep leaves it)"
+		}
+		parts = append(parts, what)
+	}
+	return strings.Join(parts, " ")
 }
 
 // Calls lists the API calls applying makes, in order of phase: one create
@@ -174,6 +234,11 @@ func (c Changes) Calls() []string {
 	for _, g := range c.Groups {
 		if g.New() {
 			calls = append(calls, createCall(g))
+		}
+	}
+	for _, g := range c.Groups {
+		for _, rc := range g.ruleTagCalls() {
+			calls = append(calls, rc.name(g))
 		}
 	}
 	for _, g := range c.Groups {
@@ -188,6 +253,55 @@ func (c Changes) Calls() []string {
 				if n := len(g.rules(k)[d]); n > 0 {
 					calls = append(calls, k.name(d, g))
 				}
+			}
+		}
+	}
+	return calls
+}
+
+// ruleTagCall is one CreateTags or DeleteTags call on rules of a group:
+// every rule that gains the same tags (or loses the same keys) at once.
+type ruleTagCall struct {
+	set   bool
+	tags  []model.Tag // set: the tags; else the keys (Value unused)
+	rules []string    // sgr- ids
+}
+
+func (rc ruleTagCall) name(g GroupChange) string {
+	verb := "DeleteTags"
+	if rc.set {
+		verb = "CreateTags"
+	}
+	return fmt.Sprintf("%s rules of %s (%d rules)", verb, g.Name, len(rc.rules))
+}
+
+// ruleTagCalls are the calls that give the group's existing rules the
+// plan's tags: one per distinct set of tags to add, one per distinct set
+// of keys to remove. The number of calls does not grow with the rules.
+func (g GroupChange) ruleTagCalls() []ruleTagCall {
+	var calls []ruleTagCall
+	index := map[string]int{}
+	add := func(set bool, tags []model.Tag, id string) {
+		k := fmt.Sprint(set, model.NewTags(tags...))
+		i, ok := index[k]
+		if !ok {
+			i = len(calls)
+			index[k] = i
+			calls = append(calls, ruleTagCall{set: set, tags: tags})
+		}
+		calls[i].rules = append(calls[i].rules, id)
+	}
+	for _, d := range []model.Direction{model.Ingress, model.Egress} {
+		for _, rt := range g.Retag[d] {
+			if len(rt.Unset) > 0 {
+				keys := make([]model.Tag, len(rt.Unset))
+				for i, k := range rt.Unset {
+					keys[i] = model.Tag{Key: k}
+				}
+				add(false, keys, rt.ID)
+			}
+			if len(rt.Set) > 0 {
+				add(true, rt.Set, rt.ID)
 			}
 		}
 	}
@@ -240,15 +354,20 @@ func (k ruleCall) name(d model.Direction, g GroupChange) string {
 }
 
 // Plan compares the plan with the account: it finds the VPC (the plan's,
-// else the default one), finds each group by id or by name in the VPC, and
-// computes the rules and tags to add and remove. It changes nothing. Every
-// sg-… a rule names must exist, and every rule it would send must be one
-// AWS takes.
+// else the default one), finds each group by id or by name in the VPC,
+// reads the rules' ids and tags, and computes the rules and tags to add
+// and remove. It changes nothing. Every sg-… a rule names must exist, and
+// every rule it would send must be one AWS takes.
+//
+// A group found by name is the plan's when it carries the plan's owner
+// tags (model.Plan.Owns: an earlier apply of this plan made it, even one
+// cut off half-way); else applying adopts it, which is confirmed first
+// (GroupChange.Adopts). A rule naming a group of the plan by its sg- id is
+// the rule naming it by name.
 func (c *Client) Plan(ctx context.Context, p model.Plan) (Changes, error) {
 	if err := p.Validate(); err != nil {
 		return Changes{}, err
 	}
-	p = p.MergeDuplicates()
 	vpc, ipv6, err := c.vpc(ctx, p.VPC())
 	if err != nil {
 		return Changes{}, err
@@ -257,39 +376,53 @@ func (c *Client) Plan(ctx context.Context, p model.Plan) (Changes, error) {
 	if err != nil {
 		return Changes{}, err
 	}
+	names := map[string]string{} // id → plan name
+	var ids []string
+	for name, sg := range existing {
+		names[sdk.ToString(sg.GroupId)] = name
+		ids = append(ids, sdk.ToString(sg.GroupId))
+	}
+	p = p.ResolveGroupIDs(names).MergeDuplicates()
 	if err := c.checkReferences(ctx, p); err != nil {
 		return Changes{}, err
 	}
-	names := map[string]string{} // id → plan name
-	for name, sg := range existing {
-		names[sdk.ToString(sg.GroupId)] = name
+	extras, err := c.ruleExtras(ctx, ids, names)
+	if err != nil {
+		return Changes{}, err
 	}
 	ch := Changes{Plan: p, VPC: vpc, Region: c.Region}
-	for _, g := range p.Groups {
-		gc := GroupChange{Name: g.Name, Description: g.Description, Tags: g.Tags}
+	for i := range p.Groups {
+		g := &p.Groups[i]
+		gc := GroupChange{Name: g.Name, Description: g.Description, Tags: p.TagsOf(g)}
 		var have [2][]model.Rule
 		if sg, ok := existing[g.Name]; ok {
 			gc.ID = sdk.ToString(sg.GroupId)
-			gc.Found = g.ID == ""
+			held := tagsOf(sg.Tags)
+			gc.Found = g.ID == "" && !p.Owns(g, held)
+			gc.Owner = model.OwnerOf(held)
 			if have[model.Ingress], err = rulesOf(sg.IpPermissions, names); err != nil {
 				return Changes{}, err
 			}
 			if have[model.Egress], err = rulesOf(sg.IpPermissionsEgress, names); err != nil {
 				return Changes{}, err
 			}
+			for d := range have {
+				extras.fill(gc.ID, model.Direction(d), have[d])
+			}
 			gc.Rules = len(have[model.Ingress]) + len(have[model.Egress])
-			gc.SetTags, gc.UnsetTags = diffTags(g.Tags, sg.Tags)
-			gc.Fixed = fixed(g, sg)
+			gc.SetTags, gc.UnsetTags = held.Diff(model.NewTags(gc.Tags...))
+			gc.SetTags = inOrder(gc.SetTags, gc.Tags)
+			gc.Fixed = fixed(*g, sg)
 		} else {
 			have[model.Egress] = model.NewGroupEgress(ipv6)
 		}
 		for _, d := range []model.Direction{model.Ingress, model.Egress} {
-			// A rule AWS holds with another description (a new group's
-			// default egress has none) is described in place: never
-			// revoked and added again, which would leave a gap.
-			gc.Add[d], gc.Remove[d], gc.Describe[d] = diff(g.Rules(d), have[d])
+			gc.Add[d], gc.Remove[d], gc.Describe[d], gc.Retag[d] = diff(g.Rules(d), have[d])
+			// Temporary rules the plan does not hold are sgwiz sweep's to
+			// revoke: kept. Those the plan holds are the plan's (their tags
+			// follow it: a rule made permanent loses its expiry tag).
 			gc.Remove[d] = slices.DeleteFunc(gc.Remove[d], func(r model.Rule) bool {
-				if _, ok := model.ExpiryOf(r.Description); ok {
+				if temporary(r) {
 					gc.Temporary[d] = append(gc.Temporary[d], r)
 					return true
 				}
@@ -304,27 +437,64 @@ func (c *Client) Plan(ctx context.Context, p model.Plan) (Changes, error) {
 	return ch, nil
 }
 
-// diffTags returns the plan's tags that AWS lacks or holds with another
-// value, and the keys AWS holds that the plan does not (but aws:… ones).
-func diffTags(want []model.Tag, have []types.Tag) (set []model.Tag, unset []string) {
-	held := map[string]string{}
-	for _, t := range have {
-		held[sdk.ToString(t.Key)] = sdk.ToString(t.Value)
+// temporary reports whether a rule AWS holds is temporary (sgwiz allow):
+// it carries the expiry tag sweep reads, or the expiry in its description.
+func temporary(r model.Rule) bool {
+	_, tagged := r.Tags.Get(model.ExpiresTag)
+	_, described := model.ExpiryOf(r.Description)
+	return tagged || described
+}
+
+// tagsOf reads EC2's tags into a set.
+func tagsOf(tags []types.Tag) model.Tags {
+	list := make([]model.Tag, len(tags))
+	for i, t := range tags {
+		list[i] = model.Tag{Key: sdk.ToString(t.Key), Value: sdk.ToString(t.Value)}
 	}
-	wanted := map[string]bool{}
-	for _, t := range want {
-		wanted[t.Key] = true
-		if v, ok := held[t.Key]; !ok || v != t.Value {
-			set = append(set, t)
+	return model.NewTags(list...)
+}
+
+// inOrder puts tags in the order the plan gives them.
+func inOrder(tags, order []model.Tag) []model.Tag {
+	at := func(t model.Tag) int {
+		return slices.IndexFunc(order, func(o model.Tag) bool { return o.Key == t.Key })
+	}
+	slices.SortStableFunc(tags, func(a, b model.Tag) int { return at(a) - at(b) })
+	return tags
+}
+
+// ruleExtras is what DescribeSecurityGroupRules says of the rules of some
+// groups that DescribeSecurityGroups does not: their ids and tags, by
+// group, direction and rule.
+type ruleExtras map[string]map[model.RuleRef]model.RuleExtra
+
+// fill gives the rules of a group's direction their ids and tags.
+func (x ruleExtras) fill(group string, d model.Direction, rules []model.Rule) {
+	for i := range rules {
+		if e, ok := x[group][model.RuleRef{Dir: d, Key: rules[i].Key()}]; ok {
+			rules[i].ID, rules[i].Tags = e.ID, e.Tags
 		}
 	}
-	for _, t := range have {
-		k := sdk.ToString(t.Key)
-		if !wanted[k] && !strings.HasPrefix(strings.ToLower(k), "aws:") {
-			unset = append(unset, k)
+}
+
+// ruleExtras reads the ids and tags of the rules of these groups, in
+// pages of 1000, 200 groups a call (the filter's limit); names maps ids
+// of the plan's groups to their names, as rulesOf does.
+func (c *Client) ruleExtras(ctx context.Context, groups []string, names map[string]string) (ruleExtras, error) {
+	out := ruleExtras{}
+	for batch := range slices.Chunk(slices.Sorted(slices.Values(groups)), 200) {
+		rules, err := c.securityGroupRules(ctx, []types.Filter{{Name: sdk.String("group-id"), Values: batch}}, names, nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range rules {
+			if out[t.GroupID] == nil {
+				out[t.GroupID] = map[model.RuleRef]model.RuleExtra{}
+			}
+			out[t.GroupID][model.RuleRef{Dir: t.Direction, Key: t.Rule.Key()}] = model.RuleExtra{ID: t.RuleID, Tags: t.Rule.Tags}
 		}
 	}
-	return set, unset
+	return out, nil
 }
 
 // fixed says, in words, what differs between the plan's group and AWS's
@@ -418,12 +588,13 @@ func (c *Client) checkReferences(ctx context.Context, p model.Plan) error {
 }
 
 // diff returns the rules of want missing from have, the rules of have not
-// in want, by rule identity (descriptions do not count, as for EC2), and
-// the rules of want that exist with another description.
-func diff(want, have []model.Rule) (add, remove, describe []model.Rule) {
-	haveDesc := make(map[model.RuleKey]string, len(have))
+// in want, by rule identity (descriptions and tags do not count, as for
+// EC2), the rules of want that exist with another description, and those
+// that exist with other tags (AWS's own aws:… tags aside).
+func diff(want, have []model.Rule) (add, remove, describe []model.Rule, retag []RuleTags) {
+	held := make(map[model.RuleKey]model.Rule, len(have))
 	for _, r := range have {
-		haveDesc[r.Key()] = r.Description
+		held[r.Key()] = r
 	}
 	wantSet := make(map[model.RuleKey]bool, len(want))
 	for _, r := range want {
@@ -431,11 +602,16 @@ func diff(want, have []model.Rule) (add, remove, describe []model.Rule) {
 			continue // a duplicate in the plan is one rule
 		}
 		wantSet[r.Key()] = true
-		switch d, ok := haveDesc[r.Key()]; {
-		case !ok:
+		h, ok := held[r.Key()]
+		if !ok {
 			add = append(add, r)
-		case d != r.Description:
+			continue
+		}
+		if h.Description != r.Description {
 			describe = append(describe, r)
+		}
+		if set, unset := h.Tags.Diff(r.AWSTags()); len(set)+len(unset) > 0 {
+			retag = append(retag, RuleTags{Rule: r, ID: h.ID, Set: set, Unset: unset})
 		}
 	}
 	for _, r := range have {
@@ -443,7 +619,7 @@ func diff(want, have []model.Rule) (add, remove, describe []model.Rule) {
 			remove = append(remove, r)
 		}
 	}
-	return add, remove, describe
+	return add, remove, describe, retag
 }
 
 // vpc returns the VPC to use and whether it has IPv6.

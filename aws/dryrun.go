@@ -47,6 +47,9 @@ func (c *Client) DryRun(ctx context.Context, ch Changes) ([]Check, error) {
 		}
 	}
 	for _, g := range ch.Groups {
+		for _, rc := range g.ruleTagCalls() {
+			verdict(rc.name(g), c.ruleTags(ctx, rc, true))
+		}
 		for _, set := range []bool{true, false} {
 			if !g.New() && (set && len(g.SetTags) > 0 || !set && len(g.UnsetTags) > 0) {
 				verdict(tagsCall(g, set), c.tags(ctx, g.ID, g, set, true))

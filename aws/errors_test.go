@@ -226,8 +226,9 @@ func TestUnreachableAWSIsSaidAtOnce(t *testing.T) {
 
 // TestApplyOnAGroupFoundByName: a group of the plan's name that exists
 // already is marked as not made by this plan, its tags are set by
-// difference, what cannot change is said, and its rules are replaced only
-// after a confirmation (Replaces).
+// difference, what cannot change is said, and it is changed only after a
+// confirmation (Adopts); once adopted, it carries the plan's owner tags,
+// and a later apply knows it as the plan's.
 func TestApplyOnAGroupFoundByName(t *testing.T) {
 	c, sb := sandbox(t)
 	raw := rawEC2(t, sb.URL)
@@ -258,8 +259,11 @@ func TestApplyOnAGroupFoundByName(t *testing.T) {
 			t.Errorf("the change list should say %q:\n%s", want, lines)
 		}
 	}
-	if r := ch.Replaces(); len(r) != 1 || r[0].ID != id {
-		t.Errorf("removing rules from a group the plan did not create needs a confirmation: %+v", r)
+	if r := ch.Adopts(); len(r) != 1 || r[0].ID != id {
+		t.Errorf("changing a group the plan did not create needs a confirmation: %+v", r)
+	}
+	if name, why := ch.Confirmation(); name != "web" || !strings.Contains(why, "web ("+id+") was not made by this plan; applying adopts it: it loses 2 rule(s), gains 9, and is tagged as this plan's") {
+		t.Errorf("confirmation %q: %s", name, why)
 	}
 	if _, err := c.Apply(ctx, ch); err != nil {
 		t.Fatal(err)
@@ -270,14 +274,14 @@ func TestApplyOnAGroupFoundByName(t *testing.T) {
 	for _, tg := range sg.Tags {
 		tags[sdk.ToString(tg.Key)] = sdk.ToString(tg.Value)
 	}
-	if len(tags) != 1 || tags["Owner"] != "sgwiz-test" || sdk.ToString(sg.Description) != "made by hand" {
+	if len(tags) != 3 || tags["Owner"] != "sgwiz-test" || tags[model.OwnerPlanTag] != "web" || tags[model.OwnerGroupTag] != "web" || sdk.ToString(sg.Description) != "made by hand" {
 		t.Errorf("after apply: tags %v, description %q", tags, sdk.ToString(sg.Description))
 	}
 	again, err := c.Plan(ctx, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !again.Empty() || len(again.Replaces()) != 0 || strings.Contains(strings.Join(again.Lines(), "\n"), "no changes: every group") {
+	if !again.Empty() || len(again.Adopts()) != 0 || strings.Contains(strings.Join(again.Lines(), "\n"), "no changes: every group") {
 		t.Errorf("after apply only the description differs, and that is said, never 'no changes':\n%s", strings.Join(again.Lines(), "\n"))
 	}
 }

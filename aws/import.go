@@ -25,36 +25,45 @@ func (c *Client) Import(ctx context.Context, ids ...string) (model.Plan, error) 
 
 // ImportNoting is Import, saying which temporary rules it left out.
 func (c *Client) ImportNoting(ctx context.Context, ids ...string) (model.Plan, []string, error) {
-	p, err := c.importGroups(ctx, ids...)
-	if err != nil {
-		return p, nil, err
-	}
-	var notes []string
-	for gi := range p.Groups {
-		g := &p.Groups[gi]
-		for _, d := range []model.Direction{model.Ingress, model.Egress} {
-			kept := []model.Rule{}
-			for _, r := range g.Rules(d) {
-				if at, ok := model.ExpiryOf(r.Description); ok {
-					notes = append(notes, fmt.Sprintf("%s (%s): left out the temporary rule %s, until %s (sgwiz sweep revokes it; apply keeps it meanwhile)", g.ID, g.Name, r.Text(d), model.FormatExpiry(at)))
-					continue
-				}
-				kept = append(kept, r)
-			}
-			if d == model.Egress {
-				g.Egress = kept
-			} else {
-				g.Ingress = kept
-			}
-		}
-	}
-	return p, notes, nil
+	return c.importGroups(ctx, ids...)
 }
 
-func (c *Client) importGroups(ctx context.Context, ids ...string) (model.Plan, error) {
+// withoutTemporary takes the temporary rules out of a group, saying
+// which.
+func withoutTemporary(g *model.Group) (notes []string) {
+	for _, d := range []model.Direction{model.Ingress, model.Egress} {
+		kept := []model.Rule{}
+		for _, r := range g.Rules(d) {
+			if temporary(r) {
+				notes = append(notes, fmt.Sprintf("%s (%s): left out the temporary rule %s (%s), %s (sgwiz sweep revokes it; apply keeps it meanwhile)", g.ID, g.Name, r.Text(d), r.ID, until(r)))
+				continue
+			}
+			kept = append(kept, r)
+		}
+		if d == model.Egress {
+			g.Egress = kept
+		} else {
+			g.Ingress = kept
+		}
+	}
+	return notes
+}
+
+// until says when a temporary rule ends, as its tag (or else its
+// description) says.
+func until(r model.Rule) string {
+	v, ok := r.Tags.Get(model.ExpiresTag)
+	if !ok {
+		at, _ := model.ExpiryOf(r.Description)
+		v = model.FormatExpiry(at)
+	}
+	return "until " + v
+}
+
+func (c *Client) importGroups(ctx context.Context, ids ...string) (model.Plan, []string, error) {
 	for _, id := range ids {
 		if p, _, err := model.ParsePeer(id); err != nil || p.Kind() != model.PeerGroupID {
-			return model.Plan{}, fmt.Errorf("%q is not a security group id: it is sg- and 8 or 17 lowercase hex digits", id)
+			return model.Plan{}, nil, fmt.Errorf("%q is not a security group id: it is sg- and 8 or 17 lowercase hex digits", id)
 		}
 	}
 	var groups []types.SecurityGroup
@@ -75,7 +84,7 @@ func (c *Client) importGroups(ctx context.Context, ids ...string) (model.Plan, e
 		}
 		found, err := c.describe(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: batch})
 		if err != nil {
-			return model.Plan{}, err
+			return model.Plan{}, nil, err
 		}
 		for _, sg := range found {
 			if vpc == "" {
@@ -97,37 +106,61 @@ func (c *Client) importGroups(ctx context.Context, ids ...string) (model.Plan, e
 		}
 	}
 	names := map[string]string{}
+	var found []string
 	for _, sg := range groups {
 		names[sdk.ToString(sg.GroupId)] = sdk.ToString(sg.GroupName)
+		found = append(found, sdk.ToString(sg.GroupId))
+	}
+	// The rules' ids and tags: the plan holds what AWS holds, so that
+	// applying it changes nothing, and exports can adopt each rule.
+	extras, err := c.ruleExtras(ctx, found, names)
+	if err != nil {
+		return model.Plan{}, nil, err
 	}
 	p := model.Plan{}
+	var notes []string
 	for _, sg := range groups {
 		g := model.Group{Name: sdk.ToString(sg.GroupName), Description: sdk.ToString(sg.Description), VPC: vpc, ID: sdk.ToString(sg.GroupId)}
 		for _, t := range sg.Tags {
-			if !strings.HasPrefix(sdk.ToString(t.Key), "aws:") {
+			if !model.IsAWSTag(sdk.ToString(t.Key)) {
 				g.Tags = append(g.Tags, model.Tag{Key: sdk.ToString(t.Key), Value: sdk.ToString(t.Value)})
 			}
 		}
 		var err error
 		if g.Ingress, err = rulesOf(sg.IpPermissions, names); err != nil {
-			return model.Plan{}, err
+			return model.Plan{}, nil, err
 		}
 		if g.Egress, err = rulesOf(sg.IpPermissionsEgress, names); err != nil {
-			return model.Plan{}, err
+			return model.Plan{}, nil, err
 		}
-		if g.Ingress == nil {
-			g.Ingress = []model.Rule{}
+		for _, d := range []model.Direction{model.Ingress, model.Egress} {
+			rules := g.Rules(d)
+			extras.fill(g.ID, d, rules)
+			for i := range rules {
+				// aws:… tags are AWS's: a plan does not hold them, and apply
+				// never touches them.
+				rules[i].Tags = rules[i].Tags.Without(awsKeys(rules[i].Tags)...)
+			}
 		}
-		if g.Egress == nil {
-			g.Egress = []model.Rule{}
-		}
+		notes = append(notes, withoutTemporary(&g)...)
 		p.Groups = append(p.Groups, g)
 	}
 	if len(p.Groups) == 0 {
-		return model.Plan{}, fmt.Errorf("found none of %s in %s", strings.Join(ids, ", "), c.Region)
+		return model.Plan{}, nil, fmt.Errorf("found none of %s in %s", strings.Join(ids, ", "), c.Region)
 	}
 	if err := p.Validate(); err != nil {
-		return model.Plan{}, fmt.Errorf("the imported groups are not a valid plan (AWS accepted what sgwiz checks): %w", err)
+		return model.Plan{}, nil, fmt.Errorf("the imported groups are not a valid plan (AWS accepted what sgwiz checks): %w", err)
 	}
-	return p, nil
+	return p, notes, nil
+}
+
+// awsKeys are the keys of AWS's own tags (aws:…) in tags.
+func awsKeys(tags model.Tags) []string {
+	var keys []string
+	for _, t := range tags.List() {
+		if model.IsAWSTag(t.Key) {
+			keys = append(keys, t.Key)
+		}
+	}
+	return keys
 }

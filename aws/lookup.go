@@ -22,6 +22,9 @@ type GroupInfo struct {
 	ID, Name, Description, VPC string
 	// Rules is how many rules it holds, inbound and outbound.
 	Rules int
+	// Tags are its tags (which tell whether sgwiz made it, and for which
+	// plan: model.OwnerOf).
+	Tags model.Tags
 }
 
 // Groups lists the security groups of a VPC ("" for every VPC of the
@@ -44,7 +47,7 @@ func (c *Client) Groups(ctx context.Context, vpc string) ([]GroupInfo, error) {
 			}
 		}
 		out[i] = GroupInfo{ID: sdk.ToString(sg.GroupId), Name: sdk.ToString(sg.GroupName),
-			Description: sdk.ToString(sg.Description), VPC: sdk.ToString(sg.VpcId), Rules: rules}
+			Description: sdk.ToString(sg.Description), VPC: sdk.ToString(sg.VpcId), Rules: rules, Tags: tagsOf(sg.Tags)}
 	}
 	return out, nil
 }

@@ -48,7 +48,7 @@ func (c *Client) Allow(ctx context.Context, groupID string, d model.Direction, r
 		}
 		// Extend: the tag first (what sweep reads), then the description.
 		if _, err := c.ec2.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{h.RuleID},
-			Tags: expiryTags(model.FormatExpiry(until))[0].Tags}); err != nil {
+			Tags: sdkTags([]model.Tag{{Key: model.ExpiresTag, Value: model.FormatExpiry(until)}})}); err != nil {
 			return Allowed{}, explain(err, "extending "+h.RuleID)
 		}
 		if err := c.send(ctx, describeCall, d, groupID, permissions([]model.Rule{model.Temporary(r, until)}, nil), false); err != nil {
@@ -60,7 +60,7 @@ func (c *Client) Allow(ctx context.Context, groupID string, d model.Direction, r
 	if err := model.ValidateRuleDescription(t.Description); err != nil {
 		return Allowed{}, fmt.Errorf("the rule's description: %w", err)
 	}
-	made, err := c.authorize(ctx, d, groupID, permissions([]model.Rule{t}, nil), expiryTags(model.FormatExpiry(until)), false)
+	made, err := c.authorize(ctx, d, groupID, permissions([]model.Rule{t}, nil), ruleTagSpecs(t.AWSTags()), false)
 	if err != nil {
 		return Allowed{}, explain(err, "")
 	}
@@ -74,7 +74,7 @@ func (c *Client) Allow(ctx context.Context, groupID string, d model.Direction, r
 // groupRules reads every rule of one group with its id and expiry (zero
 // for a permanent rule).
 func (c *Client) groupRules(ctx context.Context, groupID string) ([]model.TemporaryRule, error) {
-	return c.securityGroupRules(ctx, []types.Filter{{Name: sdk.String("group-id"), Values: []string{groupID}}}, nil)
+	return c.securityGroupRules(ctx, []types.Filter{{Name: sdk.String("group-id"), Values: []string{groupID}}}, nil, nil)
 }
 
 // TemporaryRules lists the region's rules that carry an expiry tag, in
@@ -85,10 +85,14 @@ func (c *Client) TemporaryRules(ctx context.Context) ([]model.TemporaryRule, err
 
 // temporaryRules is TemporaryRules calling count once per call.
 func (c *Client) temporaryRules(ctx context.Context, count func()) ([]model.TemporaryRule, error) {
-	return c.securityGroupRules(ctx, []types.Filter{{Name: sdk.String("tag-key"), Values: []string{model.ExpiresTag}}}, count)
+	return c.securityGroupRules(ctx, []types.Filter{{Name: sdk.String("tag-key"), Values: []string{model.ExpiresTag}}}, nil, count)
 }
 
-func (c *Client) securityGroupRules(ctx context.Context, filters []types.Filter, count func()) ([]model.TemporaryRule, error) {
+// securityGroupRules reads the rules the filters choose, each with its
+// id, its tags and its expiry (if any); names maps group ids to the
+// names a plan gives them, as rulesOf does. count, when set, is called
+// once per call.
+func (c *Client) securityGroupRules(ctx context.Context, filters []types.Filter, names map[string]string, count func()) ([]model.TemporaryRule, error) {
 	var out []model.TemporaryRule
 	p := ec2.NewDescribeSecurityGroupRulesPaginator(c.ec2, &ec2.DescribeSecurityGroupRulesInput{Filters: filters, MaxResults: sdk.Int32(1000)})
 	for p.HasMorePages() {
@@ -100,7 +104,7 @@ func (c *Client) securityGroupRules(ctx context.Context, filters []types.Filter,
 			return nil, explain(err, "")
 		}
 		for _, sr := range page.SecurityGroupRules {
-			t, err := temporaryOf(sr)
+			t, err := temporaryOf(sr, names)
 			if err != nil {
 				return nil, err
 			}
@@ -110,8 +114,8 @@ func (c *Client) securityGroupRules(ctx context.Context, filters []types.Filter,
 	return out, nil
 }
 
-// temporaryOf reads one rule of DescribeSecurityGroupRules.
-func temporaryOf(sr types.SecurityGroupRule) (model.TemporaryRule, error) {
+// temporaryOf reads one rule of DescribeSecurityGroupRules, with its tags.
+func temporaryOf(sr types.SecurityGroupRule, names map[string]string) (model.TemporaryRule, error) {
 	t := model.TemporaryRule{GroupID: sdk.ToString(sr.GroupId), RuleID: sdk.ToString(sr.SecurityGroupRuleId)}
 	if sdk.ToBool(sr.IsEgress) {
 		t.Direction = model.Egress
@@ -127,13 +131,14 @@ func temporaryOf(sr types.SecurityGroupRule) (model.TemporaryRule, error) {
 	case sr.ReferencedGroupInfo != nil:
 		p.UserIdGroupPairs = []types.UserIdGroupPair{{GroupId: sr.ReferencedGroupInfo.GroupId, Description: sr.Description}}
 	}
-	rules, err := rulesOf([]types.IpPermission{p}, nil)
+	rules, err := rulesOf([]types.IpPermission{p}, names)
 	if err != nil {
 		return t, fmt.Errorf("rule %s of %s: %w", t.RuleID, t.GroupID, err)
 	}
 	if len(rules) == 1 {
 		t.Rule = rules[0]
 	}
+	t.Rule.ID, t.Rule.Tags = t.RuleID, tagsOf(sr.Tags)
 	for _, tag := range sr.Tags {
 		if sdk.ToString(tag.Key) != model.ExpiresTag {
 			continue

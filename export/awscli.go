@@ -63,16 +63,19 @@ func renderAWSCLI(p model.Plan) ([]byte, error) {
 	s.line("  fi")
 	s.line("}")
 	s.line("trap report_failure EXIT")
+	if hasExisting(p) {
+		s.b.WriteString(existingHelpers)
+	}
 	for _, g := range p.Groups {
+		if g.ID != "" {
+			s.existingGroup(g, vars[g.Name])
+			continue
+		}
 		s.line("")
 		s.line("# %s", comment(g.Name))
 		input := createInput{GroupName: g.Name, Description: g.Description, VpcId: marker("VPC_ID")}
-		if len(g.Tags) > 0 {
-			spec := tagSpec{ResourceType: "security-group"}
-			for _, t := range g.Tags {
-				spec.Tags = append(spec.Tags, Tag{t.Key, t.Value})
-			}
-			input.TagSpecifications = []tagSpec{spec}
+		if tags := p.TagsOf(&g); len(tags) > 0 {
+			input.TagSpecifications = []tagSpec{{ResourceType: "security-group", Tags: exportTags(tags)}}
 		}
 		s.line("%s=$(aws ec2 create-security-group --query GroupId --output text \\\n  --cli-input-json %s)", vars[g.Name], s.jsonWord(input))
 		s.line(`created+=("$%s")`, vars[g.Name])
@@ -80,6 +83,10 @@ func renderAWSCLI(p model.Plan) ([]byte, error) {
 	}
 	for _, g := range p.Groups {
 		v := vars[g.Name]
+		if g.ID != "" {
+			s.syncExisting(p, g, v, vars)
+			continue
+		}
 		if len(g.Ingress) > 0 {
 			s.line("")
 			s.line("# %s: inbound rules", comment(g.Name))
@@ -178,34 +185,47 @@ func (s *script) egress(g model.Group, v string, vars map[string]string) {
 
 // call is one aws ec2 call on a group's rules, or "" when there are none.
 //
-// An authorize adds temporary rules (model.Temporary) in calls of their
-// own, one per expiry, tagged by the call itself so that sgwiz sweep finds
-// them.
+// An authorize adds rules with tags (a temporary rule's expiry is one) in
+// calls of their own, one per set of tags, tagged by the call itself so
+// that a rule never exists without its tags (and sgwiz sweep finds the
+// temporary ones).
 func (s *script) call(verb, v string, rules []model.Rule, vars map[string]string) string {
 	if len(rules) == 0 {
 		return ""
 	}
 	one := func(rules []model.Rule, tags string) string {
-		perms := Permissions(rules, func(name string) UserIdGroupPair { return UserIdGroupPair{GroupId: marker(vars[name])} })
-		return fmt.Sprintf("aws ec2 %s --group-id \"$%s\" --output text --query Return \\\n  --ip-permissions %s%s >/dev/null", verb, v, s.jsonWord(perms), tags)
+		return fmt.Sprintf("aws ec2 %s --group-id \"$%s\" --output text --query Return \\\n  --ip-permissions %s%s >/dev/null", verb, v, s.jsonWord(s.permissions(rules, vars)), tags)
 	}
 	if !strings.HasPrefix(verb, "authorize") {
 		return one(rules, "")
 	}
 	var calls []string
-	for _, part := range model.ByExpiry(rules) {
-		if part.Expires == "" {
-			calls = append(calls, one(part.Rules, ""))
-			continue
+	for _, part := range model.ByTags(rules) {
+		tags := ""
+		if !part.Tags.IsZero() {
+			tags = " \\\n  --tag-specifications " + s.jsonWord([]tagSpec{{ResourceType: "security-group-rule", Tags: exportTags(part.Tags.List())}})
 		}
-		// The script may run long after it was written: rules whose time
-		// is over are not added (sweep would revoke them at once).
-		spec := []tagSpec{{ResourceType: "security-group-rule", Tags: []Tag{{model.ExpiresTag, part.Expires}}}}
-		calls = append(calls, fmt.Sprintf("# until %[1]s, then sgwiz sweep revokes it\n"+
-			"if [[ \"$(date -u +%%Y-%%m-%%dT%%H:%%M:%%SZ)\" < %[1]s ]]; then\n  %[2]s\nelse\n  echo \"sgwiz: left out %[3]d rule(s) that expired at %[1]s\" >&2\nfi",
-			part.Expires, strings.ReplaceAll(one(part.Rules, " \\\n  --tag-specifications "+s.jsonWord(spec)), "\n", "\n  "), len(part.Rules)))
+		calls = append(calls, s.untilExpiry(part, one(part.Rules, tags)))
 	}
 	return strings.Join(calls, "\n")
+}
+
+// permissions are the rules as --ip-permissions takes them, a group of
+// the plan by its shell variable.
+func (s *script) permissions(rules []model.Rule, vars map[string]string) []IpPermission {
+	return Permissions(rules, func(name string) UserIdGroupPair { return UserIdGroupPair{GroupId: marker(vars[name])} })
+}
+
+// untilExpiry runs cmd, the call that adds a part's rules, only before
+// their expiry when they are temporary: the script may run long after it
+// was written, and sweep would revoke a rule whose time is over at once.
+func (s *script) untilExpiry(part model.TagPart, cmd string) string {
+	if part.Expires == "" {
+		return cmd
+	}
+	return fmt.Sprintf("# until %[1]s, then sgwiz sweep revokes it\n"+
+		"if [[ \"$(date -u +%%Y-%%m-%%dT%%H:%%M:%%SZ)\" < %[1]s ]]; then\n  %[2]s\nelse\n  echo \"sgwiz: left out %[3]d rule(s) that expired at %[1]s\" >&2\nfi",
+		part.Expires, strings.ReplaceAll(cmd, "\n", "\n  "), len(part.Rules))
 }
 
 // findRule returns the rule of rules with key k.
@@ -254,7 +274,16 @@ func (s *script) jsonWord(v any) string {
 		return ""
 	}
 	// JSON escapes NUL as \u0000, so find the marker's escaped form.
-	parts := strings.Split(js, `\u0000`)
+	return s.words(strings.Split(js, `\u0000`))
+}
+
+// word is text in one shell word: quoted literal text, with "$VAR" where
+// text holds a marker.
+func (s *script) word(text string) string { return s.words(strings.Split(text, varMarker)) }
+
+// words is one shell word of parts: literal text, and at odd indices the
+// names of shell variables.
+func (s *script) words(parts []string) string {
 	var w strings.Builder
 	for i, part := range parts {
 		if i%2 == 1 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
+	"strings"
 
 	"github.com/sgwiz/sgwiz/internal/yamljson"
 	"github.com/sgwiz/sgwiz/model"
@@ -30,6 +31,9 @@ func renderCloudFormation(p model.Plan, asJSON bool) ([]byte, error) {
 	if err := dynamicReferences(p); err != nil {
 		return nil, err
 	}
+	if err := cfnCannotHold(p); err != nil {
+		return nil, err
+	}
 	base := identifiers(p, true)
 	resources := mapping()
 	outputs := mapping()
@@ -44,12 +48,12 @@ func renderCloudFormation(p model.Plan, asJSON bool) ([]byte, error) {
 			"GroupDescription", str(g.Description),
 			"VpcId", tagged("!Ref", "VpcId"),
 		)
-		if len(g.Tags) > 0 {
-			tags := &yaml.Node{Kind: yaml.SequenceNode}
-			for _, t := range g.Tags {
-				tags.Content = append(tags.Content, mapping("Key", str(t.Key), "Value", str(t.Value)))
+		if tags := p.TagsOf(&g); len(tags) > 0 {
+			list := &yaml.Node{Kind: yaml.SequenceNode}
+			for _, t := range tags {
+				list.Content = append(list.Content, mapping("Key", str(t.Key), "Value", str(t.Value)))
 			}
-			add(props, "Tags", tags)
+			add(props, "Tags", list)
 		}
 		var standalone []*yaml.Node
 		for _, d := range []model.Direction{model.Ingress, model.Egress} {
@@ -124,6 +128,30 @@ func renderCloudFormation(p model.Plan, asJSON bool) ([]byte, error) {
 var noEgress = model.Rule{Protocol: model.ICMP, Ports: model.ICMPType(252, 86),
 	Peer:        model.CIDR(netip.MustParsePrefix("255.255.255.255/32")),
 	Description: "No outbound traffic: stands in for none, which CloudFormation cannot express"}
+
+// cfnCannotHold refuses what a template cannot say: a group that exists
+// already (a stack creates its resources; taking over an existing group is
+// a resource import, a change set of its own) and rules with tags (neither
+// an inline rule nor AWS::EC2::SecurityGroupIngress/Egress has Tags).
+func cfnCannotHold(p model.Plan) error {
+	for i, g := range p.Groups {
+		if g.ID != "" {
+			return &model.FieldError{Field: fmt.Sprintf("groups[%d]", i), Msg: fmt.Sprintf("%s exists already (%s), and a CloudFormation stack creates the groups it holds: "+
+				"it takes over an existing group only by a resource import (aws cloudformation create-change-set --change-set-type IMPORT --resources-to-import naming %s), "+
+				"which this template cannot do for you; export terraform (its import blocks adopt the group and its rules) or awscli (it changes the group by id), "+
+				"or remove the group's id from the plan to create a new group", g.Name, g.ID, g.ID)}
+		}
+		for _, d := range []model.Direction{model.Ingress, model.Egress} {
+			for j, r := range g.Rules(d) {
+				if !r.Tags.IsZero() {
+					return &model.FieldError{Field: fmt.Sprintf("groups[%d].%s[%d].tags", i, d, j), Msg: fmt.Sprintf("the %s rule %s of %s has tags (%s), and CloudFormation's security group rules cannot carry tags (neither inline rules nor AWS::EC2::SecurityGroupIngress/Egress have Tags): "+
+						"export terraform or awscli, which tag each rule, or remove the rule's tags", strings.ToLower(d.Title()), r.Text(d), g.Name, r.Tags)}
+				}
+			}
+		}
+	}
+	return nil
+}
 
 // dynamicReferences refuses text that CloudFormation would resolve.
 func dynamicReferences(p model.Plan) error {

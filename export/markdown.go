@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sgwiz/sgwiz/model"
@@ -19,9 +20,9 @@ func renderMarkdown(p model.Plan) []byte {
 	fmt.Fprintf(&b, "Made by sgwiz. VPC: %s. Security groups are stateful: replies to allowed traffic are allowed automatically.\n", vpc)
 	for _, g := range p.Groups {
 		fmt.Fprintf(&b, "\n## %s\n\nDescription: %s\n", mdText(g.Name), mdText(g.Description))
-		if len(g.Tags) > 0 {
+		if tags := p.TagsOf(&g); len(tags) > 0 {
 			b.WriteString("\nTags:")
-			for i, t := range g.Tags {
+			for i, t := range tags {
 				sep := ","
 				if i == 0 {
 					sep = ""
@@ -45,9 +46,19 @@ func renderMarkdown(p model.Plan) []byte {
 			if d == model.Egress {
 				peer = "Destination"
 			}
-			fmt.Fprintf(&b, "| Type | Protocol | Port range | %s | Description |\n| --- | --- | --- | --- | --- |\n", peer)
+			// Rule tags get a column when a rule has any.
+			tagged := slices.ContainsFunc(rules, func(r model.Rule) bool { return !r.AWSTags().IsZero() })
+			head, line := "", ""
+			if tagged {
+				head, line = " Tags |", " --- |"
+			}
+			fmt.Fprintf(&b, "| Type | Protocol | Port range | %s | Description |%s\n| --- | --- | --- | --- | --- |%s\n", peer, head, line)
 			for _, r := range rules {
-				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", mdText(model.TypeOf(r)), r.Protocol.Title(), r.PortText(), mdText(r.Peer.Title()), mdText(r.Description))
+				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |", mdText(model.TypeOf(r)), r.Protocol.Title(), r.PortText(), mdText(r.Peer.Title()), mdText(r.Description))
+				if tagged {
+					fmt.Fprintf(&b, " %s |", mdText(r.AWSTags().String()))
+				}
+				b.WriteByte('\n')
 			}
 		}
 	}

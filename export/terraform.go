@@ -24,7 +24,12 @@ import (
 func renderTerraform(p model.Plan) ([]byte, error) {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Security groups for %s, made by sgwiz.\n", useCaseTitle(p))
-	b.WriteString("# Apply with: terraform init && terraform apply -var vpc_id=vpc-...\n\n")
+	b.WriteString("# Apply with: terraform init && terraform apply -var vpc_id=vpc-...\n")
+	if adopts(p) {
+		b.WriteString("# Groups and rules that exist already have import blocks (Terraform 1.5 or later):\n")
+		b.WriteString("# terraform plan shows them as imports, not as resources to add.\n")
+	}
+	b.WriteByte('\n')
 
 	def := []byte("null")
 	if vpc := p.VPC(); vpc != "" {
@@ -45,19 +50,18 @@ func renderTerraform(p model.Plan) ([]byte, error) {
 			{"description", hclString(g.Description), nil},
 			{"vpc_id", []byte("var.vpc_id"), nil},
 		}
-		if len(g.Tags) > 0 {
-			tags := make([]hclAttr, len(g.Tags))
-			for i, t := range g.Tags {
-				tags[i] = hclAttr{string(hclString(t.Key)), hclString(t.Value), nil}
-			}
-			attrs = append(attrs, hclAttr{"tags", nil, tags})
+		if tags := hclTags(p.TagsOf(&g)); tags != nil {
+			attrs = append(attrs, tags[0])
 		}
 		b.WriteByte('\n')
+		writeImport(&b, "aws_security_group."+id, g.ID)
 		writeBlock(&b, []string{"resource", "aws_security_group", id}, attrs)
 		for _, d := range []model.Direction{model.Ingress, model.Egress} {
 			for _, r := range g.Rules(d) {
 				b.WriteByte('\n')
-				writeBlock(&b, []string{"resource", "aws_vpc_security_group_" + d.String() + "_rule", uniqueName(used, ruleName(id, d, r, ids))}, ruleAttrs(id, r, ids))
+				typ, name := "aws_vpc_security_group_"+d.String()+"_rule", uniqueName(used, ruleName(id, d, r, ids))
+				writeImport(&b, typ+"."+name, r.ID)
+				writeBlock(&b, []string{"resource", typ, name}, ruleAttrs(id, r, ids))
 			}
 		}
 	}
@@ -103,7 +107,39 @@ func ruleAttrs(group string, r model.Rule, ids map[string]string) []hclAttr {
 	case model.PeerGroup:
 		attrs = append(attrs, hclAttr{"referenced_security_group_id", []byte("aws_security_group." + ids[r.Peer.Ref()] + ".id"), nil})
 	}
-	return attrs
+	return append(attrs, hclTags(r.AWSTags().List())...)
+}
+
+// hclTags is the tags attribute for tags, or nothing for none.
+func hclTags(tags []model.Tag) []hclAttr {
+	if len(tags) == 0 {
+		return nil
+	}
+	object := make([]hclAttr, len(tags))
+	for i, t := range tags {
+		object[i] = hclAttr{string(hclString(t.Key)), hclString(t.Value), nil}
+	}
+	return []hclAttr{{"tags", nil, object}}
+}
+
+// writeImport writes an import block that adopts the existing resource
+// id as the resource to; nothing when id is empty (a resource to create).
+func writeImport(b *bytes.Buffer, to, id string) {
+	if id == "" {
+		return
+	}
+	writeBlock(b, []string{"import"}, []hclAttr{{"to", []byte(to), nil}, {"id", hclString(id), nil}})
+	b.WriteByte('\n')
+}
+
+// adopts reports whether the plan holds a group that exists already.
+func adopts(p model.Plan) bool {
+	for _, g := range p.Groups {
+		if g.ID != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // hclAttr is one attribute: name = value, or name = { object } when

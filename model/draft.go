@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -189,6 +190,35 @@ type GroupSpec struct {
 	ID              string
 	Tags            []Tag
 	Ingress, Egress []Selection
+	// Extras are what rules carry besides what the selections make: their
+	// own tags, and their ids in AWS (an imported group's), by direction
+	// and rule; nil when none does.
+	Extras map[RuleRef]RuleExtra
+}
+
+// RuleRef names a rule of a group: its direction and its key.
+type RuleRef struct {
+	Dir Direction
+	Key RuleKey
+}
+
+// RuleExtra is what a rule carries besides its selection's making.
+type RuleExtra struct {
+	Tags Tags
+	ID   string
+}
+
+// withExtras gives the rules of group g's direction their tags and ids.
+func (g GroupSpec) withExtras(dir Direction, rules []Rule) []Rule {
+	if len(g.Extras) == 0 {
+		return rules
+	}
+	for i := range rules {
+		if x, ok := g.Extras[RuleRef{dir, rules[i].Key()}]; ok {
+			rules[i].Tags, rules[i].ID = x.Tags, x.ID
+		}
+	}
+	return rules
 }
 
 // Selections returns the selections of one direction.
@@ -211,6 +241,8 @@ func (g *GroupSpec) setSelections(d Direction, sels []Selection) {
 // groups' selections. The wizard and the flags edit it only through its
 // methods; Plan turns it into rules, deriving everything else.
 type Draft struct {
+	// Name is the plan's name (Plan.Name).
+	Name    string
 	UseCase string
 	Office  []netip.Prefix
 	VPC     string
@@ -271,7 +303,7 @@ func (d Draft) Plan() (Plan, error) {
 		}
 	}
 	u := d.useCase()
-	p := Plan{UseCase: d.UseCase, Office: append([]netip.Prefix(nil), d.Office...), Egress: d.Egress, Groups: make([]Group, len(d.Groups)),
+	p := Plan{Name: d.Name, UseCase: d.UseCase, Office: append([]netip.Prefix(nil), d.Office...), Egress: d.Egress, Groups: make([]Group, len(d.Groups)),
 		PrefixLists: d.PrefixLists}
 	if d.usesEngine() {
 		p.Engine = d.Engine
@@ -282,6 +314,7 @@ func (d Draft) Plan() (Plan, error) {
 	for i, gs := range d.Groups {
 		in, _ := d.expand(Ingress, gs.Ingress)
 		out, _ := d.expand(Egress, gs.Egress)
+		in, out = gs.withExtras(Ingress, in), gs.withExtras(Egress, out)
 		p.Groups[i] = Group{
 			Name: gs.Name, Role: gs.Role, Description: d.GroupDescription(i), VPC: d.VPC, ID: gs.ID,
 			Tags:    append(append([]Tag(nil), d.Tags...), gs.Tags...),
@@ -482,6 +515,7 @@ func (d Draft) Clone() Draft {
 		g.Tags = append([]Tag(nil), g.Tags...)
 		g.Ingress = cloneSelections(g.Ingress)
 		g.Egress = cloneSelections(g.Egress)
+		g.Extras = maps.Clone(g.Extras)
 		c.Groups[i] = g
 	}
 	return c
@@ -531,6 +565,7 @@ func (d Draft) SelectionOf(group int, dir Direction, i int) int {
 // each.
 func (d Draft) merged(group int, dir Direction) (rules []Rule, from []int) {
 	all, allFrom := d.expand(dir, d.Groups[group].Selections(dir))
+	all = d.Groups[group].withExtras(dir, all)
 	seen := make(map[RuleKey]bool, len(all))
 	for j, r := range all {
 		if !seen[r.Key()] {
@@ -958,10 +993,20 @@ func (d *Draft) SetGroupTag(i int, key, value string) {
 
 // RenameGroup renames a group of the draft and every reference to it.
 func (d *Draft) RenameGroup(old, name string) {
+	if old == name {
+		return
+	}
 	for i := range d.Groups {
 		g := &d.Groups[i]
 		if g.Name == old {
 			g.Name = name
+		}
+		for ref, x := range g.Extras {
+			if ref.Key.Peer == GroupRef(old) {
+				delete(g.Extras, ref)
+				ref.Key.Peer = GroupRef(name)
+				g.Extras[ref] = x
+			}
 		}
 		for _, sels := range [][]Selection{g.Ingress, g.Egress} {
 			for j := range sels {

@@ -183,32 +183,35 @@ func (p Plan) ExpiredRules(now time.Time) []string {
 	return out
 }
 
-// ExpiryPart is rules that one authorize call adds with one rule tag:
-// the permanent ones (Expires "") or those of one expiry.
-type ExpiryPart struct {
-	Expires string // FormatExpiry's text, the tag's value
+// TagPart is rules that one authorize call adds with one set of rule
+// tags (TagSpecifications tag every rule of the call alike).
+type TagPart struct {
+	// Tags are the rules' tags as AWS holds them (Rule.AWSTags); Expires
+	// is their expiry tag's value, "" for permanent rules.
+	Tags    Tags
+	Expires string
 	Rules   []Rule
 }
 
-// ByExpiry splits rules into the permanent ones (first) and one part per
-// expiry, in order of first appearance. Apply and the CLI script add the
-// parts a call each, so that a temporary rule is tagged as it is made.
-func ByExpiry(rules []Rule) []ExpiryPart {
-	var parts []ExpiryPart
-	index := map[string]int{}
+// ByTags splits rules by the tags AWS is to hold for them: the untagged
+// permanent ones first, then one part per set of tags (a temporary rule's
+// expiry is one of its tags), in order of first appearance. Apply and the
+// CLI script add the parts a call each, so that a rule is tagged by the
+// call that makes it and never exists without its tags.
+func ByTags(rules []Rule) []TagPart {
+	var parts []TagPart
+	index := map[Tags]int{}
 	for _, r := range rules {
-		key := ""
-		if at, ok := ExpiryOf(r.Description); ok {
-			key = FormatExpiry(at)
-		}
-		i, ok := index[key]
+		tags := r.AWSTags()
+		i, ok := index[tags]
 		if !ok {
 			i = len(parts)
-			index[key] = i
-			parts = append(parts, ExpiryPart{Expires: key})
+			index[tags] = i
+			expires, _ := tags.Get(ExpiresTag)
+			parts = append(parts, TagPart{Tags: tags, Expires: expires})
 		}
 		parts[i].Rules = append(parts[i].Rules, r)
 	}
-	slices.SortStableFunc(parts, func(a, b ExpiryPart) int { return min(len(a.Expires), 1) - min(len(b.Expires), 1) })
+	slices.SortStableFunc(parts, func(a, b TagPart) int { return min(a.Tags.Len(), 1) - min(b.Tags.Len(), 1) })
 	return parts
 }

@@ -142,17 +142,26 @@ func TestTemporarySelection(t *testing.T) {
 	}
 }
 
-// TestByExpiry: permanent rules first, then one part per expiry in order
-// of first appearance.
-func TestByExpiry(t *testing.T) {
+// TestByTags: untagged permanent rules first, then one part per set of
+// tags (an expiry is one) in order of first appearance.
+func TestByTags(t *testing.T) {
 	at := time.Date(2026, 11, 23, 22, 0, 0, 0, time.UTC)
 	a := Temporary(rule(t, "tcp", "22", "198.51.100.7/32", "me"), at)
 	b := rule(t, "tcp", "443", "0.0.0.0/0", "web")
 	c := Temporary(rule(t, "tcp", "3389", "198.51.100.7/32", "rdp"), at.Add(time.Hour))
 	d := Temporary(rule(t, "tcp", "22", "198.51.100.8/32", "you"), at)
-	parts := ByExpiry([]Rule{a, b, c, d})
-	got := fmt.Sprintf("%d %v %d %s %d %s", len(parts), parts[0].Expires == "", len(parts[0].Rules), parts[1].Expires, len(parts[1].Rules), parts[2].Expires)
-	if got != "3 true 1 2026-11-23T22:00:00Z 2 2026-11-23T23:00:00Z" {
-		t.Errorf("%s", got)
+	e := rule(t, "tcp", "80", "0.0.0.0/0", "web")
+	e.Tags = NewTags(Tag{"team", "web"})
+	f := d
+	f.Tags = NewTags(Tag{"team", "web"})
+	parts := ByTags([]Rule{a, b, c, d, e, f})
+	var got []string
+	for _, p := range parts {
+		got = append(got, fmt.Sprintf("%d [%s] %s", len(p.Rules), p.Tags, p.Expires))
+	}
+	want := []string{"1 [] ", "2 [sgwiz:expires=2026-11-23T22:00:00Z] 2026-11-23T22:00:00Z", "1 [sgwiz:expires=2026-11-23T23:00:00Z] 2026-11-23T23:00:00Z",
+		"1 [team=web] ", "1 [sgwiz:expires=2026-11-23T22:00:00Z, team=web] 2026-11-23T22:00:00Z"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("parts:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -108,7 +108,7 @@ func TestEveryCheck(t *testing.T) {
 		{"egress-open", Info, Plan{UseCase: "web", Groups: []Group{{Name: "g", Description: "d", Egress: DefaultEgress()}}}, 0},
 		{"quota-near", Medium, plan1("g", many(50, false), nil), -1},
 		{"quota-exceeded", High, plan1("g", many(61, true), nil), -1},
-		{"default-group", Medium, plan1("default", nil, nil), -1},
+		{"default-group", Medium, func() Plan { p := plan1("default", nil, nil); p.Groups[0].ID = "sg-0123456789abcdef0"; return p }(), -1},
 		{"launch-wizard-name", Low, plan1("launch-wizard-3", nil, nil), -1},
 		{"public-all-ports", High, plan1("g", []Rule{rule(t, "tcp", "443", "10.0.0.0/8", "x"), rule(t, "all", "", "198.51.100.7/32", "x")}, nil), 1},
 		{"egress-not-accepted", High, threeTier(t, func(p *Plan) { p.Groups[1].Ingress[0].Ports = Port(3000) }), 0},

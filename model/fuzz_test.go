@@ -2,6 +2,7 @@ package model
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -64,7 +65,8 @@ func FuzzParsePlan(f *testing.F) {
 			}
 			// The file holds each rule once: what was merged on loading
 			// is gone from it.
-			merged := Plan{UseCase: p.UseCase, Groups: append([]Group(nil), p.Groups...)}
+			merged := p
+			merged.Groups = append([]Group(nil), p.Groups...)
 			for i := range merged.Groups {
 				merged.Groups[i].Merged = nil
 			}
@@ -110,6 +112,36 @@ func FuzzParseLifetime(f *testing.F) {
 		d, err := ParseLifetime(s)
 		if err == nil && (d < MinLifetime || d > MaxLifetime) {
 			t.Fatalf("%q read as %v", s, d)
+		}
+	})
+}
+
+func FuzzParseTags(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string) {
+		tags, err := ParseTags(s)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("an error must say something")
+			}
+			return
+		}
+		set := NewTags(tags...)
+		if set.Len() > len(tags) {
+			t.Fatalf("%q: %d tags became %d", s, len(tags), set.Len())
+		}
+		// What String writes reads back as the same set, unless a key or
+		// value holds the separators themselves.
+		if strings.ContainsAny(s, "\x00") {
+			return
+		}
+		for _, tag := range tags {
+			if strings.ContainsAny(tag.Key+tag.Value, ",=") || strings.TrimSpace(tag.Value) != tag.Value {
+				return
+			}
+		}
+		back, err := ParseTags(set.String())
+		if err != nil || NewTags(back...) != set {
+			t.Fatalf("%q → %v → %q → %v, %v", s, set.List(), set.String(), back, err)
 		}
 	})
 }

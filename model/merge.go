@@ -1,5 +1,7 @@
 package model
 
+import "slices"
+
 // Merge records a rule that repeated an earlier rule of its group and
 // direction (same protocol, ports and peer) and was merged into it.
 type Merge struct {
@@ -14,9 +16,12 @@ type Merge struct {
 // earlier rule of its group and direction merged into that rule, which
 // keeps its place and its description. EC2 holds a rule once, so every
 // path (apply, each export, the review) shows one; each group's Merged
-// records what was merged so that Check reports it. A plan without
-// repeated rules is returned as it is.
+// records what was merged so that Check reports it. A rule naming a group
+// of the plan by its id (sg-…) names it as group:NAME first
+// (ResolveGroupIDs): it is the same rule. A plan without repeated rules
+// is returned as it is.
 func (p Plan) MergeDuplicates() Plan {
+	p = p.ResolveGroupIDs(nil)
 	var q *Plan
 	for gi := range p.Groups {
 		for _, d := range []Direction{Ingress, Egress} {
@@ -73,4 +78,50 @@ func hasDuplicate(rules []Rule) bool {
 		seen[r.Key()] = true
 	}
 	return false
+}
+
+// ResolveGroupIDs returns the plan with every rule that names a group of
+// the plan by its id (sg-…) naming it as the plan does (group:NAME): for
+// EC2 they are one rule, so every path compares, merges and writes them
+// alike. The ids are the groups' own (Group.ID) and those of known (id →
+// group name), such as the groups apply found by name. A plan without
+// such a rule is returned as it is.
+func (p Plan) ResolveGroupIDs(known map[string]string) Plan {
+	names := func(id string) (string, bool) {
+		if n, ok := known[id]; ok {
+			return n, true
+		}
+		for _, g := range p.Groups {
+			if g.ID == id {
+				return g.Name, true
+			}
+		}
+		return "", false
+	}
+	if len(known) == 0 && !slices.ContainsFunc(p.Groups, func(g Group) bool { return g.ID != "" }) {
+		return p
+	}
+	var q *Plan
+	for gi, g := range p.Groups {
+		for _, d := range []Direction{Ingress, Egress} {
+			for ri, r := range g.Rules(d) {
+				if r.Peer.Kind() != PeerGroupID {
+					continue
+				}
+				name, ok := names(r.Peer.Ref())
+				if !ok {
+					continue
+				}
+				if q == nil {
+					c := p.Clone()
+					q = &c
+				}
+				q.Groups[gi].Rules(d)[ri].Peer = GroupRef(name)
+			}
+		}
+	}
+	if q == nil {
+		return p
+	}
+	return *q
 }

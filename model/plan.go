@@ -52,6 +52,9 @@ func (g *Group) Rules(d Direction) []Rule {
 // which the rules already hold and which let the wizard reopen the plan as
 // it was made.
 type Plan struct {
+	// Name names the plan; apply tags the groups it creates with it (Key,
+	// OwnerTags). Empty means the first group's name.
+	Name    string
 	UseCase string
 	// Office are the office / my-IP CIDRs; Egress the outbound policy;
 	// Engine and AppPort the database and the port behind the load
@@ -154,9 +157,14 @@ func ValidateGroupName(name string) error {
 		return fmt.Errorf("name is %d characters: AWS allows at most %d", len(name), MaxNameLen)
 	case strings.HasPrefix(strings.ToLower(name), "sg-"):
 		return fmt.Errorf("name %q starts with sg-, which AWS reserves for group ids: choose another name", name)
+	case strings.EqualFold(name, DefaultGroupName):
+		return fmt.Errorf("AWS reserves the name %q for each VPC's own default group, which it makes with the VPC: a new group cannot have it, and sgwiz would find that group instead (its description cannot change); choose another name, or import the default group by its id (sgwiz import sg-…) to change its rules", name)
 	}
 	return checkText("name", name)
 }
+
+// DefaultGroupName is the name of the group AWS makes with each VPC.
+const DefaultGroupName = "default"
 
 // ValidateGroupDescription checks a group description against EC2's rules.
 func ValidateGroupDescription(d string) error {
@@ -211,6 +219,11 @@ func ValidateVPCID(id string) error {
 func (p Plan) Validate() error {
 	var es Errors
 	p.validateAnswers(&es)
+	if p.Name != "" {
+		if err := ValidateTag(Tag{Key: OwnerPlanTag, Value: p.Name}); err != nil {
+			es.add("name", "%v", err)
+		}
+	}
 	switch {
 	case len(p.Groups) == 0:
 		es.add("groups", "the plan has no group: add at least one")
@@ -219,6 +232,7 @@ func (p Plan) Validate() error {
 		return es.err()
 	}
 	seen := map[string]int{}
+	ruleIDs := map[string]string{}
 	for i := range p.Groups {
 		g := &p.Groups[i]
 		f := fmt.Sprintf("groups[%d]", i)
@@ -245,7 +259,14 @@ func (p Plan) Validate() error {
 		if existing && !groupIDPattern.MatchString(g.ID) {
 			es.add(f+".id", "%q is not a security group id: it is sg- and 8 or 17 lowercase hex digits", g.ID)
 		}
-		validateTags(&es, f, g.Tags, existing)
+		validateTags(&es, f+".tags", g.Tags, existing, "group")
+		if !existing {
+			for _, t := range g.Tags {
+				if IsOwnerTag(t.Key) {
+					es.add(f+".tags."+t.Key, "sgwiz gives %s to the groups it creates (this one gets %s): remove it from the plan; the plan's name: key sets the plan's part", t.Key, NewTags(p.OwnerTags(g)...))
+				}
+			}
+		}
 		for _, d := range []Direction{Ingress, Egress} {
 			rules := g.Rules(d)
 			if len(rules) > MaxPlanRules {
@@ -254,6 +275,13 @@ func (p Plan) Validate() error {
 			}
 			for j, r := range rules {
 				p.validateRule(&es, i, j, d, r, existing)
+				if r.ID == "" {
+					continue
+				}
+				if at, dup := ruleIDs[r.ID]; dup {
+					es.add(fmt.Sprintf("%s.%s[%d].id", f, d, j), "%s is also the id of %s: a rule id names one rule; remove one (sgwiz import writes them)", r.ID, at)
+				}
+				ruleIDs[r.ID] = fmt.Sprintf("%s.%s[%d]", f, d, j)
 			}
 		}
 	}
@@ -286,23 +314,44 @@ func (p Plan) validateAnswers(es *Errors) {
 // holds one tag's value.
 func ValidateTag(t Tag) error {
 	var es Errors
-	validateTags(&es, "tag", []Tag{t}, false)
+	validateTags(&es, "tag", []Tag{t}, false, "resource")
 	if len(es) > 0 {
 		return errors.New(es[0].Msg)
 	}
 	return nil
 }
 
-func validateTags(es *Errors, f string, tags []Tag, existing bool) {
+// ValidateRuleTags checks a rule's tags as the plan checks them, for a
+// field that holds them.
+func ValidateRuleTags(tags []Tag) error {
+	var es Errors
+	validateRuleTags(&es, "tags", tags, false)
+	if len(es) > 0 {
+		return errors.New(es[0].Msg)
+	}
+	return nil
+}
+
+func validateRuleTags(es *Errors, f string, tags []Tag, existing bool) {
+	validateTags(es, f, tags, existing, "rule")
+	for _, t := range tags {
+		if t.Key == ExpiresTag {
+			es.add(f+"."+t.Key, "%v", errReservedRuleTag)
+		}
+	}
+}
+
+// validateTags checks the tags of a group or rule (what) at field f.
+func validateTags(es *Errors, f string, tags []Tag, existing bool, what string) {
 	if len(tags) > MaxTags {
-		es.add(f+".tags", "%d tags: AWS allows at most %d per group", len(tags), MaxTags)
+		es.add(f, "%d tags: AWS allows at most %d per %s", len(tags), MaxTags, what)
 	}
 	keys := map[string]bool{}
 	for _, t := range tags {
-		tf := fmt.Sprintf("%s.tags.%s", f, t.Key)
+		tf := fmt.Sprintf("%s.%s", f, t.Key)
 		switch {
 		case t.Key == "":
-			es.add(f+".tags", "a tag has an empty key: give every tag a key")
+			es.add(f, "a tag has an empty key: give every tag a key")
 		case utf8.RuneCountInString(t.Key) > MaxTagKeyLen:
 			es.add(tf, "tag key is %d characters: AWS allows at most %d", utf8.RuneCountInString(t.Key), MaxTagKeyLen)
 		case strings.HasPrefix(strings.ToLower(t.Key), "aws:"):
@@ -381,8 +430,20 @@ func (p Plan) ruleProblems(d Direction, r Rule, existing bool) problems {
 	if err := ValidateRuleDescription(r.Description); err != nil && (!existing || len(r.Description) > MaxRuleDescriptionLen) {
 		ps = ps.with(".description", "%v", err)
 	}
+	if r.ID != "" && !ruleIDPattern.MatchString(r.ID) {
+		ps = ps.with(".id", "%q is not a security group rule id: it is sgr- and 17 lowercase hex digits (sgwiz import writes them)", r.ID)
+	}
+	if !r.Tags.IsZero() {
+		var es Errors
+		validateRuleTags(&es, "", r.Tags.List(), existing)
+		for _, e := range es {
+			ps = ps.with(".tags"+e.Field, "%s", e.Msg)
+		}
+	}
 	return ps
 }
+
+var ruleIDPattern = regexp.MustCompile(`^sgr-([0-9a-f]{8}|[0-9a-f]{17})$`)
 
 func (p Plan) groupNames() []string {
 	names := make([]string, len(p.Groups))

@@ -69,20 +69,13 @@ func mapping(kv ...any) *yaml.Node {
 func (p Plan) node() *yaml.Node {
 	groups := &yaml.Node{Kind: yaml.SequenceNode}
 	for _, g := range p.Groups {
-		var tags *yaml.Node
-		if len(g.Tags) > 0 {
-			tags = &yaml.Node{Kind: yaml.MappingNode}
-			for _, t := range g.Tags {
-				tags.Content = append(tags.Content, str(t.Key), str(t.Value))
-			}
-		}
 		groups.Content = append(groups.Content, mapping(
 			"name", g.Name,
 			"role", string(g.Role),
 			"description", g.Description,
 			"vpc_id", g.VPC,
 			"id", g.ID,
-			"tags", tags,
+			"tags", tagsNode(g.Tags),
 			"ingress", rulesNode(Ingress, g.Ingress),
 			"egress", rulesNode(Egress, g.Egress),
 		))
@@ -100,6 +93,7 @@ func (p Plan) node() *yaml.Node {
 	}
 	return mapping(
 		"version", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(PlanFileVersion)},
+		"name", p.Name,
 		"use_case", p.UseCase,
 		"office", office,
 		"egress", string(p.Egress),
@@ -124,9 +118,23 @@ func rulesNode(d Direction, rules []Rule) *yaml.Node {
 			"ports", ports,
 			d.PeerField(), r.Peer.String(),
 			"description", r.Description,
+			"tags", tagsNode(r.Tags.List()),
+			"id", r.ID,
 		))
 	}
 	return seq
+}
+
+// tagsNode is tags as a mapping in their order, or nil for none.
+func tagsNode(tags []Tag) *yaml.Node {
+	if len(tags) == 0 {
+		return nil
+	}
+	n := &yaml.Node{Kind: yaml.MappingNode}
+	for _, t := range tags {
+		n.Content = append(n.Content, str(t.Key), str(t.Value))
+	}
+	return n
 }
 
 // ParsePlan reads a plan file in YAML or JSON. Unknown keys and bad values
@@ -272,10 +280,11 @@ func (r *reader) scalar(n *yaml.Node, field string) (string, bool) {
 
 func (r *reader) plan(n *yaml.Node) Plan {
 	var p Plan
-	f := r.fields(n, "", "version", "use_case", "office", "egress", "engine", "app_port", "groups")
+	f := r.fields(n, "", "version", "name", "use_case", "office", "egress", "engine", "app_port", "groups")
 	if f == nil {
 		return p
 	}
+	p.Name, _ = r.scalar(f["name"], "name")
 	if on := f["office"]; on != nil {
 		items := []*yaml.Node{on}
 		if on.Kind == yaml.SequenceNode {
@@ -359,16 +368,7 @@ func (r *reader) group(n *yaml.Node, field string) Group {
 	g.Description, _ = r.scalar(f["description"], field+".description")
 	g.VPC, _ = r.scalar(f["vpc_id"], field+".vpc_id")
 	g.ID, _ = r.scalar(f["id"], field+".id")
-	if t := f["tags"]; t != nil {
-		if t.Kind != yaml.MappingNode {
-			r.fail(t, field+".tags", "expected a mapping of tag keys to values")
-		} else {
-			for i := 0; i+1 < len(t.Content); i += 2 {
-				v, _ := r.scalar(t.Content[i+1], field+".tags."+t.Content[i].Value)
-				g.Tags = append(g.Tags, Tag{Key: t.Content[i].Value, Value: v})
-			}
-		}
-	}
+	g.Tags = r.tags(f["tags"], field+".tags")
 	g.Ingress = r.rules(f["ingress"], field, Ingress)
 	if f["egress"] == nil {
 		g.Egress = DefaultEgress()
@@ -376,6 +376,30 @@ func (r *reader) group(n *yaml.Node, field string) Group {
 		g.Egress = r.rules(f["egress"], field, Egress)
 	}
 	return g
+}
+
+// tags reads a mapping of tag keys to values, in order; a key given twice
+// is an error (AWS holds one value per key).
+func (r *reader) tags(n *yaml.Node, field string) []Tag {
+	if n == nil {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		r.fail(n, field, "expected a mapping of tag keys to values")
+		return nil
+	}
+	var tags []Tag
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if seen[k.Value] {
+			r.fail(k, field+"."+k.Value, "tag key given twice: keep one")
+		}
+		seen[k.Value] = true
+		v, _ := r.scalar(n.Content[i+1], field+"."+k.Value)
+		tags = append(tags, Tag{Key: k.Value, Value: v})
+	}
+	return tags
 }
 
 func (r *reader) rules(n *yaml.Node, group string, d Direction) []Rule {
@@ -401,7 +425,7 @@ func (r *reader) rules(n *yaml.Node, group string, d Direction) []Rule {
 // rule reads one entry; a service or a list of peers gives several rules.
 func (r *reader) rule(n *yaml.Node, field string, d Direction) []Rule {
 	pf := d.PeerField()
-	f := r.fields(n, field, "service", "protocol", "ports", pf, "description")
+	f := r.fields(n, field, "service", "protocol", "ports", pf, "description", "tags", "id")
 	if f == nil {
 		return nil
 	}
@@ -447,12 +471,20 @@ func (r *reader) rule(n *yaml.Node, field string, d Direction) []Rule {
 	if dn := f["description"]; dn != nil {
 		desc, _ = r.scalar(dn, field+".description")
 	}
+	tags := NewTags(r.tags(f["tags"], field+".tags")...)
+	id := ""
+	if in := f["id"]; in != nil {
+		id, _ = r.scalar(in, field+".id")
+	}
 	peers := r.peers(f[pf], n, field+"."+pf, pf)
 	var rules []Rule
 	for _, peer := range peers {
 		for _, s := range specs {
-			rules = append(rules, Rule{Protocol: s.Protocol, Ports: s.Ports, Peer: peer, Description: desc})
+			rules = append(rules, Rule{Protocol: s.Protocol, Ports: s.Ports, Peer: peer, Description: desc, Tags: tags, ID: id})
 		}
+	}
+	if id != "" && len(rules) > 1 {
+		r.fail(f["id"], field+".id", "%s names one rule, and this entry makes %d (several ports or peers): give each rule an entry of its own, or leave the id out", id, len(rules))
 	}
 	return rules
 }

@@ -17,12 +17,13 @@ func DraftFromPlan(p Plan) Draft {
 	// Temporary rules are read without their expiry, and a selection whose
 	// rules all carry one expiry gets it back (Until).
 	original := p
+	p, extras := withoutExtras(p)
 	p, expiries := withoutExpiry(p)
-	d := Draft{UseCase: p.UseCase, Office: append([]netip.Prefix(nil), p.Office...), VPC: p.VPC(),
+	d := Draft{Name: p.Name, UseCase: p.UseCase, Office: append([]netip.Prefix(nil), p.Office...), VPC: p.VPC(),
 		Egress: p.Egress, Engine: p.Engine, AppPort: p.AppPort, Groups: make([]GroupSpec, len(p.Groups))}
 	d.Tags = commonTags(p.Groups)
 	for i, g := range p.Groups {
-		d.Groups[i] = GroupSpec{Name: g.Name, Role: g.Role, ID: g.ID, Tags: append([]Tag(nil), g.Tags[len(d.Tags):]...)}
+		d.Groups[i] = GroupSpec{Name: g.Name, Role: g.Role, ID: g.ID, Tags: append([]Tag(nil), g.Tags[len(d.Tags):]...), Extras: extras[i]}
 	}
 	for i, g := range p.Groups {
 		gs := &d.Groups[i]
@@ -41,6 +42,35 @@ func DraftFromPlan(p Plan) Draft {
 		return ruleByRule(original) // never lose a rule to a clever reading
 	}
 	return d
+}
+
+// withoutExtras is p without the rules' tags and ids, which no selection
+// makes, and per group what it took.
+func withoutExtras(p Plan) (Plan, []map[RuleRef]RuleExtra) {
+	extras := make([]map[RuleRef]RuleExtra, len(p.Groups))
+	var out *Plan
+	for gi, g := range p.Groups {
+		for _, dir := range []Direction{Ingress, Egress} {
+			for ri, r := range g.Rules(dir) {
+				if r.Tags.IsZero() && r.ID == "" {
+					continue
+				}
+				if out == nil {
+					c := p.Clone()
+					out = &c
+				}
+				if extras[gi] == nil {
+					extras[gi] = map[RuleRef]RuleExtra{}
+				}
+				extras[gi][RuleRef{dir, r.Key()}] = RuleExtra{Tags: r.Tags, ID: r.ID}
+				out.Groups[gi].Rules(dir)[ri].Tags, out.Groups[gi].Rules(dir)[ri].ID = Tags{}, ""
+			}
+		}
+	}
+	if out == nil {
+		return p, extras
+	}
+	return *out, extras
 }
 
 // expiryKey finds a temporary rule: group, direction, rule key.
@@ -342,10 +372,11 @@ func sameKeys(a, b []Rule) bool {
 
 // ruleByRule is the plain reading of a plan: one selection per rule.
 func ruleByRule(p Plan) Draft {
-	d := Draft{UseCase: p.UseCase, Office: append([]netip.Prefix(nil), p.Office...), VPC: p.VPC(),
+	_, extras := withoutExtras(p)
+	d := Draft{Name: p.Name, UseCase: p.UseCase, Office: append([]netip.Prefix(nil), p.Office...), VPC: p.VPC(),
 		Egress: p.Egress, Engine: p.Engine, AppPort: p.AppPort, Groups: make([]GroupSpec, len(p.Groups))}
 	for i, g := range p.Groups {
-		gs := GroupSpec{Name: g.Name, Role: g.Role, Description: g.Description, ID: g.ID, Tags: append([]Tag(nil), g.Tags...)}
+		gs := GroupSpec{Name: g.Name, Role: g.Role, Description: g.Description, ID: g.ID, Tags: append([]Tag(nil), g.Tags...), Extras: extras[i]}
 		for _, dir := range []Direction{Ingress, Egress} {
 			sels := []Selection{}
 			for _, r := range g.Rules(dir) {

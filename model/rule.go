@@ -53,10 +53,17 @@ type Rule struct {
 	Ports       PortRange
 	Peer        Peer
 	Description string
+	// Tags are the rule's own tags (AWSTags adds a temporary rule's
+	// expiry).
+	Tags Tags
+	// ID is the rule's id in AWS (sgr-…) when it exists, as import reads
+	// it; exports that adopt existing rules (Terraform's import blocks)
+	// use it.
+	ID string
 }
 
-// RuleKey is what makes two rules the same rule for EC2: the description
-// does not count.
+// RuleKey is what makes two rules the same rule for EC2: the description,
+// tags and id do not count.
 type RuleKey struct {
 	Protocol Protocol
 	Ports    PortRange

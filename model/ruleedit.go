@@ -53,6 +53,36 @@ func (d *Draft) SetRuleDescription(g int, dir Direction, i int, desc string) err
 	return nil
 }
 
+// SetRuleTags gives rule i of group g's direction these tags (none
+// removes them); the rule keeps them whatever else changes, as long as
+// the draft makes it.
+func (d *Draft) SetRuleTags(g int, dir Direction, i int, tags []Tag) error {
+	if err := ValidateRuleTags(tags); err != nil {
+		return err
+	}
+	r, ok := d.RuleAt(g, dir, i)
+	if !ok {
+		return fmt.Errorf("no rule %d in %s's %s rules", i+1, d.groupName(g), dir)
+	}
+	d.Groups[g].setExtra(RuleRef{dir, r.Key()}, RuleExtra{Tags: NewTags(tags...), ID: r.ID})
+	return nil
+}
+
+// setExtra records what a rule carries; an empty record is removed.
+func (g *GroupSpec) setExtra(ref RuleRef, x RuleExtra) {
+	if x == (RuleExtra{}) {
+		delete(g.Extras, ref)
+		if len(g.Extras) == 0 {
+			g.Extras = nil
+		}
+		return
+	}
+	if g.Extras == nil {
+		g.Extras = map[RuleRef]RuleExtra{}
+	}
+	g.Extras[ref] = x
+}
+
 func (d Draft) groupName(g int) string {
 	if g >= 0 && g < len(d.Groups) {
 		return d.Groups[g].Name

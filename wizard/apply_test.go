@@ -183,11 +183,11 @@ func TestCtrlCDuringApplyRollsBack(t *testing.T) {
 }
 
 // TestApplyAsksByNameBeforeReplacingAnotherGroupsRules: a group named web
-// exists already, made elsewhere, with a rule the plan lacks; y is not
-// enough to remove it, the group's name is.
+// exists already, made by another plan, with a rule the plan lacks; y is
+// not enough to adopt it, the group's name is.
 func TestApplyAsksByNameBeforeReplacingAnotherGroupsRules(t *testing.T) {
 	c, _ := sandboxCloud(t)
-	other := model.Plan{Groups: []model.Group{{Name: "web", Description: "made elsewhere", Egress: model.NewGroupEgress(false),
+	other := model.Plan{Name: "elsewhere", Groups: []model.Group{{Name: "web", Description: "made elsewhere", Egress: model.NewGroupEgress(false),
 		Ingress: []model.Rule{{Protocol: model.TCP, Ports: model.Port(8080), Peer: model.AnyIPv4}}}}}
 	ch, err := c.Plan(context.Background(), other)
 	if err == nil {

@@ -225,10 +225,19 @@ func (m *detailsStep) view(s *session, width, height int) string {
 const perGroup = 3
 
 // existingNote says what apply does to a group of the VPC that has the
-// plan group's name: it updates it rather than creating one.
+// plan group's name: it updates it rather than creating one, as its own
+// when this plan made it (its owner tags say so), else after you confirm.
 func existingNote(s *session, g aws.GroupInfo) string {
-	return fmt.Sprintf("%s named %s exists in %s (%d rule%s): apply will update it, not create a group — its rules become the plan's (after asking), its description stays %q. Rename to create a new one.",
-		g.ID, g.Name, g.VPC, g.Rules, plural(g.Rules), g.Description)
+	if s.draft.Owns(g.Name, g.Tags) {
+		return fmt.Sprintf("%s named %s exists in %s (%d rule%s), made by this plan: apply will update it to the plan; its description stays %q.",
+			g.ID, g.Name, g.VPC, g.Rules, plural(g.Rules), g.Description)
+	}
+	by := "this plan did not make it"
+	if owner := model.OwnerOf(g.Tags); owner != "" {
+		by = owner + " made it, not this plan"
+	}
+	return fmt.Sprintf("%s named %s exists in %s (%d rule%s) and %s: apply will adopt it after you type its name — its rules become the plan's, its description stays %q. Rename to create a new one.",
+		g.ID, g.Name, g.VPC, g.Rules, plural(g.Rules), by, g.Description)
 }
 
 func fieldHint(label string) string {

@@ -152,7 +152,7 @@ func TestDetailsSayAnExistingGroupIsUpdated(t *testing.T) {
 	id := existingGroup(t, c, sb, "web")
 	m := press(t, connected(t, c, Options{}), "enter", "enter", "enter", "203.0.113.10", "enter", "enter")
 	atStep(t, m, "Details")
-	if out := strings.Join(strings.Fields(screen(m)), " "); !strings.Contains(out, id+" named web exists in "+awstest.DefaultVPC+" (2 rules): apply will update it") {
+	if out := strings.Join(strings.Fields(screen(m)), " "); !strings.Contains(out, id+" named web exists in "+awstest.DefaultVPC+" (2 rules) and this plan did not make it: apply will adopt it after you type its name") {
 		t.Errorf("the details step should say the name is taken:\n%s", out)
 	}
 	m = press(t, m, "-2")

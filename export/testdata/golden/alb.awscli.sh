@@ -40,13 +40,13 @@ trap report_failure EXIT
 
 # web-alb
 SG_WEB_ALB=$(aws ec2 create-security-group --query GroupId --output text \
-  --cli-input-json '{"GroupName":"web-alb","Description":"Load balancer: HTTP and HTTPS from anywhere","VpcId":"'"$VPC_ID"'"}')
+  --cli-input-json '{"GroupName":"web-alb","Description":"Load balancer: HTTP and HTTPS from anywhere","VpcId":"'"$VPC_ID"'","TagSpecifications":[{"ResourceType":"security-group","Tags":[{"Key":"sgwiz:plan","Value":"web-alb"},{"Key":"sgwiz:group","Value":"web-alb"}]}]}')
 created+=("$SG_WEB_ALB")
 printf 'created %s: %s\n' web-alb "$SG_WEB_ALB"
 
 # web-app
 SG_WEB_APP=$(aws ec2 create-security-group --query GroupId --output text \
-  --cli-input-json '{"GroupName":"web-app","Description":"App servers: App port 8080 from web-alb","VpcId":"'"$VPC_ID"'"}')
+  --cli-input-json '{"GroupName":"web-app","Description":"App servers: App port 8080 from web-alb","VpcId":"'"$VPC_ID"'","TagSpecifications":[{"ResourceType":"security-group","Tags":[{"Key":"sgwiz:plan","Value":"web-alb"},{"Key":"sgwiz:group","Value":"web-app"}]}]}')
 created+=("$SG_WEB_APP")
 printf 'created %s: %s\n' web-app "$SG_WEB_APP"
 

@@ -11,6 +11,10 @@ resource "aws_security_group" "web_alb" {
   name        = "web-alb"
   description = "Load balancer: HTTP and HTTPS from anywhere"
   vpc_id      = var.vpc_id
+  tags = {
+    "sgwiz:plan"  = "web-alb"
+    "sgwiz:group" = "web-alb"
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "web_alb_ingress_http_any_ipv4" {
@@ -62,6 +66,10 @@ resource "aws_security_group" "web_app" {
   name        = "web-app"
   description = "App servers: App port 8080 from web-alb"
   vpc_id      = var.vpc_id
+  tags = {
+    "sgwiz:plan"  = "web-alb"
+    "sgwiz:group" = "web-app"
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "web_app_ingress_tcp_8080_web_alb" {
@@ -86,6 +94,10 @@ resource "aws_security_group" "web_db" {
   name        = "web-db"
   description = "Database server: MYSQL/Aurora from web-app"
   vpc_id      = var.vpc_id
+  tags = {
+    "sgwiz:plan"  = "web-alb"
+    "sgwiz:group" = "web-db"
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "web_db_ingress_mysql_aurora_web_app" {

@@ -40,7 +40,7 @@ trap report_failure EXIT
 
 # web
 SG_WEB=$(aws ec2 create-security-group --query GroupId --output text \
-  --cli-input-json '{"GroupName":"web","Description":"Web server: HTTP and HTTPS from anywhere; SSH from the office","VpcId":"'"$VPC_ID"'"}')
+  --cli-input-json '{"GroupName":"web","Description":"Web server: HTTP and HTTPS from anywhere; SSH from the office","VpcId":"'"$VPC_ID"'","TagSpecifications":[{"ResourceType":"security-group","Tags":[{"Key":"sgwiz:plan","Value":"web"},{"Key":"sgwiz:group","Value":"web"}]}]}')
 created+=("$SG_WEB")
 printf 'created %s: %s\n' web "$SG_WEB"
 

@@ -11,6 +11,10 @@ resource "aws_security_group" "web" {
   name        = "web"
   description = "Web server: HTTP and HTTPS from anywhere; SSH from the office"
   vpc_id      = var.vpc_id
+  tags = {
+    "sgwiz:plan"  = "web"
+    "sgwiz:group" = "web"
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "web_ingress_http_any_ipv4" {
