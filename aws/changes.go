@@ -194,6 +194,9 @@ func (c Changes) Lines() []string {
 			}
 			for _, r := range g.Add[d] {
 				line := "  + " + strings.ToLower(d.Title()) + " " + ruleText(d, r)
+				if !r.Tags.IsZero() {
+					line += " [" + r.Tags.String() + "]"
+				}
 				if at, ok := model.ExpiryOf(r.Description); ok {
 					line += " until " + model.FormatExpiry(at) + " (tagged; sgwiz sweep revokes it then)"
 				}

@@ -15,6 +15,7 @@ import (
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/sgwiz/sgwiz/export"
 	"github.com/sgwiz/sgwiz/internal/mototest"
+	"github.com/sgwiz/sgwiz/internal/statetest"
 	"github.com/sgwiz/sgwiz/internal/testtool"
 	"github.com/sgwiz/sgwiz/model"
 )
@@ -204,5 +205,5 @@ func ingressOnly(t *testing.T, js string) string {
 		}
 		groups[i].IpPermissions = perms
 	}
-	return normalised(t, groups)
+	return statetest.Normalised(t, groups)
 }
