@@ -175,8 +175,7 @@ func (c Changes) Lines() []string {
 		}
 		for _, d := range []model.Direction{model.Ingress, model.Egress} {
 			for _, r := range g.Temporary[d] {
-				at, _ := model.ExpiryOf(r.Description)
-				out = append(out, fmt.Sprintf("  = keeps %s %s until %s (temporary: sgwiz sweep revokes it)", strings.ToLower(d.Title()), ruleText(d, r), model.FormatExpiry(at)))
+				out = append(out, fmt.Sprintf("  = keeps %s %s %s (temporary: sgwiz sweep revokes it)", strings.ToLower(d.Title()), ruleText(d, r), until(r)))
 			}
 		}
 		if g.Empty() {
@@ -441,11 +440,11 @@ func (c *Client) Plan(ctx context.Context, p model.Plan) (Changes, error) {
 }
 
 // temporary reports whether a rule AWS holds is temporary (sgwiz allow):
-// it carries the expiry tag sweep reads, or the expiry in its description.
+// it carries the expiry tag, which is what sweep reads (an expiry only in
+// a description is a plan's to set: apply tags the rule to match).
 func temporary(r model.Rule) bool {
 	_, tagged := r.Tags.Get(model.ExpiresTag)
-	_, described := model.ExpiryOf(r.Description)
-	return tagged || described
+	return tagged
 }
 
 // tagsOf reads EC2's tags into a set.

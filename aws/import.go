@@ -49,14 +49,9 @@ func withoutTemporary(g *model.Group) (notes []string) {
 	return notes
 }
 
-// until says when a temporary rule ends, as its tag (or else its
-// description) says.
+// until says when a temporary rule ends, as its tag says.
 func until(r model.Rule) string {
-	v, ok := r.Tags.Get(model.ExpiresTag)
-	if !ok {
-		at, _ := model.ExpiryOf(r.Description)
-		v = model.FormatExpiry(at)
-	}
+	v, _ := r.Tags.Get(model.ExpiresTag)
 	return "until " + v
 }
 

@@ -2,6 +2,7 @@ package aws_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -27,42 +28,10 @@ import (
 // validation checks it, nothing is created.
 func TestTerraformOnMoto(t *testing.T) {
 	t.Parallel()
-	tf := testtool.Require(t, "terraform", "Terraform 1.x from https://developer.hashicorp.com/terraform/install, with the AWS provider in a filesystem mirror (SGWIZ_TF_MIRROR)")
-	mirror := testtool.TerraformMirror(t)
 	acct := mototest.NewAccount(t)
 	raw := rawEC2(t, acct.URL)
-	dir := t.TempDir()
-	write := func(path, text string) {
-		t.Helper()
-		path = filepath.Join(dir, path)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("cli.tfrc", fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n  direct {\n    exclude = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n}\n", mirror))
-	// skip_requesting_account_id stays false: moto reports group
-	// references as ACCOUNT/sg-…, which otherwise re-plan (MOTO.md).
-	root := fmt.Sprintf(`terraform {
-  required_providers {
-    aws = { source = "hashicorp/aws", version = ">= 5.0" }
-  }
-}
-
-provider "aws" {
-  region                      = "us-east-1"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  endpoints {
-    ec2 = %[1]q
-    sts = %[1]q
-  }
-}
-`, acct.URL)
+	ws := newTerraform(t, acct)
+	root := ws.provider
 	type instance struct {
 		plan model.Plan
 		vpc  string
@@ -74,43 +43,50 @@ provider "aws" {
 		if err != nil {
 			t.Fatal(err)
 		}
-		write(filepath.Join(name, "main.tf"), string(src))
+		ws.write(filepath.Join(name, "main.tf"), string(src))
 		root += fmt.Sprintf("\nmodule %q {\n  source = \"./%s\"\n%s}\n", name, name, args)
 	}
 	for _, kind := range vpcKinds {
 		vpc := vpcOf(t, raw, kind)
 		for _, u := range model.UseCases() {
 			p := presetIn(t, u.ID, model.Inputs{Name: u.ID}) // names of their own: one VPC holds every preset
+			// A rule's own tags, set by Terraform on the rule resource.
+			if g := &p.Groups[len(p.Groups)-1]; len(g.Egress) > 0 {
+				g.Egress[0].Tags = model.NewTags(model.Tag{Key: "team", Value: u.ID}, model.Tag{Key: "ticket", Value: "OPS-1"})
+			}
 			module(u.ID+"_"+kind, p, fmt.Sprintf("  vpc_id = %q\n", vpc))
 			instances = append(instances, instance{p, vpc})
 		}
 	}
 	module("catalogue", plantest.CataloguePlan(), "  count  = 0\n")
-	write("main.tf", root)
-
-	env := append(acct.Env(), "TF_CLI_CONFIG_FILE="+filepath.Join(dir, "cli.tfrc"), "TF_IN_AUTOMATION=1", "TF_INPUT=0",
-		"CHECKPOINT_DISABLE=1", "TF_DATA_DIR="+filepath.Join(dir, ".terraform"), "HOME="+dir)
-	terraform := func(args ...string) (string, error) {
-		cmd := exec.Command(tf, args...)
-		cmd.Dir, cmd.Env = dir, env
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		start := time.Now()
-		err := cmd.Run()
-		t.Logf("terraform %s: %s wall, %s user", args[0], time.Since(start).Round(time.Millisecond), cmd.ProcessState.UserTime().Round(time.Millisecond))
-		return out.String(), err
+	// Groups sgwiz applied, then imported: their export stands in the root
+	// module (import blocks belong there) and must adopt every group and
+	// rule, never create one (it made duplicates before it had import
+	// blocks).
+	adopted, targets := importedExport(t, acct.URL)
+	instances = append(instances, instance{adopted, adopted.VPC()})
+	root += "\n" + targets.src
+	ws.write("main.tf", root)
+	if out, err := ws.run("init", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("terraform init: %v\n%s", err, out)
 	}
-	for _, step := range [][]string{
-		{"init", "-input=false", "-no-color"},
-		// apply validates the whole configuration (the count = 0 catalogue
-		// included), plans and applies it, in one process: a separate
-		// validate or plan command would load the provider's schema once
-		// more (about 5 s of CPU here each).
-		{"apply", "-input=false", "-no-color", "-auto-approve"},
-	} {
-		if out, err := terraform(step...); err != nil {
-			t.Fatalf("terraform %s: %v\n%s", step[0], err, out)
+	// apply validates the whole configuration (the count = 0 catalogue
+	// included), plans and applies it, in one process: a separate validate
+	// or plan command would load the provider's schema once more (about
+	// 5 s of CPU here each).
+	out, err := ws.run("apply", "-input=false", "-no-color", "-auto-approve")
+	if err != nil {
+		t.Fatalf("terraform apply: %v\n%s", err, out)
+	}
+	for _, to := range targets.to {
+		// "will be imported", or updated in place "(imported from …)":
+		// moto drops descriptions of rules that name a group (MOTO.md).
+		if strings.Contains(out, "# "+to+" will be created") {
+			t.Errorf("%s should be imported, not created:\n%s", to, out)
 		}
+	}
+	if want := fmt.Sprintf("Apply complete! Resources: %d imported,", len(targets.to)); !strings.Contains(out, want) {
+		t.Errorf("terraform apply should say %q:\n%s", want, out)
 	}
 	for _, in := range instances {
 		if got, want := described(t, raw, in.vpc, groupNames(in.plan)), wantJSON(t, in.plan); got != want {
@@ -118,7 +94,7 @@ provider "aws" {
 		}
 	}
 	// -detailed-exitcode: 0 no changes, 2 changes.
-	out, err := terraform("plan", "-input=false", "-no-color", "-detailed-exitcode")
+	out, err = ws.run("plan", "-input=false", "-no-color", "-detailed-exitcode")
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
@@ -167,4 +143,115 @@ func unknownChanges(plan string, known map[string]bool) []string {
 		}
 	}
 	return out
+}
+
+// tfWorkspace is a Terraform configuration's folder, its CLI settings
+// (the provider from the filesystem mirror) and its environment (the
+// account on moto).
+type tfWorkspace struct {
+	t        *testing.T
+	tf, dir  string
+	env      []string
+	provider string // the root module's terraform and provider blocks
+}
+
+func newTerraform(t *testing.T, acct *mototest.Account) *tfWorkspace {
+	t.Helper()
+	tf := testtool.Require(t, "terraform", "Terraform 1.x from https://developer.hashicorp.com/terraform/install, with the AWS provider in a filesystem mirror (SGWIZ_TF_MIRROR)")
+	mirror := testtool.TerraformMirror(t)
+	ws := &tfWorkspace{t: t, tf: tf, dir: t.TempDir()}
+	ws.write("cli.tfrc", fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n  direct {\n    exclude = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n}\n", mirror))
+	// skip_requesting_account_id stays false: moto reports group
+	// references as ACCOUNT/sg-…, which otherwise re-plan (MOTO.md).
+	ws.provider = fmt.Sprintf(`terraform {
+  required_providers {
+    aws = { source = "hashicorp/aws", version = ">= 5.0" }
+  }
+}
+
+provider "aws" {
+  region                      = "us-east-1"
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  endpoints {
+    ec2 = %[1]q
+    sts = %[1]q
+  }
+}
+`, acct.URL)
+	ws.env = append(acct.Env(), "TF_CLI_CONFIG_FILE="+filepath.Join(ws.dir, "cli.tfrc"), "TF_IN_AUTOMATION=1", "TF_INPUT=0",
+		"CHECKPOINT_DISABLE=1", "TF_DATA_DIR="+filepath.Join(ws.dir, ".terraform"), "HOME="+ws.dir)
+	return ws
+}
+
+// write writes a file of the configuration.
+func (ws *tfWorkspace) write(path, text string) {
+	ws.t.Helper()
+	path = filepath.Join(ws.dir, path)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		ws.t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		ws.t.Fatal(err)
+	}
+}
+
+// run runs a terraform command in the configuration's folder.
+func (ws *tfWorkspace) run(args ...string) (string, error) {
+	cmd := exec.Command(ws.tf, args...)
+	cmd.Dir, cmd.Env = ws.dir, ws.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	ws.t.Logf("terraform %s: %s wall, %s user", args[0], time.Since(start).Round(time.Millisecond), cmd.ProcessState.UserTime().Round(time.Millisecond))
+	return out.String(), err
+}
+
+// adoption is an imported plan's Terraform export and the resources its
+// import blocks adopt.
+type adoption struct {
+	src string
+	to  []string
+}
+
+// importedExport applies the load-balancer preset (named adopted-…) with
+// sgwiz, imports it, and exports the import to Terraform.
+func importedExport(t *testing.T, url string) (model.Plan, adoption) {
+	t.Helper()
+	c, _ := connect(t, url)
+	ctx := context.Background()
+	ch, err := c.Plan(ctx, presetIn(t, "alb", model.Inputs{Name: "adopted"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Apply(ctx, ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imported, err := c.Import(ctx, res.Groups[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := export.Render(export.Terraform, imported)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a adoption
+	a.src = string(src)
+	for l := range strings.SplitSeq(a.src, "\n") {
+		if to, ok := strings.CutPrefix(l, "  to = "); ok {
+			a.to = append(a.to, to)
+		}
+	}
+	rules := 0
+	for _, g := range imported.Groups {
+		rules += len(g.Ingress) + len(g.Egress)
+	}
+	if len(a.to) != len(imported.Groups)+rules {
+		t.Fatalf("%d import blocks for %d groups and %d rules:\n%s", len(a.to), len(imported.Groups), rules, src)
+	}
+	return imported, a
 }

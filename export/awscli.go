@@ -65,10 +65,10 @@ func renderAWSCLI(p model.Plan) ([]byte, error) {
 	s.line("trap report_failure EXIT")
 	if hasExisting(p) {
 		s.b.WriteString(existingHelpers)
+		s.readExisting(p, vars)
 	}
 	for _, g := range p.Groups {
 		if g.ID != "" {
-			s.existingGroup(g, vars[g.Name])
 			continue
 		}
 		s.line("")

@@ -304,6 +304,12 @@ printf '%s\0' "$@" >> "$AWS_LOG"; echo >> "$AWS_LOG"
 case "$2" in
   create-security-group) n=$(grep -c create-security-group "$AWS_LOG"); printf 'sg-%017d\n' "$n" ;;
   describe-vpcs) printf 'vpc-0123456789abcdef0\t%s\n' "${FAKE_IPV6:-None}" ;;
+  describe-security-groups) for id in "$@"; do
+      [[ $id == sg-* ]] || continue
+      tags=; [ "$id" != "${FAKE_FOR:-}" ] || tags=${FAKE_TAGS:-}
+      printf '%s\x1evpc-0123456789abcdef0\x1e%s\x1e%s\t' "$id" "${FAKE_DESCRIPTION:-}" "$tags"
+    done; echo ;;
+  describe-security-group-rules) printf '%s\n' "${FAKE_RULES:-}" ;;
   *) echo True ;;
 esac
 `
@@ -656,5 +662,84 @@ func TestTemporaryRulesOnlyWhereTheyCanExpire(t *testing.T) {
 		if out, err := Render(f, p); err != nil || !strings.Contains(string(out), "sgwiz:expires=2026-11-23T22:00:00Z") {
 			t.Errorf("%s: %v", f, err)
 		}
+	}
+}
+
+// TestCloudFormationSaysWhatItCannotHold: a stack cannot adopt a group
+// that exists, and a rule of a template cannot carry tags; the export says
+// so, and what to do instead.
+func TestCloudFormationSaysWhatItCannotHold(t *testing.T) {
+	imported := importedPlan(t)
+	_, err := Render(CloudFormation, imported)
+	if err == nil || !strings.Contains(err.Error(), "web exists already (sg-0aaaaaaaaaaaaaaa1), and a CloudFormation stack creates the groups it holds") ||
+		!strings.Contains(err.Error(), "--change-set-type IMPORT") || !strings.Contains(err.Error(), "export terraform (its import blocks adopt the group and its rules)") {
+		t.Errorf("an existing group: %v", err)
+	}
+	p := presetPlan(t, "web")
+	p.Groups[0].Ingress[0].Tags = model.NewTags(model.Tag{Key: "team", Value: "web"})
+	_, err = Render(CloudFormationJSON, p)
+	if err == nil || !strings.Contains(err.Error(), "groups[0].ingress[0].tags: the inbound rule HTTP TCP 80 from 0.0.0.0/0 of web has tags (team=web), and CloudFormation's security group rules cannot carry tags") {
+		t.Errorf("a tagged rule: %v", err)
+	}
+}
+
+// TestScriptChangesExistingGroupsByID: an imported plan's script creates
+// no group: it reads each one by its id and makes its rules the plan's
+// (the whole run is proven on moto: TestCLIScriptAdoptsAnImportOnMoto).
+func TestScriptChangesExistingGroupsByID(t *testing.T) {
+	src := render(t, AWSCLI, importedPlan(t))
+	// The group holds the plan's HTTPS rule with another tag besides its
+	// own, and with its description; the plan's 8443 rule with another
+	// description; SSH, which the plan lacks; and a temporary rule.
+	const web = "sg-0aaaaaaaaaaaaaaa1|"
+	rules := strings.Join([]string{
+		web + "false|tcp|443|443|0.0.0.0/0\x1esgr-0aaaaaaaaaaaaaa01\x1eHTTPS\x1eold\x1fx\x1dteam\x1fweb",
+		web + "false|tcp|8443|8443|sg-0aaaaaaaaaaaaaaa1\x1esgr-0aaaaaaaaaaaaaa02\x1efrom itself, once\x1e",
+		web + "false|tcp|22|22|0.0.0.0/0\x1esgr-0aaaaaaaaaaaaaa09\x1e\x1e",
+		web + "false|tcp|23|23|0.0.0.0/0\x1esgr-0aaaaaaaaaaaaaa08\x1e\x1esgwiz:expires\x1f2099-01-01T00:00:00Z",
+	}, "\t")
+	calls, _, out := runScript(t, src, "FAKE_DESCRIPTION=Web server", "FAKE_FOR=sg-0aaaaaaaaaaaaaaa1", "FAKE_RULES="+rules,
+		"FAKE_TAGS=Owner\x1fops\x1dStale\x1fx\x1daws:cloudformation:stack-name\x1fs")
+	var verbs []string
+	for _, c := range calls {
+		if len(c) > 1 {
+			verbs = append(verbs, c[1])
+		}
+		switch c[1] {
+		case "create-security-group":
+			t.Errorf("an existing group is not created: %q", c)
+		case "revoke-security-group-ingress":
+			if ids := strings.Join(c[slices.Index(c, "--security-group-rule-ids")+1:], " "); !strings.HasPrefix(ids, "sgr-0aaaaaaaaaaaaaa09 --output") {
+				t.Errorf("only the rule the plan lacks is revoked, by id, not the temporary one: %q", c)
+			}
+		case "delete-tags":
+			if r := c.flag("--resources"); !(r == "sgr-0aaaaaaaaaaaaaa01" && c.flag("--tags") == `[{"Key":"old"}]` || r == "sg-0aaaaaaaaaaaaaaa1" && c.flag("--tags") == `[{"Key":"Stale"}]`) {
+				t.Errorf("delete-tags removes what the plan does not hold, never aws: tags: %q", c)
+			}
+		case "create-tags":
+			if r := c.flag("--resources"); r == "sgr-0aaaaaaaaaaaaaa02" {
+				t.Errorf("a rule that holds the plan's tags (none) is not tagged again: %q", c)
+			}
+		case "authorize-security-group-ingress":
+			if c.flag("--group-id") == "sg-0aaaaaaaaaaaaaaa1" && !strings.Contains(c.flag("--ip-permissions"), `"FromPort":80,`) {
+				t.Errorf("only the rule the group lacks is added: %q", c)
+			}
+		case "update-security-group-rule-descriptions-ingress":
+			if perms := c.flag("--ip-permissions"); c.flag("--group-id") == "sg-0aaaaaaaaaaaaaaa1" && (!strings.Contains(perms, "from itself") || strings.Contains(perms, "HTTPS")) {
+				t.Errorf("only the description that differs is set: %q", c)
+			}
+		}
+	}
+	for _, want := range []string{"existing web: sg-0aaaaaaaaaaaaaaa1", "existing db: sg-0bbbbbbbbbbbbbbb2"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the script should say %q:\n%s", want, out)
+		}
+	}
+	if got := strings.Join(verbs, " "); got != "describe-vpcs describe-security-groups describe-security-group-rules delete-tags create-tags delete-tags create-tags revoke-security-group-ingress authorize-security-group-ingress update-security-group-rule-descriptions-ingress authorize-security-group-egress authorize-security-group-ingress" {
+		t.Errorf("calls: %s", got)
+	}
+	_, _, out = runScript(t, src, "FAKE_DESCRIPTION=Something else")
+	if !strings.Contains(out, "sgwiz: web keeps its description Something else: AWS cannot change a group's description") {
+		t.Errorf("a description that differs is said:\n%s", out)
 	}
 }

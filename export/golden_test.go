@@ -5,16 +5,27 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/sgwiz/sgwiz/model"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // TestGolden compares every format of the web, load-balancer and three-tier
-// presets with the reviewed files in testdata/golden.
+// presets, and of an imported plan, with the reviewed files in
+// testdata/golden.
 func TestGolden(t *testing.T) {
-	for _, id := range []string{"web", "alb", "three-tier"} {
-		p := presetPlan(t, id)
-		for _, f := range Formats {
+	for _, id := range []string{"web", "alb", "three-tier", "imported"} {
+		var p model.Plan
+		formats := Formats
+		if id == "imported" {
+			// Groups that exist already, with rule ids and tags; a stack
+			// cannot adopt them (TestCloudFormationSaysWhatItCannotHold).
+			p, formats = importedPlan(t), []Format{Terraform, AWSCLI, JSON, Markdown}
+		} else {
+			p = presetPlan(t, id)
+		}
+		for _, f := range formats {
 			name := filepath.Join("testdata", "golden", id+"."+string(f)+f.Extension())
 			t.Run(id+"/"+string(f), func(t *testing.T) {
 				got, err := Render(f, p)

@@ -20,6 +20,9 @@ func renderMarkdown(p model.Plan) []byte {
 	fmt.Fprintf(&b, "Made by sgwiz. VPC: %s. Security groups are stateful: replies to allowed traffic are allowed automatically.\n", vpc)
 	for _, g := range p.Groups {
 		fmt.Fprintf(&b, "\n## %s\n\nDescription: %s\n", mdText(g.Name), mdText(g.Description))
+		if g.ID != "" {
+			fmt.Fprintf(&b, "\nExists already: `%s` (the plan changes it in place).\n", g.ID)
+		}
 		if tags := p.TagsOf(&g); len(tags) > 0 {
 			b.WriteString("\nTags:")
 			for i, t := range tags {

@@ -83,6 +83,34 @@ func collidingNames(t testing.TB) model.Plan {
 	return p
 }
 
+// importedPlan is two groups that exist (an import's: ids on the groups
+// and their rules), with rule tags, a rule naming its own group by id, a
+// rule added since the import (no id) and a temporary one.
+func importedPlan(t testing.TB) model.Plan {
+	tagged := func(r model.Rule, id string, tags ...model.Tag) model.Rule {
+		r.ID, r.Tags = id, model.NewTags(tags...)
+		return r
+	}
+	const web, db = "sg-0aaaaaaaaaaaaaaa1", "sg-0bbbbbbbbbbbbbbb2"
+	return model.Plan{Name: "shop", Groups: []model.Group{
+		{
+			Name: "web", Description: "Web server", VPC: "vpc-0123456789abcdef0", ID: web,
+			Tags: []model.Tag{{Key: "Owner", Value: "ops"}},
+			Ingress: []model.Rule{
+				tagged(rule(t, "tcp", "443", "0.0.0.0/0", "HTTPS"), "sgr-0aaaaaaaaaaaaaa01", model.Tag{Key: "team", Value: "web"}),
+				tagged(rule(t, "tcp", "8443", web, "from itself"), "sgr-0aaaaaaaaaaaaaa02"),
+				tagged(rule(t, "tcp", "80", "::/0", "HTTP, added since"), "", model.Tag{Key: "ticket", Value: "OPS-7"}),
+			},
+			Egress: []model.Rule{tagged(rule(t, "tcp", "5432", "group:db", "to the database"), "sgr-0aaaaaaaaaaaaaa03")},
+		},
+		{
+			Name: "db", Description: "Database", VPC: "vpc-0123456789abcdef0", ID: db,
+			Ingress: []model.Rule{tagged(rule(t, "tcp", "5432", "group:web", "from web"), "sgr-0bbbbbbbbbbbbbb01")},
+			Egress:  []model.Rule{},
+		},
+	}}
+}
+
 // testPlans are the plans every format is checked on.
 func testPlans(t testing.TB) map[string]model.Plan {
 	return map[string]model.Plan{
