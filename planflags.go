@@ -155,12 +155,12 @@ func (f *planFlags) inputs() (model.Inputs, []string, error) {
 		return in, warnings, broken
 	}
 	for _, t := range f.tags {
-		k, v, ok := strings.Cut(t, "=")
-		if !ok {
-			es = append(es, &model.FieldError{Field: "--tag", Msg: fmt.Sprintf("%q is not KEY=VALUE", t)})
+		tag, err := model.ParseTag(t)
+		if err != nil {
+			es = append(es, &model.FieldError{Field: "--tag", Msg: err.Error()})
 			continue
 		}
-		in.Tags = append(in.Tags, model.Tag{Key: k, Value: v})
+		in.Tags = append(in.Tags, tag)
 	}
 	if len(es) > 0 {
 		return in, warnings, es

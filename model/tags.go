@@ -83,12 +83,16 @@ func (t Tags) Without(keys ...string) Tags {
 	return NewTags(slices.DeleteFunc(t.List(), func(tag Tag) bool { return slices.Contains(keys, tag.Key) })...)
 }
 
-// String is the tags as the wizard's field and change lists write them:
-// "team=web, cost-centre=42" (ParseTags reads it back).
-func (t Tags) String() string {
-	var parts []string
-	for _, tag := range t.List() {
-		parts = append(parts, tag.Key+"="+tag.Value)
+// String is the tags as the wizard's fields and change lists write them:
+// "cost-centre=42, team=web" (ParseTags reads it back).
+func (t Tags) String() string { return FormatTags(t.List()) }
+
+// FormatTags writes tags in their order as ParseTags reads them:
+// "team=web, cost-centre=42".
+func FormatTags(tags []Tag) string {
+	parts := make([]string, len(tags))
+	for i, tag := range tags {
+		parts[i] = tag.Key + "=" + tag.Value
 	}
 	return strings.Join(parts, ", ")
 }

@@ -66,37 +66,12 @@ func (m *detailsStep) enter(s *session, f focus) tea.Cmd {
 		field{label: "VPC", input: newField("VPC", s.draft.VPC, "vpc-0123456789abcdef0 (empty: decide later)", 32),
 			check: model.ValidateVPCID,
 			apply: func(s *session, v string) { s.draft.VPC = v }},
-		field{label: "Tags", input: newField("Tags", formatTags(s.draft.Tags), "Owner=ops, Env=prod", 2048),
-			check: func(v string) error { _, err := parseTags(v); return err },
-			apply: func(s *session, v string) { s.draft.Tags, _ = parseTags(v) }},
+		field{label: "Tags", input: newField("Tags", model.FormatTags(s.draft.Tags), "Owner=ops, Env=prod", 2048),
+			check: func(v string) error { _, err := model.ParseTags(v); return err },
+			apply: func(s *session, v string) { s.draft.Tags, _ = model.ParseTags(v) }},
 	)
 	m.cursor = min(m.cursor, len(m.fields)-1)
 	return m.fields[m.cursor].input.Focus()
-}
-
-func formatTags(tags []model.Tag) string {
-	parts := make([]string, len(tags))
-	for i, t := range tags {
-		parts[i] = t.Key + "=" + t.Value
-	}
-	return strings.Join(parts, ", ")
-}
-
-// parseTags reads "k=v, k=v"; the plan's validation checks the keys.
-func parseTags(s string) ([]model.Tag, error) {
-	var tags []model.Tag
-	for part := range strings.SplitSeq(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		k, v, ok := strings.Cut(part, "=")
-		if !ok || strings.TrimSpace(k) == "" {
-			return nil, fmt.Errorf("%q is not KEY=VALUE", part)
-		}
-		tags = append(tags, model.Tag{Key: strings.TrimSpace(k), Value: strings.TrimSpace(v)})
-	}
-	return tags, nil
 }
 
 func (m *detailsStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {

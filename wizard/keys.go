@@ -22,7 +22,7 @@ var (
 	keyKeep     = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep"))
 	keyCancel   = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave as it was"))
 	keyEngine   = key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "engine"))
-	keyDescribe = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "describe rule"))
+	keyDescribe = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "describe/tag rule"))
 	keyDelete   = key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "delete rule"))
 	keyScroll   = key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll"))
 	keySave     = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save to file"))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -163,6 +164,30 @@ func TestDetailsSayAnExistingGroupIsUpdated(t *testing.T) {
 	p := plan(t, m)
 	if tags := p.Groups[0].Tags; len(tags) != 1 || tags[0] != (model.Tag{Key: "Name", Value: "shop front"}) {
 		t.Errorf("tags = %v, want Name=shop front", tags)
+	}
+}
+
+// TestDetailsKnowAGroupThisPlanMade: a group of the name that an earlier
+// apply of this plan made (its owner tags say so) is updated as the
+// plan's own, without adopting it.
+func TestDetailsKnowAGroupThisPlanMade(t *testing.T) {
+	c, _ := sandboxCloud(t)
+	u, _ := model.LookupUseCase("web")
+	p, err := u.Build(model.Inputs{Office: []netip.Prefix{netip.MustParsePrefix("203.0.113.10/32")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := c.Plan(context.Background(), p)
+	if err == nil {
+		_, err = c.Apply(context.Background(), ch)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := press(t, connected(t, c, Options{}), "enter", "enter", "enter", "203.0.113.10", "enter", "enter")
+	atStep(t, m, "Details")
+	if out := strings.Join(strings.Fields(screen(m)), " "); !strings.Contains(out, "named web exists in "+awstest.DefaultVPC+" (9 rules), made by this plan: apply will update it to the plan") {
+		t.Errorf("the details step should know the group as the plan's:\n%s", out)
 	}
 }
 

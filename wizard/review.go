@@ -24,9 +24,11 @@ type reviewStep struct {
 	// version counts refreshes; cache is the rendered body for it.
 	version int
 	cache   *reviewBody
-	// describing is set while the selected rule's description is typed.
+	// describing is set while the selected rule's description and tags
+	// are typed; onTags says which field has the cursor.
 	describing bool
-	desc       textinput.Model
+	onTags     bool
+	desc, tags textinput.Model
 	descErr    string
 }
 
@@ -38,7 +40,8 @@ type reviewItem struct {
 }
 
 func newReview() *reviewStep {
-	return &reviewStep{desc: newInput("Description: ", "", model.MaxRuleDescriptionLen)}
+	return &reviewStep{desc: newInput("Description: ", "", model.MaxRuleDescriptionLen),
+		tags: newInput("Tags:        ", "team=web, ticket=OPS-1", 4096)}
 }
 
 func (m *reviewStep) enter(s *session, f focus) tea.Cmd {
@@ -92,9 +95,12 @@ func (m *reviewStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	rule, isRule := m.selectedRule(s)
 	switch {
 	case isRule && key.Matches(k, keyDescribe):
-		m.describing, m.descErr = true, ""
+		m.describing, m.onTags, m.descErr = true, false, ""
 		m.desc.SetValue(rule.Description)
 		m.desc.CursorEnd()
+		m.tags.SetValue(rule.Tags.String())
+		m.tags.CursorEnd()
+		m.tags.Blur()
 		return stay(), m.desc.Focus()
 	case isRule && key.Matches(k, keyDelete):
 		it := m.items[m.cursor]
@@ -141,30 +147,70 @@ func (m *reviewStep) selectedRule(s *session) (model.Rule, bool) {
 	return m.plan.Groups[s.group].Rules(it.dir)[it.index], true
 }
 
-// describe handles the keys while a rule's description is typed: enter
-// keeps it (checked as AWS checks it), esc leaves it as it was.
+// describe handles the keys while a rule's description and tags are
+// typed: tab (or up/down) moves between the two, enter keeps both (each
+// checked as AWS checks it), esc leaves the rule as it was.
 func (m *reviewStep) describe(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
 	switch k.String() {
 	case "esc":
 		m.describing, m.descErr = false, ""
 		m.desc.Blur()
+		m.tags.Blur()
 		return stay(), nil
+	case "tab", "shift+tab", "up", "down":
+		m.onTags, m.descErr = !m.onTags, ""
+		if m.onTags {
+			m.desc.Blur()
+			return stay(), m.tags.Focus()
+		}
+		m.tags.Blur()
+		return stay(), m.desc.Focus()
 	case "enter":
 		it := m.items[m.cursor]
-		if err := s.draft.SetRuleDescription(s.group, it.dir, it.index, m.desc.Value()); err != nil {
-			m.descErr = err.Error()
-			return stay(), nil
+		rule := m.plan.Groups[s.group].Rules(it.dir)[it.index]
+		tags, err := model.ParseTags(m.tags.Value())
+		if err == nil {
+			err = model.ValidateRuleTags(tags)
+		}
+		if err != nil {
+			m.descErr, m.onTags = "tags: "+err.Error(), true
+			m.desc.Blur()
+			return stay(), m.tags.Focus()
+		}
+		if err := model.ValidateRuleDescription(m.desc.Value()); err != nil {
+			m.descErr, m.onTags = err.Error(), false
+			m.tags.Blur()
+			return stay(), m.desc.Focus()
+		}
+		// Only what changed is set: a description of its own takes the
+		// rule out of the selection that made it (which may follow the
+		// engine or the app port); tags do not.
+		if model.NewTags(tags...) != rule.Tags {
+			if err := s.draft.SetRuleTags(s.group, it.dir, it.index, tags); err != nil {
+				m.descErr = err.Error()
+				return stay(), nil
+			}
+		}
+		if m.desc.Value() != rule.Description {
+			if err := s.draft.SetRuleDescription(s.group, it.dir, it.index, m.desc.Value()); err != nil {
+				m.descErr = err.Error()
+				return stay(), nil
+			}
 		}
 		m.describing, m.descErr = false, ""
 		m.desc.Blur()
+		m.tags.Blur()
 		s.edited()
-		want := m.plan.Groups[s.group].Rules(it.dir)[it.index].Key()
 		m.refresh(s)
-		m.selectKey(s, it.dir, want)
+		m.selectKey(s, it.dir, rule.Key())
 		return stay(), nil
 	}
 	var cmd tea.Cmd
-	m.desc, cmd = m.desc.Update(k)
+	if m.onTags {
+		m.tags, cmd = m.tags.Update(k)
+	} else {
+		m.desc, cmd = m.desc.Update(k)
+	}
 	m.descErr = ""
 	return stay(), cmd
 }
@@ -270,16 +316,23 @@ func (m *reviewStep) view(s *session, width, height int) string {
 		} else {
 			r := g.Rules(it.dir)[it.index]
 			readout = ui.Readout(it.dir, r) + ruleNote(s, m.plan, r)
+			if !r.Tags.IsZero() {
+				readout += " Tagged " + r.Tags.String() + "."
+			}
 		}
 	}
 	head = append(head, st.Explainer.Width(width-1).Render(readout))
 	if m.describing {
 		m.desc.SetWidth(max(10, width-16))
-		s.styled(&m.desc)
-		head = append(head, m.desc.View())
-		if m.descErr != "" {
+		m.tags.SetWidth(max(10, width-16))
+		s.styled(&m.desc, &m.tags)
+		head = append(head, m.desc.View(), m.tags.View())
+		switch {
+		case m.descErr != "":
 			head = append(head, wrapped("", "✗ "+m.descErr, width, st.Error)...)
-		} else {
+		case m.onTags:
+			head = append(head, st.Muted.Render(ui.Fit("KEY=VALUE, separated by commas; the call that adds the rule sets them", width)))
+		default:
 			head = append(head, st.Muted.Render(ui.Fit("up to 255 of: letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*", width)))
 		}
 	}
@@ -326,7 +379,7 @@ func lipglossHeight(lines []string) int {
 
 func (m *reviewStep) bindings() []key.Binding {
 	if m.describing {
-		return []key.Binding{keyKeep, keyCancel}
+		return []key.Binding{keyKeep, keyField, keyCancel}
 	}
 	return []key.Binding{keyUp, keyEdit, keyDescribe, keyDelete, keyNext, keyBack, keyGroup}
 }

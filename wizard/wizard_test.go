@@ -575,6 +575,46 @@ func TestReviewDescribesOneRule(t *testing.T) {
 	}
 }
 
+// TestReviewTagsOneRule: t's second field (tab) sets the selected rule's
+// tags, checked as the plan checks them; the rule keeps its place, its
+// description and its selection (the database's rule still follows the
+// engine), the readout says them, and clearing the field removes them.
+func TestReviewTagsOneRule(t *testing.T) {
+	i := slices.IndexFunc(model.UseCases(), func(u model.UseCase) bool { return u.ID == "three-tier" })
+	m := press(t, toUseCase(t, i), "enter", "203.0.113.10")
+	for n := 0; m.(Model).Step() != "Review" && n < 10; n++ {
+		m = press(t, m, "enter")
+	}
+	atStep(t, m, "Review")
+	m = press(t, m, "tab", "tab") // web-db: its first rule, from web-app
+	m = press(t, m, "t", "tab", "sgwiz:expires=soon", "enter")
+	if out := strings.Join(strings.Fields(screen(m)), " "); !strings.Contains(out, "✗ tags: sgwiz:expires is set from the sgwiz:expires=…") {
+		t.Fatalf("the expiry is not a tag to set here:\n%s", out)
+	}
+	for range 30 {
+		m = press(t, m, "backspace")
+	}
+	m = press(t, m, "team=data, ticket=OPS-3", "enter")
+	r := plan(t, m).Groups[2].Ingress[0]
+	if r.Tags != model.NewTags(model.Tag{Key: "team", Value: "data"}, model.Tag{Key: "ticket", Value: "OPS-3"}) || r.Peer != model.GroupRef("web-app") || r.Description != "MYSQL/Aurora from web-app" {
+		t.Fatalf("the rule: %+v", r)
+	}
+	if sel := m.(Model).s.draft.Groups[2].Ingress[0]; sel.Link != model.LinkEngine {
+		t.Errorf("tags leave the rule in its selection, which follows the engine: %+v", sel)
+	}
+	if out := strings.Join(strings.Fields(screen(m)), " "); !strings.Contains(out, "Tagged team=data,") || !strings.Contains(out, "ticket=OPS-3.") {
+		t.Errorf("the readout says the tags:\n%s", out)
+	}
+	m = press(t, m, "t", "tab")
+	for range 40 {
+		m = press(t, m, "backspace")
+	}
+	m = press(t, m, "enter")
+	if r := plan(t, m).Groups[2].Ingress[0]; !r.Tags.IsZero() {
+		t.Errorf("an empty field removes the tags: %+v", r)
+	}
+}
+
 // TestWebDBAsksWhereTheDatabaseIs: the web server's "web and a database"
 // policy asks for the database's group or CIDR next, says in words when it
 // is missing, and follows the engine chosen with ←/→.
