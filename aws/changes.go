@@ -420,6 +420,19 @@ func (c *Client) Plan(ctx context.Context, p model.Plan) (Changes, error) {
 		}
 		for _, d := range []model.Direction{model.Ingress, model.Egress} {
 			gc.Add[d], gc.Remove[d], gc.Describe[d], gc.Retag[d] = diff(g.Rules(d), have[d])
+			// A rule whose id is not known yet (the egress rule AWS gives a
+			// group it creates) gets its tags as it is made: revoked and
+			// added again, tagged by the call, before any instance uses
+			// the new group.
+			gc.Retag[d] = slices.DeleteFunc(gc.Retag[d], func(rt RuleTags) bool {
+				if rt.ID != "" {
+					return false
+				}
+				gc.Remove[d] = append(gc.Remove[d], rt.Rule)
+				gc.Add[d] = append(gc.Add[d], rt.Rule)
+				gc.Describe[d] = slices.DeleteFunc(gc.Describe[d], func(r model.Rule) bool { return r.Key() == rt.Rule.Key() })
+				return true
+			})
 			// Temporary rules the plan does not hold are sgwiz sweep's to
 			// revoke: kept. Those the plan holds are the plan's (their tags
 			// follow it: a rule made permanent loses its expiry tag).

@@ -134,14 +134,20 @@ func (s *script) egress(g model.Group, v string, vars map[string]string) {
 		var revoke, describe, add []model.Rule
 		made := model.NewGroupEgress(ipv6)
 		for _, r := range made {
-			if want, ok := findRule(g.Egress, r.Key()); !ok {
+			want, ok := findRule(g.Egress, r.Key())
+			switch {
+			case !ok:
 				revoke = append(revoke, r)
-			} else if want.Description != "" {
+			case !want.AWSTags().IsZero():
+				// Tags are set by the call that makes a rule: AWS's own
+				// goes, and the plan's is added, tagged.
+				revoke = append(revoke, r)
+			case want.Description != "":
 				describe = append(describe, want)
 			}
 		}
 		for _, r := range g.Egress {
-			if _, ok := findRule(made, r.Key()); !ok {
+			if _, ok := findRule(made, r.Key()); !ok || !r.AWSTags().IsZero() {
 				add = append(add, r)
 			}
 		}

@@ -711,7 +711,7 @@ func (h *Handler) authorize(f form, dir int) (any, *apiError) {
 	resp := authorizeResponse{XMLName: xml.Name{Local: [2]string{"AuthorizeSecurityGroupIngressResponse", "AuthorizeSecurityGroupEgressResponse"}[dir]}, RequestID: newID(""), Return: true}
 	for _, r := range rules {
 		r.id = newID("sgr-")
-		r.tags = tags
+		r.tags = slices.Clone(tags) // each rule's own: CreateTags on one changes it alone
 		g.rules[dir] = append(g.rules[dir], r)
 		resp.Rules = append(resp.Rules, xmlRule{ID: r.id, GroupID: g.id, IsEgress: dir == 1, Protocol: r.key.proto, From: r.key.from, To: r.key.to})
 	}
@@ -801,7 +801,7 @@ func (h *Handler) tag(f form, create bool) (any, *apiError) {
 			return nil, fail("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use")
 		}
 		retag := func(tags [][2]string) [][2]string {
-			kept := tags[:0]
+			var kept [][2]string // a new slice: tags may share an array with others
 			for _, t := range tags {
 				if t[0] != k || (!create && hasValue && t[1] != v) {
 					kept = append(kept, t)
