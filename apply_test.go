@@ -107,7 +107,7 @@ func groupID(t *testing.T, url, name string) string {
 }
 
 // TestApplyAsksBeforeReplacingRulesItDidNotCreate: a group of the plan's
-// name that exists already keeps its rules unless --replace-rules says
+// name that exists already keeps its rules unless --adopt says
 // otherwise (with --yes); the change list says whose group it is.
 func TestApplyAsksBeforeReplacingRulesItDidNotCreate(t *testing.T) {
 	s := mototest.NewAccount(t)
