@@ -43,6 +43,9 @@ func (m *detailsStep) enter(s *session, f focus) tea.Cmd {
 		m.fields = append(m.fields,
 			field{label: "Name", input: newField("Name", g.Name, "web-prod", 300),
 				check: func(v string) error {
+					if id := s.draft.Groups[i].ID; id != "" && v == g.Name {
+						return nil // an existing group's name, as AWS holds it (the default group's too)
+					}
 					if err := model.ValidateGroupName(v); err != nil {
 						return err
 					}

@@ -167,6 +167,17 @@ func TestDetailsSayAnExistingGroupIsUpdated(t *testing.T) {
 	}
 }
 
+// TestDetailsRefuseTheDefaultName: default is the VPC's own group; the
+// name field says so as it is typed.
+func TestDetailsRefuseTheDefaultName(t *testing.T) {
+	m := press(t, New(Options{}), "enter", "enter", "enter", "203.0.113.10", "enter", "enter")
+	atStep(t, m, "Details")
+	m = press(t, m, "backspace", "backspace", "backspace", "Default")
+	if out := strings.Join(strings.Fields(screen(m)), " "); !strings.Contains(out, `AWS reserves the name "Default" for each VPC's own default group`) {
+		t.Errorf("the name field should refuse default:\n%s", out)
+	}
+}
+
 // TestDetailsKnowAGroupThisPlanMade: a group of the name that an earlier
 // apply of this plan made (its owner tags say so) is updated as the
 // plan's own, without adopting it.
