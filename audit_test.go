@@ -113,7 +113,13 @@ func TestAuditFixApplyAuditOnMoto(t *testing.T) {
 			IpRanges: []types.IpRange{{CidrIp: sdk.String("0.0.0.0/0"), Description: sdk.String(desc)}}}
 	}
 	if _, err := c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: web.GroupId,
-		IpPermissions: []types.IpPermission{tcp(443, "https"), tcp(22, "ssh"), tcp(6379, "redis")}}); err != nil {
+		IpPermissions: []types.IpPermission{tcp(22, "ssh"), tcp(6379, "redis")}}); err != nil {
+		t.Fatal(err)
+	}
+	// The rule the fix keeps has a tag of its own, which the fix keeps too.
+	if _, err := c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: web.GroupId,
+		IpPermissions:     []types.IpPermission{tcp(443, "https")},
+		TagSpecifications: []types.TagSpecification{{ResourceType: types.ResourceTypeSecurityGroupRule, Tags: []types.Tag{{Key: sdk.String("team"), Value: sdk.String("web")}}}}}); err != nil {
 		t.Fatal(err)
 	}
 	fix := filepath.Join(t.TempDir(), "fix.yaml")
@@ -121,9 +127,12 @@ func TestAuditFixApplyAuditOnMoto(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "world-admin-port") || !strings.Contains(out, "world-database-port") {
 		t.Fatalf("audit: exit %d\n%s\n%s", code, out, errOut)
 	}
+	if data, _ := os.ReadFile(fix); !strings.Contains(string(data), "        tags:\n          team: web\n        id: sgr-") {
+		t.Errorf("the fix plan holds the kept rule's tag:\n%s", data)
+	}
 	code, out, errOut = sgwiz(t, "apply", "-f", fix, "--yes")
 	if code != 0 || !strings.Contains(out, "- inbound SSH TCP 22 from 0.0.0.0/0") || !strings.Contains(out, "+ inbound SSH TCP 22 from 198.51.100.0/28") ||
-		!strings.Contains(out, "- inbound Custom TCP 6379 from 0.0.0.0/0") {
+		!strings.Contains(out, "- inbound Custom TCP 6379 from 0.0.0.0/0") || strings.Contains(out, "tags -team") {
 		t.Fatalf("apply the fix: exit %d\n%s\n%s", code, out, errOut)
 	}
 	code, out, errOut = sgwiz(t, "audit", "--format", "json")

@@ -110,7 +110,7 @@ func auditRun(ctx context.Context, o *auditOptions) error {
 		return err
 	}
 	if o.fixPlan != "" {
-		if err := o.writeFixPlans(report, office); err != nil {
+		if err := o.writeFixPlans(ctx, report, office); err != nil {
 			return err
 		}
 	}
@@ -304,12 +304,14 @@ type auditResult struct {
 	export.AuditReport
 	// groups are the groups read, by account, region and id.
 	groups map[[3]string]model.Group
+	// clients read each account and region.
+	clients map[[2]string]*aws.Client
 }
 
 // read reads every scope, at most o.parallel at once, and audits it; a
 // scope that fails is said in the report.
 func (o *auditOptions) read(ctx context.Context, scopes []auditScope, ao model.AuditOptions) auditResult {
-	res := auditResult{groups: map[[3]string]model.Group{}}
+	res := auditResult{groups: map[[3]string]model.Group{}, clients: map[[2]string]*aws.Client{}}
 	results := make([]export.AuditScope, len(scopes))
 	findings := make([][]model.AuditFinding, len(scopes))
 	invs := make([]model.Inventory, len(scopes))
@@ -354,6 +356,7 @@ func (o *auditOptions) read(ctx context.Context, scopes []auditScope, ao model.A
 		for _, g := range invs[i].Groups {
 			res.groups[[3]string{invs[i].Account, invs[i].Region, g.ID}] = g
 		}
+		res.clients[[2]string{invs[i].Account, invs[i].Region}] = scopes[i].client
 	}
 	sort.SliceStable(res.Findings, func(i, j int) bool { return res.Findings[i].Severity > res.Findings[j].Severity })
 	return res
@@ -368,7 +371,7 @@ func scopeWords(s export.AuditScope, findings int) string {
 
 // writeFixPlans writes the groups with high findings, tightened, as plan
 // files: one per account, region and VPC (a plan's groups share a VPC).
-func (o *auditOptions) writeFixPlans(r auditResult, office []netip.Prefix) error {
+func (o *auditOptions) writeFixPlans(ctx context.Context, r auditResult, office []netip.Prefix) error {
 	type key struct{ account, region, vpc string }
 	byGroup := map[[3]string][]model.Finding{}
 	var order [][3]string
@@ -379,10 +382,27 @@ func (o *auditOptions) writeFixPlans(r auditResult, office []netip.Prefix) error
 		}
 		byGroup[k] = append(byGroup[k], f.Finding)
 	}
+	// The rules' tags, which the audit does not read (a call per 1,000
+	// rules of the region): the fix keeps them. One read per account and
+	// region, of the groups to fix.
+	toFix := map[[2]string][]model.Group{}
+	for _, k := range order {
+		toFix[[2]string{k[0], k[1]}] = append(toFix[[2]string{k[0], k[1]}], r.groups[k])
+	}
+	tagged := map[[3]string]model.Group{}
+	for where, groups := range toFix {
+		read, err := r.clients[where].WithRuleTags(ctx, groups...)
+		if err != nil {
+			return awsFailure(fmt.Errorf("%s %s: the fix plan keeps the rules' tags, and they cannot be read: %w", where[0], where[1], err))
+		}
+		for _, g := range read {
+			tagged[[3]string{where[0], where[1], g.ID}] = g
+		}
+	}
 	plans := map[key]*model.Plan{}
 	var keys []key
 	for _, k := range order {
-		g := r.groups[k]
+		g := tagged[k]
 		pk := key{k[0], k[1], g.VPC}
 		if plans[pk] == nil {
 			plans[pk] = &model.Plan{}

@@ -3,6 +3,7 @@ package aws
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
@@ -101,16 +102,8 @@ func (c *Client) importGroups(ctx context.Context, ids ...string) (model.Plan, [
 		}
 	}
 	names := map[string]string{}
-	var found []string
 	for _, sg := range groups {
 		names[sdk.ToString(sg.GroupId)] = sdk.ToString(sg.GroupName)
-		found = append(found, sdk.ToString(sg.GroupId))
-	}
-	// The rules' ids and tags: the plan holds what AWS holds, so that
-	// applying it changes nothing, and exports can adopt each rule.
-	extras, err := c.ruleExtras(ctx, found, names)
-	if err != nil {
-		return model.Plan{}, nil, err
 	}
 	p := model.Plan{}
 	var notes []string
@@ -128,6 +121,53 @@ func (c *Client) importGroups(ctx context.Context, ids ...string) (model.Plan, [
 		if g.Egress, err = rulesOf(sg.IpPermissionsEgress, names); err != nil {
 			return model.Plan{}, nil, err
 		}
+		p.Groups = append(p.Groups, g)
+	}
+	// The rules' ids and tags: the plan holds what AWS holds, so that
+	// applying it changes nothing, and exports can adopt each rule.
+	if err := c.readRuleTags(ctx, p.Groups, names); err != nil {
+		return model.Plan{}, nil, err
+	}
+	for i := range p.Groups {
+		notes = append(notes, withoutTemporary(&p.Groups[i])...)
+	}
+	if len(p.Groups) == 0 {
+		return model.Plan{}, nil, fmt.Errorf("found none of %s in %s", strings.Join(ids, ", "), c.Region)
+	}
+	if err := p.Validate(); err != nil {
+		return model.Plan{}, nil, fmt.Errorf("the imported groups are not a valid plan (AWS accepted what sgwiz checks): %w", err)
+	}
+	return p, notes, nil
+}
+
+// WithRuleTags returns the groups (existing ones: each has an id) with
+// their rules' ids and tags as AWS holds them (DescribeSecurityGroupRules),
+// aws:… tags aside: a plan made of groups read from DescribeSecurityGroups
+// (an audit's fix) then holds what AWS holds, and applying it keeps the
+// rules' tags.
+func (c *Client) WithRuleTags(ctx context.Context, groups ...model.Group) ([]model.Group, error) {
+	out := make([]model.Group, len(groups))
+	for i, g := range groups {
+		g.Ingress, g.Egress = slices.Clone(g.Ingress), slices.Clone(g.Egress)
+		out[i] = g
+	}
+	return out, c.readRuleTags(ctx, out, nil)
+}
+
+// readRuleTags gives the rules of the groups their ids and tags; names
+// maps ids of groups to the names the rules use for them (nil: the rules
+// name groups by id).
+func (c *Client) readRuleTags(ctx context.Context, groups []model.Group, names map[string]string) error {
+	var ids []string
+	for _, g := range groups {
+		ids = append(ids, g.ID)
+	}
+	extras, err := c.ruleExtras(ctx, ids, names)
+	if err != nil {
+		return err
+	}
+	for gi := range groups {
+		g := &groups[gi]
 		for _, d := range []model.Direction{model.Ingress, model.Egress} {
 			rules := g.Rules(d)
 			extras.fill(g.ID, d, rules)
@@ -137,16 +177,8 @@ func (c *Client) importGroups(ctx context.Context, ids ...string) (model.Plan, [
 				rules[i].Tags = rules[i].Tags.Without(awsKeys(rules[i].Tags)...)
 			}
 		}
-		notes = append(notes, withoutTemporary(&g)...)
-		p.Groups = append(p.Groups, g)
 	}
-	if len(p.Groups) == 0 {
-		return model.Plan{}, nil, fmt.Errorf("found none of %s in %s", strings.Join(ids, ", "), c.Region)
-	}
-	if err := p.Validate(); err != nil {
-		return model.Plan{}, nil, fmt.Errorf("the imported groups are not a valid plan (AWS accepted what sgwiz checks): %w", err)
-	}
-	return p, notes, nil
+	return nil
 }
 
 // awsKeys are the keys of AWS's own tags (aws:…) in tags.

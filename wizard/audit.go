@@ -56,12 +56,7 @@ func (m *startStep) auditKey(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
 	case key.Matches(k, keyFix) && len(v.rows) > 0:
 		r := v.rows[v.cursor]
 		return stay(), s.replacing("Open "+r.group.ID+" with its fix instead?", func() (nav, tea.Cmd) {
-			fixed := model.Tighten(r.group, r.findings, s.draft.Office)
-			msg := planLoadedMsg{plan: model.Plan{Groups: []model.Group{fixed}}, fixOf: r.group.ID}
-			if !changed(r.group, fixed) {
-				msg.fixOf = ""
-			}
-			return stay(), func() tea.Msg { return msg }
+			return stay(), openFix(s.cloud, r.group, r.findings, s.draft.Office)
 		})
 	}
 	return stay(), nil

@@ -2,6 +2,8 @@ package wizard
 
 import (
 	"context"
+	"fmt"
+	"net/netip"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -20,8 +22,10 @@ type Cloud interface {
 	// Groups and PrefixLists feed the pickers.
 	Groups(ctx context.Context, vpc string) ([]aws.GroupInfo, error)
 	PrefixLists(ctx context.Context) ([]aws.PrefixList, error)
-	// Inventory reads the region for an audit.
+	// Inventory reads the region for an audit; WithRuleTags gives an
+	// audited group its rules' ids and tags, which its fix keeps.
 	Inventory(ctx context.Context) (model.Inventory, int, error)
+	WithRuleTags(ctx context.Context, groups ...model.Group) ([]model.Group, error)
 	// Instances, PlanAttach and Attach put a group on an instance.
 	Instances(ctx context.Context, vpc string, ids ...string) ([]aws.Instance, error)
 	PlanAttach(ctx context.Context, r aws.AttachRequest) (aws.Attachment, error)
@@ -129,6 +133,23 @@ func importGroups(c Cloud, ids ...string) tea.Cmd {
 	return call(func(ctx context.Context) tea.Msg {
 		p, err := c.Import(ctx, ids...)
 		return planLoadedMsg{plan: p, err: err}
+	})
+}
+
+// openFix reads the rules' tags of an audited group and opens it with the
+// fix of its findings (model.Tighten) at the review.
+func openFix(c Cloud, g model.Group, findings []model.Finding, office []netip.Prefix) tea.Cmd {
+	return call(func(ctx context.Context) tea.Msg {
+		read, err := c.WithRuleTags(ctx, g)
+		if err != nil {
+			return planLoadedMsg{err: fmt.Errorf("the fix of %s keeps its rules' tags, and they cannot be read: %w", g.ID, err)}
+		}
+		fixed := model.Tighten(read[0], findings, office)
+		msg := planLoadedMsg{plan: model.Plan{Groups: []model.Group{fixed}}, fixOf: g.ID}
+		if !changed(read[0], fixed) {
+			msg.fixOf = ""
+		}
+		return msg
 	})
 }
 

@@ -228,6 +228,24 @@ func TestEditExistingPicksTheGroup(t *testing.T) {
 func TestAuditFromTheStart(t *testing.T) {
 	c, sb := sandboxCloud(t)
 	sb.Handler().Example()
+	// web-prod's HTTPS rule, which the fix keeps, has a tag: the fix keeps
+	// it too (the audit itself does not read rule tags).
+	raw := ec2.New(ec2.Options{Region: "us-east-1", BaseEndpoint: sdk.String(sb.URL),
+		Credentials: sdk.CredentialsProviderFunc(func(context.Context) (sdk.Credentials, error) {
+			return sdk.Credentials{AccessKeyID: "sandbox", SecretAccessKey: "sandbox"}, nil
+		})})
+	rules, err := raw.DescribeSecurityGroupRules(context.Background(), &ec2.DescribeSecurityGroupRulesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rules.SecurityGroupRules {
+		if sdk.ToInt32(r.FromPort) == 443 {
+			if _, err := raw.CreateTags(context.Background(), &ec2.CreateTagsInput{Resources: []string{sdk.ToString(r.SecurityGroupRuleId)},
+				Tags: []types.Tag{{Key: sdk.String("team"), Value: sdk.String("web")}}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	m := press(t, connected(t, c, Options{}), "down", "down", "down")
 	m, cmd := m.Update(specialKeys["enter"])
 	if !strings.Contains(screen(m), "reading the region's groups") || cmd == nil {
@@ -251,6 +269,9 @@ func TestAuditFromTheStart(t *testing.T) {
 	for _, r := range p.Groups[0].Ingress {
 		if r.Peer.IsWorld() && r.Ports == model.Port(22) {
 			t.Errorf("SSH to the world is gone in the fix: %+v", p.Groups[0].Ingress)
+		}
+		if r.Ports == model.Port(443) && r.Tags != model.NewTags(model.Tag{Key: "team", Value: "web"}) {
+			t.Errorf("the HTTPS rule keeps its tag: %+v", r)
 		}
 	}
 	if !m.(Model).s.unsaved() {
