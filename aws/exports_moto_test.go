@@ -72,7 +72,7 @@ var scriptExpiry = time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)
 // groups must equal the json export.
 func TestCLIScriptOnMoto(t *testing.T) {
 	t.Parallel()
-	awsCLI := testtool.Require(t, "aws", "pip install awscli")
+	awsCLI := testtool.AWSCLI(t)
 	bash := testtool.Require(t, "bash", "apt-get install -y bash")
 	full := scriptPlan(t)
 	// The kind of VPC changes only what the script does with the outbound
@@ -95,7 +95,7 @@ func TestCLIScriptOnMoto(t *testing.T) {
 		os.WriteFile(path, script, 0o755)
 		cmd := exec.Command(bash, path)
 		cmd.Dir = filepath.Dir(path)
-		cmd.Env = append(acct.Env(), "PATH="+filepath.Dir(awsCLI)+":"+os.Getenv("PATH"), "VPC_ID="+vpc)
+		cmd.Env = append(acct.Env(), "PATH="+awsCLI+":"+os.Getenv("PATH"), "VPC_ID="+vpc)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("the script failed: %v\n%s", err, out)
@@ -127,7 +127,7 @@ func TestCLIScriptOnMoto(t *testing.T) {
 // alike), and a second run of the script only reads.
 func TestCLIScriptAdoptsAnImportOnMoto(t *testing.T) {
 	t.Parallel()
-	awsCLI := testtool.Require(t, "aws", "pip install awscli")
+	awsCLI := filepath.Join(testtool.AWSCLI(t), "aws")
 	bash := testtool.Require(t, "bash", "apt-get install -y bash")
 	acct := mototest.NewAccount(t)
 	c, _ := connect(t, acct.URL)
