@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -362,8 +363,10 @@ func validateTags(es *Errors, f string, tags []Tag, existing bool, what string) 
 		if utf8.RuneCountInString(t.Value) > MaxTagValueLen {
 			es.add(tf, "tag value is %d characters: AWS allows at most %d", utf8.RuneCountInString(t.Value), MaxTagValueLen)
 		}
+		// An existing resource keeps the tags AWS accepted (EC2 takes more
+		// characters than other services).
 		if !existing {
-			if strings.ContainsAny(t.Key+t.Value, "\x00\n\r\t") || !utf8.ValidString(t.Key+t.Value) {
+			if strings.ContainsFunc(t.Key+t.Value, unicode.IsControl) || !utf8.ValidString(t.Key) || !utf8.ValidString(t.Value) {
 				es.add(tf, "tags cannot hold control characters, newlines or invalid UTF-8: remove them")
 			}
 			if HasDynamicReference(t.Key) || HasDynamicReference(t.Value) {
@@ -427,7 +430,10 @@ func (p Plan) ruleProblems(d Direction, r Rule, existing bool) problems {
 			ps = ps.with(pf, "ICMP (IPv4) with an IPv6 %s matches nothing: use protocol icmpv6, or an IPv4 CIDR", d.PeerField())
 		}
 	}
-	if err := ValidateRuleDescription(r.Description); err != nil && (!existing || len(r.Description) > MaxRuleDescriptionLen) {
+	// AWS holds no rule description longer than its limit, nor one with
+	// control characters or that is not UTF-8: an existing group's too.
+	if err := ValidateRuleDescription(r.Description); err != nil && (!existing || len(r.Description) > MaxRuleDescriptionLen || !utf8.ValidString(r.Description) ||
+		strings.ContainsFunc(r.Description, unicode.IsControl)) {
 		ps = ps.with(".description", "%v", err)
 	}
 	if r.ID != "" && !ruleIDPattern.MatchString(r.ID) {
