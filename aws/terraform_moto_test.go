@@ -37,6 +37,7 @@ func TestTerraformOnMoto(t *testing.T) {
 		vpc  string
 	}
 	var instances []instance
+	created := 0 // the resources the modules create
 	module := func(name string, p model.Plan, args string) {
 		t.Helper()
 		src, err := export.Render(export.Terraform, p)
@@ -45,6 +46,9 @@ func TestTerraformOnMoto(t *testing.T) {
 		}
 		ws.write(filepath.Join(name, "main.tf"), string(src))
 		root += fmt.Sprintf("\nmodule %q {\n  source = \"./%s\"\n%s}\n", name, name, args)
+		if !strings.Contains(args, "count  = 0") {
+			created += strings.Count(string(src), "\nresource \"")
+		}
 	}
 	for _, kind := range vpcKinds {
 		vpc := vpcOf(t, raw, kind)
@@ -85,7 +89,12 @@ func TestTerraformOnMoto(t *testing.T) {
 			t.Errorf("%s should be imported, not created:\n%s", to, out)
 		}
 	}
-	if want := fmt.Sprintf("Apply complete! Resources: %d imported,", len(targets.to)); !strings.Contains(out, want) {
+	// The plan adds what the modules create, and the adopted groups and
+	// rules add nothing: all of them are imports.
+	if want := fmt.Sprintf("Plan: %d to import, %d to add,", len(targets.to), created); !strings.Contains(out, want) {
+		t.Errorf("terraform's plan should say %q:\n%s", want, out)
+	}
+	if want := fmt.Sprintf("Apply complete! Resources: %d imported, %d added,", len(targets.to), created); !strings.Contains(out, want) {
 		t.Errorf("terraform apply should say %q:\n%s", want, out)
 	}
 	for _, in := range instances {
