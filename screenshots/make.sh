@@ -96,7 +96,8 @@ keys Down Down Right Right; wait_for "PostgreSQL"; shot 5-egress-web-db
 keys Enter; wait_for "Destinations"
 text "10.0.64.0/24"; keys Enter Enter; wait_for "Details"
 keys Enter; wait_for "Review"
-keys Down t; wait_for "Description:"; shot 7-review-describe
+keys Down t; wait_for "Description:"
+keys Tab; text "team=web, ticket=OPS-7"; wait_for "ticket=OPS-7"; shot 7-review-describe
 
 # Apply, in the sandbox: the change, then the result.
 start --sandbox
@@ -108,6 +109,16 @@ text "y"; keys Enter; wait_for "done in"; shot 9-apply-done
 keys u; wait_for "web-prod-1"
 keys Tab; wait_for "Use web-app"; shot 9-apply-attach
 keys Enter; wait_for "Change the interface's groups"; shot 9-apply-attach-change
+
+# A group of the plan's name that the plan did not make (the sandbox's
+# web-prod): the details step says so, and apply asks for its name.
+start --sandbox
+wait_for "123456789012"
+keys Enter Enter Enter; wait_for "4/8 Sources"
+text "203.0.113.10"; keys Enter Enter; wait_for "6/8 Details"
+keys BSpace BSpace BSpace; text "web-prod"; wait_for "apply will adopt it"; shot 6-details-existing
+keys Enter; wait_for "7/8 Review"
+keys Enter Down Down Enter; wait_for "Type the group name web-prod"; shot 9-apply-adopt
 
 # SSH for a limited time: l on an SSH source.
 start

@@ -203,8 +203,16 @@ func (m *applyStep) view(s *session, width, height int) string {
 			b.WriteString(st.Muted.Render("ctrl+c cancels and removes what this run created") + "\n")
 			break
 		}
+		// The reason to type a name is wrapped above the field (a prompt
+		// does not wrap, and what to type must show at 80 columns); the
+		// change list gives it room.
+		name, why := m.changes.Confirmation()
+		var reason []string
+		if name != "" {
+			reason = wrapped("", why+".", width, st.Warning)
+		}
 		lines := m.changes.Lines()
-		room := max(3, height-8)
+		room := max(3, height-8-len(reason))
 		if len(lines) > room {
 			lines = append(lines[:room-1], fmt.Sprintf("… and %d more", len(lines)-room+1))
 		}
@@ -212,13 +220,15 @@ func (m *applyStep) view(s *session, width, height int) string {
 			b.WriteString("  " + l + "\n")
 		}
 		b.WriteString(st.Muted.Render(fmt.Sprintf("%d call(s): %s", len(m.changes.Calls()), strings.Join(m.changes.Calls(), "; "))) + "\n")
-		if name, why := m.changes.Confirmation(); name != "" {
-			m.confirm.Prompt = st.Warning.Render(why + ": type the group name " + name + " to apply anyway: ")
+		b.WriteString("\n")
+		if name != "" {
+			b.WriteString(strings.Join(reason, "\n") + "\n")
+			m.confirm.Prompt = st.Warning.Render("Type the group name " + name + " to apply: ")
 		} else {
 			m.confirm.Prompt = "Apply these changes? type y and enter: "
 		}
 		s.styled(&m.confirm)
-		b.WriteString("\n" + m.confirm.View() + "\n")
+		b.WriteString(m.confirm.View() + "\n")
 	case applyDone:
 		b.WriteString("\n")
 		for _, l := range m.outcome {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	"github.com/sgwiz/sgwiz/aws"
 	"github.com/sgwiz/sgwiz/aws/awstest"
@@ -200,6 +201,11 @@ func TestApplyAsksByNameBeforeReplacingAnotherGroupsRules(t *testing.T) {
 	send(tm, "enter", "enter", "enter", "203.0.113.10")
 	send(tm, "enter", "enter", "enter", "enter", "down", "down", "enter") // to the review, the action, Apply
 	time.Sleep(400 * time.Millisecond)
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		out := strings.Join(strings.Fields(ansi.Strip(string(b))), " ")
+		return strings.Contains(out, `was not made by this plan (sgwiz plan "elsewhere" (group "web") made it); applying adopts it`) &&
+			strings.Contains(out, "Type the group name web to apply:")
+	}, teatest.WithDuration(5*time.Second))
 	send(tm, "y", "enter")
 	time.Sleep(300 * time.Millisecond)
 	if ch, _ := c.Plan(context.Background(), other); !ch.Empty() {

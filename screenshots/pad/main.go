@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -21,9 +22,15 @@ func main() {
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 1<<20), 1<<20)
 	out := bufio.NewWriter(os.Stdout)
+	// tmux writes an attribute only where it changes, so a style that goes
+	// on over several lines is set on the first alone; each line here ends
+	// with a reset (the padding is plain), so the next one starts with the
+	// style the last one left on.
+	active := ""
 	for in.Scan() {
 		line := in.Text()
-		fmt.Fprintln(out, line+"\x1b[0m"+strings.Repeat(" ", max(0, *width-ansi.StringWidth(line))))
+		fmt.Fprintln(out, active+line+"\x1b[0m"+strings.Repeat(" ", max(0, *width-ansi.StringWidth(line))))
+		active = styleAtEnd(active, line)
 	}
 	if err := in.Err(); err != nil {
 		fmt.Fprintln(os.Stderr, "pad:", err)
@@ -33,4 +40,25 @@ func main() {
 		fmt.Fprintln(os.Stderr, "pad:", err)
 		os.Exit(1)
 	}
+}
+
+// sgr finds the SGR sequences (ESC [ … m) of a line.
+var sgr = regexp.MustCompile("\x1b\\[[0-9;:]*m")
+
+// styleAtEnd is the style on at the end of line, given the style it
+// started with: the SGR sequences since the last reset.
+func styleAtEnd(start, line string) string {
+	active := start
+	for _, seq := range sgr.FindAllString(line, -1) {
+		params := strings.TrimSuffix(strings.TrimPrefix(seq, "\x1b["), "m")
+		if params == "" || params == "0" {
+			active = ""
+			continue
+		}
+		if strings.HasPrefix(params, "0;") {
+			active = ""
+		}
+		active += seq
+	}
+	return active
 }
