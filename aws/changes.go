@@ -425,7 +425,7 @@ func (c *Client) Plan(ctx context.Context, p model.Plan) (Changes, error) {
 			// added again, tagged by the call, before any instance uses
 			// the new group.
 			gc.Retag[d] = slices.DeleteFunc(gc.Retag[d], func(rt RuleTags) bool {
-				if rt.ID != "" {
+				if !gc.New() {
 					return false
 				}
 				gc.Remove[d] = append(gc.Remove[d], rt.Rule)
@@ -458,6 +458,12 @@ func (c *Client) Plan(ctx context.Context, p model.Plan) (Changes, error) {
 func temporary(r model.Rule) bool {
 	_, tagged := r.Tags.Get(model.ExpiresTag)
 	return tagged
+}
+
+// until says when a temporary rule ends, as its tag says.
+func until(r model.Rule) string {
+	v, _ := r.Tags.Get(model.ExpiresTag)
+	return "until " + v
 }
 
 // tagsOf reads EC2's tags into a set.

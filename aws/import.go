@@ -50,12 +50,6 @@ func withoutTemporary(g *model.Group) (notes []string) {
 	return notes
 }
 
-// until says when a temporary rule ends, as its tag says.
-func until(r model.Rule) string {
-	v, _ := r.Tags.Get(model.ExpiresTag)
-	return "until " + v
-}
-
 func (c *Client) importGroups(ctx context.Context, ids ...string) (model.Plan, []string, error) {
 	for _, id := range ids {
 		if p, _, err := model.ParsePeer(id); err != nil || p.Kind() != model.PeerGroupID {
