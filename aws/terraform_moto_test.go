@@ -190,8 +190,11 @@ provider "aws" {
   }
 }
 `, acct.URL)
+	// GOGC=400: Terraform and the provider (Go programs holding a 13 MB
+	// schema) spend a third less CPU collecting garbage, at some hundreds
+	// of MB more memory; measured on a plan, 8.5 s of CPU became 5.3 s.
 	ws.env = append(acct.Env(), "TF_CLI_CONFIG_FILE="+filepath.Join(ws.dir, "cli.tfrc"), "TF_IN_AUTOMATION=1", "TF_INPUT=0",
-		"CHECKPOINT_DISABLE=1", "TF_DATA_DIR="+filepath.Join(ws.dir, ".terraform"), "HOME="+ws.dir)
+		"CHECKPOINT_DISABLE=1", "TF_DATA_DIR="+filepath.Join(ws.dir, ".terraform"), "HOME="+ws.dir, "GOGC=400")
 	return ws
 }
 

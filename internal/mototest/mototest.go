@@ -108,7 +108,10 @@ func start(bin string) (*Server, error) {
 	cmd.Env = append(cmd.Env, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=us-east-1")
 	logs := &bytes.Buffer{}
 	cmd.Stdout, cmd.Stderr = &syncWriter{w: logs}, &syncWriter{w: logs}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group, stopped whole at the end; and killed with the
+	// test binary should that die first (a panic, a timeout), so that no
+	// moto outlives its tests.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("moto_server: %w", err)
 	}
