@@ -171,14 +171,14 @@ func (p Peer) Addresses() string {
 	}
 	host := p.prefix.Addr().BitLen() - p.prefix.Bits()
 	if host < 63 {
-		n := uint64(1) << host
-		return groupDigits(n)
+		return groupDigits(fmt.Sprint(uint64(1) << host))
 	}
 	return fmt.Sprintf("2^%d", host)
 }
 
-func groupDigits(n uint64) string {
-	s := fmt.Sprint(n)
+// groupDigits puts thousands separators in a decimal number:
+// "2,147,483,648".
+func groupDigits(s string) string {
 	var b strings.Builder
 	for i, c := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
