@@ -98,13 +98,12 @@ func cidrFlag(flag string, values []string) (prefixes []netip.Prefix, notes []st
 }
 
 // placeFlag is cidrFlag for a flag that names a place (an office, a
-// person): everyone (0.0.0.0/0, ::/0) is refused, saying what to give.
+// person): everyone (0.0.0.0/0, ::/0, or half the internet in pieces) is
+// refused, saying what to give.
 func placeFlag(flag string, values []string) ([]netip.Prefix, []string, error) {
 	prefixes, notes, err := cidrFlag(flag, values)
-	for _, p := range prefixes {
-		if err == nil && p.Bits() == 0 {
-			err = &model.FieldError{Field: flag, Msg: p.String() + " is everyone, not an office or a person: give their address"}
-		}
+	if what, ok := model.Everyone(prefixes); ok && err == nil {
+		err = &model.FieldError{Field: flag, Msg: what + ", not an office or a person: give their address"}
 	}
 	return prefixes, notes, err
 }

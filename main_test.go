@@ -85,7 +85,7 @@ func TestLintJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &fs); err != nil || code != 1 {
 		t.Fatalf("exit %d, %v:\n%s", code, err, out)
 	}
-	if fs[0]["id"] != "world-admin-port" || fs[0]["severity"] != "high" || fs[0]["group"] != "web" || fs[0]["rule"] == nil {
+	if fs[0]["id"] != "world-admin-port" || fs[0]["severity"] != "critical" || fs[0]["group"] != "web" || fs[0]["rule"] == nil {
 		t.Errorf("first finding = %v", fs[0])
 	}
 	_, out, _ = sgwiz(t, "lint", "--use-case", "web", "--ssh-from", "none", "--json")

@@ -117,11 +117,15 @@ func TestAuditAnAccount(t *testing.T) {
 				got = append(got, fmt.Sprintf("%s %s %s %d", name[f.GroupID], f.ID, f.Direction, f.Index))
 			}
 			// AWS's own rules (each new group's outbound rule, the default
-			// group's) need no description.
+			// group's) need no description; the outbound rule to everywhere
+			// is an info finding on every group, as in a plan.
 			want := []string{
 				"default default-group-rules ingress -1", "default missing-tag ingress -1",
 				"web world-admin-port ingress 1", "web missing-tag ingress -1",
 				"launch-wizard-1 launch-wizard-name ingress -1", "launch-wizard-1 unused-group ingress -1",
+			}
+			for _, g := range []string{"batch", "db", "default", "launch-wizard-1", "web", "worker"} {
+				want = append(want, g+" egress-open egress 0")
 			}
 			sort.Strings(got)
 			sort.Strings(want)

@@ -80,12 +80,13 @@ func ParseAddressBook(data []byte) (AddressBook, error) {
 					return nil, fmt.Errorf("line %d: addresses.%s: %v", it.Line, name.Value, err)
 				case note != "":
 					return nil, fmt.Errorf("line %d: addresses.%s: %s has host bits set: write it as %s", it.Line, name.Value, it.Value, p)
-				case p.Bits() == 0:
-					return nil, fmt.Errorf("line %d: addresses.%s: %s is everyone: the address book names places", it.Line, name.Value, p)
 				}
 				if !slices.Contains(prefixes, p) {
 					prefixes = append(prefixes, p)
 				}
+			}
+			if what, ok := Everyone(prefixes); ok {
+				return nil, fmt.Errorf("line %d: addresses.%s: %s: the address book names places", name.Line, name.Value, what)
 			}
 			if len(prefixes) == 0 || len(prefixes) > MaxAddressSet {
 				return nil, fmt.Errorf("line %d: addresses.%s holds %d CIDRs: a set holds 1 to %d", name.Line, name.Value, len(prefixes), MaxAddressSet)

@@ -100,13 +100,10 @@ func Audit(inv Inventory, o AuditOptions) []AuditFinding {
 		g := &p.Groups[gi]
 		out = append(out, AuditFinding{Account: inv.Account, Region: inv.Region, VPC: g.VPC, GroupID: g.ID, Finding: f})
 	}
-	// lint's checks, one group at a time: the groups of an account are not
-	// a plan's linked tiers, and the findings keep the group's index.
-	for gi := range p.Groups {
-		one := Plan{Groups: p.Groups[gi : gi+1]}
-		for _, f := range one.CheckWith(CheckOptions{Authorized: o.Authorized, Account: true}) {
-			add(gi, f)
-		}
+	// lint's checks over the account's groups as one plan: the links
+	// between groups are judged as in a plan, by id.
+	for _, f := range p.CheckWith(CheckOptions{Authorized: o.Authorized, Account: true}) {
+		add(f.group, f)
 	}
 	used := usage(inv, ids)
 	// A group is unused only when every way of using it was looked at.
@@ -117,11 +114,6 @@ func Audit(inv Inventory, o AuditOptions) []AuditFinding {
 	for gi := range p.Groups {
 		g := &p.Groups[gi]
 		isDefault := g.Name == "default"
-		if isDefault && len(g.Ingress)+len(g.Egress) > 0 {
-			add(gi, p.finding("default-group-rules", g, Ingress, -1, Rule{},
-				fmt.Sprintf("The default group of %s has %d inbound and %d outbound rules; every instance launched without a group gets them.", g.VPC, len(g.Ingress), len(g.Egress)),
-				"Move what uses it to groups of their own, then remove every rule of the default group (it cannot be deleted)."))
-		}
 		if !isDefault && complete && len(used[g.ID]) == 0 {
 			add(gi, p.finding("unused-group", g, Ingress, -1, Rule{},
 				fmt.Sprintf("Nothing uses %s: no network interface, launch template or other group refers to it (checked: %s).", g.ID, strings.Join(inv.Checked, ", ")),
@@ -148,6 +140,7 @@ func Audit(inv Inventory, o AuditOptions) []AuditFinding {
 		}
 	}
 	interfaceLimits(inv, p, ids, add)
+	interfaceWorld(inv, p, ids, o, add)
 	for _, t := range inv.Temporary {
 		gi, ok := ids[t.GroupID]
 		if !ok || o.Now.IsZero() || !t.Expired(o.Now) {
@@ -217,6 +210,65 @@ func interfaceLimits(inv Inventory, p Plan, ids map[string]int, add func(int, Fi
 				add(first, p.finding("interface-rule-limit", g, d, -1, Rule{},
 					fmt.Sprintf("%s carries %s with %d %s rules together; AWS allows %d per interface, so changes to them fail.", ni.ID, strings.Join(ni.Groups, ", "), total, strings.ToLower(d.Title()), MaxRulesPerInterface),
 					"Merge rules into prefix lists, or give the interface fewer groups."))
+			}
+		}
+	}
+}
+
+// interfaceWorld finds inbound traffic that the groups on one network
+// interface open to the world together, though no group does alone: an
+// instance is reached through all its groups at once.
+func interfaceWorld(inv Inventory, p Plan, ids map[string]int, o AuditOptions, add func(int, Finding)) {
+	public := ec2_18Default
+	if len(o.Authorized) > 0 {
+		public = o.Authorized
+	}
+	seen := map[string]bool{}
+	sets := map[string]bool{}
+	for _, ni := range inv.Interfaces {
+		gs := slices.Compact(slices.Sorted(slices.Values(ni.Groups)))
+		if key := strings.Join(gs, " "); len(gs) < 2 || sets[key] {
+			continue // one group is judged alone; a set of groups once
+		} else {
+			sets[key] = true
+		}
+		// Only rules that are part of the world, not all of it, can add
+		// up across groups.
+		var rules []Rule
+		var owner, local []int
+		groups := map[int]bool{}
+		for _, id := range gs {
+			gi, ok := ids[id]
+			if !ok {
+				continue
+			}
+			for i, r := range p.Groups[gi].Ingress {
+				if r.Peer.IsCIDR() && !r.Protocol.IsICMP() && !worldAlone(r) && IsPublic(r.Peer.Prefix()) {
+					rules, owner, local = append(rules, r), append(owner, gi), append(local, i)
+					groups[gi] = true
+				}
+			}
+		}
+		if len(groups) < 2 {
+			continue
+		}
+		label := func(j int) string { return fmt.Sprintf("%s inbound rule %d", p.Groups[owner[j]].ID, local[j]+1) }
+		world := worldOf(rules)
+		for k := range rules {
+			for _, w := range world[k] {
+				if !slices.ContainsFunc(w.With, func(j int) bool { return owner[j] != owner[k] }) {
+					continue // the group alone: found with its own checks
+				}
+				key := fmt.Sprintf("%d/%d/%v/%v", owner[k], local[k], w.Rule.Key(), w.With)
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				g := &p.Groups[owner[k]]
+				who := worldWho(rules, label, w) + " through the groups of " + ni.ID
+				for _, f := range p.checkWorld(nil, g, local[k], rules[k], w, who, worldFix(rules, label, k, w), public, CheckOptions{Authorized: o.Authorized, Account: true}) {
+					add(owner[k], f)
+				}
 			}
 		}
 	}

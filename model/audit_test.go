@@ -40,7 +40,7 @@ func auditAccount(t *testing.T) Inventory {
 		{ID: id(6), Name: "shared", VPC: "vpc-1", Tags: owner},
 		// 7: names a group that is gone; every port to a public /28.
 		{ID: id(7), Name: "app", VPC: "vpc-1", Tags: owner,
-			Ingress: []Rule{ref("tcp", "8080", 99, "from the old lb"), rule(t, "all", "", "198.51.100.0/28", "partner")}},
+			Ingress: []Rule{ref("tcp", "8080", 99, "from the old lb"), rule(t, "all", "", "9.9.9.0/28", "partner")}},
 	}
 	// 8–12: five groups of 201 rules each on one interface.
 	var big []Rule
@@ -80,8 +80,9 @@ func TestAuditFindsExactly(t *testing.T) {
 	}
 	want := []string{
 		"01 default-group-rules high -1", // AWS's own rules need no description
-		"02 world-admin-port high 1", "02 missing-tag low -1", "02 expired-rule medium 2",
-		"03 launch-wizard-name low -1", "03 unused-group low -1",
+		"01 egress-open info 0",
+		"02 world-admin-port critical 1", "02 missing-tag low -1", "02 expired-rule medium 2",
+		"03 launch-wizard-name medium -1", "03 unused-group low -1",
 		"07 public-all-ports high 1", "07 stale-reference medium 0",
 		"08 interface-rule-limit high -1",
 	}
@@ -93,7 +94,7 @@ func TestAuditFindsExactly(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("findings:\n got %q\nwant %q", got, want)
 	}
-	if fs[0].Severity != High || fs[len(fs)-1].Severity != Low {
+	if fs[0].Severity != Critical || fs[len(fs)-1].Severity != Info {
 		t.Errorf("most serious first: %s … %s", fs[0].Severity, fs[len(fs)-1].Severity)
 	}
 	covered := map[string]bool{}

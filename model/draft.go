@@ -601,15 +601,16 @@ func (d *Draft) SetOffice(prefixes []netip.Prefix) error {
 	return nil
 }
 
-// checkOffice refuses office CIDRs that are not an office.
+// checkOffice refuses office CIDRs that are not an office: everyone, in
+// one CIDR or in pieces.
 func checkOffice(prefixes []netip.Prefix) error {
 	for _, p := range prefixes {
-		switch {
-		case !p.IsValid():
+		if !p.IsValid() {
 			return &FieldError{Field: FieldOffice, Msg: "not a CIDR: write one such as 203.0.113.0/24"}
-		case p.Bits() == 0:
-			return &FieldError{Field: FieldOffice, Msg: fmt.Sprintf("%s is everyone on the internet, not an office: open the services that need it to anywhere instead, and give your office's own address here", p)}
 		}
+	}
+	if what, ok := Everyone(prefixes); ok {
+		return &FieldError{Field: FieldOffice, Msg: what + ", not an office: open the services that need it to anywhere instead, and give your office's own address here"}
 	}
 	return nil
 }
@@ -618,10 +619,17 @@ func checkOffice(prefixes []netip.Prefix) error {
 // a private address is what a machine calls itself inside its network,
 // not the address AWS sees.
 func OfficeNote(p netip.Prefix) string {
-	if a := p.Addr(); a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || privateRanges[3].Contains(a) {
-		return fmt.Sprintf("%s is a private address: AWS sees your office by its public address (curl checkip.amazonaws.com tells it); keep it only for traffic over a VPN or Direct Connect", p)
+	if IsPublic(p) {
+		return ""
 	}
-	return ""
+	what := "holds no public address"
+	for _, r := range reserved[FamilyOf(p)] {
+		if r.Prefix.Overlaps(p) && r.Prefix.Bits() <= p.Bits() {
+			what = fmt.Sprintf("is %s space (%s), not a public address", r.Name, r.Prefix)
+			break
+		}
+	}
+	return fmt.Sprintf("%s %s: AWS sees your office by its public address (curl checkip.amazonaws.com tells it); keep it only for traffic over a VPN or Direct Connect", p, what)
 }
 
 // usesEngine reports whether the draft has a database engine to choose:

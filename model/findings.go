@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"net/netip"
 	"slices"
 	"sort"
 	"strings"
@@ -47,6 +46,8 @@ type Finding struct {
 	Why, Fix string
 	// Controls are the Security Hub, CIS and linter checks it matches.
 	Controls []string
+	// group is the index of the finding's group in the plan checked.
+	group int
 }
 
 // Check describes each check: its id, severity and the controls it maps to.
@@ -54,37 +55,61 @@ type Check struct {
 	ID       string
 	Severity Severity
 	Title    string
+	// Controls are the ids (of Controls) a finding of the check may name:
+	// each one it names fails the finding's rule by its own definition.
 	Controls []string
+	// Differs says why the check rates lower than a control it names;
+	// a finding so rated carries it. Empty: the finding is rated at least
+	// as the strictest control it names.
+	Differs string
 }
 
 // Checks lists every check sgwiz runs, for the README's table and the tests.
 var Checks = []Check{
-	{"world-all-traffic", Critical, "All traffic or all ports open to the internet", []string{"SecurityHub EC2.18", "SecurityHub EC2.19", "checkov CKV_AWS_277", "prowler ec2_securitygroup_allow_ingress_from_internet_to_all_ports"}},
-	{"world-admin-port", High, "Remote administration port (SSH, RDP, WinRM) open to the internet", []string{"SecurityHub EC2.13 (22)", "SecurityHub EC2.14 (3389)", "SecurityHub EC2.53/EC2.54", "CIS AWS 5.2/5.3", "SecurityHub EC2.19", "checkov CKV_AWS_24/CKV_AWS_25", "trivy AVD-AWS-0107"}},
-	{"world-database-port", High, "Database or cache port open to the internet", []string{"SecurityHub EC2.19", "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*"}},
-	{"world-high-risk-port", Medium, "A port on Security Hub's high-risk list open to the internet", []string{"SecurityHub EC2.19"}},
-	{"world-unneeded-port", Medium, "A port open to the internet that the use case does not serve publicly", []string{"SecurityHub EC2.18"}},
-	{"ipv4-ipv6-mismatch", Medium, "A port restricted on one IP version but open to the world on the other", []string{"CIS AWS 5.2/5.3"}},
-	{"wide-port-range", Medium, "A very wide port range", []string{}},
-	{"wide-public-cidr", Low, "A public IPv4 range wider than /24", []string{"prowler ec2_securitygroup_allow_wide_open_public_ipv4"}},
-	{"duplicate-rule", Low, "The same rule twice", []string{}},
-	{"overlapping-rule", Info, "A rule another rule already covers", []string{}},
-	{"missing-description", Low, "A rule without a description", []string{"checkov CKV_AWS_23", "trivy AVD-AWS-0124"}},
-	{"egress-open", Info, "All outbound traffic allowed to the internet", []string{"checkov CKV_AWS_382", "trivy AVD-AWS-0104"}},
-	{"quota-near", Medium, "Rule count near the per-direction quota", []string{"prowler ec2_securitygroup_with_many_ingress_egress_rules"}},
-	{"quota-exceeded", High, "More rules than the per-direction quota allows", []string{}},
-	{"default-group", Medium, "The VPC's default security group is used", []string{"SecurityHub EC2.2", "CIS AWS 5.4"}},
-	{"launch-wizard-name", Low, "A group named by the console's launch wizard", []string{"prowler ec2_securitygroup_from_launch_wizard"}},
-	{"public-all-ports", High, "Every port open to a public address range", []string{"KICS 4728cd65", "checkov CKV_AWS_277"}},
-	{"default-group-rules", High, "The VPC's default group has rules (audit)", []string{"SecurityHub EC2.2", "CIS AWS 5.4", "prowler ec2_securitygroup_default_restrict_traffic"}},
-	{"unused-group", Low, "A group nothing uses: no network interface, launch template or other group (audit)", []string{"SecurityHub EC2.22", "prowler ec2_securitygroup_not_used"}},
-	{"missing-tag", Low, "A group without a required tag (audit)", []string{"SecurityHub EC2.43"}},
-	{"expired-rule", Medium, "A temporary rule past its expiry, still allowing traffic (audit)", []string{"sgwiz sweep"}},
-	{"stale-reference", Medium, "A rule naming a group that no longer exists (audit)", []string{"DescribeStaleSecurityGroups"}},
-	{"interface-rule-limit", High, "A network interface whose groups hold more rules than AWS allows on one interface (audit)", []string{"AWS quota: rules per group × groups per interface ≤ 1,000"}},
-	{"egress-not-accepted", High, "Outbound to a group of the plan on a port that group does not accept", []string{}},
-	{"ingress-not-sent", High, "Inbound from a group of the plan whose outbound rules cannot send it", []string{}},
-	{"tier-unreachable", High, "A tier that accepts nothing from the tier before it", []string{}},
+	{ID: "world-all-traffic", Severity: Critical, Title: "All traffic or every port of TCP or UDP open to the internet",
+		Controls: []string{"SecurityHub EC2.19", "SecurityHub EC2.18", "SecurityHub EC2.13", "SecurityHub EC2.14", "SecurityHub EC2.53", "SecurityHub EC2.54", "CIS AWS 3.0 5.2", "CIS AWS 3.0 5.3",
+			"checkov CKV_AWS_24", "checkov CKV_AWS_25", "checkov CKV_AWS_277", "trivy AVD-AWS-0107", "KICS 4728cd65",
+			"prowler ec2_securitygroup_allow_ingress_from_internet_to_all_ports"}},
+	{ID: "world-admin-port", Severity: High, Title: "Remote administration port (SSH, RDP, WinRM, Telnet, FTP, VNC, Kubernetes API) open to the internet",
+		Controls: []string{"SecurityHub EC2.19", "SecurityHub EC2.13", "SecurityHub EC2.14", "SecurityHub EC2.53", "SecurityHub EC2.54", "CIS AWS 3.0 5.2", "CIS AWS 3.0 5.3", "SecurityHub EC2.18",
+			"checkov CKV_AWS_24", "checkov CKV_AWS_25", "trivy AVD-AWS-0107", "KICS 4728cd65", "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*", "prowler ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports"}},
+	{ID: "world-database-port", Severity: High, Title: "Database or cache port open to the internet",
+		Controls: []string{"SecurityHub EC2.19", "SecurityHub EC2.18", "KICS 4728cd65", "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*", "prowler ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports"}},
+	{ID: "world-high-risk-port", Severity: Critical, Title: "A port on Security Hub's high-risk list (EC2.19) open to the internet",
+		Controls: []string{"SecurityHub EC2.19", "SecurityHub EC2.18", "KICS 4728cd65", "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*", "prowler ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports"}},
+	{ID: "world-unneeded-port", Severity: High, Title: "A port open to the internet that the use case does not serve publicly",
+		Controls: []string{"SecurityHub EC2.18", "KICS 4728cd65", "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*", "prowler ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports"}},
+	{ID: "world-protocol", Severity: Low, Title: "A protocol other than TCP, UDP and ICMP (such as ESP, AH, GRE) open to the internet",
+		Controls: []string{"KICS 4728cd65"},
+		Differs:  "KICS rates every rule from 0.0.0.0/0 or ::/0 high; sgwiz rates this low, as the protocol reaches only a host that speaks it, and an IPsec or tunnel endpoint that serves the internet must accept it."},
+	{ID: "ipv4-ipv6-mismatch", Severity: Medium, Title: "A port restricted on one IP version but open to the world on the other", Controls: []string{}},
+	{ID: "wide-port-range", Severity: Medium, Title: "A very wide port range", Controls: []string{}},
+	{ID: "wide-public-cidr", Severity: Low, Title: "A public IPv4 range of more than 256 public addresses",
+		Controls: []string{"prowler ec2_securitygroup_allow_wide_open_public_ipv4"},
+		Differs:  "prowler rates a public range of /23 or wider high; sgwiz rates the width low, and what the range may reach by the port checks."},
+	{ID: "duplicate-rule", Severity: Low, Title: "The same rule twice", Controls: []string{}},
+	{ID: "overlapping-rule", Severity: Info, Title: "A rule another rule already covers", Controls: []string{}},
+	{ID: "missing-description", Severity: Low, Title: "A rule without a description", Controls: []string{"checkov CKV_AWS_23", "trivy AVD-AWS-0124"}},
+	{ID: "egress-open", Severity: Info, Title: "All outbound traffic allowed to the internet",
+		Controls: []string{"checkov CKV_AWS_382", "trivy AVD-AWS-0104"},
+		Differs:  "trivy AVD-AWS-0104 rates every rule out to 0.0.0.0/0 or ::/0 critical; sgwiz rates it info, as AWS gives every new group this rule and no Security Hub control flags it outside the default group (EC2.2)."},
+	{ID: "quota-near", Severity: Medium, Title: "More than 50 rules in one direction, near the quota", Controls: []string{"prowler ec2_securitygroup_with_many_ingress_egress_rules"},
+		Differs: "prowler rates more than 50 rules high; sgwiz rates it medium, as a group this size is hard to review but no more open."},
+	{ID: "quota-exceeded", Severity: High, Title: "More rules than the per-direction quota allows", Controls: []string{}},
+	{ID: "launch-wizard-name", Severity: Medium, Title: "A group named by the console's launch wizard", Controls: []string{"prowler ec2_securitygroup_from_launch_wizard"}},
+	{ID: "public-all-ports", Severity: High, Title: "Every port open to a public address range (not the world)", Controls: []string{}},
+	{ID: "default-group-rules", Severity: High, Title: "The VPC's default group has rules",
+		Controls: []string{"SecurityHub EC2.2", "CIS AWS 3.0 5.4", "prowler ec2_securitygroup_default_restrict_traffic", "trivy AVD-AWS-0173"}},
+	{ID: "unused-group", Severity: Low, Title: "A group nothing uses: no network interface, launch template or other group (audit)",
+		Controls: []string{"SecurityHub EC2.22", "prowler ec2_securitygroup_not_used"},
+		Differs:  "Security Hub EC2.22 rates this medium (AWS has retired it from its foundational standard); sgwiz rates it low, as an unused group lets nothing through."},
+	{ID: "missing-tag", Severity: Low, Title: "A group without a required tag (audit)", Controls: []string{"SecurityHub EC2.43"}},
+	{ID: "expired-rule", Severity: Medium, Title: "A temporary rule past its expiry, still allowing traffic; sgwiz sweep revokes it (audit)", Controls: []string{}},
+	{ID: "stale-reference", Severity: Medium, Title: "A rule naming a group that no longer exists, as DescribeStaleSecurityGroups finds (audit)", Controls: []string{}},
+	{ID: "interface-rule-limit", Severity: High, Title: "A network interface whose groups hold more than the 1,000 rules AWS allows on one interface (audit)", Controls: []string{}},
+	{ID: "egress-not-accepted", Severity: High, Title: "Outbound to a group on a port that group does not accept", Controls: []string{}},
+	{ID: "ingress-not-sent", Severity: High, Title: "Inbound from a group whose outbound rules cannot send it", Controls: []string{}},
+	{ID: "tier-unreachable", Severity: High, Title: "A tier that accepts nothing from the tier before it", Controls: []string{}},
 }
 
 var checkByID = func() map[string]Check {
@@ -104,10 +129,6 @@ var (
 	// databasePorts are prowler's per-service checks plus every database
 	// and cache of the catalogue.
 	databasePorts = mergePorts([]int{1433, 1434, 1521, 2483, 2484, 3306, 5432, 5439, 5601, 5984, 6379, 7199, 7474, 7687, 8086, 8123, 8983, 9042, 9092, 9160, 9200, 9300, 11211, 27017, 27018, 27019}, kindPorts(KindDatabase))
-	// ec2_19Ports is Security Hub EC2.19's list of high-risk ports.
-	ec2_19Ports = []int{20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080, 8088, 8888, 9200, 9300}
-	// ec2_18Default are the ports EC2.18 authorises by default.
-	ec2_18Default = []int{80, 443}
 )
 
 // kindPorts lists the TCP and UDP ports of the catalogue's services of a
@@ -144,12 +165,16 @@ func mergePorts(a, b []int) []int {
 // wideRange is the port count above which a range is "very wide".
 const wideRange = 1000
 
-// nearQuota is where the quota warning starts (prowler warns above 50).
+// nearQuota is the rule count above which the quota warning starts, as
+// prowler's (more than 50).
 const nearQuota = 50
 
+// finding makes a finding of check id on rule i of g (-1: the group),
+// naming the controls that fail the rule and rated accordingly.
 func (p Plan) finding(id string, g *Group, d Direction, i int, r Rule, why, fix string) Finding {
-	c := checkByID[id]
-	return Finding{ID: id, Severity: c.Severity, Group: g.Name, Direction: d, Index: i, Rule: r, Why: why, Fix: fix, Controls: c.Controls}
+	f := Finding{ID: id, Severity: checkByID[id].Severity, Group: g.Name, Direction: d, Index: i, Rule: r, Why: why, Fix: fix}
+	rate(&f, subject{d: d, r: r, authorized: ec2_18Default}, false)
+	return f
 }
 
 // Check runs every check over the plan and returns the findings, most
@@ -177,25 +202,28 @@ func (p Plan) CheckWith(o CheckOptions) []Finding {
 	if len(o.Authorized) > 0 {
 		public = o.Authorized
 	}
-	defaultEgress := EgressDefault
-	if u, ok := LookupUseCase(p.UseCase); ok {
-		defaultEgress = u.DefaultEgress
-	}
 	for gi := range p.Groups {
-		g := &p.Groups[gi]
-		fs = p.checkGroup(fs, g, public, defaultEgress, o)
+		n := len(fs)
+		fs = p.checkGroup(fs, &p.Groups[gi], public, o)
+		for k := n; k < len(fs); k++ {
+			fs[k].group = gi
+		}
 	}
 	fs = p.checkLinks(fs)
 	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Severity > fs[j].Severity })
 	return fs
 }
 
-func (p Plan) checkGroup(fs []Finding, g *Group, public []int, defaultEgress EgressPolicy, o CheckOptions) []Finding {
+func (p Plan) checkGroup(fs []Finding, g *Group, public []int, o CheckOptions) []Finding {
 	lower := strings.ToLower(g.Name)
-	if lower == "default" && !o.Account {
-		fs = append(fs, p.finding("default-group", g, Ingress, -1, Rule{},
-			"The VPC's default group is attached to every instance launched without a group, so its rules reach more than you plan.",
-			"Give the group its own name and leave the default group with no rules."))
+	if lower == "default" && len(g.Ingress)+len(g.Egress) > 0 {
+		where := "The VPC's default group"
+		if g.VPC != "" {
+			where = "The default group of " + g.VPC
+		}
+		fs = append(fs, p.finding("default-group-rules", g, Ingress, -1, Rule{},
+			fmt.Sprintf("%s has %d inbound and %d outbound rules; every instance launched without a group gets them.", where, len(g.Ingress), len(g.Egress)),
+			"Move what uses it to groups of their own, then remove every rule of the default group (it cannot be deleted)."))
 	}
 	if strings.HasPrefix(lower, "launch-wizard-") {
 		fs = append(fs, p.finding("launch-wizard-name", g, Ingress, -1, Rule{},
@@ -210,6 +238,8 @@ func (p Plan) checkGroup(fs []Finding, g *Group, public []int, defaultEgress Egr
 	for _, d := range []Direction{Ingress, Egress} {
 		rules := g.Rules(d)
 		fs = checkQuota(p, fs, g, d, rules, o)
+		world := worldOf(rules)
+		label := func(j int) string { return fmt.Sprintf("%s rule %d", strings.ToLower(d.Title()), j+1) }
 		seen := make(map[RuleKey]int, len(rules))
 		// Only rules with the same peer can cover each other.
 		byPeer := make(map[Peer][]int, len(rules))
@@ -238,36 +268,44 @@ func (p Plan) checkGroup(fs []Finding, g *Group, public []int, defaultEgress Egr
 				}
 			}
 			if r.Protocol.HasPorts() && r.Ports != AllPorts && r.Ports.Count() > wideRange {
-				sev := Low
-				if r.Peer.IsWorld() {
-					sev = Medium
-				}
 				f := p.finding("wide-port-range", g, d, i, r,
 					fmt.Sprintf("%s %s opens %d ports, far more than one service needs.", r.Protocol.Title(), r.PortText(), r.Ports.Count()),
 					"List the ports your service uses, one rule each.")
-				f.Severity = sev
+				if len(world[i]) == 0 {
+					f.Severity = Low
+				}
 				fs = append(fs, f)
 			}
-			if r.Peer.Kind() == PeerIPv4 && r.Peer.Prefix().Bits() > 0 && r.Peer.Prefix().Bits() < 24 && isPublic(r.Peer.Prefix()) {
-				fs = append(fs, p.finding("wide-public-cidr", g, d, i, r,
-					fmt.Sprintf("%s holds %s public addresses; few organisations own that many.", r.Peer, r.Peer.Addresses()),
-					"Use the exact CIDR of your office or VPN, such as a /32 or /28."))
+			if r.Peer.Kind() == PeerIPv4 && r.Peer.Prefix().Bits() > 0 && r.Peer.Prefix().Bits() < 24 {
+				if n := PublicAddresses(r.Peer.Prefix()); n.Compare(pow2(8)) > 0 {
+					fs = append(fs, p.finding("wide-public-cidr", g, d, i, r,
+						fmt.Sprintf("%s holds %s public addresses; few organisations own that many.", r.Peer, n),
+						"Use the exact CIDR of your office or VPN, such as a /32 or /28."))
+				}
 			}
-			if d == Ingress && r.Peer.IsWorld() {
-				fs = checkWorld(p, fs, g, i, r, public)
-			} else if d == Ingress && r.AllPorts() && r.Peer.IsCIDR() && isPublic(r.Peer.Prefix()) {
+			switch {
+			case d == Ingress && len(world[i]) > 0:
+				for _, w := range world[i] {
+					fs = p.checkWorld(fs, g, i, r, w, worldWho(rules, label, w), worldFix(rules, label, i, w), public, o)
+				}
+			case d == Ingress && r.AllPorts() && r.Peer.IsCIDR() && IsPublic(r.Peer.Prefix()):
 				fs = append(fs, p.finding("public-all-ports", g, d, i, r,
-					fmt.Sprintf("%s on every port is open to the public range %s: whoever holds an address in it reaches every service on the instance.", r.Protocol.Title(), r.Peer),
+					fmt.Sprintf("%s on every port is open to the public range %s (%s public addresses): whoever holds an address in it reaches every service on the instance.", r.Protocol.Title(), r.Peer, PublicAddresses(r.Peer.Prefix()).Words()),
 					"Open only the ports the range needs, such as HTTPS (443)."))
-			}
-			if d == Egress && r.Peer.IsWorld() && r.Protocol == AllProtocols && defaultEgress != EgressDefault {
-				fs = append(fs, p.finding("egress-open", g, d, i, r,
-					"The instance may connect anywhere on any port; malware or a mistake can send data out unhindered.",
-					"Choose web-only or group egress if the instance only needs updates or the next tier."))
+			case d == Egress:
+				for _, w := range world[i] {
+					if w.Rule.Protocol != AllProtocols {
+						continue
+					}
+					f := p.finding("egress-open", g, d, i, r,
+						fmt.Sprintf("The instance may connect to %s on any port and protocol; malware or a mistake can send data out unhindered.", worldWho(rules, label, w)),
+						"Choose web-only or group egress if the instance only needs updates or the next tier."+worldFix(rules, label, i, w))
+					fs = append(fs, f)
+				}
 			}
 		}
 		if d == Ingress {
-			fs = checkMismatch(p, fs, g, rules)
+			fs = checkMismatch(p, fs, g, rules, world)
 		}
 	}
 	return fs
@@ -299,7 +337,7 @@ func checkQuota(p Plan, fs []Finding, g *Group, d Direction, rules []Rule, o Che
 		fs = append(fs, p.finding("quota-exceeded", g, d, -1, Rule{},
 			fmt.Sprintf("%s has %d IPv4 and %d IPv6 %s rules; AWS allows %d per IP version unless you raise the quota, so apply will fail.", g.Name, v4, v6, strings.ToLower(d.Title()), MaxRulesPerDirection),
 			"Merge rules (port ranges, prefix lists) or split the group, or request a quota increase in Service Quotas."))
-	case n >= nearQuota:
+	case n > nearQuota:
 		fs = append(fs, p.finding("quota-near", g, d, -1, Rule{},
 			fmt.Sprintf("%s has %d IPv4 and %d IPv6 %s rules of the %d allowed per IP version.", g.Name, v4, v6, strings.ToLower(d.Title()), MaxRulesPerDirection),
 			"Use a managed prefix list for many CIDRs, or split the group by purpose."))
@@ -355,22 +393,6 @@ func QuotaCount(rules []Rule) (v4, v6 int) {
 	return v4, v6
 }
 
-var privateRanges = []netip.Prefix{
-	netip.MustParsePrefix("10.0.0.0/8"),
-	netip.MustParsePrefix("172.16.0.0/12"),
-	netip.MustParsePrefix("192.168.0.0/16"),
-	netip.MustParsePrefix("100.64.0.0/10"),
-}
-
-func isPublic(p netip.Prefix) bool {
-	for _, r := range privateRanges {
-		if r.Overlaps(p) {
-			return false
-		}
-	}
-	return true
-}
-
 // portsHit returns the ports of list that the rule opens.
 func portsHit(r Rule, list []int) []int {
 	var hit []int
@@ -394,87 +416,88 @@ func portNames(r Rule, ports []int) string {
 	return strings.Join(names, ", ")
 }
 
-func checkWorld(p Plan, fs []Finding, g *Group, i int, r Rule, public []int) []Finding {
-	if r.AllPorts() || (r.Protocol.IsValid() && !r.Protocol.HasPorts() && !r.Protocol.IsICMP()) {
-		return append(fs, p.finding("world-all-traffic", g, Ingress, i, r,
-			fmt.Sprintf("%s on every port is open to %s: every service on the instance, even one you forgot, is reachable from the internet.", r.Protocol.Title(), r.Peer),
-			"Open only the ports your service needs, such as HTTPS (443)."))
+// checkWorld judges traffic of rule i open to the world (w: all of the
+// rule's, or the part that adds up with other rules to the world): who
+// names the world it is open to and also the rules that add up.
+func (p Plan) checkWorld(fs []Finding, g *Group, i int, r Rule, w worldPiece, who, also string, public []int, o CheckOptions) []Finding {
+	n := w.Rule
+	authorized := ec2_18Default
+	if len(o.Authorized) > 0 {
+		authorized = o.Authorized
 	}
-	if !r.Protocol.HasPorts() {
+	add := func(id string, ports []int, why, fix string) *Finding {
+		f := Finding{ID: id, Severity: checkByID[id].Severity, Group: g.Name, Direction: Ingress, Index: i, Rule: r, Why: why, Fix: fix + also}
+		rate(&f, subject{d: Ingress, r: r, ports: ports, authorized: authorized}, true)
+		fs = append(fs, f)
+		return &fs[len(fs)-1]
+	}
+	switch {
+	case n.AllPorts():
+		add("world-all-traffic", nil,
+			fmt.Sprintf("%s on every port is open to %s: every service on the instance, even one you forgot, is reachable from the internet.", n.Protocol.Title(), who),
+			"Open only the ports your service needs, such as HTTPS (443).")
+		return fs
+	case n.Protocol.IsICMP():
+		return fs
+	case !n.Protocol.HasPorts():
+		add("world-protocol", nil,
+			fmt.Sprintf("%s is open to %s: only that protocol, not every service, but every host on the internet may send it.", n.Protocol.Title(), who),
+			"Allow it only from the peers you expect (the other end of the tunnel), if you know them.")
 		return fs
 	}
 	reported := map[int]bool{}
-	if hit := portsHit(r, adminPorts); len(hit) > 0 {
-		f := p.finding("world-admin-port", g, Ingress, i, r,
-			fmt.Sprintf("%s is open to %s: bots try passwords and exploits on it within minutes of launch.", portNames(r, hit), r.Peer),
+	if hit := portsHit(n, adminPorts); len(hit) > 0 {
+		add("world-admin-port", hit,
+			fmt.Sprintf("%s is open to %s: bots try passwords and exploits on it within minutes of launch.", portNames(n, hit), who),
 			"Allow it only from your office CIDR (--office-cidr), or use Systems Manager Session Manager and remove the rule.")
-		f.Controls = adminControls(r, hit)
-		fs = append(fs, f)
 		markAll(reported, hit)
 	}
-	if hit := portsHit(r, databasePorts); len(hit) > 0 {
-		fs = append(fs, p.finding("world-database-port", g, Ingress, i, r,
-			fmt.Sprintf("%s is open to %s: databases and caches are scanned and ransomed when they face the internet.", portNames(r, hit), r.Peer),
-			"Allow it only from the app servers' group (group:NAME or sg-…) or a private CIDR."))
+	if hit := portsHit(n, databasePorts); len(hit) > 0 {
+		add("world-database-port", hit,
+			fmt.Sprintf("%s is open to %s: databases and caches are scanned and ransomed when they face the internet.", portNames(n, hit), who),
+			"Allow it only from the app servers' group (group:NAME or sg-…) or a private CIDR.")
 		markAll(reported, hit)
 	}
 	var risky, unneeded []int
-	for _, port := range portsHit(r, ec2_19Ports) {
+	for _, port := range portsHit(n, ec2_19Ports) {
 		if !reported[port] {
 			risky = append(risky, port)
 			reported[port] = true
 		}
 	}
 	if len(risky) > 0 {
-		f := p.finding("world-high-risk-port", g, Ingress, i, r,
-			fmt.Sprintf("%s is open to %s and on Security Hub's EC2.19 high-risk list.", portNames(r, risky), r.Peer),
+		f := add("world-high-risk-port", risky,
+			fmt.Sprintf("%s is open to %s and on Security Hub's EC2.19 high-risk list.", portNames(n, risky), who),
 			"Restrict the source to the networks that need it.")
-		if intended(r, risky, public) {
+		if intended(n, risky, public) {
 			f.Severity = Info
-			f.Why = fmt.Sprintf("%s is open to %s as this use case needs; Security Hub EC2.19 will still flag it.", portNames(r, risky), r.Peer)
-			f.Fix = "Keep it if this host serves it publicly, and record the exception in Security Hub."
+			f.Why = fmt.Sprintf("%s is open to %s as this use case needs; sgwiz rates it info, but Security Hub EC2.19 (critical) will flag it.", portNames(n, risky), who)
+			f.Fix = "Keep it if this host serves it publicly, and record the exception in Security Hub." + also
 		}
-		fs = append(fs, f)
 	}
-	if r.Ports.Count() <= wideRange {
-		for port := r.Ports.From(); port <= r.Ports.To(); port++ {
+	if n.Ports.Count() <= wideRange {
+		for port := n.Ports.From(); port <= n.Ports.To(); port++ {
 			if !reported[port] && !containsInt(public, port) {
 				unneeded = append(unneeded, port)
 			}
 		}
-	} else if !reported[r.Ports.From()] {
-		unneeded = append(unneeded, r.Ports.From())
+	} else if !reported[n.Ports.From()] {
+		unneeded = append(unneeded, n.Ports.From())
 	}
 	if len(unneeded) > 0 && len(reported) == 0 {
-		who := "the use case serves only"
+		who2 := "the use case serves only"
 		if _, ok := LookupUseCase(p.UseCase); !ok {
-			who = "the ports authorised for the internet are"
+			who2 = "the ports authorised for the internet are"
 		}
-		fs = append(fs, p.finding("world-unneeded-port", g, Ingress, i, r,
-			fmt.Sprintf("%s %s is open to %s, but %s %s.", r.Protocol.Title(), r.PortText(), r.Peer, who, joinInts(public)),
-			"Restrict the source to the networks that need it, or put the service behind a load balancer."))
+		ports := unneeded
+		if n.Ports.Count() > wideRange {
+			ports = nil
+		}
+		add("world-unneeded-port", ports,
+			fmt.Sprintf("%s %s is open to %s, but %s %s.", n.Protocol.Title(), n.PortText(), who, who2, joinInts(public)),
+			"Restrict the source to the networks that need it, or put the service behind a load balancer.")
 	}
 	return fs
-}
-
-// adminControls names the controls that match these admin ports and peer.
-func adminControls(r Rule, ports []int) []string {
-	var cs []string
-	if containsInt(ports, 22) {
-		cs = append(cs, "SecurityHub EC2.13", "checkov CKV_AWS_24")
-	}
-	if containsInt(ports, 3389) {
-		cs = append(cs, "SecurityHub EC2.14", "checkov CKV_AWS_25")
-	}
-	if r.Peer.Kind() == PeerIPv6 {
-		cs = append(cs, "SecurityHub EC2.54", "CIS AWS 5.3")
-	} else {
-		cs = append(cs, "SecurityHub EC2.53", "CIS AWS 5.2")
-	}
-	if containsInt(ports, 22) || containsInt(ports, 3389) {
-		cs = append(cs, "SecurityHub EC2.19")
-	}
-	return append(cs, "trivy AVD-AWS-0107")
 }
 
 func intended(r Rule, ports, public []int) bool {
@@ -505,45 +528,45 @@ func joinInts(xs []int) string {
 }
 
 // checkMismatch finds ports restricted on one IP version and open to the
-// world on the other.
-func checkMismatch(p Plan, fs []Finding, g *Group, rules []Rule) []Finding {
+// world on the other. A rule is open to the world when all of it is, alone
+// or with others (world).
+func checkMismatch(p Plan, fs []Finding, g *Group, rules []Rule, world map[int][]worldPiece) []Finding {
 	type portKey struct {
 		Protocol Protocol
 		Ports    PortRange
 	}
+	open := func(i int) bool {
+		return slices.ContainsFunc(world[i], func(w worldPiece) bool { return w.whole(rules[i]) })
+	}
 	worldOpen := map[portKey][2]bool{} // [v4, v6]
 	restricted := map[portKey][2]bool{}
-	for _, r := range rules {
-		k := portKey{r.Protocol, r.Ports}
-		fam := 0
-		if r.Peer.Kind() == PeerIPv6 {
-			fam = 1
-		} else if r.Peer.Kind() != PeerIPv4 {
+	for i, r := range rules {
+		if !r.Peer.IsCIDR() {
 			continue
 		}
-		if r.Peer.IsWorld() {
-			v := worldOpen[k]
-			v[fam] = true
-			worldOpen[k] = v
-		} else {
-			v := restricted[k]
-			v[fam] = true
-			restricted[k] = v
+		k := portKey{r.Protocol, r.Ports}
+		fam := FamilyOf(r.Peer.Prefix())
+		m := restricted
+		if open(i) {
+			m = worldOpen
 		}
+		v := m[k]
+		v[fam] = true
+		m[k] = v
 	}
 	for i, r := range rules {
-		if !r.Peer.IsWorld() {
+		if !r.Peer.IsCIDR() || !open(i) {
 			continue
 		}
 		k := portKey{r.Protocol, r.Ports}
-		other, otherName := 1, "IPv6"
-		if r.Peer.Kind() == PeerIPv6 {
-			other, otherName = 0, "IPv4"
+		other := IPv4
+		if FamilyOf(r.Peer.Prefix()) == IPv4 {
+			other = IPv6
 		}
 		if restricted[k][other] && !worldOpen[k][other] {
 			fs = append(fs, p.finding("ipv4-ipv6-mismatch", g, Ingress, i, r,
-				fmt.Sprintf("%s %s is restricted for %s but open to everyone at %s, so the restriction can be bypassed.", TypeOf(r), r.PortText(), otherName, r.Peer),
-				fmt.Sprintf("Restrict this rule as you did for %s, or remove it.", otherName)))
+				fmt.Sprintf("%s %s is restricted for %s but open to everyone at %s, so the restriction can be bypassed.", TypeOf(r), r.PortText(), other, r.Peer),
+				fmt.Sprintf("Restrict this rule as you did for %s, or remove it.", other)))
 		}
 	}
 	return fs
@@ -578,83 +601,138 @@ func carries(a, b Rule) bool {
 	return true
 }
 
-// mayReach reports whether a rule's peer may stand for group name: the
-// group itself, or a CIDR, prefix list or other group, which may hold its
-// instances (sgwiz cannot know, so it does not complain).
-func mayReach(peer Peer, name string) bool {
-	return peer.Kind() != PeerGroup || peer.Ref() == name
+// refersTo reports whether a peer names group g: by name in a plan, by id
+// as AWS holds it.
+func refersTo(peer Peer, g *Group) bool {
+	switch peer.Kind() {
+	case PeerGroup:
+		return peer.Ref() == g.Name
+	case PeerGroupID:
+		return g.ID != "" && peer.Ref() == g.ID
+	}
+	return false
 }
 
-// checkLinks finds the rules between groups of the plan that carry no
-// traffic: outbound to a group that does not accept it, inbound from a
-// group that cannot send it, and a tier that accepts nothing from the one
-// before it.
+// groupIndex finds the groups of a plan (or account) that peers name: by
+// name in a plan, by id as AWS holds it.
+type groupIndex map[Peer]*Group
+
+func (p Plan) groupIndex() groupIndex {
+	ix := make(groupIndex, 2*len(p.Groups))
+	for i := range p.Groups {
+		g := &p.Groups[i]
+		ix[GroupRef(g.Name)] = g
+		if g.ID != "" {
+			ix[GroupID(g.ID)] = g
+		}
+	}
+	return ix
+}
+
+// of is the group a peer names, or nil (a CIDR, a prefix list, a group
+// outside the plan).
+func (ix groupIndex) of(peer Peer) *Group {
+	if peer.Kind() != PeerGroup && peer.Kind() != PeerGroupID {
+		return nil
+	}
+	return ix[peer]
+}
+
+// mayReach reports whether a rule's peer may stand for group g: the group
+// itself, or a CIDR, prefix list or group outside the plan, which may hold
+// its instances (sgwiz cannot know, so it does not complain).
+func (ix groupIndex) mayReach(peer Peer, g *Group) bool {
+	other := ix.of(peer)
+	return other == nil || other == g
+}
+
+// checkLinks finds the rules between groups of the plan (or of an
+// account) that carry no traffic: outbound to a group that does not accept
+// it, inbound from a group that cannot send it, and a tier that accepts
+// nothing from the one before it.
 func (p Plan) checkLinks(fs []Finding) []Finding {
+	ix := p.groupIndex()
 	for gi := range p.Groups {
+		n := len(fs)
 		a := &p.Groups[gi]
 		for i, r := range a.Egress {
-			if r.Peer.Kind() != PeerGroup {
-				continue
-			}
-			b := p.Group(r.Peer.Ref())
+			b := ix.of(r.Peer)
 			if b == nil || a == b {
 				continue
 			}
-			if !admits(b.Ingress, r, a.Name) {
+			if !ix.admits(b.Ingress, r, a) {
 				fs = append(fs, p.finding("egress-not-accepted", a, Egress, i, r,
 					fmt.Sprintf("%s sends %s %s to %s, which accepts nothing of it from %s: the connections are refused.", a.Name, r.Protocol.Title(), r.PortText(), b.Name, a.Name),
 					fmt.Sprintf("Send to a port %s accepts, or let %s accept %s %s from group %s.", b.Name, b.Name, r.Protocol.Title(), r.PortText(), a.Name)))
 			}
 		}
 		for i, r := range a.Ingress {
-			if r.Peer.Kind() != PeerGroup {
-				continue
-			}
-			src := p.Group(r.Peer.Ref())
+			src := ix.of(r.Peer)
 			if src == nil || src == a {
 				continue
 			}
-			if !admits(src.Egress, r, a.Name) {
+			if !ix.admits(src.Egress, r, a) {
 				fs = append(fs, p.finding("ingress-not-sent", a, Ingress, i, r,
 					fmt.Sprintf("%s accepts %s %s from %s, but %s's outbound rules do not let it send that to %s.", a.Name, r.Protocol.Title(), r.PortText(), src.Name, src.Name, a.Name),
 					fmt.Sprintf("Let %s send %s %s to group %s (the egress policy of the use case does), or remove this rule.", src.Name, r.Protocol.Title(), r.PortText(), a.Name)))
 			}
 		}
+		for k := n; k < len(fs); k++ {
+			fs[k].group = gi
+		}
 	}
 	for _, t := range []struct{ from, to Role }{{RoleLoadBalancer, RoleApp}, {RoleApp, RoleDatabase}} {
-		from, to := p.groupWithRole(t.from), p.groupWithRole(t.to)
-		if from == nil || to == nil {
-			continue
-		}
-		reached := false
-		for _, r := range to.Ingress {
-			reached = reached || r.Peer == GroupRef(from.Name)
-		}
-		if !reached {
-			fs = append(fs, p.finding("tier-unreachable", to, Ingress, -1, Rule{},
-				fmt.Sprintf("%s accepts nothing from %s, the tier before it: requests cannot get through.", to.Name, from.Name),
-				fmt.Sprintf("Give %s an inbound rule from group %s on the port it serves.", to.Name, from.Name)))
+		froms, tos := p.groupsWithRole(t.from), p.groupsWithRole(t.to)
+		sole := len(froms) == 1 && len(tos) == 1
+		for _, ti := range tos {
+			to := &p.Groups[ti]
+			for _, fi := range froms {
+				from := &p.Groups[fi]
+				// Tiers are linked by the plan's own references, or as
+				// the one pair of a use case's plan.
+				if !sole && !p.linked(from, to) {
+					continue
+				}
+				if !slices.ContainsFunc(to.Ingress, func(r Rule) bool { return refersTo(r.Peer, from) }) {
+					f := p.finding("tier-unreachable", to, Ingress, -1, Rule{},
+						fmt.Sprintf("%s accepts nothing from %s, the tier before it: requests cannot get through.", to.Name, from.Name),
+						fmt.Sprintf("Give %s an inbound rule from group %s on the port it serves.", to.Name, from.Name))
+					f.group = ti
+					fs = append(fs, f)
+				}
+			}
 		}
 	}
 	return fs
 }
 
+// linked reports whether a rule of either group names the other.
+func (p Plan) linked(a, b *Group) bool {
+	names := func(x, y *Group) bool {
+		return slices.ContainsFunc(x.Ingress, func(r Rule) bool { return refersTo(r.Peer, y) }) ||
+			slices.ContainsFunc(x.Egress, func(r Rule) bool { return refersTo(r.Peer, y) })
+	}
+	return names(a, b) || names(b, a)
+}
+
 // admits reports whether some rule of rules, whose peers are seen from
-// group name, lets r's traffic through.
-func admits(rules []Rule, r Rule, name string) bool {
+// group g, lets r's traffic through.
+func (ix groupIndex) admits(rules []Rule, r Rule, g *Group) bool {
 	for _, o := range rules {
-		if carries(o, r) && mayReach(o.Peer, name) {
+		if carries(o, r) && ix.mayReach(o.Peer, g) {
 			return true
 		}
 	}
 	return false
 }
 
-func (p Plan) groupWithRole(r Role) *Group {
+// groupsWithRole are the indexes of the groups of a role.
+func (p Plan) groupsWithRole(r Role) []int {
+	var out []int
 	for i := range p.Groups {
 		if p.Groups[i].Role == r {
-			return &p.Groups[i]
+			out = append(out, i)
 		}
 	}
-	return nil
+	return out
 }

@@ -25,15 +25,17 @@ func findingIDs(fs []Finding) map[string]Finding {
 	return m
 }
 
-func TestSSHFromWorldIsHigh(t *testing.T) {
+// SSH from the world is critical: port 22 is on Security Hub EC2.19's
+// list, a critical control.
+func TestSSHFromWorldIsCritical(t *testing.T) {
 	p := mustBuild(t, "web", Inputs{SSHFrom: SSHWorld})
 	fs := p.Check()
 	f, ok := findingIDs(fs)["world-admin-port"]
-	if !ok || f.Severity != High {
-		t.Fatalf("SSH from the world: findings %v, want a high world-admin-port", fs)
+	if !ok || f.Severity != Critical {
+		t.Fatalf("SSH from the world: findings %v, want a critical world-admin-port", fs)
 	}
-	if s, _ := HighestSeverity(fs); s != High {
-		t.Errorf("highest severity = %s, want high", s)
+	if s, _ := HighestSeverity(fs); s != Critical {
+		t.Errorf("highest severity = %s, want critical", s)
 	}
 	if !strings.Contains(f.Why, "SSH (22)") || !strings.Contains(f.Fix, "office") {
 		t.Errorf("the finding should name SSH and the office fix: %q / %q", f.Why, f.Fix)
@@ -90,13 +92,13 @@ func TestEveryCheck(t *testing.T) {
 	}{
 		{"world-all-traffic", Critical, plan1("g", []Rule{rule(t, "all", "", "0.0.0.0/0", "x")}, nil), 0},
 		{"world-all-traffic", Critical, plan1("g", []Rule{rule(t, "tcp", "0-65535", "::/0", "x")}, nil), 0},
-		{"world-admin-port", High, plan1("g", []Rule{rule(t, "tcp", "3389", "0.0.0.0/0", "x")}, nil), 0},
+		{"world-admin-port", Critical, plan1("g", []Rule{rule(t, "tcp", "3389", "0.0.0.0/0", "x")}, nil), 0},
 		{"world-admin-port", High, plan1("g", []Rule{rule(t, "tcp", "5985-5986", "::/0", "x")}, nil), 0},
 		{"world-database-port", High, plan1("g", []Rule{rule(t, "tcp", "80", "10.0.0.0/8", "x"), rule(t, "tcp", "6379", "0.0.0.0/0", "x")}, nil), 1},
 		{"world-database-port", High, plan1("g", []Rule{rule(t, "tcp", "27017-27019", "::/0", "x")}, nil), 0},
-		{"world-high-risk-port", Medium, plan1("g", []Rule{rule(t, "tcp", "445", "0.0.0.0/0", "x")}, nil), 0},
+		{"world-high-risk-port", Critical, plan1("g", []Rule{rule(t, "tcp", "445", "0.0.0.0/0", "x")}, nil), 0},
 		{"world-high-risk-port", Info, mustBuild(t, "mail", Inputs{Office: office}), 0},
-		{"world-unneeded-port", Medium, plan1("g", []Rule{rule(t, "tcp", "8443", "0.0.0.0/0", "x")}, nil), 0},
+		{"world-unneeded-port", High, plan1("g", []Rule{rule(t, "tcp", "8443", "0.0.0.0/0", "x")}, nil), 0},
 		{"ipv4-ipv6-mismatch", Medium, plan1("g", []Rule{rule(t, "tcp", "22", "203.0.113.0/24", "x"), rule(t, "tcp", "22", "::/0", "x")}, nil), 1},
 		{"ipv4-ipv6-mismatch", Medium, plan1("g", []Rule{rule(t, "tcp", "443", "2001:db8::/32", "x"), rule(t, "tcp", "443", "0.0.0.0/0", "x")}, nil), 1},
 		{"wide-port-range", Low, plan1("g", []Rule{rule(t, "tcp", "1024-9999", "10.0.0.0/8", "x")}, nil), 0},
@@ -106,11 +108,16 @@ func TestEveryCheck(t *testing.T) {
 		{"overlapping-rule", Info, plan1("g", []Rule{rule(t, "tcp", "443", "10.0.0.0/8", "a"), rule(t, "tcp", "400-500", "10.0.0.0/8", "b")}, nil), 0},
 		{"missing-description", Low, plan1("g", []Rule{rule(t, "tcp", "443", "10.0.0.0/8", "")}, nil), 0},
 		{"egress-open", Info, Plan{UseCase: "web", Groups: []Group{{Name: "g", Description: "d", Egress: DefaultEgress()}}}, 0},
-		{"quota-near", Medium, plan1("g", many(50, false), nil), -1},
+		{"quota-near", Medium, plan1("g", many(51, false), nil), -1},
+		{"world-protocol", Low, plan1("g", []Rule{rule(t, "50", "", "0.0.0.0/0", "IPsec ESP")}, nil), 0},
 		{"quota-exceeded", High, plan1("g", many(61, true), nil), -1},
-		{"default-group", Medium, func() Plan { p := plan1("default", nil, nil); p.Groups[0].ID = "sg-0123456789abcdef0"; return p }(), -1},
-		{"launch-wizard-name", Low, plan1("launch-wizard-3", nil, nil), -1},
-		{"public-all-ports", High, plan1("g", []Rule{rule(t, "tcp", "443", "10.0.0.0/8", "x"), rule(t, "all", "", "198.51.100.7/32", "x")}, nil), 1},
+		{"default-group-rules", High, func() Plan {
+			p := plan1("default", []Rule{rule(t, "tcp", "443", "10.0.0.0/8", "x")}, nil)
+			p.Groups[0].ID = "sg-0123456789abcdef0"
+			return p
+		}(), -1},
+		{"launch-wizard-name", Medium, plan1("launch-wizard-3", nil, nil), -1},
+		{"public-all-ports", High, plan1("g", []Rule{rule(t, "tcp", "443", "10.0.0.0/8", "x"), rule(t, "all", "", "9.9.9.9/32", "x")}, nil), 1},
 		{"egress-not-accepted", High, threeTier(t, func(p *Plan) { p.Groups[1].Ingress[0].Ports = Port(3000) }), 0},
 		{"ingress-not-sent", High, threeTier(t, func(p *Plan) { p.Groups[0].Egress = []Rule{rule(t, "tcp", "443", "0.0.0.0/0", "x")} }), 0},
 		{"tier-unreachable", High, threeTier(t, func(p *Plan) { p.Groups[2].Ingress[0].Peer = CIDR(office[0]) }), -1},

@@ -133,8 +133,8 @@ func TestChoicesMatchTheirFlags(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("wizard: %+v\nflags: %+v", got, want)
 	}
-	if !strings.Contains(screen(m), "HIGH") || !strings.Contains(screen(m), "world-admin-port") {
-		t.Errorf("the review should show the high finding:\n%s", screen(m))
+	if !strings.Contains(screen(m), "CRITICAL") || !strings.Contains(screen(m), "world-admin-port") {
+		t.Errorf("the review should show the critical finding:\n%s", screen(m))
 	}
 }
 
@@ -209,7 +209,7 @@ func TestWorldWarningShowsInline(t *testing.T) {
 		src = m.(Model).steps[stepSources].(*sourcesStep)
 	}
 	m = press(t, m, "space")
-	if !strings.Contains(screen(m), "HIGH ⚠ SSH (22) is open to 0.0.0.0/0") {
+	if !strings.Contains(screen(m), "CRITICAL ⚠ SSH (22) is open to 0.0.0.0/0") {
 		t.Errorf("choosing anywhere for SSH should warn right there:\n%s", screen(m))
 	}
 }
@@ -413,8 +413,16 @@ func TestOfficeFieldRefusesTheWorld(t *testing.T) {
 	for range 10 {
 		m = press(t, m, "backspace")
 	}
+	// The world in two halves is the world too, and says how much it is.
+	m = press(t, m, "0.0.0.0/1 128.0.0.0/1")
+	if out := screen(m); !strings.Contains(out, "✗ 0.0.0.0/1 and 128.0.0.0/1 are everyone on the internet (all of its IPv4") || strings.Contains(out, "✓") {
+		t.Errorf("the internet in halves is not an office:\n%s", out)
+	}
+	for range 30 {
+		m = press(t, m, "backspace")
+	}
 	m = press(t, m, "192.168.1.20")
-	if out := screen(m); !strings.Contains(out, "192.168.1.20/32 is a private address") {
+	if out := screen(m); !strings.Contains(out, "192.168.1.20/32 is private use (RFC 1918) space") {
 		t.Errorf("a private address should get a hint:\n%s", out)
 	}
 }
