@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -142,6 +143,14 @@ func temporaryPeers(ctx context.Context, from []string, myIPURL string) ([]tempo
 	}
 	if len(out) == 0 {
 		return nil, errors.New("--from: give who may connect: my-ip, an address or @name")
+	}
+	// Each one a place, and all of them together not everyone either.
+	all := make([]netip.Prefix, len(out))
+	for i, p := range out {
+		all[i] = p.peer.Prefix()
+	}
+	if what, ok := model.Everyone(all); ok {
+		return nil, &model.FieldError{Field: "--from", Msg: what + ", not an office or a person: give their address"}
 	}
 	return out, nil
 }

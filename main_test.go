@@ -67,6 +67,8 @@ func TestLintExitCodes(t *testing.T) {
 		{[]string{"lint", "--use-case", "web"}, 2, "--office-cidr"},
 		{[]string{"lint", "--use-case", "blog"}, 2, `unknown use case "blog"`},
 		{[]string{"lint", "--use-case", "web", "--office-cidr", "10.0.0.0/33"}, 2, "--office-cidr: \"10.0.0.0/33\": prefix length /33"},
+		{[]string{"lint", "--use-case", "web", "--office-cidr", "0.0.0.0/1", "--office-cidr", "128.0.0.0/1"}, 2, "--office-cidr: 0.0.0.0/1 and 128.0.0.0/1 are everyone on the internet (all of its IPv4 addresses), not an office"},
+		{[]string{"lint", "--use-case", "web", "--office-cidr", "2000::/4,3000::/4"}, 2, "are everyone on the internet"},
 		{[]string{"lint"}, 2, "-f plan.yaml, or --use-case"},
 		{[]string{"lint", "-f", "missing.yaml"}, 2, "cannot read the plan file"},
 		{[]string{"lint", "--frobnicate"}, 2, "unknown flag"},

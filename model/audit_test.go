@@ -164,3 +164,33 @@ func TestTightenFixesTheHighFindings(t *testing.T) {
 		t.Errorf("the default group keeps no rules: %+v", d)
 	}
 }
+
+// TestAuditSumsTheGroupsOfAnInterface: an instance is reached through all
+// its groups at once, so SSH from 43% of the internet in one group and 28%
+// in another is SSH from the world on an interface that carries both (once
+// however many interfaces do), and on none that carries one.
+func TestAuditSumsTheGroupsOfAnInterface(t *testing.T) {
+	a := Group{ID: "sg-0000000000000000a", Name: "a", VPC: "vpc-1", Ingress: []Rule{rule(t, "tcp", "22", "128.0.0.0/1", "upper half")}, Egress: []Rule{}}
+	b := Group{ID: "sg-0000000000000000b", Name: "b", VPC: "vpc-1", Ingress: []Rule{rule(t, "tcp", "22", "0.0.0.0/2", "a quarter")}, Egress: []Rule{}}
+	inv := Inventory{Groups: []Group{a, b}, Checked: []string{CheckedInterfaces},
+		Interfaces: []Interface{{ID: "eni-1", Groups: []string{a.ID}}, {ID: "eni-2", Groups: []string{b.ID}}}}
+	for _, f := range Audit(inv, AuditOptions{}) {
+		if strings.HasPrefix(f.ID, "world-") {
+			t.Errorf("no interface carries both groups: %s %s", f.ID, f.Why)
+		}
+	}
+	inv.Interfaces = append(inv.Interfaces, Interface{ID: "eni-3", Groups: []string{b.ID, a.ID}}, Interface{ID: "eni-4", Groups: []string{a.ID, b.ID}})
+	var got []string
+	for _, f := range Audit(inv, AuditOptions{}) {
+		if strings.HasPrefix(f.ID, "world-") {
+			got = append(got, fmt.Sprintf("%s %s %s %d", f.Group, f.ID, f.Severity, f.Index))
+			if !strings.Contains(f.Why, "through the groups of eni-3") || !strings.Contains(f.Fix, "sg-0000000000000000a inbound rule 1 (128.0.0.0/1)") || len(f.Controls) != 0 {
+				t.Errorf("the finding should name the interface and both rules, and no control (none sums): %s / %s / %v", f.Why, f.Fix, f.Controls)
+			}
+		}
+	}
+	sort.Strings(got)
+	if want := []string{"a world-admin-port critical 0", "b world-admin-port critical 0"}; !slices.Equal(got, want) {
+		t.Errorf("findings %q, want %q", got, want)
+	}
+}

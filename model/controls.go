@@ -26,6 +26,9 @@ type Control struct {
 	What string
 	// Source is where the definition was read.
 	Source string
+	// Stricter says where sgwiz's checks go past the control, for the
+	// README; empty: they do not.
+	Stricter string
 	// fires reports whether the control fails the subject; nil for a
 	// control on a whole group, which fails whenever its check does.
 	fires func(s subject) bool
@@ -88,23 +91,27 @@ const (
 	prowlerSrc = "https://github.com/prowler-cloud/prowler/tree/master/prowler/providers/aws/services/ec2/"
 )
 
+// stricterWorld is where sgwiz goes past the controls that look for the
+// literal 0.0.0.0/0 or ::/0.
+const stricterWorld = "also the world in pieces: half the public address space, summed over a group's rules (and an interface's groups in an audit)"
+
 // Controls lists every control sgwiz names, with its scope.
 var Controls = []Control{
 	// EC2.13 (Config restricted-ssh): ingress from 0.0.0.0/0 or ::/0
 	// whose TCP range holds 22, or all traffic. High.
-	{ID: "SecurityHub EC2.13", Severity: High, Rated: true, Source: shDoc + "#ec2-13",
+	{ID: "SecurityHub EC2.13", Stricter: stricterWorld, Severity: High, Rated: true, Source: shDoc + "#ec2-13",
 		What:  "TCP 22 (or all traffic) from 0.0.0.0/0 or ::/0",
 		fires: func(s subject) bool { return s.from0(true, true) && s.reaches(22, TCP) }},
 	// EC2.14 (Config restricted-common-ports, created as restricted-rdp):
 	// the same for 3389. High.
-	{ID: "SecurityHub EC2.14", Severity: High, Rated: true, Source: shDoc + "#ec2-14",
+	{ID: "SecurityHub EC2.14", Stricter: stricterWorld, Severity: High, Rated: true, Source: shDoc + "#ec2-14",
 		What:  "TCP 3389 (or all traffic) from 0.0.0.0/0 or ::/0",
 		fires: func(s subject) bool { return s.from0(true, true) && s.reaches(3389, TCP) }},
 	// EC2.18 (Config vpc-sg-open-only-to-authorized-ports): ingress from
 	// 0.0.0.0/0 or ::/0 on a TCP port not in authorizedTcpPorts (default
 	// 80, 443) or any UDP port (authorizedUdpPorts has no default), or all
 	// traffic. Rules of other protocols are not judged. High.
-	{ID: "SecurityHub EC2.18", Severity: High, Rated: true, Source: shDoc + "#ec2-18",
+	{ID: "SecurityHub EC2.18", Stricter: stricterWorld, Severity: High, Rated: true, Source: shDoc + "#ec2-18",
 		What: "a TCP port other than the authorised ones (80 and 443 by default), any UDP port, or all traffic, from 0.0.0.0/0 or ::/0",
 		fires: func(s subject) bool {
 			if !s.from0(true, true) {
@@ -128,38 +135,38 @@ var Controls = []Control{
 	// EC2.19 (Config restricted-common-ports with blockedPorts): ingress
 	// from 0.0.0.0/0 or ::/0 reaching a port of its list over TCP (or all
 	// traffic). Critical.
-	{ID: "SecurityHub EC2.19", Severity: Critical, Rated: true, Source: shDoc + "#ec2-19",
+	{ID: "SecurityHub EC2.19", Stricter: stricterWorld, Severity: Critical, Rated: true, Source: shDoc + "#ec2-19",
 		What:  "TCP (or all traffic) to one of " + intsText(ec2_19Ports) + " from 0.0.0.0/0 or ::/0",
 		fires: func(s subject) bool { return s.from0(true, true) && s.reachesAny(ec2_19Ports, TCP) }},
 	// EC2.53/EC2.54 (Config vpc-sg-port-restriction-check, restrictPorts
 	// 22,3389, protocolType ALL, ipType IPv4/IPv6): TCP, UDP or all
 	// traffic to 22 or 3389 from 0.0.0.0/0 (EC2.53) or ::/0 (EC2.54).
 	// High. CIS AWS Foundations 3.0.0 5.2 and 5.3 are the same checks.
-	{ID: "SecurityHub EC2.53", Severity: High, Rated: true, Source: shDoc + "#ec2-53",
+	{ID: "SecurityHub EC2.53", Stricter: stricterWorld, Severity: High, Rated: true, Source: shDoc + "#ec2-53",
 		What:  "TCP or UDP 22 or 3389 (or all traffic) from 0.0.0.0/0",
 		fires: func(s subject) bool { return s.from0(true, false) && s.reachesAny([]int{22, 3389}, TCP, UDP) }},
-	{ID: "SecurityHub EC2.54", Severity: High, Rated: true, Source: shDoc + "#ec2-54",
+	{ID: "SecurityHub EC2.54", Stricter: stricterWorld, Severity: High, Rated: true, Source: shDoc + "#ec2-54",
 		What:  "TCP or UDP 22 or 3389 (or all traffic) from ::/0",
 		fires: func(s subject) bool { return s.from0(false, true) && s.reachesAny([]int{22, 3389}, TCP, UDP) }},
-	{ID: "CIS AWS 3.0 5.2", Severity: High, Rated: true, Source: shDoc + "#ec2-53",
+	{ID: "CIS AWS 3.0 5.2", Stricter: stricterWorld, Severity: High, Rated: true, Source: shDoc + "#ec2-53",
 		What:  "as EC2.53: remote administration ports 22 and 3389 from 0.0.0.0/0",
 		fires: func(s subject) bool { return s.from0(true, false) && s.reachesAny([]int{22, 3389}, TCP, UDP) }},
-	{ID: "CIS AWS 3.0 5.3", Severity: High, Rated: true, Source: shDoc + "#ec2-54",
+	{ID: "CIS AWS 3.0 5.3", Stricter: stricterWorld, Severity: High, Rated: true, Source: shDoc + "#ec2-54",
 		What:  "as EC2.54: remote administration ports 22 and 3389 from ::/0",
 		fires: func(s subject) bool { return s.from0(false, true) && s.reachesAny([]int{22, 3389}, TCP, UDP) }},
 	// checkov AbsSecurityGroupUnrestrictedIngress: the rule's port range
 	// holds the port (protocol not looked at; all traffic, 0/0, holds every
 	// port) and its CIDR is 0.0.0.0/0 or ::/0. Checkov rates none; the
 	// severities are Prisma Cloud's for the same policies.
-	{ID: "checkov CKV_AWS_24", Severity: Low, Rated: true, Source: checkovSrc + "SecurityGroupUnrestrictedIngress22.py",
+	{ID: "checkov CKV_AWS_24", Stricter: stricterWorld, Severity: Low, Rated: true, Source: checkovSrc + "SecurityGroupUnrestrictedIngress22.py",
 		What:  "a rule whose port range holds 22, from 0.0.0.0/0 or ::/0",
 		fires: func(s subject) bool { return s.from0(true, true) && s.reaches(22, TCP, UDP) }},
-	{ID: "checkov CKV_AWS_25", Severity: Low, Rated: true, Source: checkovSrc + "SecurityGroupUnrestrictedIngress3389.py",
+	{ID: "checkov CKV_AWS_25", Stricter: stricterWorld, Severity: Low, Rated: true, Source: checkovSrc + "SecurityGroupUnrestrictedIngress3389.py",
 		What:  "a rule whose port range holds 3389, from 0.0.0.0/0 or ::/0",
 		fires: func(s subject) bool { return s.from0(true, true) && s.reaches(3389, TCP, UDP) }},
 	// CKV_AWS_277 is the same check for "port -1": all traffic (ports
 	// -1, or protocol -1), not TCP 0-65535.
-	{ID: "checkov CKV_AWS_277", Severity: Medium, Rated: true, Source: checkovSrc + "SecurityGroupUnrestrictedIngressAll.py",
+	{ID: "checkov CKV_AWS_277", Stricter: stricterWorld, Severity: Medium, Rated: true, Source: checkovSrc + "SecurityGroupUnrestrictedIngressAll.py",
 		What:  "all traffic (protocol -1) from 0.0.0.0/0 or ::/0",
 		fires: func(s subject) bool { return s.from0(true, true) && s.r.Protocol == AllProtocols }},
 	// CKV_AWS_382: egress of all traffic to 0.0.0.0/0 or ::/0.
@@ -175,7 +182,7 @@ var Controls = []Control{
 	// trivy AWS-0107 (no_public_ingress_sgr.rego): ingress over TCP, UDP
 	// or all traffic whose range holds 22 or 3389 (all traffic always),
 	// from 0.0.0.0/0 or ::/0. HIGH.
-	{ID: "trivy AVD-AWS-0107", Severity: High, Rated: true, Source: trivyRego + "no_public_ingress_sgr.rego",
+	{ID: "trivy AVD-AWS-0107", Stricter: stricterWorld, Severity: High, Rated: true, Source: trivyRego + "no_public_ingress_sgr.rego",
 		What:  "TCP or UDP 22 or 3389 (or all traffic) from 0.0.0.0/0 or ::/0",
 		fires: func(s subject) bool { return s.from0(true, true) && s.reachesAny([]int{22, 3389}, TCP, UDP) }},
 	// trivy AWS-0104 (no_public_egress_sgr.rego): any egress rule to
@@ -192,12 +199,12 @@ var Controls = []Control{
 		What: "the VPC's default group has inbound or outbound rules"},
 	// KICS 4728cd65 (Unrestricted Security Group Ingress): any ingress rule
 	// from 0.0.0.0/0 or ::/0, any port. HIGH.
-	{ID: "KICS 4728cd65", Severity: High, Rated: true, Source: "https://docs.kics.io/latest/queries/terraform-queries/aws/4728cd65-a20c-49da-8b31-9c08b423e4db/",
+	{ID: "KICS 4728cd65", Stricter: stricterWorld, Severity: High, Rated: true, Source: "https://docs.kics.io/latest/queries/terraform-queries/aws/4728cd65-a20c-49da-8b31-9c08b423e4db/",
 		What:  "any rule from 0.0.0.0/0 or ::/0",
 		fires: func(s subject) bool { return s.from0(true, true) }},
 	// prowler ..._to_all_ports (critical): 0.0.0.0/0 or ::/0 to all
 	// 65,536 ports (all traffic, or TCP or UDP 0-65535).
-	{ID: "prowler ec2_securitygroup_allow_ingress_from_internet_to_all_ports", Severity: Critical, Rated: true,
+	{ID: "prowler ec2_securitygroup_allow_ingress_from_internet_to_all_ports", Stricter: stricterWorld, Severity: Critical, Rated: true,
 		Source: prowlerSrc + "ec2_securitygroup_allow_ingress_from_internet_to_all_ports",
 		What:   "every port (all traffic, or TCP or UDP 0-65535) from 0.0.0.0/0 or ::/0",
 		fires:  func(s subject) bool { return s.from0(true, true) && s.r.AllPorts() && s.ports == nil }},
@@ -206,13 +213,13 @@ var Controls = []Control{
 	// 5432; 9200, 9300 or 5601; 7199, 9160 or 8888; 1521 or 2483; 27017 or
 	// 27018; 6379; 11211; 9092. (prowler skips them for a group whose
 	// all-ports check already failed.)
-	{ID: "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*", Severity: High, Rated: true,
+	{ID: "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*", Stricter: stricterWorld, Severity: High, Rated: true,
 		Source: prowlerSrc,
 		What:   "TCP (or all traffic) from 0.0.0.0/0 or ::/0 to one of " + intsText(prowlerPorts),
 		fires:  func(s subject) bool { return s.from0(true, true) && s.reachesAny(prowlerPorts, TCP) }},
 	// prowler ..._to_high_risk_tcp_ports (critical): TCP (or all traffic)
 	// from 0.0.0.0/0 or ::/0 to ec2_high_risk_ports.
-	{ID: "prowler ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports", Severity: Critical, Rated: true,
+	{ID: "prowler ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports", Stricter: stricterWorld, Severity: Critical, Rated: true,
 		Source: prowlerSrc + "ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports",
 		What:   "TCP (or all traffic) from 0.0.0.0/0 or ::/0 to one of " + intsText(prowlerHighRisk),
 		fires:  func(s subject) bool { return s.from0(true, true) && s.reachesAny(prowlerHighRisk, TCP) }},
@@ -221,8 +228,9 @@ var Controls = []Control{
 	// names it for ranges that hold only public addresses, which that
 	// test passes.
 	{ID: "prowler ec2_securitygroup_allow_wide_open_public_ipv4", Severity: High, Rated: true,
-		Source: prowlerSrc + "ec2_securitygroup_allow_wide_open_public_ipv4",
-		What:   "an IPv4 range of /1 to /23 of public addresses",
+		Stricter: "also ranges that mix public and reserved addresses, counted by their public addresses (more than 256)",
+		Source:   prowlerSrc + "ec2_securitygroup_allow_wide_open_public_ipv4",
+		What:     "an IPv4 range of /1 to /23 of public addresses",
 		fires: func(s subject) bool {
 			p := s.r.Peer.Prefix()
 			return s.r.Peer.Kind() == PeerIPv4 && p.Bits() > 0 && p.Bits() < 24 && PublicAddresses(p) == sizeOf(p)
@@ -240,7 +248,8 @@ var Controls = []Control{
 		Source: prowlerSrc + "ec2_securitygroup_not_used",
 		What:   "a group no network interface, Lambda function or other group uses"},
 	{ID: "SecurityHub EC2.2", Severity: High, Rated: true, Source: shDoc + "#ec2-2",
-		What: "the VPC's default group has inbound or outbound rules"},
+		Stricter: "also in a plan: a plan that adopts the default group with rules",
+		What:     "the VPC's default group has inbound or outbound rules"},
 	{ID: "CIS AWS 3.0 5.4", Severity: High, Rated: true, Source: shDoc + "#ec2-2",
 		What: "as EC2.2: the default group restricts all traffic"},
 	{ID: "SecurityHub EC2.22", Severity: Medium, Rated: true, Source: shDoc + "#ec2-22",

@@ -72,13 +72,13 @@ var Checks = []Check{
 			"prowler ec2_securitygroup_allow_ingress_from_internet_to_all_ports"}},
 	{ID: "world-admin-port", Severity: High, Title: "Remote administration port (SSH, RDP, WinRM, Telnet, FTP, VNC, Kubernetes API) open to the internet",
 		Controls: []string{"SecurityHub EC2.19", "SecurityHub EC2.13", "SecurityHub EC2.14", "SecurityHub EC2.53", "SecurityHub EC2.54", "CIS AWS 3.0 5.2", "CIS AWS 3.0 5.3", "SecurityHub EC2.18",
-			"checkov CKV_AWS_24", "checkov CKV_AWS_25", "trivy AVD-AWS-0107", "KICS 4728cd65", "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*", "prowler ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports"}},
+			"checkov CKV_AWS_24", "checkov CKV_AWS_25", "trivy AVD-AWS-0107", "KICS 4728cd65", "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*"}},
 	{ID: "world-database-port", Severity: High, Title: "Database or cache port open to the internet",
-		Controls: []string{"SecurityHub EC2.19", "SecurityHub EC2.18", "KICS 4728cd65", "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*", "prowler ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports"}},
+		Controls: []string{"SecurityHub EC2.19", "SecurityHub EC2.18", "KICS 4728cd65", "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*"}},
 	{ID: "world-high-risk-port", Severity: Critical, Title: "A port on Security Hub's high-risk list (EC2.19) open to the internet",
 		Controls: []string{"SecurityHub EC2.19", "SecurityHub EC2.18", "KICS 4728cd65", "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*", "prowler ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports"}},
 	{ID: "world-unneeded-port", Severity: High, Title: "A port open to the internet that the use case does not serve publicly",
-		Controls: []string{"SecurityHub EC2.18", "KICS 4728cd65", "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*", "prowler ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports"}},
+		Controls: []string{"SecurityHub EC2.18", "KICS 4728cd65"}},
 	{ID: "world-protocol", Severity: Low, Title: "A protocol other than TCP, UDP and ICMP (such as ESP, AH, GRE) open to the internet",
 		Controls: []string{"KICS 4728cd65"},
 		Differs:  "KICS rates every rule from 0.0.0.0/0 or ::/0 high; sgwiz rates this low, as the protocol reaches only a host that speaks it, and an IPsec or tunnel endpoint that serves the internet must accept it."},
@@ -283,12 +283,14 @@ func (p Plan) checkGroup(fs []Finding, g *Group, public []int, o CheckOptions) [
 						"Use the exact CIDR of your office or VPN, such as a /32 or /28."))
 				}
 			}
-			switch {
-			case d == Ingress && len(world[i]) > 0:
+			if d == Ingress {
 				for _, w := range world[i] {
 					fs = p.checkWorld(fs, g, i, r, w, worldWho(rules, label, w), worldFix(rules, label, i, w), public, o)
 				}
-			case d == Ingress && r.AllPorts() && r.Peer.IsCIDR() && IsPublic(r.Peer.Prefix()):
+			}
+			switch {
+			case d == Ingress && r.AllPorts() && r.Peer.IsCIDR() && IsPublic(r.Peer.Prefix()) &&
+				!slices.ContainsFunc(world[i], func(w worldPiece) bool { return w.whole(r) }):
 				fs = append(fs, p.finding("public-all-ports", g, d, i, r,
 					fmt.Sprintf("%s on every port is open to the public range %s (%s public addresses): whoever holds an address in it reaches every service on the instance.", r.Protocol.Title(), r.Peer, PublicAddresses(r.Peer.Prefix()).Words()),
 					"Open only the ports the range needs, such as HTTPS (443)."))
@@ -441,7 +443,7 @@ func (p Plan) checkWorld(fs []Finding, g *Group, i int, r Rule, w worldPiece, wh
 		return fs
 	case !n.Protocol.HasPorts():
 		add("world-protocol", nil,
-			fmt.Sprintf("%s is open to %s: only that protocol, not every service, but every host on the internet may send it.", n.Protocol.Title(), who),
+			fmt.Sprintf("%s is open to %s: only that protocol, not every service, but every host on the internet may send it.", n.Protocol.Name(), who),
 			"Allow it only from the peers you expect (the other end of the tunnel), if you know them.")
 		return fs
 	}

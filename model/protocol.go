@@ -98,6 +98,25 @@ func (p Protocol) Title() string {
 	return p.String()
 }
 
+// Name is the protocol as people say it: "TCP", "all traffic", "ESP
+// (protocol 50)", "protocol 132".
+func (p Protocol) Name() string {
+	if p == AllProtocols {
+		return "all traffic"
+	}
+	if p.HasPorts() || p.IsICMP() {
+		return p.Title()
+	}
+	if n, ok := protocolAbbrev[p.Number()]; ok {
+		return fmt.Sprintf("%s (protocol %d)", n, p.Number())
+	}
+	return fmt.Sprintf("protocol %d", p.Number())
+}
+
+// protocolAbbrev names the IANA protocols a security group rule commonly
+// carries besides TCP, UDP and ICMP.
+var protocolAbbrev = map[int]string{4: "IP-in-IP", 41: "IPv6-in-IPv4", 47: "GRE", 50: "ESP", 51: "AH", 89: "OSPF", 112: "VRRP", 132: "SCTP"}
+
 // MarshalText implements encoding.TextMarshaler.
 func (p Protocol) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"strings"
 )
 
 // What a set of rules opens to the world.
@@ -276,14 +275,7 @@ func worldFix(rules []Rule, label func(int) string, i int, w worldPiece) string 
 	for k, j := range all {
 		names[k] = fmt.Sprintf("%s (%s)", label(j), rules[j].Peer)
 	}
-	return fmt.Sprintf(" %s add up to %s of the internet's %s addresses: narrow them together.", upperFirst(joinAnd(names)), percent(w.Share), FamilyOf(w.Rule.Peer.Prefix()))
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return fmt.Sprintf(" These add up to %s of the internet's %s addresses, so narrow them together: %s.", percent(w.Share), FamilyOf(w.Rule.Peer.Prefix()), joinAnd(names))
 }
 
 func percent(f float64) string {
