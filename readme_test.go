@@ -97,4 +97,6 @@ func notPublicTable() string {
 	return b.String()
 }
 
-func mdCell(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", "\\|"), "*", "\\*") }
+func mdCell(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "|", "\\|"), "*", "\\*")
+}
