@@ -56,7 +56,7 @@ start
 keys Enter Enter Enter; wait_for "4/8 Sources"
 text "203.0.113.10"; wait_for "= 1 address"; shot 4-sources
 for _ in $(seq 12); do keys Down; done # SSH from anywhere (IPv4)
-keys Space; wait_for "HIGH ⚠"; shot 4-sources-warning
+keys Space; wait_for "CRITICAL ⚠"; shot 4-sources-warning
 keys Space
 keys Enter; wait_for "5/8 Egress"; shot 5-egress
 keys Enter; wait_for "6/8 Details"; shot 6-details
