@@ -56,6 +56,8 @@ func FamilyOf(p netip.Prefix) Family {
 type space struct {
 	blocks, holes, keeps []netip.Prefix
 	total                Count
+	// holes4 and keeps4 are the IPv4 holes and keeps as integer spans.
+	holes4, keeps4 [][2]uint64
 }
 
 // Reserved is a range that holds no public address, with the registry's
@@ -136,6 +138,18 @@ func pfxs(ss ...string) []netip.Prefix {
 
 func newSpace(blocks, holes, keeps []netip.Prefix) space {
 	s := space{blocks: blocks, holes: holes, keeps: keeps}
+	for _, h := range holes {
+		if h.Addr().Is4() {
+			lo, hi := span4(h)
+			s.holes4 = append(s.holes4, [2]uint64{lo, hi})
+		}
+	}
+	for _, k := range keeps {
+		if k.Addr().Is4() {
+			lo, hi := span4(k)
+			s.keeps4 = append(s.keeps4, [2]uint64{lo, hi})
+		}
+	}
 	s.total = s.public(blocks)
 	return s
 }
@@ -165,10 +179,10 @@ func (s space) public(ps []netip.Prefix) Count {
 func (s space) public4(p netip.Prefix) uint64 {
 	lo, hi := span4(p)
 	n := hi - lo + 1
-	for _, h := range s.holes {
+	for _, h := range s.holes4 {
 		n -= overlap4(lo, hi, h)
 	}
-	for _, k := range s.keeps {
+	for _, k := range s.keeps4 {
 		n += overlap4(lo, hi, k)
 	}
 	return n
@@ -181,9 +195,8 @@ func span4(p netip.Prefix) (lo, hi uint64) {
 	return lo, lo + 1<<(32-p.Bits()) - 1
 }
 
-func overlap4(lo, hi uint64, q netip.Prefix) uint64 {
-	qlo, qhi := span4(q)
-	lo, hi = max(lo, qlo), min(hi, qhi)
+func overlap4(lo, hi uint64, q [2]uint64) uint64 {
+	lo, hi = max(lo, q[0]), min(hi, q[1])
 	if lo > hi {
 		return 0
 	}

@@ -533,6 +533,9 @@ func joinInts(xs []int) string {
 // world on the other. A rule is open to the world when all of it is, alone
 // or with others (world).
 func checkMismatch(p Plan, fs []Finding, g *Group, rules []Rule, world map[int][]worldPiece) []Finding {
+	if len(world) == 0 {
+		return fs // nothing open to the world
+	}
 	type portKey struct {
 		Protocol Protocol
 		Ports    PortRange
