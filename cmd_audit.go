@@ -41,9 +41,11 @@ func newAuditCmd(io streams) *cobra.Command {
 		Short: "Check every security group of an account (or several): findings, unused groups, and a fix plan",
 		Long: `audit reads every security group of the account in each region, with the
 network interfaces and launch templates that use them, runs every lint check
-plus those only an account can answer (the default group's rules, unused
-groups, required tags, stale references, rules per network interface), and
-prints a report. It exits 0 when nothing is high or critical, 1 when
+(links between groups by id, as lint does by name; tiers only in a plan,
+whose roles AWS does not hold) plus those only an account can answer
+(unused groups, required tags, stale references, rules per network
+interface, and traffic the groups on one interface open to the world
+together), and prints a report. It exits 0 when nothing is high or critical, 1 when
 something is, 2 on bad input. A region or account that cannot be read is
 said in the report; the others are read all the same.
 
