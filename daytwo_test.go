@@ -95,7 +95,7 @@ func TestAllowBadInput(t *testing.T) {
 		{[]string{"allow", "ssh", "--group", "sg-12345678", "--for", "2 hours"}, `--for: "2 hours" is not a duration`},
 		{[]string{"allow", "ssh", "--group", "sg-12345678", "--for", "30d"}, "longer than a week"},
 		{[]string{"allow", "ssh", "--group", "sg-12345678", "--from", "0.0.0.0/0"}, "is everyone"},
-		{[]string{"allow", "ssh", "--group", "sg-12345678", "--from", "0.0.0.0/2", "--from", "64.0.0.0/2"}, "0.0.0.0/2 and 64.0.0.0/2 are everyone on the internet (57% of its IPv4 addresses)"},
+		{[]string{"allow", "ssh", "--group", "sg-12345678", "--from", "0.0.0.0/2", "--from", "64.0.0.0/2"}, "--from: 0.0.0.0/2 and 64.0.0.0/2 hold 57% of the internet's IPv4 addresses, more than half: that is everyone, not an office"},
 		{[]string{"allow", "ssh", "--group", "sg-12345678", "--from", "::/1"}, "::/1 is everyone on the internet"},
 		{[]string{"allow", "ssh", "--group", "sg-12345678", "--from", "@office"}, "the address book, which is empty"},
 		{[]string{"sweep", "--region", "europe"}, `--region: "europe" is not an AWS region name`},

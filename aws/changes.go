@@ -93,7 +93,7 @@ func (c Changes) Confirmation() (name, why string) {
 		return g.Name, fmt.Sprintf("%s (%s) was not made by this plan%s; applying adopts it: %s", g.Name, g.ID, madeBy(g), g.adoption())
 	}
 	if s, ok := model.HighestSeverity(c.Plan.Check()); ok && s >= model.High && len(c.Plan.Groups) > 0 {
-		return c.Plan.Groups[0].Name, "The plan has high findings (sgwiz lint shows them)"
+		return c.Plan.Groups[0].Name, "The plan has high or critical findings (sgwiz lint shows them)"
 	}
 	return "", ""
 }

@@ -293,21 +293,26 @@ func Everyone(prefixes []netip.Prefix) (string, bool) {
 		if !IsWorld(ps...) {
 			continue
 		}
-		names := make([]string, len(ps))
-		for i, p := range ps {
-			names[i] = p.String()
-		}
-		verb := "is"
-		if len(ps) > 1 {
-			verb = "are"
-		}
-		if len(ps) > 4 {
-			names = []string{fmt.Sprintf("these %d %s CIDRs", len(ps), Family(f))}
-		}
 		if len(ps) == 1 && ps[0].Bits() == 0 {
 			return fmt.Sprintf("%s is everyone on the internet", ps[0]), true
 		}
-		return fmt.Sprintf("%s %s everyone on the internet (%s of its %s addresses)", joinAnd(names), verb, percent(Share(ps...)), Family(f)), true
+		// Name the ranges that hold public addresses: a private one
+		// beside them is not the problem.
+		var names []string
+		for _, p := range ps {
+			if IsPublic(p) {
+				names = append(names, p.String())
+			}
+		}
+		if len(names) > 4 {
+			names = []string{fmt.Sprintf("these %d %s CIDRs", len(names), Family(f))}
+		}
+		one := len(names) == 1
+		share := Share(ps...)
+		if share >= 0.9995 {
+			return fmt.Sprintf("%s %s everyone on the internet (all of its %s addresses)", joinAnd(names), map[bool]string{true: "is", false: "are"}[one], Family(f)), true
+		}
+		return fmt.Sprintf("%s %s %s of the internet's %s addresses, more than half: that is everyone", joinAnd(names), map[bool]string{true: "holds", false: "hold"}[one], percent(share), Family(f)), true
 	}
 	return "", false
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"net/netip"
 	"slices"
 )
 
@@ -224,16 +225,17 @@ var Controls = []Control{
 		What:   "TCP (or all traffic) from 0.0.0.0/0 or ::/0 to one of " + intsText(prowlerHighRisk),
 		fires:  func(s subject) bool { return s.from0(true, true) && s.reachesAny(prowlerHighRisk, TCP) }},
 	// prowler ec2_securitygroup_allow_wide_open_public_ipv4 (high): an
-	// IPv4 CIDR of /1 to /23 that Python's ipaddress calls global. sgwiz
-	// names it for ranges that hold only public addresses, which that
-	// test passes.
+	// IPv4 CIDR of /1 to /23, in or out, that Python's ipaddress calls
+	// global: its first and last address not both inside one of Python's
+	// private networks (or the shared 100.64.0.0/10). A range of /23 or
+	// wider can only lie inside the larger of them.
 	{ID: "prowler ec2_securitygroup_allow_wide_open_public_ipv4", Severity: High, Rated: true,
-		Stricter: "also ranges that mix public and reserved addresses, counted by their public addresses (more than 256)",
-		Source:   prowlerSrc + "ec2_securitygroup_allow_wide_open_public_ipv4",
-		What:     "an IPv4 range of /1 to /23 of public addresses",
+		Source: prowlerSrc + "ec2_securitygroup_allow_wide_open_public_ipv4",
+		What:   "an IPv4 range of /1 to /23 not inside one private or reserved block",
 		fires: func(s subject) bool {
 			p := s.r.Peer.Prefix()
-			return s.r.Peer.Kind() == PeerIPv4 && p.Bits() > 0 && p.Bits() < 24 && PublicAddresses(p) == sizeOf(p)
+			return s.r.Peer.Kind() == PeerIPv4 && p.Bits() > 0 && p.Bits() < 24 &&
+				!slices.ContainsFunc(pythonPrivate4, func(q netip.Prefix) bool { return q.Bits() <= p.Bits() && q.Contains(p.Addr()) })
 		}},
 	{ID: "prowler ec2_securitygroup_with_many_ingress_egress_rules", Severity: High, Rated: true,
 		Source: prowlerSrc + "ec2_securitygroup_with_many_ingress_egress_rules",
@@ -258,6 +260,11 @@ var Controls = []Control{
 		What: "a group without tags, or without a required tag key"},
 }
 
+// pythonPrivate4 are the networks of Python's ipaddress (3.11) that can
+// hold a /23: its private list, and the shared address space is_global
+// leaves out.
+var pythonPrivate4 = pfxs("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "198.18.0.0/15", "240.0.0.0/4")
+
 // prowlerPorts are the TCP ports of prowler's per-port ingress checks,
 // prowlerHighRisk those of its high-risk check (ec2_high_risk_ports).
 var (
@@ -279,7 +286,7 @@ var controlByID = func() map[string]Control {
 // unless the check says why it rates lower (then the finding says so).
 func rate(f *Finding, s subject, asWorld bool) {
 	c := checkByID[f.ID]
-	f.Controls = nil
+	f.Controls = []string{}
 	judge := s
 	if asWorld && s.r.Peer.IsCIDR() {
 		judge.r.Peer = worldPeer(FamilyOf(s.r.Peer.Prefix()))

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -80,11 +81,22 @@ var scopes = map[string]func(d Direction, r Rule) bool{
 		}
 		return false
 	},
-	// is_global and a prefix of 1 to 23: a range of public addresses only
-	// passes Python's test.
+	// Python's ip_network(cidr).is_global and a prefix of 1 to 23: is_global
+	// is false only when the first and last address lie in one of its
+	// private networks (or 100.64.0.0/10).
 	"prowler ec2_securitygroup_allow_wide_open_public_ipv4": func(d Direction, r Rule) bool {
 		p := r.Peer.Prefix()
-		return r.Peer.Kind() == PeerIPv4 && p.Bits() >= 1 && p.Bits() <= 23 && PublicAddresses(p) == sizeOf(p)
+		if r.Peer.Kind() != PeerIPv4 || p.Bits() < 1 || p.Bits() > 23 {
+			return false
+		}
+		for _, private := range []string{"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/29", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4"} {
+			q := netip.MustParsePrefix(private)
+			last := lastAddr(p)
+			if q.Contains(p.Addr()) && q.Contains(last) {
+				return false
+			}
+		}
+		return true
 	},
 	"prowler ec2_securitygroup_with_many_ingress_egress_rules": nil,
 	"prowler ec2_securitygroup_from_launch_wizard":             nil,
@@ -95,6 +107,13 @@ var scopes = map[string]func(d Direction, r Rule) bool{
 	"CIS AWS 3.0 5.4":                                          nil,
 	"SecurityHub EC2.22":                                       nil,
 	"SecurityHub EC2.43":                                       nil,
+}
+
+func lastAddr(p netip.Prefix) netip.Addr {
+	b := p.Masked().Addr().As4()
+	host := 32 - p.Bits()
+	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3]) | (1<<host - 1)
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
 
 // in0: ingress from the literal 0.0.0.0/0 (v4) or ::/0 (v6).

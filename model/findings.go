@@ -84,7 +84,7 @@ var Checks = []Check{
 		Differs:  "KICS rates every rule from 0.0.0.0/0 or ::/0 high; sgwiz rates this low, as the protocol reaches only a host that speaks it, and an IPsec or tunnel endpoint that serves the internet must accept it."},
 	{ID: "ipv4-ipv6-mismatch", Severity: Medium, Title: "A port restricted on one IP version but open to the world on the other", Controls: []string{}},
 	{ID: "wide-port-range", Severity: Medium, Title: "A very wide port range", Controls: []string{}},
-	{ID: "wide-public-cidr", Severity: Low, Title: "A public IPv4 range of more than 256 public addresses",
+	{ID: "wide-public-cidr", Severity: Low, Title: "A public range wider than one organisation: more than 256 public IPv4 addresses, or an IPv6 prefix shorter than /48",
 		Controls: []string{"prowler ec2_securitygroup_allow_wide_open_public_ipv4"},
 		Differs:  "prowler rates a public range of /23 or wider high; sgwiz rates the width low, and what the range may reach by the port checks."},
 	{ID: "duplicate-rule", Severity: Low, Title: "The same rule twice", Controls: []string{}},
@@ -276,12 +276,16 @@ func (p Plan) checkGroup(fs []Finding, g *Group, public []int, o CheckOptions) [
 				}
 				fs = append(fs, f)
 			}
-			if r.Peer.Kind() == PeerIPv4 && r.Peer.Prefix().Bits() > 0 && r.Peer.Prefix().Bits() < 24 {
-				if n := PublicAddresses(r.Peer.Prefix()); n.Compare(pow2(8)) > 0 {
-					fs = append(fs, p.finding("wide-public-cidr", g, d, i, r,
-						fmt.Sprintf("%s holds %s public addresses; few organisations own that many.", r.Peer, n),
-						"Use the exact CIDR of your office or VPN, such as a /32 or /28."))
+			// A range the world checks judge (all of the rule open to the
+			// world) is said there, not as a wide range too.
+			whole := slices.ContainsFunc(world[i], func(w worldPiece) bool { return w.whole(r) })
+			if wide, n := wideCIDR(r.Peer); wide && !whole {
+				fix := "Use the exact CIDR of your office or VPN, such as a /32 or /28 (a /48 or /56 in IPv6)."
+				if d == Egress {
+					fix = "Send only to the addresses of the service you use, or a managed prefix list of them."
 				}
+				fs = append(fs, p.finding("wide-public-cidr", g, d, i, r,
+					fmt.Sprintf("%s holds %s public addresses; few organisations own that many.", r.Peer, n.Words()), fix))
 			}
 			if d == Ingress {
 				for _, w := range world[i] {
@@ -289,8 +293,7 @@ func (p Plan) checkGroup(fs []Finding, g *Group, public []int, o CheckOptions) [
 				}
 			}
 			switch {
-			case d == Ingress && r.AllPorts() && r.Peer.IsCIDR() && IsPublic(r.Peer.Prefix()) &&
-				!slices.ContainsFunc(world[i], func(w worldPiece) bool { return w.whole(r) }):
+			case d == Ingress && r.AllPorts() && r.Peer.IsCIDR() && IsPublic(r.Peer.Prefix()) && !whole:
 				fs = append(fs, p.finding("public-all-ports", g, d, i, r,
 					fmt.Sprintf("%s on every port is open to the public range %s (%s public addresses): whoever holds an address in it reaches every service on the instance.", r.Protocol.Title(), r.Peer, PublicAddresses(r.Peer.Prefix()).Words()),
 					"Open only the ports the range needs, such as HTTPS (443)."))
@@ -311,6 +314,29 @@ func (p Plan) checkGroup(fs []Finding, g *Group, public []int, o CheckOptions) [
 		}
 	}
 	return fs
+}
+
+// wideCIDR reports whether a peer is a public range wider than one
+// organisation: more than 256 public IPv4 addresses (in a range of /1 to
+// /23), or an IPv6 prefix of /1 to /47 with public addresses (a site is a
+// /48).
+func wideCIDR(peer Peer) (bool, Count) {
+	if !peer.IsCIDR() || peer.Prefix().Bits() == 0 {
+		return false, Count{}
+	}
+	p := peer.Prefix()
+	if peer.Kind() == PeerIPv4 {
+		if p.Bits() >= 24 {
+			return false, Count{}
+		}
+		n := PublicAddresses(p)
+		return n.Compare(pow2(8)) > 0, n
+	}
+	if p.Bits() >= 48 {
+		return false, Count{}
+	}
+	n := PublicAddresses(p)
+	return !n.IsZero(), n
 }
 
 // awsMade reports whether a rule is one AWS makes itself, without a
@@ -435,8 +461,12 @@ func (p Plan) checkWorld(fs []Finding, g *Group, i int, r Rule, w worldPiece, wh
 	}
 	switch {
 	case n.AllPorts():
+		what := n.Protocol.Title() + " on every port is"
+		if n.Protocol == AllProtocols {
+			what = "All traffic is"
+		}
 		add("world-all-traffic", nil,
-			fmt.Sprintf("%s on every port is open to %s: every service on the instance, even one you forgot, is reachable from the internet.", n.Protocol.Title(), who),
+			fmt.Sprintf("%s open to %s: every service on the instance, even one you forgot, is reachable from the internet.", what, who),
 			"Open only the ports your service needs, such as HTTPS (443).")
 		return fs
 	case n.Protocol.IsICMP():
@@ -487,9 +517,9 @@ func (p Plan) checkWorld(fs []Finding, g *Group, i int, r Rule, w worldPiece, wh
 		unneeded = append(unneeded, n.Ports.From())
 	}
 	if len(unneeded) > 0 && len(reported) == 0 {
-		who2 := "the use case serves only"
-		if _, ok := LookupUseCase(p.UseCase); !ok {
-			who2 = "the ports authorised for the internet are"
+		who2 := "the ports authorised for the internet are"
+		if u, ok := LookupUseCase(p.UseCase); ok && len(u.PublicPorts) > 0 && len(o.Authorized) == 0 {
+			who2 = "the use case serves only"
 		}
 		ports := unneeded
 		if n.Ports.Count() > wideRange {
@@ -679,7 +709,7 @@ func (p Plan) checkLinks(fs []Finding) []Finding {
 			if !ix.admits(src.Egress, r, a) {
 				fs = append(fs, p.finding("ingress-not-sent", a, Ingress, i, r,
 					fmt.Sprintf("%s accepts %s %s from %s, but %s's outbound rules do not let it send that to %s.", a.Name, r.Protocol.Title(), r.PortText(), src.Name, src.Name, a.Name),
-					fmt.Sprintf("Let %s send %s %s to group %s (the egress policy of the use case does), or remove this rule.", src.Name, r.Protocol.Title(), r.PortText(), a.Name)))
+					fmt.Sprintf("Let %s send %s %s to group %s, or remove this rule.", src.Name, r.Protocol.Title(), r.PortText(), a.Name)))
 			}
 		}
 		for k := n; k < len(fs); k++ {

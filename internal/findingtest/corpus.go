@@ -171,24 +171,20 @@ var Corpus = []Case{
 	// The world in pieces: no control looks past 0.0.0.0/0 and ::/0, so
 	// none is named, but the finding is rated as if it were.
 	{Name: "ssh from the two halves of IPv4", Groups: one(in("tcp", "22", "0.0.0.0/1", "lower half"), in("tcp", "22", "128.0.0.0/1", "upper half")),
-		Want: []string{"world-admin-port critical g in 1 []", "wide-public-cidr low g in 1 []", "wide-public-cidr low g in 2 []"}},
+		Want: []string{"world-admin-port critical g in 1 []", "wide-public-cidr low g in 2 [p:wide]"}},
 	{Name: "mysql from three quarters of IPv4", Groups: one(in("tcp", "3306", "64.0.0.0/2", "q2"), in("tcp", "3306", "128.0.0.0/2", "q3"), in("tcp", "3306", "192.0.0.0/2", "q4")),
-		Want: []string{"world-database-port critical g in 1 []", "world-database-port critical g in 2 []", "world-database-port critical g in 3 []",
-			"wide-public-cidr low g in 1 []", "wide-public-cidr low g in 2 []", "wide-public-cidr low g in 3 []"}},
+		Want: []string{"world-database-port critical g in 1 []", "world-database-port critical g in 2 []", "world-database-port critical g in 3 []"}},
 	{Name: "all traffic from three quarters of IPv4", Groups: one(in("all", "", "0.0.0.0/2", "q1"), in("all", "", "64.0.0.0/2", "q2"), in("all", "", "128.0.0.0/2", "q3")),
-		Want: []string{"world-all-traffic critical g in 1 []", "world-all-traffic critical g in 2 []", "world-all-traffic critical g in 3 []",
-			"wide-public-cidr low g in 1 []", "wide-public-cidr low g in 2 []", "wide-public-cidr low g in 3 []"}},
+		Want: []string{"world-all-traffic critical g in 1 []", "world-all-traffic critical g in 2 []", "world-all-traffic critical g in 3 []"}},
 	{Name: "ssh from ::/1 (all of 2000::/3)", Groups: one(in("tcp", "22", "::/1", "half of IPv6")),
 		Want: []string{"world-admin-port critical g in 1 []"}},
 	{Name: "ssh from three /5s of IPv6", Groups: one(in("tcp", "22", "2000::/5", "a"), in("tcp", "22", "2800::/5", "b"), in("tcp", "22", "3000::/5", "c")),
 		Want: []string{"world-admin-port critical g in 1 []", "world-admin-port critical g in 2 []", "world-admin-port critical g in 3 []"}},
 	{Name: "all traffic from a half and tcp 22 from the other half", Groups: one(in("all", "", "128.0.0.0/1", "upper half"), in("tcp", "22", "64.0.0.0/2", "q2"), in("tcp", "22", "0.0.0.0/2", "q1")),
 		Want: []string{"world-admin-port critical g in 1 []", "world-admin-port critical g in 2 []", "world-admin-port critical g in 3 []",
-			"public-all-ports high g in 1 []",
-			"wide-public-cidr low g in 1 []", "wide-public-cidr low g in 2 []", "wide-public-cidr low g in 3 []"}},
+			"public-all-ports high g in 1 []", "wide-public-cidr low g in 1 [p:wide]"}},
 	{Name: "a /32 inside a world of /2s adds nothing", Groups: one(in("tcp", "443", "8.8.8.8/32", "one host"), in("tcp", "3306", "0.0.0.0/2", "q1"), in("tcp", "3306", "64.0.0.0/2", "q2"), in("tcp", "3306", "128.0.0.0/2", "q3"), in("tcp", "3306", "8.8.4.4/32", "inside q1")),
-		Want: []string{"world-database-port critical g in 2 []", "world-database-port critical g in 3 []", "world-database-port critical g in 4 []",
-			"wide-public-cidr low g in 2 []", "wide-public-cidr low g in 3 []", "wide-public-cidr low g in 4 []"}},
+		Want: []string{"world-database-port critical g in 2 []", "world-database-port critical g in 3 []", "world-database-port critical g in 4 []"}},
 
 	// Which addresses are public.
 	{Name: "all traffic from ranges that hold no public address", Groups: one(
@@ -201,6 +197,10 @@ var Corpus = []Case{
 	{Name: "a public /16", Groups: one(in("tcp", "443", "8.8.0.0/16", "partner")),
 		Want: []string{"wide-public-cidr low g in 1 [p:wide]"}, Why: map[string]string{"wide-public-cidr": "prowler rates"}},
 	{Name: "a /11 half private", Groups: one(in("tcp", "443", "172.0.0.0/11", "mixed")),
+		Want: []string{"wide-public-cidr low g in 1 [p:wide]"}, Why: map[string]string{"wide-public-cidr": "prowler rates"}},
+	{Name: "ssh from 3000::/4, just under half of IPv6", Groups: one(in("tcp", "22", "3000::/4", "not quite half")),
+		Want: []string{"wide-public-cidr low g in 1 []"}},
+	{Name: "a public /47 and a /48 of IPv6", Groups: one(in("tcp", "443", "2a00:1450::/47", "two sites"), in("tcp", "443", "2a00:1460::/48", "one site")),
 		Want: []string{"wide-public-cidr low g in 1 []"}},
 
 	// Protocols that are not all traffic.
