@@ -140,6 +140,12 @@ func whoText(p model.Peer) string {
 		if p.Prefix().IsSingleIP() {
 			return "Only the address " + p.Prefix().Addr().String()
 		}
+		switch n := model.PublicAddresses(p.Prefix()); {
+		case model.IsWorld(p.Prefix()):
+			return fmt.Sprintf("More than half the internet (%s, %s public addresses)", p, n.Words())
+		case p.Kind() == model.PeerIPv4 && !n.IsZero() && n.String() != p.Addresses():
+			return fmt.Sprintf("The %s addresses of %s (%s of them public)", p.Addresses(), p, n.Words())
+		}
 		return fmt.Sprintf("The %s addresses of %s", p.Addresses(), p)
 	case p.Kind() == model.PeerGroup:
 		return "Instances in the group " + p.Ref()

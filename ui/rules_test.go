@@ -28,6 +28,8 @@ func TestReadoutSaysItInPlainWords(t *testing.T) {
 		{model.Ingress, rule(t, "tcp", "3306", "group:app"), "Instances in the group app can open MYSQL/Aurora"},
 		{model.Egress, rule(t, "all", "", "0.0.0.0/0"), "This instance can open any kind of traffic, on every port to anyone on the internet (IPv4)"},
 		{model.Ingress, rule(t, "udp", "8000-9000", "10.0.0.0/8"), "The 16,777,216 addresses of 10.0.0.0/8 can open UDP traffic on 8000 - 9000"},
+		{model.Ingress, rule(t, "tcp", "22", "0.0.0.0/1"), "More than half the internet (0.0.0.0/1, 2,092,957,696 public addresses) can open SSH"},
+		{model.Ingress, rule(t, "tcp", "22", "172.0.0.0/11"), "The 2,097,152 addresses of 172.0.0.0/11 (1,048,576 of them public) can open SSH"},
 	}
 	for _, tt := range tests {
 		if got := Readout(tt.d, tt.r); !strings.Contains(got, tt.want) {
