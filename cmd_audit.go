@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -128,14 +127,6 @@ func highest(fs []model.AuditFinding) (model.Severity, bool) {
 		plain[i] = f.Finding
 	}
 	return model.HighestSeverity(plain)
-}
-
-// version is sgwiz's module version, for SARIF's tool.driver.version.
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
 }
 
 // parsePorts reads "80,443,1020-1025" as a list of ports.

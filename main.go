@@ -13,6 +13,8 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -110,6 +112,8 @@ Markdown. Run it with no arguments in a terminal for the wizard, or with
 			return wizardRun(cmd.Context(), io, file, myIP, cloud)
 		},
 	}
+	root.Version = version()
+	root.SetVersionTemplate("sgwiz {{.Version}} (" + runtime.Version() + ")\n")
 	root.Flags().StringVarP(&file, "file", "f", "", "open this plan file at the review")
 	root.Flags().StringVar(&myIP, "myip-url", cmp.Or(os.Getenv("SGWIZ_MYIP_URL"), aws.DefaultMyIPURL),
 		"the HTTPS endpoint that answers with your public address, for the wizard's \"Look up my IP\" (env SGWIZ_MYIP_URL)")
@@ -119,6 +123,34 @@ Markdown. Run it with no arguments in a terminal for the wizard, or with
 	root.AddCommand(newPresetsCmd(io), newExportCmd(io), newLintCmd(io), newPlanCmd(io), newApplyCmd(io), newImportCmd(io), newAuditCmd(io),
 		newAllowCmd(io), newSweepCmd(io), newAttachCmd(io), newDetachCmd(io), newPrefixListCmd(io))
 	return root
+}
+
+// version is the module version sgwiz was built at (go install …@v1.2.3),
+// else the commit it was built from ("dev abc123def456"), else "dev"; for
+// --version and SARIF's tool.driver.version.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = " (modified)"
+			}
+		}
+	}
+	if rev == "" {
+		return "dev"
+	}
+	return fmt.Sprintf("dev %.12s%s", rev, modified)
 }
 
 // noTTYMessage names the commands that do without a terminal.

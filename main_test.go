@@ -56,6 +56,14 @@ func TestPresetsTable(t *testing.T) {
 	}
 }
 
+// TestVersion: --version says what sgwiz was built from.
+func TestVersion(t *testing.T) {
+	code, out, _ := sgwiz(t, "--version")
+	if code != 0 || !strings.HasPrefix(out, "sgwiz ") || !strings.Contains(out, "(go1.") {
+		t.Errorf("exit %d: %q", code, out)
+	}
+}
+
 func TestLintExitCodes(t *testing.T) {
 	tests := []struct {
 		args []string

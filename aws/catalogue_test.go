@@ -2,6 +2,7 @@ package aws_test
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -21,6 +22,11 @@ import (
 func TestEveryCatalogueServiceApplies(t *testing.T) {
 	t.Parallel()
 	full := plantest.CataloguePlan()
+	// An ICMPv6 type with every code (-1), which AWS holds though no
+	// service of the catalogue makes it.
+	last := &full.Groups[len(full.Groups)-1]
+	last.Ingress = append(last.Ingress, model.Rule{Protocol: model.ICMPv6, Ports: model.ICMPType(128, -1),
+		Peer: model.CIDR(netip.MustParsePrefix("fd00:ffff::/32")), Description: "Echo request, every code"})
 	fanOut(t, 2, []string{"sandbox", "moto"}, func(t *testing.T, i int) {
 		p, url := full, ""
 		if i == 0 {
@@ -40,6 +46,23 @@ func TestEveryCatalogueServiceApplies(t *testing.T) {
 		}
 		if got, want := described(t, rawEC2(t, url), "", groupNames(p)), wantJSON(t, p); got != want {
 			t.Errorf("AWS holds:\n%s\nthe json export says:\n%s", got, want)
+		}
+		// What AWS holds imports whole (an ICMPv6 type with every code
+		// among it), and applying the import changes nothing.
+		res, err := c.Plan(context.Background(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, g := range res.Groups {
+			ids = append(ids, g.ID)
+		}
+		imported, err := c.Import(context.Background(), ids...)
+		if err != nil {
+			t.Fatalf("import: %v", err)
+		}
+		if again, err := c.Plan(context.Background(), imported); err != nil || !again.Empty() {
+			t.Errorf("applying the import would change %v (%v)", again, err)
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,6 +58,12 @@ func TestTerraformOnMoto(t *testing.T) {
 			// A rule's own tags, set by Terraform on the rule resource.
 			if g := &p.Groups[len(p.Groups)-1]; len(g.Egress) > 0 {
 				g.Egress[0].Tags = model.NewTags(model.Tag{Key: "team", Value: u.ID}, model.Tag{Key: "ticket", Value: "OPS-1"})
+			}
+			// An ICMPv6 type with every code, which AWS holds (import
+			// must round-trip it).
+			if g := &p.Groups[0]; u.ID == "web" {
+				g.Ingress = append(g.Ingress, model.Rule{Protocol: model.ICMPv6, Ports: model.ICMPType(128, -1),
+					Peer: model.CIDR(netip.MustParsePrefix("2001:db8:1::/48")), Description: "Echo request, every code"})
 			}
 			module(u.ID+"_"+kind, p, fmt.Sprintf("  vpc_id = %q\n", vpc))
 			instances = append(instances, instance{p, vpc})

@@ -131,8 +131,10 @@ var noEgress = model.Rule{Protocol: model.ICMP, Ports: model.ICMPType(252, 86),
 
 // cfnCannotHold refuses what a template cannot say: a group that exists
 // already (a stack creates its resources; taking over an existing group is
-// a resource import, a change set of its own) and rules with tags (neither
-// an inline rule nor AWS::EC2::SecurityGroupIngress/Egress has Tags).
+// a resource import, a change set of its own), rules with tags (neither
+// an inline rule nor AWS::EC2::SecurityGroupIngress/Egress has Tags), and
+// an ICMPv6 type with every code (cfn-lint refuses ToPort -1 beside a
+// type).
 func cfnCannotHold(p model.Plan) error {
 	for i, g := range p.Groups {
 		if g.ID != "" {
@@ -143,6 +145,10 @@ func cfnCannotHold(p model.Plan) error {
 		}
 		for _, d := range []model.Direction{model.Ingress, model.Egress} {
 			for j, r := range g.Rules(d) {
+				if r.Protocol == model.ICMPv6 && r.Ports.From() != -1 && r.Ports.To() == -1 {
+					return &model.FieldError{Field: fmt.Sprintf("groups[%d].%s[%d].ports", i, d, j), Msg: fmt.Sprintf("the %s rule %s of %s is ICMPv6 type %d with every code, which AWS holds but CloudFormation's checker refuses (cfn-lint E3688: both ports -1 when one is): "+
+						"export terraform or awscli, or give the code (%d/0 for echo)", strings.ToLower(d.Title()), r.Text(d), g.Name, r.Ports.From(), r.Ports.From())}
+				}
 				if !r.Tags.IsZero() {
 					return &model.FieldError{Field: fmt.Sprintf("groups[%d].%s[%d].tags", i, d, j), Msg: fmt.Sprintf("the %s rule %s of %s has tags (%s), and CloudFormation's security group rules cannot carry tags (neither inline rules nor AWS::EC2::SecurityGroupIngress/Egress have Tags): "+
 						"export terraform or awscli, which tag each rule, or remove the rule's tags", strings.ToLower(d.Title()), r.Text(d), g.Name, r.Tags)}

@@ -681,6 +681,16 @@ func TestCloudFormationSaysWhatItCannotHold(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "groups[0].ingress[0].tags: the inbound rule HTTP TCP 80 from 0.0.0.0/0 of web has tags (team=web), and CloudFormation's security group rules cannot carry tags") {
 		t.Errorf("a tagged rule: %v", err)
 	}
+	p = presetPlan(t, "web")
+	p.Groups[0].Ingress = append(p.Groups[0].Ingress, model.Rule{Protocol: model.ICMPv6, Ports: model.ICMPType(128, -1), Peer: model.AnyIPv6, Description: "echo, every code"})
+	if _, err = Render(CloudFormation, p); err == nil || !strings.Contains(err.Error(), "is ICMPv6 type 128 with every code, which AWS holds but CloudFormation's checker refuses (cfn-lint E3688") {
+		t.Errorf("ICMPv6 type 128 with every code: %v", err)
+	}
+	for _, f := range []Format{Terraform, AWSCLI, JSON, Markdown} {
+		if _, err := Render(f, p); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
 }
 
 // TestScriptChangesExistingGroupsByID: an imported plan's script creates

@@ -63,9 +63,6 @@ func TestValidateNamesTheFieldAndTheFix(t *testing.T) {
 		{"dynamic reference in a description", func(p *Plan) { p.Groups[0].Description = "x {{ Resolve:secretsmanager:k}}" }, "groups[0].description", "{{resolve:"},
 		{"dynamic reference in a rule", func(p *Plan) { p.Groups[0].Ingress[0].Description = "{{resolve:ssm:k}}" }, "groups[0].ingress[0].description", "{{resolve:"},
 		{"dynamic reference in a tag", func(p *Plan) { p.Groups[0].Tags = []Tag{{"Owner", "{{resolve:ssm:k}}"}} }, "groups[0].tags.Owner", "{{resolve:"},
-		{"icmpv6 type without code", func(p *Plan) {
-			p.Groups[0].Ingress[0] = Rule{Protocol: ICMPv6, Ports: ICMPType(128, -1), Peer: AnyIPv6}
-		}, "groups[0].ingress[0].ports", "ICMPv6 type 128 needs a code: write 128/0"},
 		{"too many groups", func(p *Plan) {
 			for len(p.Groups) <= MaxPlanGroups {
 				g := p.Clone().Groups[0]

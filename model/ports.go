@@ -91,9 +91,6 @@ func ParsePortRange(p Protocol, s string) (PortRange, error) {
 		if typ == -1 && code != -1 {
 			return PortRange{}, fmt.Errorf("ICMP code %d needs a type: write TYPE/%d", code, code)
 		}
-		if p == ICMPv6 && typ != -1 && code == -1 {
-			return PortRange{}, fmt.Errorf("ICMPv6 type %d needs a code: write %d/0 (AWS takes an ICMPv6 type only with its code)", typ, typ)
-		}
 		return ICMPType(typ, code), nil
 	case p.IsValid():
 		if !all {
@@ -160,9 +157,6 @@ func (r PortRange) valid(p Protocol) string {
 	case p.IsICMP():
 		if r.from < -1 || r.from > 255 || r.to < -1 || r.to > 255 || (r.from == -1 && r.to != -1) {
 			return fmt.Sprintf("ICMP type/code %d/%d must be 0–255 or -1 (all), with a type whenever a code is set", r.from, r.to)
-		}
-		if p == ICMPv6 && r.from != -1 && r.to == -1 {
-			return fmt.Sprintf("ICMPv6 type %d needs a code: write %d/0 (AWS takes an ICMPv6 type only with its code)", r.from, r.from)
 		}
 	default:
 		if r != NoPorts {

@@ -594,9 +594,6 @@ func (h *Handler) permissions(f form) ([]rule, *apiError) {
 					return nil, fail("InvalidParameterValue", "Invalid ICMP type/code %d/%d", from, to)
 				}
 			}
-			if proto == "icmpv6" && from != -1 && to == -1 {
-				return nil, fail("InvalidParameterValue", "ICMPv6 type %d needs a code", from)
-			}
 		case "-1":
 		default:
 			if n, err := strconv.Atoi(proto); err != nil || n < 0 || n > 255 {
