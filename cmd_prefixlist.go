@@ -42,10 +42,11 @@ at that cost. Running it again finds the list it made.`,
 }
 
 func prefixListCreate(ctx context.Context, io streams, cloud awsFlags, name string, max int, maxGiven bool) error {
-	book, err := loadAddressBook()
+	book, notes, err := loadAddressBook()
 	if err != nil {
 		return usageError(err)
 	}
+	printWarnings(io, notes)
 	set, err := book.Resolve("@" + name)
 	if err != nil {
 		return usageError(fmt.Errorf("NAME: %w (config file %s)", err, configPath()))

@@ -33,38 +33,42 @@ func configPath() string {
 }
 
 // loadAddressBook reads the config file's address book; no file is an
-// empty book, a broken one an error naming the file and the line.
-func loadAddressBook() (model.AddressBook, error) {
+// empty book, a broken one an error naming the file and the line. Notes
+// say what was accepted but changed (host bits cleared).
+func loadAddressBook() (book model.AddressBook, notes []string, err error) {
 	path := configPath()
 	if path == "" {
-		return model.AddressBook{}, nil
+		return model.AddressBook{}, nil, nil
 	}
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return model.AddressBook{}, nil
+		return model.AddressBook{}, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("the config file: %w", err)
+		return nil, nil, fmt.Errorf("the config file: %w", err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, 1<<20))
 	if err != nil {
-		return nil, fmt.Errorf("the config file %s: %w", path, err)
+		return nil, nil, fmt.Errorf("the config file %s: %w", path, err)
 	}
-	book, err := model.ParseAddressBook(data)
+	book, found, err := model.ParseAddressBookNoting(data)
 	if err != nil {
-		return nil, fmt.Errorf("the config file %s: %w", path, err)
+		return nil, nil, fmt.Errorf("the config file %s: %w", path, err)
 	}
-	return book, nil
+	for _, n := range found {
+		notes = append(notes, "the config file "+path+": "+n)
+	}
+	return book, notes, nil
 }
 
 // bookFor is the address book when a value names one of its sets (@name),
 // else an empty book: a broken config file matters only to who uses it.
-func bookFor(values []string) (model.AddressBook, error) {
+func bookFor(values []string) (model.AddressBook, []string, error) {
 	if slices.ContainsFunc(values, model.IsAddressRef) {
 		return loadAddressBook()
 	}
-	return model.AddressBook{}, nil
+	return model.AddressBook{}, nil, nil
 }
 
 // cidrFlag reads a flag's CIDRs and bare addresses (/32, /128) and its
@@ -72,7 +76,7 @@ func bookFor(values []string) (model.AddressBook, error) {
 // Errors are model.FieldErrors naming the flag, but for a broken config
 // file.
 func cidrFlag(flag string, values []string) (prefixes []netip.Prefix, notes []string, err error) {
-	book, err := bookFor(values)
+	book, notes, err := bookFor(values)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -112,7 +116,7 @@ func placeFlag(flag string, values []string) ([]netip.Prefix, []string, error) {
 // CIDRs, sg-… and pl-… ids, @names. A group of the plan (group:NAME) is
 // refused with inPlan, which says what to give instead.
 func peerFlag(flag string, values []string, inPlan string) (peers []model.Peer, notes []string, err error) {
-	book, err := bookFor(values)
+	book, notes, err := bookFor(values)
 	if err != nil {
 		return nil, nil, err
 	}

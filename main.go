@@ -170,10 +170,11 @@ func wizardRun(ctx context.Context, io streams, file, myIP string, cloud awsFlag
 		fmt.Fprintln(io.Err, noTTYMessage)
 		return &exitError{exitUsage, errSilent}
 	}
-	book, err := loadAddressBook()
+	book, notes, err := loadAddressBook()
 	if err != nil {
 		return usageError(err)
 	}
+	printWarnings(io, notes)
 	opts := wizard.Options{MyIPURL: myIP, Book: book}
 	if file != "" {
 		p, warnings, err := readPlanFile(file, book)

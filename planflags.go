@@ -62,11 +62,12 @@ func (f *planFlags) load(cmd *cobra.Command) (model.Plan, []string, error) {
 				return model.Plan{}, nil, usageError(fmt.Errorf("--%s builds a plan from a use case and does nothing with -f: edit the plan file instead", name))
 			}
 		}
-		book, err := loadAddressBook()
+		book, notes, err := loadAddressBook()
 		if err != nil {
 			return model.Plan{}, nil, usageError(err)
 		}
-		return readPlanFile(f.file, book)
+		p, warnings, err := readPlanFile(f.file, book)
+		return p, append(notes, warnings...), err
 	case f.useCase == "":
 		return model.Plan{}, nil, usageError(fmt.Errorf("say what to build: -f plan.yaml, or --use-case with one of %s", model.UseCaseIDs()))
 	}

@@ -34,36 +34,43 @@ var addressName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,62}$`)
 // ParseAddressBook reads a config file; errors name the line and the key.
 // An empty file is an empty book.
 func ParseAddressBook(data []byte) (AddressBook, error) {
+	b, _, err := ParseAddressBookNoting(data)
+	return b, err
+}
+
+// ParseAddressBookNoting is ParseAddressBook with notes of what was
+// accepted but changed, as a plan file's: a CIDR's host bits cleared.
+func ParseAddressBookNoting(data []byte) (book AddressBook, notes []string, err error) {
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return AddressBook{}, nil
+			return AddressBook{}, nil, nil
 		}
-		return nil, fmt.Errorf("not valid YAML: %w", err)
+		return nil, nil, fmt.Errorf("not valid YAML: %w", err)
 	}
 	if n := findAlias(&doc); n != nil {
-		return nil, fmt.Errorf("line %d: YAML alias *%s: write the value out in full", n.Line, n.Value)
+		return nil, nil, fmt.Errorf("line %d: YAML alias *%s: write the value out in full", n.Line, n.Value)
 	}
-	book := AddressBook{}
+	book = AddressBook{}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("line %d: the config file is a mapping with the key addresses", root.Line)
+		return nil, nil, fmt.Errorf("line %d: the config file is a mapping with the key addresses", root.Line)
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		if k.Value != "addresses" {
-			return nil, fmt.Errorf("line %d: unknown key %q: the config file holds addresses (named CIDR sets)", k.Line, k.Value)
+			return nil, nil, fmt.Errorf("line %d: unknown key %q: the config file holds addresses (named CIDR sets)", k.Line, k.Value)
 		}
 		if v.Kind != yaml.MappingNode {
-			return nil, fmt.Errorf("line %d: addresses maps names to lists of CIDRs, such as office: [203.0.113.0/24]", v.Line)
+			return nil, nil, fmt.Errorf("line %d: addresses maps names to lists of CIDRs, such as office: [203.0.113.0/24]", v.Line)
 		}
 		for j := 0; j+1 < len(v.Content); j += 2 {
 			name, set := v.Content[j], v.Content[j+1]
 			if !addressName.MatchString(name.Value) {
-				return nil, fmt.Errorf("line %d: addresses: %q is not a name: lowercase letters, digits, - and _, starting with a letter", name.Line, name.Value)
+				return nil, nil, fmt.Errorf("line %d: addresses: %q is not a name: lowercase letters, digits, - and _, starting with a letter", name.Line, name.Value)
 			}
 			if _, dup := book[name.Value]; dup {
-				return nil, fmt.Errorf("line %d: addresses: %s is named twice", name.Line, name.Value)
+				return nil, nil, fmt.Errorf("line %d: addresses: %s is named twice", name.Line, name.Value)
 			}
 			items := []*yaml.Node{set}
 			if set.Kind == yaml.SequenceNode {
@@ -72,29 +79,29 @@ func ParseAddressBook(data []byte) (AddressBook, error) {
 			var prefixes []netip.Prefix
 			for _, it := range items {
 				if it.Kind != yaml.ScalarNode {
-					return nil, fmt.Errorf("line %d: addresses.%s: give CIDRs, such as 203.0.113.0/24", it.Line, name.Value)
+					return nil, nil, fmt.Errorf("line %d: addresses.%s: give CIDRs, such as 203.0.113.0/24", it.Line, name.Value)
 				}
 				p, note, err := ParseCIDR(it.Value)
 				switch {
 				case err != nil:
-					return nil, fmt.Errorf("line %d: addresses.%s: %v", it.Line, name.Value, err)
+					return nil, nil, fmt.Errorf("line %d: addresses.%s: %v", it.Line, name.Value, err)
 				case note != "":
-					return nil, fmt.Errorf("line %d: addresses.%s: %s has host bits set: write it as %s", it.Line, name.Value, it.Value, p)
+					notes = append(notes, fmt.Sprintf("line %d: addresses.%s: %s", it.Line, name.Value, note))
 				}
 				if !slices.Contains(prefixes, p) {
 					prefixes = append(prefixes, p)
 				}
 			}
 			if what, ok := Everyone(prefixes); ok {
-				return nil, fmt.Errorf("line %d: addresses.%s: %s: the address book names places", name.Line, name.Value, what)
+				return nil, nil, fmt.Errorf("line %d: addresses.%s: %s: the address book names places", name.Line, name.Value, what)
 			}
 			if len(prefixes) == 0 || len(prefixes) > MaxAddressSet {
-				return nil, fmt.Errorf("line %d: addresses.%s holds %d CIDRs: a set holds 1 to %d", name.Line, name.Value, len(prefixes), MaxAddressSet)
+				return nil, nil, fmt.Errorf("line %d: addresses.%s holds %d CIDRs: a set holds 1 to %d", name.Line, name.Value, len(prefixes), MaxAddressSet)
 			}
 			book[name.Value] = prefixes
 		}
 	}
-	return book, nil
+	return book, notes, nil
 }
 
 // Names are the book's names, sorted.

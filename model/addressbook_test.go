@@ -42,7 +42,6 @@ func TestAddressBookErrorsNameTheLine(t *testing.T) {
 	for in, want := range map[string]string{
 		"adresses:\n  office: [10.0.0.0/8]\n":         "line 1: unknown key \"adresses\"",
 		"addresses:\n  Office: [10.0.0.0/8]\n":        "line 2: addresses: \"Office\" is not a name",
-		"addresses:\n  office: [10.0.0.1/8]\n":        "line 2: addresses.office: 10.0.0.1/8 has host bits set: write it as 10.0.0.0/8",
 		"addresses:\n  office: [0.0.0.0/0]\n":         "is everyone",
 		"addresses:\n  office: []\n":                  "holds 0 CIDRs",
 		"addresses:\n  office: [nope]\n":              "line 2: addresses.office: \"nope\" is not",
@@ -54,6 +53,16 @@ func TestAddressBookErrorsNameTheLine(t *testing.T) {
 		if _, err := ParseAddressBook([]byte(in)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want %q", in, err, want)
 		}
+	}
+}
+
+// TestAddressBookNotesHostBits: a CIDR with host bits is taken cleared,
+// with a note naming the line, as in a plan file.
+func TestAddressBookNotesHostBits(t *testing.T) {
+	b, notes, err := ParseAddressBookNoting([]byte("addresses:\n  office: [10.0.0.1/8]\n"))
+	if err != nil || len(b["office"]) != 1 || b["office"][0].String() != "10.0.0.0/8" ||
+		len(notes) != 1 || notes[0] != "line 2: addresses.office: 10.0.0.1/8 has host bits set; using 10.0.0.0/8" {
+		t.Errorf("book %v, notes %q, err %v", b, notes, err)
 	}
 }
 

@@ -114,7 +114,7 @@ func TestParsePortRange(t *testing.T) {
 		{proto: "tcp", in: "65535", from: 65535, to: 65535},
 		{proto: "tcp", in: "9000-8000", err: "reversed: write 8000-9000"},
 		{proto: "tcp", in: "70000", err: "outside 0–65535"},
-		{proto: "tcp", in: "-1", err: "not a number"},
+		{proto: "tcp", in: "-1", err: "-1 is not a port: write 0-65535 (or all) for every tcp port, or protocol: all"},
 		{proto: "tcp", in: "http", err: "not a number"},
 		{proto: "tcp", in: "", err: "needs a port"},
 		{proto: "icmp", in: "8", from: 8, to: -1},

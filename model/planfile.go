@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sgwiz/sgwiz/internal/yamljson"
 	"go.yaml.in/yaml/v3"
@@ -156,6 +157,9 @@ func ParsePlanWith(data []byte, book AddressBook) (p Plan, warnings []string, er
 	if len(data) > MaxPlanFileSize {
 		return Plan{}, nil, fmt.Errorf("the file holds more than %d MiB: a plan file is at most %d MiB (one at the rule quota is about 100 KB); is it the right file?", MaxPlanFileSize>>20, MaxPlanFileSize>>20)
 	}
+	if err := checkFileText(data); err != nil {
+		return Plan{}, nil, err
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil && err != io.EOF {
@@ -240,7 +244,11 @@ func (r *reader) locate(es Errors) {
 // the values by key.
 func (r *reader) fields(n *yaml.Node, field string, known ...string) map[string]*yaml.Node {
 	if n.Kind != yaml.MappingNode {
-		r.fail(n, field, "expected a mapping of %s", strings.Join(known, ", "))
+		if field == "" {
+			r.fail(n, "file", "the file holds %s, not a plan: a plan file is a mapping of %s", nodeKind(n), strings.Join(known, ", "))
+		} else {
+			r.fail(n, field, "expected a mapping of %s", strings.Join(known, ", "))
+		}
 		return nil
 	}
 	r.mark(field, n)
@@ -248,7 +256,7 @@ func (r *reader) fields(n *yaml.Node, field string, known ...string) map[string]
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if !containsString(known, k.Value) {
-			r.fail(k, joinField(field, k.Value), "unknown key %q: the keys here are %s", k.Value, strings.Join(known, ", "))
+			r.fail(k, joinField(field, clip(k.Value)), "unknown key %q: the keys here are %s", clip(k.Value), strings.Join(known, ", "))
 			continue
 		}
 		if _, dup := out[k.Value]; dup {
@@ -258,6 +266,74 @@ func (r *reader) fields(n *yaml.Node, field string, known ...string) map[string]
 		r.mark(joinField(field, k.Value), v)
 	}
 	return out
+}
+
+// clip shortens text a person wrote for a message: its first 40
+// characters.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + fmt.Sprintf("… (%d characters)", len(r))
+	}
+	return s
+}
+
+// nodeKind says what a YAML node is, for a message.
+func nodeKind(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return fmt.Sprintf("the single value %q", clip(n.Value))
+	}
+	return "something else"
+}
+
+// maxNesting is how deep brackets may nest in a plan file: a plan needs
+// five levels; YAML's own limit (10,000) is met only by a broken or hostile
+// file, and costs memory first.
+const maxNesting = 64
+
+// checkFileText finds what the YAML reader refuses without a line: a control
+// character, bytes that are not UTF-8, brackets nested too deep. The error
+// names the line and column.
+func checkFileText(data []byte) error {
+	line, col, depth := 1, 0, 0
+	quote := byte(0)
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		col++
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			return Errors{{Field: "file", Line: line, Msg: fmt.Sprintf("column %d: byte 0x%02x is not UTF-8: save the file as UTF-8", col, data[i])}}
+		case r == '\n':
+			line, col = line+1, 0
+		case r < 0x20 && r != '\t' && r != '\r', r >= 0x7f && r <= 0x9f && r != 0x85, r == 0xfffe, r == 0xffff:
+			return Errors{{Field: "file", Line: line, Msg: fmt.Sprintf("column %d: control character U+%04X: remove it (a plan file holds text)", col, r)}}
+		case quote != 0:
+			if byte(r) == quote && (quote == '\'' || i == 0 || data[i-1] != '\\') {
+				quote = 0
+			}
+		case r == '"' || r == '\'':
+			quote = byte(r)
+		case r == '#':
+			// a comment to the end of the line: nothing in it nests
+			for i < len(data) && data[i] != '\n' {
+				if c, n := utf8.DecodeRune(data[i:]); (c == utf8.RuneError && n <= 1) || (c < 0x20 && c != '\t' && c != '\r') || c == 0x7f {
+					break
+				}
+				i++
+			}
+			continue
+		case r == '[' || r == '{':
+			if depth++; depth > maxNesting {
+				return Errors{{Field: "file", Line: line, Msg: fmt.Sprintf("column %d: brackets nested more than %d deep: a plan file needs a few levels; is it the right file?", col, maxNesting)}}
+			}
+		case r == ']' || r == '}':
+			depth = max(depth-1, 0)
+		}
+		i += size
+	}
+	return nil
 }
 
 func joinField(parent, key string) string {

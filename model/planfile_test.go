@@ -56,6 +56,13 @@ func TestPlanFileErrorsHaveLines(t *testing.T) {
 		{"use case", "use_case: blog\ngroups: []\n", `unknown use case "blog"`, 1},
 		{"json unknown key", "{\n\t\"groups\": [\n\t\t{\"name\": \"web\", \"description\": \"d\", \"extra\": 1}\n\t]\n}\n", `unknown key "extra"`, 3},
 		{"groups not a list", "groups: web\n", "expected a list of groups", 1},
+		{"a list, not a plan", "[1, 2]\n", "the file holds a list, not a plan: a plan file is a mapping of version", 1},
+		{"tcp port -1", "groups:\n  - name: web\n    description: d\n    ingress:\n      - protocol: tcp\n        ports: \"-1\"\n        from: 10.0.0.0/8\n", "-1 is not a port: write 0-65535 (or all) for every tcp port, or protocol: all for all traffic", 6},
+		{"control character", "groups:\n  - name: web\x01\n", "column 14: control character U+0001", 2},
+		{"C1 control character", "groups:\n  - name: web\n    description: \u0085ok \u0090\n", "column 22: control character U+0090", 3},
+		{"not UTF-8", "version: 1\ngroups:\n  - name: w\xffeb\n", "column 12: byte 0xff is not UTF-8", 3},
+		{"nested too deep", "groups:\n  - " + strings.Repeat("[", 65) + strings.Repeat("]", 65) + "\n", "column 69: brackets nested more than 64 deep", 2},
+		{"a long unknown key", "version: 1\n" + strings.Repeat("k", 1000) + ": 1\n", `unknown key "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk… (1000 characters)"`, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -58,6 +58,9 @@ func ParsePortRange(p Protocol, s string) (PortRange, error) {
 			}
 			return AllPorts, nil
 		}
+		if s == "-1" {
+			return PortRange{}, fmt.Errorf("-1 is not a port: write 0-65535 (or all) for every %s port, or protocol: all for all traffic", p)
+		}
 		from, to, isRange := strings.Cut(s, "-")
 		a, err := parsePort(from)
 		if err != nil {
