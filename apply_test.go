@@ -136,3 +136,30 @@ func TestApplyAsksBeforeReplacingRulesItDidNotCreate(t *testing.T) {
 		t.Errorf("after adopting: exit %d\n%s\n%s", code, stdout, errOut)
 	}
 }
+
+// TestDryRunSaysWhatItCouldNotCheck: a call on a group apply creates
+// cannot be asked of EC2 before the group exists; the dry run says it was
+// not checked, never "ok". The change list tells ESP from GRE.
+func TestDryRunSaysWhatItCouldNotCheck(t *testing.T) {
+	plan := filepath.Join(t.TempDir(), "tunnel.yaml")
+	os.WriteFile(plan, []byte(`version: 1
+use_case: custom
+groups:
+  - name: tunnel
+    description: IPsec and GRE from the peer
+    ingress:
+      - {protocol: "50", from: 198.51.100.7/32, description: ESP from the peer}
+      - {protocol: "47", from: 198.51.100.7/32, description: GRE from the peer}
+    egress: []
+`), 0o644)
+	code, out, errOut := sgwiz(t, "apply", "-f", plan, "--sandbox", "--dry-run")
+	if code != 0 || !strings.Contains(out, "ok   CreateSecurityGroup tunnel: allowed") ||
+		!strings.Contains(out, "??   AuthorizeSecurityGroupIngress tunnel (2 rules): not checked") ||
+		!strings.Contains(out, "??   RevokeSecurityGroupEgress tunnel (1 rule): not checked") ||
+		strings.Contains(out, "ok   Authorize") || !strings.Contains(out, "2 call(s) not checked") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "+ inbound ESP (protocol 50) from 198.51.100.7/32") || !strings.Contains(out, "+ inbound GRE (protocol 47) from 198.51.100.7/32") {
+		t.Errorf("the change list should tell ESP from GRE:\n%s", out)
+	}
+}

@@ -94,13 +94,19 @@ func applyRun(cmd *cobra.Command, opts *applyOptions) error {
 			return awsFailure(err)
 		}
 		fmt.Fprintln(out, "Permissions (EC2 DryRun):")
-		denied := 0
+		denied, unchecked := 0, 0
 		for _, k := range checks {
 			mark := "ok  "
-			if !k.Allowed {
+			switch {
+			case k.Unchecked:
+				mark, unchecked = "??  ", unchecked+1
+			case !k.Allowed:
 				mark, denied = "FAIL", denied+1
 			}
 			fmt.Fprintf(out, "  %s %s: %s\n", mark, k.Call, k.Note)
+		}
+		if unchecked > 0 {
+			fmt.Fprintf(out, "%d call(s) not checked: they act on groups the apply creates first (README: the IAM actions apply needs).\n", unchecked)
 		}
 		if denied > 0 {
 			return &exitError{exitFindings, fmt.Errorf("%d call(s) would be refused", denied)}

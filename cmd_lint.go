@@ -58,7 +58,7 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 			fj := findingJSON{ID: f.ID, Severity: f.Severity.String(), Group: f.Group, Why: f.Why, Fix: f.Fix, Controls: f.Controls}
 			if f.Index >= 0 {
 				i := f.Index + 1
-				fj.Direction, fj.Rule, fj.RuleText = f.Direction.String(), &i, ruleText(f.Rule)
+				fj.Direction, fj.Rule, fj.RuleText = f.Direction.String(), &i, f.Rule.Text(f.Direction)
 			}
 			out = append(out, fj)
 		}
@@ -77,10 +77,6 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 	return nil
 }
 
-func ruleText(r model.Rule) string {
-	return fmt.Sprintf("%s %s %s %s", model.TypeOf(r), r.Protocol.Title(), r.PortText(), r.Peer.Title())
-}
-
 func printFindings(io streams, p model.Plan, findings []model.Finding) {
 	if len(findings) == 0 {
 		fmt.Fprintf(io.Out, "No findings in %d group(s).\n", len(p.Groups))
@@ -91,7 +87,7 @@ func printFindings(io streams, p model.Plan, findings []model.Finding) {
 		counts[f.Severity]++
 		where := f.Group
 		if f.Index >= 0 {
-			where = fmt.Sprintf("%s %s rule %d (%s)", f.Group, strings.ToLower(f.Direction.Title()), f.Index+1, ruleText(f.Rule))
+			where = fmt.Sprintf("%s %s rule %d (%s)", f.Group, strings.ToLower(f.Direction.Title()), f.Index+1, f.Rule.Text(f.Direction))
 		}
 		fmt.Fprintf(io.Out, "%-8s %s  %s\n", strings.ToUpper(f.Severity.String()), f.ID, where)
 		fmt.Fprintf(io.Out, "         why: %s\n         fix: %s\n", f.Why, f.Fix)

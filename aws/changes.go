@@ -274,7 +274,7 @@ func (rc ruleTagCall) name(g GroupChange) string {
 	if rc.set {
 		verb = "CreateTags"
 	}
-	return fmt.Sprintf("%s rules of %s (%d rules)", verb, g.Name, len(rc.rules))
+	return fmt.Sprintf("%s rules of %s (%s)", verb, g.Name, rulesCount(len(rc.rules)))
 }
 
 // ruleTagCalls are the calls that give the group's existing rules the
@@ -352,7 +352,15 @@ func (k ruleCall) doing() string {
 
 func (k ruleCall) name(d model.Direction, g GroupChange) string {
 	verb := [...]string{"RevokeSecurityGroup", "AuthorizeSecurityGroup", "UpdateSecurityGroupRuleDescriptions"}[k]
-	return fmt.Sprintf("%s%s %s (%d rules)", verb, dirName(d), g.Name, len(g.rules(k)[d]))
+	return fmt.Sprintf("%s%s %s (%s)", verb, dirName(d), g.Name, rulesCount(len(g.rules(k)[d])))
+}
+
+// rulesCount is "1 rule", "5 rules".
+func rulesCount(n int) string {
+	if n == 1 {
+		return "1 rule"
+	}
+	return fmt.Sprintf("%d rules", n)
 }
 
 // Plan compares the plan with the account: it finds the VPC (the plan's,

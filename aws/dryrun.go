@@ -8,11 +8,14 @@ import (
 )
 
 // Check is the DryRun verdict on one call: allowed, denied (with the IAM
-// action to add), or not checkable before the groups exist.
+// action to add), or unchecked: EC2 checks a call on a group only once the
+// group exists.
 type Check struct {
 	Call    string
 	Allowed bool
-	Note    string
+	// Unchecked says the call could not be asked (Allowed is then false).
+	Unchecked bool
+	Note      string
 }
 
 // DryRun asks EC2, with its DryRun flag, whether each call of the changes
@@ -61,7 +64,7 @@ func (c *Client) DryRun(ctx context.Context, ch Changes) ([]Check, error) {
 				switch {
 				case len(rules) == 0:
 				case g.New():
-					checks = append(checks, Check{Call: k.name(d, g), Allowed: true, Note: "not checkable before the group exists"})
+					checks = append(checks, Check{Call: k.name(d, g), Unchecked: true, Note: "not checked: EC2 checks it only on a group that exists"})
 				default:
 					verdict(k.name(d, g), c.send(ctx, k, d, ids[g.Name], permissions(rules, ids), true))
 				}

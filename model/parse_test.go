@@ -186,3 +186,30 @@ func TestRulesAreComparableValues(t *testing.T) {
 		t.Error("a rule key should find its twin in a map")
 	}
 }
+
+// TestRuleTextSaysEveryRuleApart: change lists, lint and audit say each
+// rule as one line that tells it from the others: the protocol number of
+// a custom protocol, a custom port without its protocol twice.
+func TestRuleTextSaysEveryRuleApart(t *testing.T) {
+	for _, tt := range []struct {
+		proto, ports, peer string
+		d                  Direction
+		want               string
+	}{
+		{"50", "", "10.0.0.0/8", Ingress, "ESP (protocol 50) from 10.0.0.0/8"},
+		{"47", "", "10.0.0.0/8", Ingress, "GRE (protocol 47) from 10.0.0.0/8"},
+		{"132", "", "::/0", Egress, "SCTP (protocol 132) to ::/0"},
+		{"99", "", "::/0", Egress, "protocol 99 to ::/0"},
+		{"tcp", "9000", "10.0.0.0/8", Ingress, "Custom TCP 9000 from 10.0.0.0/8"},
+		{"tcp", "22", "10.0.0.0/8", Ingress, "SSH TCP 22 from 10.0.0.0/8"},
+		{"all", "", "0.0.0.0/0", Egress, "All traffic to 0.0.0.0/0"},
+	} {
+		r, err := NewRule(tt.proto, tt.ports, tt.peer, "d")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Text(tt.d); got != tt.want {
+			t.Errorf("Text = %q, want %q", got, tt.want)
+		}
+	}
+}

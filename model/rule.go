@@ -180,7 +180,7 @@ func Permissions(rules []Rule) []Permission {
 
 // Text is the rule in one line, as change lists, questions and messages
 // say it: "SSH TCP 22 from 203.0.113.10/32", "Custom TCP 8080 to group
-// db", "All traffic to 0.0.0.0/0".
+// db", "All traffic to 0.0.0.0/0", "GRE (protocol 47) from 10.0.0.0/8".
 func (r Rule) Text(d Direction) string {
 	word := "from"
 	if d == Egress {
@@ -189,6 +189,10 @@ func (r Rule) Text(d Direction) string {
 	peer := r.Peer.Title()
 	if r.Protocol == AllProtocols {
 		return fmt.Sprintf("All traffic %s %s", word, peer)
+	}
+	if !r.Protocol.HasPorts() && !r.Protocol.IsICMP() {
+		// "ESP (protocol 50) from …": the number, which the type hides
+		return fmt.Sprintf("%s %s %s", r.Protocol.Name(), word, peer)
 	}
 	typ := TypeOf(r)
 	if strings.HasPrefix(typ, "Custom ") || strings.HasPrefix(typ, "All ") {
