@@ -205,7 +205,7 @@ func TestAddressBookInFlagsAndPlanFiles(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 	plan := filepath.Join(dir, "plan.yaml")
-	os.WriteFile(plan, []byte("groups:\n  - name: bastion\n    description: SSH\n    ingress:\n      - {protocol: tcp, ports: \"22\", from: \"@office\", description: SSH from the office}\n"), 0o644)
+	os.WriteFile(plan, []byte("groups:\n  - name: bastion\n    description: SSH\n    ingress:\n      - {protocol: tcp, ports: \"22\", from: \"@office\", description: SSH from the office}\n    egress: default\n"), 0o644)
 	code, out, _ = sgwiz(t, "export", "-f", plan, "--format", "json")
 	if code != 0 || !strings.Contains(out, `"CidrIp": "203.0.113.0/24"`) || !strings.Contains(out, `"CidrIpv6": "2001:db8::/48"`) {
 		t.Errorf("plan file: exit %d\n%s", code, out)
@@ -231,7 +231,7 @@ func TestAddressBookInFlagsAndPlanFiles(t *testing.T) {
 func TestApplyRefusesAnExpiredTemporaryRule(t *testing.T) {
 	dir := t.TempDir()
 	plan := filepath.Join(dir, "plan.yaml")
-	os.WriteFile(plan, []byte("groups:\n  - name: bastion\n    description: SSH\n    ingress:\n      - {protocol: tcp, ports: \"22\", from: 198.51.100.7/32, description: \"SSH from my IP, sgwiz:expires=2026-11-23T20:00:00Z\"}\n"), 0o644)
+	os.WriteFile(plan, []byte("groups:\n  - name: bastion\n    description: SSH\n    ingress:\n      - {protocol: tcp, ports: \"22\", from: 198.51.100.7/32, description: \"SSH from my IP, sgwiz:expires=2026-11-23T20:00:00Z\"}\n    egress: default\n"), 0o644)
 	code, _, errOut := sgwizAt(t, time.Date(2026, 11, 23, 21, 0, 0, 0, time.UTC), "apply", "-f", plan, "--sandbox", "--yes")
 	if code != 2 || !strings.Contains(errOut, "bastion: the inbound rule SSH TCP 22 from 198.51.100.7/32 expired at 2026-11-23T20:00:00Z") {
 		t.Errorf("exit %d: %s", code, errOut)

@@ -104,9 +104,23 @@ func TestLintJSON(t *testing.T) {
 	}
 }
 
+// TestACutPlanFileIsNotAllOpen: a plan file cut short before a group's
+// egress is an error naming the group's line, not AWS's allow-all.
+func TestACutPlanFileIsNotAllOpen(t *testing.T) {
+	whole := mustPlanFile(t, "--use-case", "web", "--office-cidr", "198.51.100.7")
+	data, _ := os.ReadFile(whole)
+	cut := data[:bytes.Index(data, []byte("    egress:"))]
+	path := filepath.Join(t.TempDir(), "cut.yaml")
+	os.WriteFile(path, cut, 0o644)
+	code, out, errOut := sgwiz(t, "lint", "-f", path)
+	if code != 2 || !strings.Contains(errOut, "groups[0].egress: web says nothing of its outbound rules: write egress: default for AWS's allow-all") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
 func TestPlanFileErrorsNameTheLine(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "plan.yaml")
-	os.WriteFile(path, []byte("groups:\n  - name: web\n    description: d\n    ingress:\n      - service: ssh\n        from: 0.0.0.0/99\n"), 0o644)
+	os.WriteFile(path, []byte("groups:\n  - name: web\n    description: d\n    ingress:\n      - service: ssh\n        from: 0.0.0.0/99\n    egress: default\n"), 0o644)
 	code, _, errOut := sgwiz(t, "lint", "-f", path)
 	if code != 2 || !strings.Contains(errOut, "line 6: groups[0].ingress[0].from") {
 		t.Errorf("exit %d: %s", code, errOut)

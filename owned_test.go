@@ -77,10 +77,12 @@ func TestAGroupReferencedByIDAmongGroupsFoundByName(t *testing.T) {
 groups:
   - name: a
     description: group a
+    egress: default
   - name: b
     description: group b
     ingress:
       - {protocol: tcp, ports: "5432", from: "group:a", description: from a}
+    egress: default
 `)
 	if code, out, errOut := sgwiz(t, "apply", "-f", first, "--yes"); code != 0 {
 		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
@@ -90,10 +92,12 @@ groups:
 groups:
   - name: a
     description: group a
+    egress: default
   - name: b
     description: group b
     ingress:
       - {protocol: tcp, ports: "5432", from: `+a+`, description: from a}
+    egress: default
 `)
 	for run := range 2 {
 		code, out, errOut := sgwiz(t, "apply", "-f", byID, "--yes")
@@ -165,6 +169,7 @@ func TestRuleTagsAreThePlans(t *testing.T) {
     ingress:
       - {service: https, from: 0.0.0.0/0, description: HTTPS, tags: {team: web, ticket: OPS-1}}
       - {service: ssh, from: 203.0.113.0/24, description: SSH}
+    egress: default
 `)
 	// create, the untagged rules, the tagged one, and AWS's default egress
 	// made the plan's (a description, and ::/0)
@@ -200,7 +205,7 @@ func TestTheDefaultNameIsRefused(t *testing.T) {
 	if code != 2 || !strings.Contains(errOut, `AWS reserves the name "Default" for each VPC's own default group`) {
 		t.Errorf("--name Default: exit %d\n%s", code, errOut)
 	}
-	plan := writeFile(t, "default.yaml", "groups:\n  - name: default\n    description: d\n")
+	plan := writeFile(t, "default.yaml", "groups:\n  - name: default\n    description: d\n    egress: default\n")
 	code, _, errOut = sgwiz(t, "lint", "-f", plan)
 	if code != 2 || !strings.Contains(errOut, "line 2: groups[0].name: AWS reserves the name \"default\"") {
 		t.Errorf("a plan file: exit %d\n%s", code, errOut)

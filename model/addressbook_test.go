@@ -77,6 +77,7 @@ groups:
     description: SSH from the office
     ingress:
       - {protocol: tcp, ports: "22", from: "@office", description: SSH from the office}
+    egress: default
 `
 	p, _, err := ParsePlanWith([]byte(plan), b)
 	if err != nil {

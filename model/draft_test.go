@@ -172,7 +172,7 @@ func TestRepeatedRulesAreMergedAndReported(t *testing.T) {
 		t.Errorf("the rule that stays comes from the first selection, not %d", si)
 	}
 	// A plan file that repeats a rule loads as one rule, and says so.
-	file := "groups:\n  - name: b\n    description: d\n    ingress:\n      - {service: ssh, from: 10.0.0.0/8, description: first}\n      - {protocol: tcp, ports: \"22\", from: 10.0.0.0/8, description: second}\n"
+	file := "groups:\n  - name: b\n    description: d\n    ingress:\n      - {service: ssh, from: 10.0.0.0/8, description: first}\n      - {protocol: tcp, ports: \"22\", from: 10.0.0.0/8, description: second}\n    egress: default\n"
 	q, _, err := ParsePlan([]byte(file))
 	if err != nil {
 		t.Fatal(err)

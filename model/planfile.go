@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"strconv"
@@ -446,10 +447,14 @@ func (r *reader) group(n *yaml.Node, field string) Group {
 	g.ID, _ = r.scalar(f["id"], field+".id")
 	g.Tags = r.tags(f["tags"], field+".tags")
 	g.Ingress = r.rules(f["ingress"], field, Ingress)
-	if f["egress"] == nil {
+	switch e := f["egress"]; {
+	case e == nil:
+		// A file cut short must not open all outbound traffic.
+		r.fail(n, field+".egress", "%s says nothing of its outbound rules: write egress: default for AWS's allow-all (what a plan file of sgwiz before 2026-12 meant by leaving the key out), egress: [] for none, or the rules", cmp.Or(g.Name, "the group"))
+	case e.Kind == yaml.ScalarNode && e.Tag != "!!null" && e.Value == "default":
 		g.Egress = DefaultEgress()
-	} else {
-		g.Egress = r.rules(f["egress"], field, Egress)
+	default:
+		g.Egress = r.rules(e, field, Egress)
 	}
 	return g
 }

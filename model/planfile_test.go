@@ -41,26 +41,26 @@ func TestPlanFileErrorsHaveLines(t *testing.T) {
 		line             int
 	}{
 		{"unknown top key", "version: 1\ngroupz: []\n", `unknown key "groupz"`, 2},
-		{"unknown group key", "groups:\n  - name: web\n    description: d\n    colour: red\n", `groups[0].colour: unknown key "colour"`, 4},
-		{"unknown rule key", "groups:\n  - name: web\n    description: d\n    ingress:\n      - protocol: tcp\n        ports: \"22\"\n        source: 10.0.0.0/8\n", `unknown key "source": the keys here are service, protocol, ports, from, description`, 7},
-		{"bad port", "groups:\n  - name: web\n    description: d\n    ingress:\n      - protocol: tcp\n        ports: \"70000\"\n        from: 10.0.0.0/8\n", "groups[0].ingress[0].ports: port 70000 is outside 0–65535", 6},
-		{"reversed", "groups:\n  - name: web\n    description: d\n    ingress:\n      - {protocol: tcp, ports: 90-80, from: 10.0.0.0/8}\n", "reversed: write 80-90", 5},
+		{"unknown group key", "groups:\n  - name: web\n    description: d\n    colour: red\n    egress: default\n", `groups[0].colour: unknown key "colour"`, 4},
+		{"unknown rule key", "groups:\n  - name: web\n    description: d\n    ingress:\n      - protocol: tcp\n        ports: \"22\"\n        source: 10.0.0.0/8\n    egress: default\n", `unknown key "source": the keys here are service, protocol, ports, from, description`, 7},
+		{"bad port", "groups:\n  - name: web\n    description: d\n    ingress:\n      - protocol: tcp\n        ports: \"70000\"\n        from: 10.0.0.0/8\n    egress: default\n", "groups[0].ingress[0].ports: port 70000 is outside 0–65535", 6},
+		{"reversed", "groups:\n  - name: web\n    description: d\n    ingress:\n      - {protocol: tcp, ports: 90-80, from: 10.0.0.0/8}\n    egress: default\n", "reversed: write 80-90", 5},
 		{"bad protocol", "groups:\n  - name: web\n    description: d\n    egress:\n      - protocol: foo\n        to: 10.0.0.0/8\n", `unknown protocol "foo"`, 5},
-		{"bad cidr", "groups:\n  - name: web\n    description: d\n    ingress:\n      - service: ssh\n        from: 10.0.0.0/33\n", "groups[0].ingress[0].from", 6},
-		{"unknown service", "groups:\n  - name: web\n    description: d\n    ingress:\n      - service: gopher\n        from: 10.0.0.0/8\n", `unknown service "gopher"`, 5},
-		{"missing from", "groups:\n  - name: web\n    description: d\n    ingress:\n      - service: ssh\n", "missing from", 5},
-		{"sg- name", "groups:\n  - name: sg-web\n    description: d\n", "groups[0].name: name \"sg-web\" starts with sg-", 2},
-		{"missing group ref", "groups:\n  - name: web\n    description: d\n    ingress:\n      - service: ssh\n        from: group:bastion\n", `group "bastion" is not in the plan`, 6},
-		{"description with quote", "groups:\n  - name: web\n    description: d\n    ingress:\n      - service: ssh\n        from: 10.0.0.0/8\n        description: \"it's\"\n", "groups[0].ingress[0].description", 7},
+		{"bad cidr", "groups:\n  - name: web\n    description: d\n    ingress:\n      - service: ssh\n        from: 10.0.0.0/33\n    egress: default\n", "groups[0].ingress[0].from", 6},
+		{"unknown service", "groups:\n  - name: web\n    description: d\n    ingress:\n      - service: gopher\n        from: 10.0.0.0/8\n    egress: default\n", `unknown service "gopher"`, 5},
+		{"missing from", "groups:\n  - name: web\n    description: d\n    ingress:\n      - service: ssh\n    egress: default\n", "missing from", 5},
+		{"sg- name", "groups:\n  - name: sg-web\n    description: d\n    egress: default\n", "groups[0].name: name \"sg-web\" starts with sg-", 2},
+		{"missing group ref", "groups:\n  - name: web\n    description: d\n    ingress:\n      - service: ssh\n        from: group:bastion\n    egress: default\n", `group "bastion" is not in the plan`, 6},
+		{"description with quote", "groups:\n  - name: web\n    description: d\n    ingress:\n      - service: ssh\n        from: 10.0.0.0/8\n        description: \"it's\"\n    egress: default\n", "groups[0].ingress[0].description", 7},
 		{"version", "version: 2\ngroups: []\n", "reads version 1", 1},
 		{"use case", "use_case: blog\ngroups: []\n", `unknown use case "blog"`, 1},
 		{"json unknown key", "{\n\t\"groups\": [\n\t\t{\"name\": \"web\", \"description\": \"d\", \"extra\": 1}\n\t]\n}\n", `unknown key "extra"`, 3},
 		{"groups not a list", "groups: web\n", "expected a list of groups", 1},
 		{"a list, not a plan", "[1, 2]\n", "the file holds a list, not a plan: a plan file is a mapping of version", 1},
-		{"tcp port -1", "groups:\n  - name: web\n    description: d\n    ingress:\n      - protocol: tcp\n        ports: \"-1\"\n        from: 10.0.0.0/8\n", "-1 is not a port: write 0-65535 (or all) for every tcp port, or protocol: all for all traffic", 6},
-		{"control character", "groups:\n  - name: web\x01\n", "column 14: control character U+0001", 2},
-		{"C1 control character", "groups:\n  - name: web\n    description: \u0085ok \u0090\n", "column 22: control character U+0090", 3},
-		{"not UTF-8", "version: 1\ngroups:\n  - name: w\xffeb\n", "column 12: byte 0xff is not UTF-8", 3},
+		{"tcp port -1", "groups:\n  - name: web\n    description: d\n    ingress:\n      - protocol: tcp\n        ports: \"-1\"\n        from: 10.0.0.0/8\n    egress: default\n", "-1 is not a port: write 0-65535 (or all) for every tcp port, or protocol: all for all traffic", 6},
+		{"control character", "groups:\n  - name: web\x01\n    egress: default\n", "column 14: control character U+0001", 2},
+		{"C1 control character", "groups:\n  - name: web\n    description: \u0085ok \u0090\n    egress: default\n", "column 22: control character U+0090", 3},
+		{"not UTF-8", "version: 1\ngroups:\n  - name: w\xffeb\n    egress: default\n", "column 12: byte 0xff is not UTF-8", 3},
 		{"nested too deep", "groups:\n  - " + strings.Repeat("[", 65) + strings.Repeat("]", 65) + "\n", "column 69: brackets nested more than 64 deep", 2},
 		{"a long unknown key", "version: 1\n" + strings.Repeat("k", 1000) + ": 1\n", `unknown key "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk… (1000 characters)"`, 2},
 	}
@@ -85,7 +85,7 @@ func TestPlanFileErrorsHaveLines(t *testing.T) {
 }
 
 func TestPlanFileSyntaxErrorsAreClear(t *testing.T) {
-	_, _, err := ParsePlan([]byte("groups:\n  - name: [unclosed\n"))
+	_, _, err := ParsePlan([]byte("groups:\n  - name: [unclosed\n    egress: default\n"))
 	if err == nil || !strings.Contains(err.Error(), "not a valid plan file") || !strings.Contains(err.Error(), "line") {
 		t.Errorf("syntax error = %v", err)
 	}
@@ -107,8 +107,10 @@ groups:
         from: [group:app, 10.0.0.5/24]
       - service: consul
         from: sg-0123456789abcdef0
+    egress: []
   - name: app
     description: App
+    egress: default
 `
 	p, warnings, err := ParsePlan([]byte(file))
 	if err != nil {
@@ -125,7 +127,7 @@ groups:
 		t.Errorf("host bits not cleared: %s", cache.Ingress[1].Peer)
 	}
 	if got := p.Groups[1].Egress; len(got) != 2 || got[0].Protocol != AllProtocols {
-		t.Errorf("a group without egress keeps AWS's default egress, got %v", got)
+		t.Errorf("egress: default is AWS's default egress, got %v", got)
 	}
 	if cache.Tags[0] != (Tag{"Team", "platform"}) {
 		t.Errorf("tags = %v", cache.Tags)
@@ -133,16 +135,16 @@ groups:
 }
 
 func TestPlanFileInputIsBounded(t *testing.T) {
-	one := "groups:\n  - name: web\n    description: d\n    ingress: []\n"
+	one := "groups:\n  - name: web\n    description: d\n    ingress: []\n    egress: default\n"
 	many := "groups:\n" + strings.Repeat("  - {name: g, description: d}\n", MaxPlanGroups+1)
-	peers := "groups:\n  - name: web\n    description: d\n    ingress:\n      - service: consul\n        from: [" + strings.TrimSuffix(strings.Repeat("10.0.0.0/8, ", 600), ", ") + "]\n"
+	peers := "groups:\n  - name: web\n    description: d\n    egress: default\n    ingress:\n      - service: consul\n        from: [" + strings.TrimSuffix(strings.Repeat("10.0.0.0/8, ", 600), ", ") + "]\n"
 	tests := []struct {
 		name, file, want string
 	}{
-		{"second document", one + "---\n" + one, "line 5: file: a second YAML document starts here"},
+		{"second document", one + "---\n" + one, "line 6: file: a second YAML document starts here"},
 		{"text after JSON", `{"groups": [{"name": "web", "description": "d"}]} trailing`, "text after the plan"},
 		{"two JSON values", `{"groups": [{"name": "web", "description": "d"}]}{"groups": []}`, "text after the plan"},
-		{"alias", "groups:\n  - name: web\n    description: &d text\n  - name: db\n    description: *d\n", "line 5: file: YAML alias *d: plan files do not take aliases"},
+		{"alias", "groups:\n  - name: web\n    description: &d text\n    egress: default\n  - name: db\n    description: *d\n    egress: default\n", "line 6: file: YAML alias *d: plan files do not take aliases"},
 		{"too many groups", many, "at most 500"},
 		{"too many rules", peers, "more than 5000 rules"},
 		{"too large", strings.Repeat("#", MaxPlanFileSize+1), "at most 16 MiB"},

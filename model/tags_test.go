@@ -65,6 +65,7 @@ groups:
           team: web
           cost: "42"
         id: sgr-0123456789abcdef0
+    egress: default
 `
 	p, _, err := ParsePlan([]byte(file))
 	if err != nil {
@@ -89,19 +90,19 @@ groups:
 // and default is the VPC's own group.
 func TestPlanFileRefusesWhatSgwizSetsItself(t *testing.T) {
 	for name, tt := range map[string]struct{ file, want string }{
-		"expiry tag": {"groups:\n  - name: web\n    description: d\n    ingress:\n      - {service: ssh, from: 10.0.0.0/8, tags: {sgwiz:expires: 2099-01-01T00:00:00Z}}\n",
+		"expiry tag": {"groups:\n  - name: web\n    description: d\n    ingress:\n      - {service: ssh, from: 10.0.0.0/8, tags: {sgwiz:expires: 2099-01-01T00:00:00Z}}\n    egress: default\n",
 			"groups[0].ingress[0].tags.sgwiz:expires: sgwiz:expires is set from the sgwiz:expires=… at the end of the rule's description"},
-		"owner tag": {"groups:\n  - name: web\n    description: d\n    tags: {sgwiz:plan: other}\n",
+		"owner tag": {"groups:\n  - name: web\n    description: d\n    tags: {sgwiz:plan: other}\n    egress: default\n",
 			`groups[0].tags.sgwiz:plan: sgwiz gives sgwiz:plan to the groups it creates (this one gets sgwiz:group=web, sgwiz:plan=web)`},
-		"id of several rules": {"groups:\n  - name: web\n    description: d\n    ingress:\n      - {service: ssh, from: [10.0.0.0/8, 10.1.0.0/16], id: sgr-0123456789abcdef0}\n",
+		"id of several rules": {"groups:\n  - name: web\n    description: d\n    ingress:\n      - {service: ssh, from: [10.0.0.0/8, 10.1.0.0/16], id: sgr-0123456789abcdef0}\n    egress: default\n",
 			"groups[0].ingress[0].id: sgr-0123456789abcdef0 names one rule, and this entry makes 2"},
-		"id twice": {"groups:\n  - name: web\n    description: d\n    ingress:\n      - {service: ssh, from: 10.0.0.0/8, id: sgr-0123456789abcdef0}\n      - {service: https, from: 10.0.0.0/8, id: sgr-0123456789abcdef0}\n",
+		"id twice": {"groups:\n  - name: web\n    description: d\n    ingress:\n      - {service: ssh, from: 10.0.0.0/8, id: sgr-0123456789abcdef0}\n      - {service: https, from: 10.0.0.0/8, id: sgr-0123456789abcdef0}\n    egress: default\n",
 			"groups[0].ingress[1].id: sgr-0123456789abcdef0 is also the id of groups[0].ingress[0]"},
-		"bad id": {"groups:\n  - name: web\n    description: d\n    ingress:\n      - {service: ssh, from: 10.0.0.0/8, id: sg-0123456789abcdef0}\n",
+		"bad id": {"groups:\n  - name: web\n    description: d\n    ingress:\n      - {service: ssh, from: 10.0.0.0/8, id: sg-0123456789abcdef0}\n    egress: default\n",
 			`groups[0].ingress[0].id: "sg-0123456789abcdef0" is not a security group rule id`},
-		"tag key twice": {"groups:\n  - name: web\n    description: d\n    ingress:\n      - {service: ssh, from: 10.0.0.0/8, tags: {a: b, a: c}}\n",
+		"tag key twice": {"groups:\n  - name: web\n    description: d\n    ingress:\n      - {service: ssh, from: 10.0.0.0/8, tags: {a: b, a: c}}\n    egress: default\n",
 			"groups[0].ingress[0].tags.a: tag key given twice"},
-		"default": {"groups:\n  - name: Default\n    description: d\n",
+		"default": {"groups:\n  - name: Default\n    description: d\n    egress: default\n",
 			`groups[0].name: AWS reserves the name "Default" for each VPC's own default group`},
 	} {
 		t.Run(name, func(t *testing.T) {

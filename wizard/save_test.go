@@ -127,7 +127,7 @@ func TestSavedPlanReopensAtTheReview(t *testing.T) {
 
 func TestOpenBadPlanFileSaysWhy(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bad.yaml")
-	os.WriteFile(path, []byte("groups:\n  - name: sg-x\n    description: d\n"), 0o644)
+	os.WriteFile(path, []byte("groups:\n  - name: sg-x\n    description: d\n    egress: default\n"), 0o644)
 	tm := program(t, New(Options{}))
 	send(tm, "down", "enter", path, "enter")
 	waitScreen(t, tm, "starts with sg-")
