@@ -210,7 +210,15 @@ func cfnRule(d model.Direction, r model.Rule, ids map[string]string) *yaml.Node 
 	return n
 }
 
-func str(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+// str is a string scalar, double-quoted where YAML 1.1 (CloudFormation's
+// reader) would read it plain as something else.
+func str(s string) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	if notStringIn11(s) {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
+}
 
 func integer(i int) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(i)}

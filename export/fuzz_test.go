@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/sgwiz/sgwiz/model"
+	yaml2 "go.yaml.in/yaml/v2"
 	"go.yaml.in/yaml/v3"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -74,6 +75,9 @@ func checkParses(t *testing.T, format Format, out []byte, p model.Plan) {
 		if format != CloudFormation && !json.Valid(out) {
 			t.Fatalf("%s is not JSON:\n%s", format, out)
 		}
+		if format == CloudFormation {
+			readsAsYAML11(t, out)
+		}
 	case AWSCLI:
 		if _, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(out), "f.sh"); err != nil {
 			t.Fatalf("script: %v\n%s", err, out)
@@ -87,6 +91,37 @@ func checkParses(t *testing.T, format Format, out []byte, p model.Plan) {
 			}
 		}
 	}
+}
+
+// readsAsYAML11 reads a CloudFormation template back as YAML 1.1 (as
+// CloudFormation does; go.yaml.in/yaml/v2 resolves its booleans and
+// numbers) and fails if a name, description or tag is not a string there.
+func readsAsYAML11(t *testing.T, out []byte) {
+	t.Helper()
+	var doc map[string]any
+	if err := yaml2.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("YAML 1.1: %v\n%s", err, out)
+	}
+	var walk func(x any)
+	walk = func(x any) {
+		switch x := x.(type) {
+		case map[any]any:
+			for k, v := range x {
+				switch k {
+				case "GroupName", "GroupDescription", "Description", "Key", "Value":
+					if _, ok := v.(string); !ok {
+						t.Fatalf("YAML 1.1 reads %s as %T %v:\n%s", k, v, v, out)
+					}
+				}
+				walk(v)
+			}
+		case []any:
+			for _, v := range x {
+				walk(v)
+			}
+		}
+	}
+	walk(doc["Resources"])
 }
 
 // FuzzRuleTagsAndExistingGroups: a plan whose groups may exist already
