@@ -22,18 +22,29 @@ var ErrExists = errors.New("file exists")
 // new one, never a part. The file gets perm less the umask, as any new
 // file does. An existing file is replaced only when force is set;
 // otherwise the error wraps ErrExists and says how to replace it. A
-// symbolic link is followed: the file it points to is written.
+// symbolic link is followed: the file it points to is written. A device, a
+// pipe or a terminal (-o /dev/stdout) is written in place, never replaced.
 //
 // The data is written to a file with no name (O_TMPFILE where the system
 // has it), which is linked into place when complete, so a process killed
 // while writing leaves nothing behind.
 func WriteFile(path string, data []byte, perm os.FileMode, force bool) error {
+	// What the path names, through any links: a device, a pipe or a
+	// terminal (/dev/stdout, /dev/null, a FIFO) is written in place, never
+	// replaced by a file; a socket is refused.
+	if fi, err := os.Stat(path); err == nil {
+		switch m := fi.Mode(); {
+		case m.IsDir():
+			return fmt.Errorf("%s is a folder: give a file name, such as %s", path, filepath.Join(path, "sg"+filepath.Ext(path)))
+		case m&fs.ModeSocket != 0:
+			return fmt.Errorf("%s is a socket, not a file: give a file name", path)
+		case !m.IsRegular():
+			return writeInPlace(path, data)
+		}
+	}
 	target, err := followLinks(path)
 	if err != nil {
 		return err
-	}
-	if fi, err := os.Stat(target); err == nil && fi.IsDir() {
-		return fmt.Errorf("%s is a folder: give a file name, such as %s", path, filepath.Join(path, "sg"+filepath.Ext(path)))
 	}
 	dir := filepath.Dir(target)
 	f, err := createUnnamed(dir, perm)
@@ -69,6 +80,19 @@ func WriteFile(path string, data []byte, perm os.FileMode, force bool) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
+}
+
+// writeInPlace writes to a device, a pipe or a terminal as it is.
+func writeInPlace(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return f.Close()
 }
 
 // beforeLink is called when the data is written and not yet linked into

@@ -3,12 +3,17 @@ package export
 import (
 	"bufio"
 	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func TestWriteFileHonoursTheUmask(t *testing.T) {
@@ -105,5 +110,64 @@ func TestWriteFileLeavesNothingWhenKilled(t *testing.T) {
 		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 			t.Errorf("force=%q: killed while writing, it left %v", force, entries)
 		}
+	}
+}
+
+// TestWriteFileWritesDevicesAndPipesInPlace: a FIFO, and a pipe named as
+// /dev/stdout names it (/proc/self/fd/N), get the data and stay what they
+// are, with --force or without; a socket is refused.
+func TestWriteFileWritesDevicesAndPipesInPlace(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan []byte)
+	go func() {
+		f, err := os.Open(fifo)
+		if err != nil {
+			got <- nil
+			return
+		}
+		b, _ := io.ReadAll(f)
+		f.Close()
+		got <- b
+	}()
+	if err := WriteFile(fifo, []byte("through the fifo"), 0o644, true); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case b := <-got:
+		if string(b) != "through the fifo" {
+			t.Errorf("the FIFO's reader got %q", b)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("the FIFO's reader got nothing: it was replaced")
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
+		t.Errorf("the FIFO was replaced: %v %v", fi.Mode(), err)
+	}
+
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := WriteFile(fmt.Sprintf("/proc/self/fd/%d", w.Fd()), []byte("to standard output"), 0o644, false); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if b, _ := io.ReadAll(r); string(b) != "to standard output" {
+		t.Errorf("the pipe got %q", b)
+	}
+
+	sock := filepath.Join(dir, "sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if err := WriteFile(sock, []byte("x"), 0o644, true); err == nil || !strings.Contains(err.Error(), "is a socket, not a file") {
+		t.Errorf("a socket: %v", err)
 	}
 }
