@@ -261,9 +261,24 @@ func seen(ch Changes, ids map[string]string) []AppliedGroup {
 
 // holds reports whether the group has every one of the rules now.
 func (c *Client) holds(ctx context.Context, id string, d model.Direction, rules []model.Rule, ids map[string]string) bool {
+	missing, ok := c.missing(ctx, id, d, rules, ids)
+	return ok && len(missing) == 0
+}
+
+// holdsNone reports whether the group holds none of the rules: a revoke
+// answered "not found" got what it wanted (a retried call whose first try
+// got through, or another run's).
+func (c *Client) holdsNone(ctx context.Context, id string, d model.Direction, rules []model.Rule, ids map[string]string) bool {
+	missing, ok := c.missing(ctx, id, d, rules, ids)
+	return ok && len(missing) == len(rules)
+}
+
+// missing are the rules the group does not hold; ok is false when the
+// group could not be read.
+func (c *Client) missing(ctx context.Context, id string, d model.Direction, rules []model.Rule, ids map[string]string) (missing []model.Rule, ok bool) {
 	groups, err := c.describe(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{id}})
 	if err != nil || len(groups) != 1 {
-		return false
+		return nil, false
 	}
 	names := map[string]string{}
 	for name, gid := range ids {
@@ -275,10 +290,10 @@ func (c *Client) holds(ctx context.Context, id string, d model.Direction, rules 
 	}
 	have, err := rulesOf(perms, names)
 	if err != nil {
-		return false
+		return nil, false
 	}
-	missing, _, _, _ := diff(rules, have)
-	return len(missing) == 0
+	missing, _, _, _ = diff(rules, have)
+	return missing, true
 }
 
 // owns reports whether sg, a group of the name, carries the owner tags
@@ -334,8 +349,9 @@ func (c *Client) createdBy(ctx context.Context, ch Changes) ([]GroupChange, erro
 }
 
 // ruleCall makes one call on a group's rules. An authorize refused as a
-// duplicate succeeded if the group now holds every rule: a retried call
-// whose first try got through.
+// duplicate succeeded if the group now holds every rule, a revoke refused
+// as not found if it holds none: a retried call whose first try got
+// through.
 //
 // Temporary rules (model.Temporary) are authorized apart, a call per
 // expiry, with the tag sweep reads set by the call itself (rule tags
@@ -344,7 +360,11 @@ func (c *Client) createdBy(ctx context.Context, ch Changes) ([]GroupChange, erro
 func (c *Client) ruleCall(ctx context.Context, k ruleCall, d model.Direction, id string, rules []model.Rule, ids map[string]string, count func()) error {
 	if k != authorizeCall {
 		count()
-		return c.send(ctx, k, d, id, permissions(rules, ids), false)
+		err := c.send(ctx, k, d, id, permissions(rules, ids), false)
+		if k == revokeCall && isCode(err, "InvalidPermission.NotFound") && c.holdsNone(ctx, id, d, rules, ids) {
+			return nil // gone is the goal
+		}
+		return err
 	}
 	for _, part := range model.ByTags(rules) {
 		count()
@@ -513,7 +533,18 @@ func (c *Client) rollback(ctx context.Context, ch Changes, ids map[string]string
 				perms = sg.IpPermissionsEgress
 			}
 			if refs := referencing(perms, createdID); len(refs) > 0 {
-				if err := c.send(ctx, revokeCall, d, sdk.ToString(sg.GroupId), refs, false); err != nil && !isCode(err, "InvalidPermission.NotFound") {
+				err := c.send(ctx, revokeCall, d, sdk.ToString(sg.GroupId), refs, false)
+				if isCode(err, "InvalidPermission.NotFound") && len(refs) > 1 {
+					// One of them is gone already (gone is the goal), and
+					// EC2 refused the whole call for it: one at a time.
+					err = nil
+					for _, ref := range refs {
+						if e := c.send(ctx, revokeCall, d, sdk.ToString(sg.GroupId), []types.IpPermission{ref}, false); e != nil && !isCode(e, "InvalidPermission.NotFound") {
+							err = e
+						}
+					}
+				}
+				if err != nil && !isCode(err, "InvalidPermission.NotFound") {
 					errs = append(errs, explain(err, "rollback: revoking rules of "+sdk.ToString(sg.GroupName)))
 				}
 			}
