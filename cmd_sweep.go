@@ -77,6 +77,9 @@ func sweepRun(ctx context.Context, o *sweepOptions) error {
 		for _, t := range r.Revoked {
 			fmt.Fprintf(out, "%s: %s %s (expired %s)\n", where, verb, t.Text(), model.FormatExpiry(t.Expires))
 		}
+		for _, t := range r.Gone {
+			fmt.Fprintf(out, "%s: already gone %s (expired %s; removed by another run)\n", where, t.Text(), model.FormatExpiry(t.Expires))
+		}
 		for _, t := range r.Problems {
 			bad++
 			fmt.Fprintf(o.io.Err, "sgwiz: %s: left %s: %s\n", where, t.Text(), t.Problem)
@@ -87,6 +90,9 @@ func sweepRun(ctx context.Context, o *sweepOptions) error {
 		}
 		if !o.quiet {
 			summary := fmt.Sprintf("%s: %d %s, %d temporary rule(s) still running", where, len(r.Revoked), verb, len(r.Left))
+			if len(r.Gone) > 0 {
+				summary = fmt.Sprintf("%s: %d %s, %d already gone, %d temporary rule(s) still running", where, len(r.Revoked), verb, len(r.Gone), len(r.Left))
+			}
 			if len(r.Left) > 0 {
 				summary += ", the next expires at " + model.FormatExpiry(r.Left[0].Expires)
 			}

@@ -155,8 +155,11 @@ func temporaryOf(sr types.SecurityGroupRule, names map[string]string) (model.Tem
 
 // Swept is what one Sweep did.
 type Swept struct {
-	// Revoked are the expired rules removed (or found already gone).
+	// Revoked are the expired rules this run removed.
 	Revoked []model.TemporaryRule
+	// Gone are expired rules something else removed first (another sweep
+	// running at the same time, a person): nothing left to do.
+	Gone []model.TemporaryRule
 	// Left are the temporary rules still running, soonest first.
 	Left []model.TemporaryRule
 	// Problems are rules whose expiry tag cannot be read, left alone.
@@ -167,7 +170,7 @@ type Swept struct {
 
 // Sweep revokes the region's temporary rules whose time is over at now:
 // one revoke call per group and direction, by rule id. A rule another
-// sweep removed meanwhile counts as revoked, so sweeps can overlap and
+// sweep removed meanwhile is gone, not revoked, so sweeps can overlap and
 // repeat: a second run finds nothing to do.
 func (c *Client) Sweep(ctx context.Context, now time.Time, dryRun bool) (Swept, error) {
 	rules, err := c.TemporaryRules(ctx)
@@ -200,30 +203,62 @@ func (c *Client) Sweep(ctx context.Context, now time.Time, dryRun bool) (Swept, 
 			s.Revoked = append(s.Revoked, due[k]...)
 			continue
 		}
-		var ids []string
-		for _, t := range due[k] {
-			ids = append(ids, t.RuleID)
-		}
-		err := c.revokeIDs(ctx, k.group, k.d, ids)
-		if err != nil && len(ids) > 1 && gone(err) {
-			// One of them was gone, and EC2 refuses the whole call: one by one.
-			for _, t := range due[k] {
-				if err := c.revokeIDs(ctx, t.GroupID, t.Direction, []string{t.RuleID}); err != nil && !gone(err) {
-					s.Failed = append(s.Failed, explain(err, "revoking "+t.RuleID))
-				} else {
-					s.Revoked = append(s.Revoked, t)
-				}
-			}
-			continue
-		}
-		if err != nil && !gone(err) {
-			s.Failed = append(s.Failed, explain(err, fmt.Sprintf("revoking %d rule(s) of %s", len(ids), k.group)))
-			continue
-		}
-		s.Revoked = append(s.Revoked, due[k]...)
+		c.sweepGroup(ctx, k.group, k.d, due[k], &s)
 	}
 	slices.SortStableFunc(s.Left, func(a, b model.TemporaryRule) int { return a.Expires.Compare(b.Expires) })
 	return s, nil
+}
+
+// sweepRetries bounds the revokes of one group and direction when other
+// runs keep removing its rules first.
+const sweepRetries = 3
+
+// sweepGroup revokes a group's expired rules of one direction in one call.
+// EC2 refuses the whole call when one of the rules is gone (another sweep
+// got there first): sweep then reads which are still there (one call) and
+// revokes those, so a lost race costs two calls, not one per rule, and a
+// rule another run removed is reported gone, not revoked.
+func (c *Client) sweepGroup(ctx context.Context, group string, d model.Direction, due []model.TemporaryRule, s *Swept) {
+	pending := due
+	for try := 0; len(pending) > 0; try++ {
+		ids := make([]string, len(pending))
+		for i, t := range pending {
+			ids[i] = t.RuleID
+		}
+		err := c.revokeIDs(ctx, group, d, ids)
+		switch {
+		case err == nil:
+			s.Revoked = append(s.Revoked, pending...)
+			return
+		case !gone(err):
+			s.Failed = append(s.Failed, explain(err, fmt.Sprintf("revoking %d rule(s) of %s", len(ids), group)))
+			return
+		case isCode(err, "InvalidGroup.NotFound"):
+			s.Gone = append(s.Gone, pending...)
+			return
+		case try == sweepRetries:
+			s.Failed = append(s.Failed, fmt.Errorf("revoking %d rule(s) of %s: other runs kept removing its rules first; run sweep again", len(ids), group))
+			return
+		}
+		have, rerr := c.groupRules(ctx, group)
+		if rerr != nil {
+			s.Failed = append(s.Failed, explain(rerr, "reading the rules of "+group))
+			return
+		}
+		there := map[string]bool{}
+		for _, h := range have {
+			there[h.RuleID] = true
+		}
+		var still []model.TemporaryRule
+		for _, t := range pending {
+			if there[t.RuleID] {
+				still = append(still, t)
+			} else {
+				s.Gone = append(s.Gone, t)
+			}
+		}
+		pending = still
+	}
 }
 
 // revokeIDs revokes rules of a group by their ids, all or none.

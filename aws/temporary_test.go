@@ -2,15 +2,20 @@ package aws_test
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	sgaws "github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/aws/awstest"
+	"github.com/sgwiz/sgwiz/internal/mototest"
 	"github.com/sgwiz/sgwiz/model"
 )
 
@@ -176,6 +181,93 @@ func TestApplyTagsTemporaryRules(t *testing.T) {
 			}
 			if s, err := e.c.Sweep(ctx, until, false); err != nil || len(s.Revoked) != 1 {
 				t.Errorf("sweep at its time revokes it: %+v %v", s, err)
+			}
+		})
+	}
+}
+
+// TestConcurrentSweepsRevokeEachRuleOnce: five sweeps at once over 50
+// expired rules of one group: each rule is revoked by exactly one of them
+// and reported gone (not revoked) by any other that found it, none fails,
+// and a run that lost the race makes a bounded number of calls (a list, a
+// revoke, then a read and a revoke per lost race), not one per rule. On
+// the sandbox and on moto.
+func TestConcurrentSweepsRevokeEachRuleOnce(t *testing.T) {
+	t.Parallel()
+	for _, engine := range []string{"sandbox", "moto"} {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			var url string
+			if engine == "sandbox" {
+				sb := awstest.NewServer()
+				t.Cleanup(sb.Close)
+				url = sb.URL
+			} else {
+				url = mototest.NewAccount(t).URL
+			}
+			raw := rawEC2(t, url)
+			ctx := context.Background()
+			out, err := raw.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: sdk.String("bastion"), Description: sdk.String("bastion")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			expired := time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)
+			var ranges []types.IpRange
+			for i := range 50 {
+				ranges = append(ranges, types.IpRange{CidrIp: sdk.String(fmt.Sprintf("198.51.100.%d/32", i+1)), Description: sdk.String("SSH for a while")})
+			}
+			if _, err := raw.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: out.GroupId,
+				IpPermissions: []types.IpPermission{{IpProtocol: sdk.String("tcp"), FromPort: sdk.Int32(22), ToPort: sdk.Int32(22), IpRanges: ranges}},
+				TagSpecifications: []types.TagSpecification{{ResourceType: types.ResourceTypeSecurityGroupRule,
+					Tags: []types.Tag{{Key: sdk.String(model.ExpiresTag), Value: sdk.String(model.FormatExpiry(expired))}}}}}); err != nil {
+				t.Fatal(err)
+			}
+			const runs = 5
+			results := make([]sgaws.Swept, runs)
+			calls := make([]int, runs)
+			errs := make([]error, runs)
+			var wg sync.WaitGroup
+			for i := range runs {
+				c, rec := connect(t, url)
+				wg.Go(func() {
+					results[i], errs[i] = c.Sweep(ctx, expired.Add(time.Hour), false)
+					calls[i] = len(rec.Actions())
+				})
+			}
+			wg.Wait()
+			revokedBy := map[string]int{}
+			for i, r := range results {
+				if errs[i] != nil || len(r.Failed) > 0 {
+					t.Errorf("run %d: %v %v", i, errs[i], r.Failed)
+				}
+				for _, x := range r.Revoked {
+					revokedBy[x.RuleID]++
+				}
+				for _, x := range r.Gone {
+					if slices.ContainsFunc(r.Revoked, func(y model.TemporaryRule) bool { return y.RuleID == x.RuleID }) {
+						t.Errorf("run %d says %s is both revoked and gone", i, x.RuleID)
+					}
+				}
+				if calls[i] > 2+2*3 {
+					t.Errorf("run %d made %d calls (%v)", i, calls[i], results[i])
+				}
+			}
+			if len(revokedBy) != 50 {
+				t.Errorf("%d rules revoked, want 50", len(revokedBy))
+			}
+			for id, n := range revokedBy {
+				if n != 1 {
+					t.Errorf("%s revoked by %d runs", id, n)
+				}
+			}
+			left, err := raw.DescribeSecurityGroupRules(ctx, &ec2.DescribeSecurityGroupRulesInput{Filters: []types.Filter{{Name: sdk.String("group-id"), Values: []string{sdk.ToString(out.GroupId)}}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range left.SecurityGroupRules {
+				if !sdk.ToBool(r.IsEgress) {
+					t.Errorf("rule %s is still there", sdk.ToString(r.SecurityGroupRuleId))
+				}
 			}
 		})
 	}
