@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	sgaws "github.com/sgwiz/sgwiz/aws"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,7 +95,7 @@ func TestApplyAndImportOnMoto(t *testing.T) {
 // groupID looks a group up by name with a plain SDK client.
 func groupID(t *testing.T, url, name string) string {
 	t.Helper()
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("us-east-1"), config.WithBaseEndpoint(url))
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithHTTPClient(sgaws.HTTPClient(nil)), config.WithRegion("us-east-1"), config.WithBaseEndpoint(url))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +113,7 @@ func groupID(t *testing.T, url, name string) string {
 func TestApplyAsksBeforeReplacingRulesItDidNotCreate(t *testing.T) {
 	s := mototest.NewAccount(t)
 	s.SetEnv(t)
-	cfg, err := config.LoadDefaultConfig(context.Background())
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithHTTPClient(sgaws.HTTPClient(nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	sgaws "github.com/sgwiz/sgwiz/aws"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,7 +100,7 @@ func TestAuditBadInput(t *testing.T) {
 func TestAuditFixApplyAuditOnMoto(t *testing.T) {
 	s := mototest.NewAccount(t)
 	s.SetEnv(t)
-	cfg, err := config.LoadDefaultConfig(context.Background())
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithHTTPClient(sgaws.HTTPClient(nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +181,7 @@ func TestAuditAccountsThroughRolesOnMoto(t *testing.T) {
 	a1, a2 := mototest.NewAccount(t), mototest.NewAccount(t)
 	ctx := context.Background()
 	raw := func(url string) *ec2.Client {
-		cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("us-east-1"), config.WithBaseEndpoint(url),
+		cfg, err := config.LoadDefaultConfig(ctx, config.WithHTTPClient(sgaws.HTTPClient(nil)), config.WithRegion("us-east-1"), config.WithBaseEndpoint(url),
 			config.WithCredentialsProvider(sdk.CredentialsProviderFunc(func(context.Context) (sdk.Credentials, error) {
 				return sdk.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}, nil
 			})))

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	sgaws "github.com/sgwiz/sgwiz/aws"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,7 +29,7 @@ func sgwizAt(t *testing.T, now time.Time, args ...string) (code int, stdout, std
 // motoEC2 is a plain SDK client on the account that SetEnv chose.
 func motoEC2(t *testing.T, url string) *ec2.Client {
 	t.Helper()
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("us-east-1"), config.WithBaseEndpoint(url))
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithHTTPClient(sgaws.HTTPClient(nil)), config.WithRegion("us-east-1"), config.WithBaseEndpoint(url))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"regexp"
@@ -81,11 +82,11 @@ func Connect(ctx context.Context, o Options) (*Client, error) {
 		opts = append(opts, config.WithBaseEndpoint(o.EndpointURL))
 	}
 	if o.HTTPClient != nil {
-		opts = append(opts, config.WithHTTPClient(o.HTTPClient))
+		opts = append(opts, config.WithHTTPClient(HTTPClient(o.HTTPClient)))
 	} else {
-		opts = append(opts, config.WithHTTPClient(awshttp.NewBuildableClient().
+		opts = append(opts, config.WithHTTPClient(HTTPClient(awshttp.NewBuildableClient().
 			WithDialerOptions(func(d *net.Dialer) { d.Timeout = DialTimeout }).
-			WithTimeout(CallTimeout)))
+			WithTimeout(CallTimeout))))
 	}
 	if o.Credentials != nil {
 		opts = append(opts, config.WithCredentialsProvider(o.Credentials))
@@ -124,6 +125,37 @@ func Connect(ctx context.Context, o Options) (*Client, error) {
 		Endpoint: endpoint,
 	}, nil
 }
+
+// HTTPClient carries the SDK's calls through c (the SDK's default client
+// when nil) with request bodies that only read.
+//
+// The SDK wraps each request body in a closer whose WriteTo answers io.EOF
+// once the SDK has closed it, and it closes it as soon as the response
+// headers arrive. net/http, after sending the body, reads it once more to
+// check there is nothing beyond its length; when the response came first,
+// that read goes through WriteTo, takes the EOF for a failed write and
+// closes the connection under the response being read. The SDK then
+// retries a call that EC2 has already carried out, and an authorize comes
+// back InvalidPermission.Duplicate (seen one run in a few hundred on a busy
+// machine). A body without WriteTo is read with Read, which ends cleanly.
+func HTTPClient(c sdk.HTTPClient) sdk.HTTPClient {
+	if c == nil {
+		c = awshttp.NewBuildableClient()
+	}
+	return readOnlyBodies{c}
+}
+
+type readOnlyBodies struct{ c sdk.HTTPClient }
+
+func (r readOnlyBodies) Do(req *http.Request) (*http.Response, error) {
+	if req.Body != nil && req.Body != http.NoBody {
+		req.Body = readOnlyBody{req.Body}
+	}
+	return r.c.Do(req)
+}
+
+// readOnlyBody hides every method of the body but Read and Close.
+type readOnlyBody struct{ io.ReadCloser }
 
 // noDialRetry refuses to retry a connection that could not be opened.
 func noDialRetry(err error) sdk.Ternary {

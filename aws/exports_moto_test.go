@@ -3,6 +3,7 @@ package aws_test
 import (
 	"context"
 	"fmt"
+	sgaws "github.com/sgwiz/sgwiz/aws"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -220,7 +221,7 @@ func TestCloudFormationStackOnMoto(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion(acct.Region),
+		cfg, err := config.LoadDefaultConfig(context.Background(), config.WithHTTPClient(sgaws.HTTPClient(nil)), config.WithRegion(acct.Region),
 			config.WithBaseEndpoint(acct.URL), config.WithCredentialsProvider(testCredentials))
 		if err != nil {
 			t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	sgaws "github.com/sgwiz/sgwiz/aws"
 	"testing"
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
@@ -22,7 +23,7 @@ func client(t *testing.T) (*ec2.Client, *awstest.Server) {
 	t.Setenv("AWS_CA_BUNDLE", "")
 	sb := awstest.NewServer()
 	t.Cleanup(sb.Close)
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("us-east-1"), config.WithBaseEndpoint(sb.URL),
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithHTTPClient(sgaws.HTTPClient(nil)), config.WithRegion("us-east-1"), config.WithBaseEndpoint(sb.URL),
 		config.WithCredentialsProvider(sdk.CredentialsProviderFunc(func(context.Context) (sdk.Credentials, error) {
 			return sdk.Credentials{AccessKeyID: "sandbox", SecretAccessKey: "sandbox"}, nil
 		})))
