@@ -151,16 +151,21 @@ func (c *Client) ApplyProgress(ctx context.Context, ch Changes, progress Progres
 					continue
 				}
 				eg.Go(func() error {
-					for _, k := range []ruleCall{revokeCall, authorizeCall, describeCall} {
-						rules := g.rules(k)[d]
-						if len(rules) == 0 {
+					steps := g.steps(d)
+					for i := 0; i < len(steps); i++ {
+						st := steps[i]
+						progress(st.name(d, g), false, nil)
+						err := c.ruleCall(ectx, st.k, d, id, st.rules, ids, count)
+						progress(st.name(d, g), true, explain(err, ""))
+						if err != nil && i == 0 && st.k == authorizeCall && len(steps) > 1 && steps[1].k == revokeCall && isCode(err, "RulesPerSecurityGroupLimitExceeded") {
+							// At the quota there is no room to add first:
+							// remove, then add.
+							steps[0], steps[1] = steps[1], steps[0]
+							i--
 							continue
 						}
-						progress(k.name(d, g), false, nil)
-						err := c.ruleCall(ectx, k, d, id, rules, ids, count)
-						progress(k.name(d, g), true, explain(err, ""))
 						if err != nil {
-							return explain(err, fmt.Sprintf("%s %s rules of %s", k.doing(), strings.ToLower(d.Title()), g.Name))
+							return explain(err, fmt.Sprintf("%s %s rules of %s", st.k.doing(), strings.ToLower(d.Title()), g.Name))
 						}
 					}
 					return nil

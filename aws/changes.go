@@ -251,10 +251,8 @@ func (c Changes) Calls() []string {
 			calls = append(calls, tagsCall(g, false))
 		}
 		for _, d := range []model.Direction{model.Ingress, model.Egress} {
-			for _, k := range []ruleCall{revokeCall, authorizeCall, describeCall} {
-				if n := len(g.rules(k)[d]); n > 0 {
-					calls = append(calls, k.name(d, g))
-				}
+			for _, st := range g.steps(d) {
+				calls = append(calls, st.name(d, g))
 			}
 		}
 	}
@@ -328,6 +326,39 @@ const (
 	describeCall
 )
 
+// ruleStep is one call of the rules of a group in one direction.
+type ruleStep struct {
+	k     ruleCall
+	rules []model.Rule
+}
+
+// steps are a group's rule calls in one direction, in order: the rules to
+// add first, then those to remove, so that an update (SSH from a new
+// address) never leaves a moment with neither; a rule removed and added
+// again with the same key (a new group's own egress rule, to tag it) is
+// added after its removal; descriptions last.
+func (g GroupChange) steps(d model.Direction) []ruleStep {
+	removed := map[model.RuleKey]bool{}
+	for _, r := range g.Remove[d] {
+		removed[r.Key()] = true
+	}
+	var fresh, again []model.Rule
+	for _, r := range g.Add[d] {
+		if removed[r.Key()] {
+			again = append(again, r)
+		} else {
+			fresh = append(fresh, r)
+		}
+	}
+	var out []ruleStep
+	for _, st := range []ruleStep{{authorizeCall, fresh}, {revokeCall, g.Remove[d]}, {authorizeCall, again}, {describeCall, g.Describe[d]}} {
+		if len(st.rules) > 0 {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
 func (g GroupChange) rules(k ruleCall) [2][]model.Rule {
 	switch k {
 	case revokeCall:
@@ -350,9 +381,9 @@ func (k ruleCall) doing() string {
 	return [...]string{"removing", "adding", "updating the descriptions of"}[k]
 }
 
-func (k ruleCall) name(d model.Direction, g GroupChange) string {
-	verb := [...]string{"RevokeSecurityGroup", "AuthorizeSecurityGroup", "UpdateSecurityGroupRuleDescriptions"}[k]
-	return fmt.Sprintf("%s%s %s (%s)", verb, dirName(d), g.Name, rulesCount(len(g.rules(k)[d])))
+func (st ruleStep) name(d model.Direction, g GroupChange) string {
+	verb := [...]string{"RevokeSecurityGroup", "AuthorizeSecurityGroup", "UpdateSecurityGroupRuleDescriptions"}[st.k]
+	return fmt.Sprintf("%s%s %s (%s)", verb, dirName(d), g.Name, rulesCount(len(st.rules)))
 }
 
 // rulesCount is "1 rule", "5 rules".

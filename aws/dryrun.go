@@ -59,14 +59,11 @@ func (c *Client) DryRun(ctx context.Context, ch Changes) ([]Check, error) {
 			}
 		}
 		for _, d := range []model.Direction{model.Ingress, model.Egress} {
-			for _, k := range []ruleCall{revokeCall, authorizeCall, describeCall} {
-				rules := g.rules(k)[d]
-				switch {
-				case len(rules) == 0:
-				case g.New():
-					checks = append(checks, Check{Call: k.name(d, g), Unchecked: true, Note: "not checked: EC2 checks it only on a group that exists"})
-				default:
-					verdict(k.name(d, g), c.send(ctx, k, d, ids[g.Name], permissions(rules, ids), true))
+			for _, st := range g.steps(d) {
+				if g.New() {
+					checks = append(checks, Check{Call: st.name(d, g), Unchecked: true, Note: "not checked: EC2 checks it only on a group that exists"})
+				} else {
+					verdict(st.name(d, g), c.send(ctx, st.k, d, ids[g.Name], permissions(st.rules, ids), true))
 				}
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -283,5 +284,55 @@ func TestApplyOnAGroupFoundByName(t *testing.T) {
 	}
 	if !again.Empty() || len(again.Adopts()) != 0 || strings.Contains(strings.Join(again.Lines(), "\n"), "no changes: every group") {
 		t.Errorf("after apply only the description differs, and that is said, never 'no changes':\n%s", strings.Join(again.Lines(), "\n"))
+	}
+}
+
+// TestUpdatesAddBeforeTheyRemove: changing SSH's source adds the new rule
+// before it removes the old one, so a failure between the two leaves the
+// old access, never none; at the rule quota, where there is no room to add
+// first, it removes first.
+func TestUpdatesAddBeforeTheyRemove(t *testing.T) {
+	t.Parallel()
+	ssh := func(cidr string) model.Rule {
+		return model.Rule{Protocol: model.TCP, Ports: model.Port(22), Peer: model.CIDR(netip.MustParsePrefix(cidr)), Description: "SSH from the office"}
+	}
+	plan := func(rules ...model.Rule) model.Plan {
+		return model.Plan{UseCase: "custom", Groups: []model.Group{{Name: "bastion", Description: "bastion", Ingress: rules, Egress: []model.Rule{}}}}
+	}
+	c, sb := sandbox(t)
+	if err := apply(c, plan(ssh("198.51.100.7/32"))); err != nil {
+		t.Fatal(err)
+	}
+	sb.Handler().SetFaults(func(action string, _ int) (string, int) {
+		if action == "AuthorizeSecurityGroupIngress" {
+			return "InternalError", 500
+		}
+		return "", 0
+	})
+	if err := apply(c, plan(ssh("203.0.113.9/32"))); err == nil {
+		t.Fatal("the authorize was made to fail")
+	}
+	sb.Handler().SetFaults(nil)
+	if got := described(t, rawEC2(t, sb.URL), "", []string{"bastion"}); !strings.Contains(got, "198.51.100.7/32") {
+		t.Errorf("the old SSH rule was removed before the new one was added:\n%s", got)
+	}
+	if err := apply(c, plan(ssh("203.0.113.9/32"))); err != nil {
+		t.Fatal(err)
+	}
+
+	// A group at the quota: sixty rules, one of them replaced.
+	var full []model.Rule
+	for i := range model.MaxRulesPerDirection {
+		full = append(full, ssh(fmt.Sprintf("198.51.100.%d/32", i+1)))
+	}
+	if err := apply(c, plan(full...)); err != nil {
+		t.Fatal(err)
+	}
+	full[0] = ssh("203.0.113.200/32")
+	if err := apply(c, plan(full...)); err != nil {
+		t.Fatalf("at the quota, apply should remove first: %v", err)
+	}
+	if got := described(t, rawEC2(t, sb.URL), "", []string{"bastion"}); !strings.Contains(got, "203.0.113.200/32") || strings.Contains(got, "198.51.100.1/32") {
+		t.Errorf("the replaced rule:\n%s", got)
 	}
 }

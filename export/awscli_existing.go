@@ -230,11 +230,6 @@ func (s *script) syncExisting(p model.Plan, g model.Group, v string, vars map[st
 				s.line(`if [ "${#tagged[@]}" -gt 0 ]; then aws ec2 create-tags --resources "${tagged[@]}" --tags %s; fi`, s.jsonWord(exportTags(part.Tags.List())))
 			}
 		}
-		var want []string
-		for _, r := range g.Rules(d) {
-			want = append(want, s.ruleKey(v, d, r, vars))
-		}
-		s.line(`sgwiz_revoke "$%s" %s%s`, v, d, prefixed(" ", want))
 		s.line("described=()")
 		for _, part := range byTags {
 			s.line("missing=()")
@@ -251,6 +246,13 @@ func (s *script) syncExisting(p model.Plan, g model.Group, v string, vars map[st
 			}
 			s.line("%s", s.untilExpiry(part, send))
 		}
+		// Added first, then removed: an update (SSH from a new address)
+		// never leaves a moment with neither rule.
+		var want []string
+		for _, r := range g.Rules(d) {
+			want = append(want, s.ruleKey(v, d, r, vars))
+		}
+		s.line(`sgwiz_revoke "$%s" %s%s`, v, d, prefixed(" ", want))
 		s.line(`sgwiz_send update-security-group-rule-descriptions-%s "$%s"`, d, v)
 	}
 }
