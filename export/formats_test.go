@@ -745,7 +745,7 @@ func TestScriptChangesExistingGroupsByID(t *testing.T) {
 			t.Errorf("the script should say %q:\n%s", want, out)
 		}
 	}
-	if got := strings.Join(verbs, " "); got != "describe-vpcs describe-security-groups describe-security-group-rules delete-tags create-tags delete-tags create-tags revoke-security-group-ingress authorize-security-group-ingress update-security-group-rule-descriptions-ingress authorize-security-group-egress authorize-security-group-ingress" {
+	if got := strings.Join(verbs, " "); got != "describe-vpcs describe-security-groups describe-security-group-rules delete-tags create-tags delete-tags create-tags authorize-security-group-ingress revoke-security-group-ingress update-security-group-rule-descriptions-ingress authorize-security-group-egress authorize-security-group-ingress" {
 		t.Errorf("calls: %s", got)
 	}
 	_, _, out = runScript(t, src, "FAKE_DESCRIPTION=Something else")
