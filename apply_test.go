@@ -95,10 +95,11 @@ func TestApplyAndImportOnMoto(t *testing.T) {
 // groupID looks a group up by name with a plain SDK client.
 func groupID(t *testing.T, url, name string) string {
 	t.Helper()
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithHTTPClient(sgaws.HTTPClient(nil)), config.WithRegion("us-east-1"), config.WithBaseEndpoint(url))
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("us-east-1"), config.WithBaseEndpoint(url))
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.HTTPClient = sgaws.HTTPClient(cfg.HTTPClient) // as sgwiz sends its calls
 	out, err := ec2.NewFromConfig(cfg).DescribeSecurityGroups(context.Background(), &ec2.DescribeSecurityGroupsInput{
 		Filters: []types.Filter{{Name: sdk.String("group-name"), Values: []string{name}}}})
 	if err != nil || len(out.SecurityGroups) != 1 {
@@ -117,6 +118,7 @@ func TestApplyAsksBeforeReplacingRulesItDidNotCreate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.HTTPClient = sgaws.HTTPClient(cfg.HTTPClient) // as sgwiz sends its calls
 	c := ec2.NewFromConfig(cfg)
 	out, err := c.CreateSecurityGroup(context.Background(), &ec2.CreateSecurityGroupInput{GroupName: sdk.String("bastion"), Description: sdk.String("by hand")})
 	if err != nil {

@@ -104,6 +104,7 @@ func TestAuditFixApplyAuditOnMoto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.HTTPClient = sgaws.HTTPClient(cfg.HTTPClient) // as sgwiz sends its calls
 	c := ec2.NewFromConfig(cfg)
 	ctx := context.Background()
 	web, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: sdk.String("web"), Description: sdk.String("web")})
@@ -181,13 +182,14 @@ func TestAuditAccountsThroughRolesOnMoto(t *testing.T) {
 	a1, a2 := mototest.NewAccount(t), mototest.NewAccount(t)
 	ctx := context.Background()
 	raw := func(url string) *ec2.Client {
-		cfg, err := config.LoadDefaultConfig(ctx, config.WithHTTPClient(sgaws.HTTPClient(nil)), config.WithRegion("us-east-1"), config.WithBaseEndpoint(url),
+		cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("us-east-1"), config.WithBaseEndpoint(url),
 			config.WithCredentialsProvider(sdk.CredentialsProviderFunc(func(context.Context) (sdk.Credentials, error) {
 				return sdk.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}, nil
 			})))
 		if err != nil {
 			t.Fatal(err)
 		}
+		cfg.HTTPClient = sgaws.HTTPClient(cfg.HTTPClient) // as sgwiz sends its calls
 		return ec2.NewFromConfig(cfg)
 	}
 	open, err := raw(a1.URL).CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: sdk.String("open"), Description: sdk.String("open")})

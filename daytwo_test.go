@@ -29,10 +29,11 @@ func sgwizAt(t *testing.T, now time.Time, args ...string) (code int, stdout, std
 // motoEC2 is a plain SDK client on the account that SetEnv chose.
 func motoEC2(t *testing.T, url string) *ec2.Client {
 	t.Helper()
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithHTTPClient(sgaws.HTTPClient(nil)), config.WithRegion("us-east-1"), config.WithBaseEndpoint(url))
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("us-east-1"), config.WithBaseEndpoint(url))
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.HTTPClient = sgaws.HTTPClient(cfg.HTTPClient) // as sgwiz sends its calls
 	return ec2.NewFromConfig(cfg)
 }
 

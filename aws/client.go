@@ -82,11 +82,11 @@ func Connect(ctx context.Context, o Options) (*Client, error) {
 		opts = append(opts, config.WithBaseEndpoint(o.EndpointURL))
 	}
 	if o.HTTPClient != nil {
-		opts = append(opts, config.WithHTTPClient(HTTPClient(o.HTTPClient)))
+		opts = append(opts, config.WithHTTPClient(o.HTTPClient))
 	} else {
-		opts = append(opts, config.WithHTTPClient(HTTPClient(awshttp.NewBuildableClient().
+		opts = append(opts, config.WithHTTPClient(awshttp.NewBuildableClient().
 			WithDialerOptions(func(d *net.Dialer) { d.Timeout = DialTimeout }).
-			WithTimeout(CallTimeout))))
+			WithTimeout(CallTimeout)))
 	}
 	if o.Credentials != nil {
 		opts = append(opts, config.WithCredentialsProvider(o.Credentials))
@@ -107,6 +107,9 @@ func Connect(ctx context.Context, o Options) (*Client, error) {
 	if err != nil {
 		return nil, explain(err, "")
 	}
+	// Wrapped after loading: the SDK adds AWS_CA_BUNDLE's certificates
+	// only to its own client type.
+	cfg.HTTPClient = HTTPClient(cfg.HTTPClient)
 	if cfg.Region == "" {
 		return nil, fmt.Errorf("no AWS region: give --region, set AWS_REGION, or set a region in your profile")
 	}

@@ -221,11 +221,12 @@ func TestCloudFormationStackOnMoto(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg, err := config.LoadDefaultConfig(context.Background(), config.WithHTTPClient(sgaws.HTTPClient(nil)), config.WithRegion(acct.Region),
+		cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion(acct.Region),
 			config.WithBaseEndpoint(acct.URL), config.WithCredentialsProvider(testCredentials))
 		if err != nil {
 			t.Fatal(err)
 		}
+		cfg.HTTPClient = sgaws.HTTPClient(cfg.HTTPClient) // as sgwiz sends its calls
 		cf := cloudformation.NewFromConfig(cfg)
 		stack := sdk.String("sgwiz-" + id)
 		if _, err := cf.CreateStack(context.Background(), &cloudformation.CreateStackInput{StackName: stack, TemplateBody: sdk.String(string(tmpl)),

@@ -60,11 +60,12 @@ func connect(t testing.TB, url string) (*sgaws.Client, *mototest.Recorder) {
 // rawEC2 is a plain SDK client, to look at the account independently.
 func rawEC2(t testing.TB, url string, opts ...func(*config.LoadOptions) error) *ec2.Client {
 	t.Helper()
-	cfg, err := config.LoadDefaultConfig(context.Background(), append([]func(*config.LoadOptions) error{config.WithHTTPClient(sgaws.HTTPClient(nil)), config.WithRegion("us-east-1"),
+	cfg, err := config.LoadDefaultConfig(context.Background(), append([]func(*config.LoadOptions) error{config.WithRegion("us-east-1"),
 		config.WithBaseEndpoint(url), config.WithCredentialsProvider(testCredentials)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.HTTPClient = sgaws.HTTPClient(cfg.HTTPClient) // as sgwiz sends its calls
 	return ec2.NewFromConfig(cfg)
 }
 

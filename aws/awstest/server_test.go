@@ -23,13 +23,14 @@ func client(t *testing.T) (*ec2.Client, *awstest.Server) {
 	t.Setenv("AWS_CA_BUNDLE", "")
 	sb := awstest.NewServer()
 	t.Cleanup(sb.Close)
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithHTTPClient(sgaws.HTTPClient(nil)), config.WithRegion("us-east-1"), config.WithBaseEndpoint(sb.URL),
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("us-east-1"), config.WithBaseEndpoint(sb.URL),
 		config.WithCredentialsProvider(sdk.CredentialsProviderFunc(func(context.Context) (sdk.Credentials, error) {
 			return sdk.Credentials{AccessKeyID: "sandbox", SecretAccessKey: "sandbox"}, nil
 		})))
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.HTTPClient = sgaws.HTTPClient(cfg.HTTPClient) // as sgwiz sends its calls
 	return ec2.NewFromConfig(cfg), sb
 }
 
