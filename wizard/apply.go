@@ -9,9 +9,11 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/ui"
 )
 
 // applyStep asks AWS what applying would change, shows it with the calls,
@@ -21,8 +23,14 @@ type applyStep struct {
 	phase   applyPhase
 	changes aws.Changes
 	confirm textinput.Model
-	spin    spinner.Model
-	cancel  context.CancelFunc
+	// pane scrolls the changes and calls being confirmed: every one of
+	// them can be read before y.
+	pane     viewport.Model
+	overflow bool // the pane holds more than it shows
+	// width and height are the size the step was last drawn at.
+	width, height int
+	spin          spinner.Model
+	cancel        context.CancelFunc
 	// calls is the state of each call of a running apply: "" waiting,
 	// "run", "ok" or the error.
 	calls   map[string]string
@@ -45,7 +53,7 @@ const (
 
 func newApply() *applyStep {
 	c := newInput("", "", 300)
-	return &applyStep{confirm: c, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	return &applyStep{confirm: c, pane: viewport.New(), spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
 }
 
 // busy reports whether an apply is running (ctrl+c then cancels it).
@@ -89,6 +97,11 @@ func (m *applyStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		}
 		m.changes, m.phase = msg.ch, applyConfirming
 		m.confirm.SetValue("")
+		m.pane.SetYOffset(0)
+		// The help bar (drawn before the list) offers scrolling when the
+		// list is longer than the last size the step was drawn at.
+		_, lines, room := m.layout(s.styles, m.width, m.height)
+		m.overflow = len(lines) > room
 		if msg.ch.Empty() {
 			m.phase, m.outcome = applyDone, msg.ch.Lines()
 			return stay(), nil
@@ -153,6 +166,18 @@ func (m *applyStep) key(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
 		}
 	case applyConfirming:
 		switch k.String() {
+		case "up":
+			m.pane.ScrollUp(1)
+			return stay(), nil
+		case "down":
+			m.pane.ScrollDown(1)
+			return stay(), nil
+		case "pgup":
+			m.pane.PageUp()
+			return stay(), nil
+		case "pgdown":
+			m.pane.PageDown()
+			return stay(), nil
 		case "esc":
 			return back(), nil
 		case "enter":
@@ -179,6 +204,7 @@ func (m *applyStep) view(s *session, width, height int) string {
 		return m.attach.view(s, width)
 	}
 	st := s.styles
+	m.width, m.height = width, height
 	var b strings.Builder
 	switch m.phase {
 	case applyPlanning:
@@ -186,9 +212,24 @@ func (m *applyStep) view(s *session, width, height int) string {
 	case applyConfirming, applyRunning:
 		b.WriteString("\n" + st.Subtitle.Render("Apply to "+m.changes.Region+", "+m.changes.VPC) + "\n")
 		if m.phase == applyRunning {
-			// A spinner per call while it runs, then its outcome.
+			// A spinner per call while it runs, then its outcome; a long
+			// list shows a window around the call running now.
 			b.WriteString("\n")
-			for _, call := range m.changes.Calls() {
+			calls := m.changes.Calls()
+			room := max(3, height-6)
+			first := 0
+			if len(calls) > room {
+				cur := len(calls) - 1
+				for i, call := range calls {
+					if state := m.calls[call]; state == "" || state == "run" {
+						cur = i
+						break
+					}
+				}
+				first = min(max(0, cur-room/2), len(calls)-room)
+				b.WriteString(st.Muted.Render(fmt.Sprintf("  ↑ %d more above", first)) + "\n")
+			}
+			for _, call := range calls[first:min(len(calls), first+room)] {
 				switch state := m.calls[call]; state {
 				case "":
 					b.WriteString("  " + st.Muted.Render("· "+call) + "\n")
@@ -200,26 +241,22 @@ func (m *applyStep) view(s *session, width, height int) string {
 					b.WriteString("  " + st.Error.Render("✗") + " " + call + ": " + state + "\n")
 				}
 			}
+			if len(calls) > room {
+				b.WriteString(st.Muted.Render(fmt.Sprintf("  ↓ %d more below", len(calls)-first-room)) + "\n")
+			}
 			b.WriteString(st.Muted.Render("ctrl+c cancels and removes what this run created") + "\n")
 			break
 		}
-		// The reason to type a name is wrapped above the field (a prompt
-		// does not wrap, and what to type must show at 80 columns); the
-		// change list gives it room.
-		name, why := m.changes.Confirmation()
-		var reason []string
-		if name != "" {
-			reason = wrapped("", why+".", width, st.Warning)
+		name, _ := m.changes.Confirmation()
+		reason, lines, room := m.layout(st, width, height)
+		m.pane.SetWidth(width)
+		m.pane.SetHeight(min(room, len(lines)))
+		m.pane.SetContentLines(lines)
+		b.WriteString(m.pane.View() + "\n")
+		m.overflow = len(lines) > room
+		if m.overflow {
+			b.WriteString(scrollMarker(st, m.pane.YOffset(), len(lines)-m.pane.YOffset()-room) + "\n")
 		}
-		lines := m.changes.Lines()
-		room := max(3, height-8-len(reason))
-		if len(lines) > room {
-			lines = append(lines[:room-1], fmt.Sprintf("… and %d more", len(lines)-room+1))
-		}
-		for _, l := range lines {
-			b.WriteString("  " + l + "\n")
-		}
-		b.WriteString(st.Muted.Render(fmt.Sprintf("%d call(s): %s", len(m.changes.Calls()), strings.Join(m.changes.Calls(), "; "))) + "\n")
 		b.WriteString("\n")
 		if name != "" {
 			b.WriteString(strings.Join(reason, "\n") + "\n")
@@ -247,12 +284,44 @@ func (m *applyStep) view(s *session, width, height int) string {
 	return b.String()
 }
 
+// layout is the confirmation's parts at this size: the reason to type a
+// name, the lines of changes and calls the pane scrolls, and the pane's
+// height. The reason is wrapped above the field (a prompt does not wrap,
+// and what to type must show at 80 columns); the pane gives it room.
+func (m *applyStep) layout(st ui.Styles, width, height int) (reason, lines []string, room int) {
+	if name, why := m.changes.Confirmation(); name != "" {
+		reason = wrapped("", why+".", width, st.Warning)
+	}
+	for _, l := range m.changes.Lines() {
+		lines = append(lines, wrapped("  ", l, width, lipgloss.NewStyle())...)
+	}
+	calls := m.changes.Calls()
+	lines = append(lines, wrapped("", fmt.Sprintf("%d call%s: %s", len(calls), plural(len(calls)), strings.Join(calls, "; ")), width, st.Muted)...)
+	return reason, lines, max(3, height-6-len(reason))
+}
+
+// scrollMarker says how many lines of a pane are above and below what
+// shows, and the keys that reach them.
+func scrollMarker(st ui.Styles, above, below int) string {
+	var parts []string
+	if above > 0 {
+		parts = append(parts, fmt.Sprintf("↑ %d line%s above", above, plural(above)))
+	}
+	if below > 0 {
+		parts = append(parts, fmt.Sprintf("↓ %d more line%s below", below, plural(below)))
+	}
+	return st.Warning.Render(strings.Join(parts, " · ")) + st.Muted.Render("  (↑/↓, pgup/pgdn)")
+}
+
 func (m *applyStep) bindings() []key.Binding {
 	if m.attach != nil {
 		return m.attach.bindings()
 	}
 	switch m.phase {
 	case applyConfirming:
+		if m.overflow {
+			return []key.Binding{keyNext, keyScrollChanges, keyBack}
+		}
 		return []key.Binding{keyNext, keyBack}
 	case applyDone:
 		if len(m.applied) > 0 {

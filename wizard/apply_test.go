@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	"github.com/sgwiz/sgwiz/aws"
@@ -300,5 +302,80 @@ func TestReviewSaysWhoUsesAGroup(t *testing.T) {
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(3*time.Second)).(Model)
 	if out := strings.Join(strings.Fields(screen(final)), " "); !strings.Contains(out, def+" is used by 1 network interface(s): "+eni+" ("+inst+")") {
 		t.Errorf("the review says who uses the group:\n%s", out)
+	}
+}
+
+// settle runs cmd and feeds what it sends back to m, as the program
+// would, leaving out ticks (a spinner would never settle).
+func settle(m tea.Model, cmd tea.Cmd) tea.Model {
+	if cmd == nil {
+		return m
+	}
+	switch msg := cmd().(type) {
+	case nil, spinner.TickMsg:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			m = settle(m, c)
+		}
+	default:
+		var next tea.Cmd
+		m, next = m.Update(msg)
+		m = settle(m, next)
+	}
+	return m
+}
+
+// At 80×24 the web server with web-and-mail egress has more changes than
+// the screen: every change and call can be scrolled to before y, and a
+// marker says what is below.
+func TestApplyConfirmationShowsEveryChange(t *testing.T) {
+	c, _ := sandboxCloud(t)
+	u, _ := model.LookupUseCase("web")
+	p, err := u.Build(model.Inputs{Office: officeCIDR, Egress: model.EgressWebMail})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m tea.Model = New(Options{Cloud: c, Where: "sandbox", Plan: &p})
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = press(t, m, "enter", "down", "down") // review → action → Apply
+	m, cmd := m.Update(specialKeys["enter"])
+	m = settle(m, cmd)
+	ap := m.(Model).steps[stepApply].(*applyStep)
+	if ap.phase != applyConfirming {
+		t.Fatalf("not asking to confirm:\n%s", screen(m))
+	}
+	first := screen(m)
+	if !strings.Contains(first, "more line") || !strings.Contains(first, "below") {
+		t.Errorf("a list longer than the screen says what is below:\n%s", first)
+	}
+	if strings.Contains(first, "… and") {
+		t.Errorf("changes are hidden behind a count:\n%s", first)
+	}
+	seen := first
+	for range 40 {
+		m = press(t, m, "down")
+		seen += screen(m)
+	}
+	last := screen(m)
+	if strings.Contains(last, "below") || !strings.Contains(last, "above") {
+		t.Errorf("at the end the marker says what is above, nothing below:\n%s", last)
+	}
+	flat := strings.Join(strings.Fields(seen), " ")
+	for _, l := range ap.changes.Lines() {
+		if !strings.Contains(flat, strings.Join(strings.Fields(l), " ")) {
+			t.Errorf("the change %q never shows", l)
+		}
+	}
+	for _, call := range ap.changes.Calls() {
+		if !strings.Contains(flat, call) {
+			t.Errorf("the call %q never shows", call)
+		}
+	}
+	m = press(t, m, "pgup", "pgup", "pgup")
+	if got := screen(m); !strings.Contains(got, "Apply to") || got != first && !strings.Contains(got, "below") {
+		t.Errorf("pgup goes back up:\n%s", got)
+	}
+	if lines := strings.Count(last, "\n"); lines > 24 {
+		t.Errorf("the screen has %d lines at 80×24:\n%s", lines, last)
 	}
 }

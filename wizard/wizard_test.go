@@ -27,6 +27,7 @@ var specialKeys = map[string]tea.KeyPressMsg{
 	"backspace": {Code: tea.KeyBackspace},
 	"ctrl+c":    {Code: 'c', Mod: tea.ModCtrl},
 	"pgdown":    {Code: tea.KeyPgDown},
+	"pgup":      {Code: tea.KeyPgUp},
 }
 
 // press sends keys; a key not in specialKeys is typed as text.
