@@ -293,7 +293,16 @@ func (m *applyStep) layout(st ui.Styles, width, height int) (reason, lines []str
 		reason = wrapped("", why+".", width, st.Warning)
 	}
 	for _, l := range m.changes.Lines() {
-		lines = append(lines, wrapped("  ", l, width, lipgloss.NewStyle())...)
+		// A wrapped change keeps its indent, two more on the lines after.
+		text := strings.TrimLeft(l, " ")
+		indent := "  " + l[:len(l)-len(text)]
+		for i, part := range strings.Split(wordWrap(text, width-len(indent)-2), "\n") {
+			if i == 0 {
+				lines = append(lines, indent+part)
+			} else {
+				lines = append(lines, indent+"  "+part)
+			}
+		}
 	}
 	calls := m.changes.Calls()
 	lines = append(lines, wrapped("", fmt.Sprintf("%d call%s: %s", len(calls), plural(len(calls)), strings.Join(calls, "; ")), width, st.Muted)...)
