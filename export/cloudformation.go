@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bytes"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -109,16 +108,7 @@ func renderCloudFormation(p model.Plan, asJSON bool) ([]byte, error) {
 	if asJSON {
 		return yamljson.Marshal(template)
 	}
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(template); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return yamljson.MarshalYAML(template)
 }
 
 // noEgress stands in for "no outbound rule", which CloudFormation cannot

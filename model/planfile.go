@@ -21,18 +21,9 @@ const planHeader = "sgwiz plan: check it with `sgwiz lint -f FILE`, export it wi
 // YAML returns the plan file in YAML. Loading it and saving again
 // gives the same bytes.
 func (p Plan) YAML() ([]byte, error) {
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
 	doc := p.node()
 	doc.HeadComment = planHeader
-	if err := enc.Encode(doc); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return yamljson.MarshalYAML(doc)
 }
 
 // JSON returns the plan file in its JSON form, same keys and order.
@@ -160,6 +151,9 @@ func ParsePlanWith(data []byte, book AddressBook) (p Plan, warnings []string, er
 	}
 	if err := checkFileText(data); err != nil {
 		return Plan{}, nil, err
+	}
+	if n, line, ok := countGroups(data); ok && n > MaxPlanGroups {
+		return Plan{}, nil, Errors{{Field: "groups", Line: line, Msg: fmt.Sprintf("%d groups: a plan holds at most %d; split it into several plans", n, MaxPlanGroups)}}
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
@@ -424,6 +418,7 @@ func (r *reader) plan(n *yaml.Node) Plan {
 	}
 	for i, gn := range gs.Content {
 		p.Groups = append(p.Groups, r.group(gn, fmt.Sprintf("groups[%d]", i)))
+		gs.Content[i] = nil // read: its nodes can go while the rest is read
 	}
 	return p
 }
