@@ -53,6 +53,9 @@ func FuzzParsePlan(f *testing.F) {
 		if err := p.Validate(); err != nil {
 			t.Fatalf("ParsePlan returned an invalid plan: %v", err)
 		}
+		if n, _, ok := countGroups(data); ok && n != len(p.Groups) {
+			t.Fatalf("counted %d groups before reading, read %d", n, len(p.Groups))
+		}
 		_ = p.Check()
 		for _, encode := range []func(Plan) ([]byte, error){Plan.YAML, Plan.JSON} {
 			out, err := encode(p)
