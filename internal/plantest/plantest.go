@@ -5,6 +5,7 @@ package plantest
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/sgwiz/sgwiz/model"
 )
@@ -65,6 +66,29 @@ func CataloguePlan() model.Plan {
 	p, err := d.Plan()
 	if err != nil {
 		panic(fmt.Sprintf("the catalogue plan is not valid: %v", err))
+	}
+	return p
+}
+
+// LargestPlan is about the largest plan file sgwiz reads: model.MaxPlanGroups
+// groups, each at the rule quota in both directions (the QuotaPlan mix),
+// every rule with a long description, so that the file comes to nearly
+// model.MaxPlanFileSize. Exports and plan files are measured on it.
+func LargestPlan() model.Plan {
+	p := model.Plan{UseCase: "custom"}
+	pad := strings.Repeat("x", 150)
+	for gi := range model.MaxPlanGroups {
+		name := fmt.Sprintf("group-%03d", gi)
+		next := fmt.Sprintf("group-%03d", (gi+1)%model.MaxPlanGroups)
+		g := model.Group{Name: name, Description: "Largest-plan group " + name, Ingress: []model.Rule{}, Egress: []model.Rule{}}
+		for i := range model.MaxRulesPerDirection {
+			in, out := quotaRule(i, next, "in"), quotaRule(i+100, next, "out")
+			in.Description += " " + pad
+			out.Description += " " + pad
+			g.Ingress = append(g.Ingress, in)
+			g.Egress = append(g.Egress, out)
+		}
+		p.Groups = append(p.Groups, g)
 	}
 	return p
 }
