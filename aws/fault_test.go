@@ -66,7 +66,10 @@ func newFaultProxy(t *testing.T, target string, k int64, kind string, cancel con
 			// after the client has given up (a lost answer, then a retry).
 			rec := httptest.NewRecorder()
 			rp.ServeHTTP(rec, r)
-			time.Sleep(1500 * time.Millisecond)
+			select { // until the client gives up (faultTimeout)
+			case <-r.Context().Done():
+			case <-time.After(faultTimeout + time.Second):
+			}
 			maps.Copy(w.Header(), rec.Header())
 			w.WriteHeader(rec.Code)
 			w.Write(rec.Body.Bytes())
@@ -79,6 +82,12 @@ func newFaultProxy(t *testing.T, target string, k int64, kind string, cancel con
 	t.Cleanup(fp.Close)
 	return fp
 }
+
+// faultTimeout is how long the client waits for an answer. A lost answer
+// costs that long; a call moto answers in time must never reach it, also
+// while other processes keep every core busy (at one second, a loaded
+// machine lost DescribeVpcs answers five times in a row).
+const faultTimeout = 3 * time.Second
 
 func ec2Error(w http.ResponseWriter, status int, code string) {
 	w.Header().Set("Content-Type", "text/xml")
@@ -130,7 +139,7 @@ func TestFaultsLeaveAllOrNothing(t *testing.T) {
 		fp := newFaultProxy(t, url, f.k, f.kind, cancel)
 		raw := rawEC2(t, url)
 		c, err := sgaws.Connect(ctx, sgaws.Options{Region: "us-east-1", EndpointURL: fp.URL, Credentials: testCredentials,
-			HTTPClient: &http.Client{Timeout: time.Second}})
+			HTTPClient: &http.Client{Timeout: faultTimeout}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -93,8 +93,9 @@ func TestEditAnExistingGroup(t *testing.T) {
 	// Create the three-tier groups first, then import the app group.
 	tm := program(t, New(Options{Cloud: c, Where: "sandbox"}))
 	send(tm, "enter", "down", "down", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "down", "down", "enter")
-	time.Sleep(300 * time.Millisecond)
+	waitScreen(t, tm, "type y and enter")
 	send(tm, "y", "enter")
+	waitScreen(t, tm, "done in") // every rule is there, not only the groups
 	waitGroups(t, sb, 4)
 	tm.Quit()
 	tm.WaitFinished(t, teatest.WithFinalTimeout(3*time.Second))
