@@ -42,9 +42,11 @@ import (
 
 // Server is a running moto_server.
 type Server struct {
-	URL  string
-	cmd  *exec.Cmd
-	logs *bytes.Buffer
+	URL string
+	cmd *exec.Cmd
+	// exited closes when moto_server has exited.
+	exited chan struct{}
+	logs   *bytes.Buffer
 }
 
 var shared struct {
@@ -90,7 +92,23 @@ func Shared(t testing.TB) *Server {
 	return shared.srv
 }
 
+// start runs moto_server on a free loopback port. The port is free when
+// chosen but moto, a slow Python start away, binds it later: another
+// server (a sandbox of a test beside it) may take it first, and then moto
+// exits and that server would answer as moto. So moto is known ready by
+// its own page, and a moto that exited is started again on another port.
 func start(bin string) (*Server, error) {
+	var err error
+	for range 5 {
+		var s *Server
+		if s, err = startOnce(bin); err == nil {
+			return s, nil
+		}
+	}
+	return nil, err
+}
+
+func startOnce(bin string) (*Server, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -115,14 +133,18 @@ func start(bin string) (*Server, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("moto_server: %w", err)
 	}
-	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, logs: logs}
+	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, logs: logs, exited: make(chan struct{})}
+	go func() { _ = cmd.Wait(); close(s.exited) }()
 	// A busy machine starts Python slowly: wait long, but not for ever.
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		resp, err := http.Get(s.URL + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
+		if isMoto(s.URL) {
 			break
+		}
+		select {
+		case <-s.exited:
+			return nil, fmt.Errorf("moto_server exited before it answered (port %d taken?):\n%s", port, logs.String())
+		default:
 		}
 		if time.Now().After(deadline) {
 			s.stop()
@@ -143,14 +165,23 @@ func start(bin string) (*Server, error) {
 // stop ends moto_server and the interpreter it runs in, by process group.
 func (s *Server) stop() {
 	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = s.cmd.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-s.exited:
 	case <-time.After(5 * time.Second):
 		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
-		<-done
+		<-s.exited
 	}
+}
+
+// isMoto reports whether moto's own page answers at url.
+func isMoto(url string) bool {
+	resp, err := http.Get(url + "/moto-api/")
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	page, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	return resp.StatusCode == http.StatusOK && bytes.Contains(page, []byte("Moto"))
 }
 
 type syncWriter struct {
