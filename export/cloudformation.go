@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -36,6 +37,7 @@ func renderCloudFormation(p model.Plan, asJSON bool) ([]byte, error) {
 	base := identifiers(p, true)
 	resources := mapping()
 	outputs := mapping()
+	var written bytes.Buffer // the resources in YAML, a group at a time
 	ids := make(map[string]string, len(base))
 	for name, b := range base {
 		ids[name] = b + "SecurityGroup"
@@ -84,6 +86,15 @@ func renderCloudFormation(p model.Plan, asJSON bool) ([]byte, error) {
 		}
 		add(resources, id, mapping("Type", str("AWS::EC2::SecurityGroup"), "Properties", props))
 		resources.Content = append(resources.Content, standalone...)
+		if !asJSON {
+			// Written now and dropped: the template is never whole in
+			// memory (the largest plan's was 900 MB as nodes and events).
+			if err := yamljson.AppendChildren(&written, resources); err != nil {
+				return nil, err
+			}
+			clear(resources.Content)
+			resources.Content = resources.Content[:0]
+		}
 		add(outputs, id+"Id", mapping(
 			"Description", str("Id of the group "+g.Name+", for "+cfnUse(g)),
 			"Value", tagged("!GetAtt", id+".GroupId"),
@@ -98,17 +109,24 @@ func renderCloudFormation(p model.Plan, asJSON bool) ([]byte, error) {
 	if vpc := p.VPC(); vpc != "" {
 		add(vpcParam, "Default", str(vpc))
 	}
-	template := mapping(
+	head := []any{
 		"AWSTemplateFormatVersion", str("2010-09-09"),
 		"Description", str(fmt.Sprintf("Security groups for %s, made by sgwiz", useCaseTitle(p))),
 		"Parameters", mapping("VpcId", vpcParam),
-		"Resources", resources,
-		"Outputs", outputs,
-	)
-	if asJSON {
-		return yamljson.Marshal(template)
 	}
-	return yamljson.MarshalYAML(template)
+	if asJSON {
+		return yamljson.Marshal(mapping(append(head, "Resources", resources, "Outputs", outputs)...))
+	}
+	out, err := yamljson.MarshalYAML(mapping(head...))
+	if err != nil {
+		return nil, err
+	}
+	tail, err := yamljson.MarshalYAML(mapping("Outputs", outputs))
+	if err != nil {
+		return nil, err
+	}
+	out = append(append(out, "Resources:\n"...), written.Bytes()...)
+	return append(out, tail...), nil
 }
 
 // noEgress stands in for "no outbound rule", which CloudFormation cannot

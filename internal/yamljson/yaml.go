@@ -52,21 +52,31 @@ func MarshalYAML(n *yaml.Node) ([]byte, error) {
 		}
 		b.Write(line)
 		b.WriteByte('\n')
-		for j := 0; j < len(v.Content); {
-			piece := &yaml.Node{Kind: v.Kind, Tag: v.Tag}
-			if v.Kind == yaml.MappingNode {
-				piece.Content, j = v.Content[j:j+2], j+2
-			} else {
-				piece.Content, j = v.Content[j:j+1], j+1
-			}
-			text, err := encode(piece)
-			if err != nil {
-				return nil, err
-			}
-			indent(&b, text)
+		if err := AppendChildren(&b, v); err != nil {
+			return nil, err
 		}
 	}
 	return b.Bytes(), nil
+}
+
+// AppendChildren appends the children of v, a block mapping or sequence,
+// as they stand under a key: indented two spaces, written a child at a
+// time. A template can so be written while it is built, a part at a time.
+func AppendChildren(b *bytes.Buffer, v *yaml.Node) error {
+	for j := 0; j < len(v.Content); {
+		piece := &yaml.Node{Kind: v.Kind, Tag: v.Tag}
+		if v.Kind == yaml.MappingNode {
+			piece.Content, j = v.Content[j:j+2], j+2
+		} else {
+			piece.Content, j = v.Content[j:j+1], j+1
+		}
+		text, err := encode(piece)
+		if err != nil {
+			return err
+		}
+		indent(b, text)
+	}
+	return nil
 }
 
 // splittable reports whether the entry k: v may be written a child of v
