@@ -170,7 +170,7 @@ func TestCLIScriptAdoptsAnImportOnMoto(t *testing.T) {
 	// runs the real one.
 	calls := filepath.Join(dir, "calls")
 	os.MkdirAll(filepath.Join(dir, "bin"), 0o755)
-	os.WriteFile(filepath.Join(dir, "bin", "aws"), []byte(fmt.Sprintf("#!/usr/bin/env bash\nperms=\nfor ((i=1; i<$#; i++)); do [ \"${!i}\" = --ip-permissions ] && j=$((i+1)) && perms=${!j}; done\nprintf '%%s %%s\\n' \"$2\" \"$perms\" >> %q\nexec %q \"$@\"\n", calls, awsCLI)), 0o755)
+	os.WriteFile(filepath.Join(dir, "bin", "aws"), fmt.Appendf(nil, "#!/usr/bin/env bash\nperms=\nfor ((i=1; i<$#; i++)); do [ \"${!i}\" = --ip-permissions ] && j=$((i+1)) && perms=${!j}; done\nprintf '%%s %%s\\n' \"$2\" \"$perms\" >> %q\nexec %q \"$@\"\n", calls, awsCLI), 0o755)
 	raw := rawEC2(t, acct.URL)
 	for run := range 2 {
 		os.Remove(calls)

@@ -352,16 +352,17 @@ func TestApplyConfirmationShowsEveryChange(t *testing.T) {
 	if strings.Contains(first, "… and") {
 		t.Errorf("changes are hidden behind a count:\n%s", first)
 	}
-	seen := first
+	var seen strings.Builder
+	seen.WriteString(first)
 	for range 40 {
 		m = press(t, m, "down")
-		seen += screen(m)
+		seen.WriteString(screen(m))
 	}
 	last := screen(m)
 	if strings.Contains(last, "below") || !strings.Contains(last, "above") {
 		t.Errorf("at the end the marker says what is above, nothing below:\n%s", last)
 	}
-	flat := strings.Join(strings.Fields(seen), " ")
+	flat := strings.Join(strings.Fields(seen.String()), " ")
 	for _, l := range ap.changes.Lines() {
 		if !strings.Contains(flat, strings.Join(strings.Fields(l), " ")) {
 			t.Errorf("the change %q never shows", l)
