@@ -126,15 +126,34 @@ sgwiz_missing() {
     described+=("$3")
   fi
 }
+# sgwiz_revoke_pending: the removal pending holds (sgwiz_revoke's
+# arguments), once.
+pending=()
+sgwiz_revoke_pending() {
+  if [ "${#pending[@]}" -gt 0 ]; then
+    sgwiz_revoke "${pending[@]}"
+    pending=()
+  fi
+}
 # sgwiz_send VERB GROUP-ID [OPTION...]: one call with the permissions of
-# missing (authorize) or described (update the descriptions), if any.
+# missing (authorize) or described (update the descriptions), if any. An
+# authorize refused at the group's rules quota removes what is pending
+# first and is sent again, as sgwiz apply does.
 sgwiz_send() {
-  local verb=$1 group=$2 IFS=,
+  local verb=$1 group=$2 IFS=, err
   shift 2
   local -a perms=("${missing[@]}")
   [[ $verb == update-* ]] && perms=("${described[@]}")
-  if [ "${#perms[@]}" -gt 0 ]; then
-    aws ec2 "$verb" --group-id "$group" --ip-permissions "[${perms[*]}]" "$@" --output text --query Return >/dev/null
+  [ "${#perms[@]}" -gt 0 ] || return 0
+  if ! err=$(aws ec2 "$verb" --group-id "$group" --ip-permissions "[${perms[*]}]" "$@" --output text --query Return 2>&1 >/dev/null); then
+    if [[ $verb == authorize-* && $err == *RulesPerSecurityGroupLimitExceeded* && ${#pending[@]} -gt 0 ]]; then
+      echo "sgwiz: $group is at its rules quota: removing the rules it no longer needs before adding" >&2
+      sgwiz_revoke_pending
+      aws ec2 "$verb" --group-id "$group" --ip-permissions "[${perms[*]}]" "$@" --output text --query Return >/dev/null
+    else
+      printf '%s\n' "$err" >&2
+      return 1
+    fi
   fi
 }
 `
@@ -230,6 +249,14 @@ func (s *script) syncExisting(p model.Plan, g model.Group, v string, vars map[st
 				s.line(`if [ "${#tagged[@]}" -gt 0 ]; then aws ec2 create-tags --resources "${tagged[@]}" --tags %s; fi`, s.jsonWord(exportTags(part.Tags.List())))
 			}
 		}
+		// Added first, then removed: an update (SSH from a new address)
+		// never leaves a moment with neither rule. The removal waits in
+		// pending; sgwiz_send does it first if the group is at its quota.
+		var want []string
+		for _, r := range g.Rules(d) {
+			want = append(want, s.ruleKey(v, d, r, vars))
+		}
+		s.line(`pending=("$%s" %s%s)`, v, d, prefixed(" ", want))
 		s.line("described=()")
 		for _, part := range byTags {
 			s.line("missing=()")
@@ -246,13 +273,7 @@ func (s *script) syncExisting(p model.Plan, g model.Group, v string, vars map[st
 			}
 			s.line("%s", s.untilExpiry(part, send))
 		}
-		// Added first, then removed: an update (SSH from a new address)
-		// never leaves a moment with neither rule.
-		var want []string
-		for _, r := range g.Rules(d) {
-			want = append(want, s.ruleKey(v, d, r, vars))
-		}
-		s.line(`sgwiz_revoke "$%s" %s%s`, v, d, prefixed(" ", want))
+		s.line(`sgwiz_revoke_pending`)
 		s.line(`sgwiz_send update-security-group-rule-descriptions-%s "$%s"`, d, v)
 	}
 }

@@ -310,6 +310,10 @@ case "$2" in
       printf '%s\x1evpc-0123456789abcdef0\x1e%s\x1e%s\t' "$id" "${FAKE_DESCRIPTION:-}" "$tags"
     done; echo ;;
   describe-security-group-rules) printf '%s\n' "${FAKE_RULES:-}" ;;
+  authorize-*) if [ -n "${FAKE_QUOTA:-}" ] && ! grep -q revoke-security-group "$AWS_LOG"; then
+      echo "An error occurred (RulesPerSecurityGroupLimitExceeded) when calling the AuthorizeSecurityGroupIngress operation: The maximum number of rules per security group has been reached." >&2
+      exit 254
+    fi; echo True ;;
   *) echo True ;;
 esac
 `
@@ -747,6 +751,21 @@ func TestScriptChangesExistingGroupsByID(t *testing.T) {
 	}
 	if got := strings.Join(verbs, " "); got != "describe-vpcs describe-security-groups describe-security-group-rules delete-tags create-tags delete-tags create-tags authorize-security-group-ingress revoke-security-group-ingress update-security-group-rule-descriptions-ingress authorize-security-group-egress authorize-security-group-ingress" {
 		t.Errorf("calls: %s", got)
+	}
+	// At the rules quota the add is refused: the script removes the rule
+	// the plan lacks first and adds again, as apply does.
+	calls, _, out = runScript(t, src, "FAKE_DESCRIPTION=Web server", "FAKE_FOR=sg-0aaaaaaaaaaaaaaa1", "FAKE_RULES="+rules, "FAKE_QUOTA=1")
+	verbs = verbs[:0]
+	for _, c := range calls {
+		if strings.HasPrefix(c[1], "authorize-") || strings.HasPrefix(c[1], "revoke-") {
+			verbs = append(verbs, c[1])
+		}
+	}
+	if got := strings.Join(verbs, " "); !strings.HasPrefix(got, "authorize-security-group-ingress revoke-security-group-ingress authorize-security-group-ingress") {
+		t.Errorf("at the quota: %s\n%s", got, out)
+	}
+	if !strings.Contains(out, "is at its rules quota") {
+		t.Errorf("the script says why it removes first:\n%s", out)
 	}
 	_, _, out = runScript(t, src, "FAKE_DESCRIPTION=Something else")
 	if !strings.Contains(out, "sgwiz: web keeps its description Something else: AWS cannot change a group's description") {

@@ -140,15 +140,34 @@ sgwiz_missing() {
     described+=("$3")
   fi
 }
+# sgwiz_revoke_pending: the removal pending holds (sgwiz_revoke's
+# arguments), once.
+pending=()
+sgwiz_revoke_pending() {
+  if [ "${#pending[@]}" -gt 0 ]; then
+    sgwiz_revoke "${pending[@]}"
+    pending=()
+  fi
+}
 # sgwiz_send VERB GROUP-ID [OPTION...]: one call with the permissions of
-# missing (authorize) or described (update the descriptions), if any.
+# missing (authorize) or described (update the descriptions), if any. An
+# authorize refused at the group's rules quota removes what is pending
+# first and is sent again, as sgwiz apply does.
 sgwiz_send() {
-  local verb=$1 group=$2 IFS=,
+  local verb=$1 group=$2 IFS=, err
   shift 2
   local -a perms=("${missing[@]}")
   [[ $verb == update-* ]] && perms=("${described[@]}")
-  if [ "${#perms[@]}" -gt 0 ]; then
-    aws ec2 "$verb" --group-id "$group" --ip-permissions "[${perms[*]}]" "$@" --output text --query Return >/dev/null
+  [ "${#perms[@]}" -gt 0 ] || return 0
+  if ! err=$(aws ec2 "$verb" --group-id "$group" --ip-permissions "[${perms[*]}]" "$@" --output text --query Return 2>&1 >/dev/null); then
+    if [[ $verb == authorize-* && $err == *RulesPerSecurityGroupLimitExceeded* && ${#pending[@]} -gt 0 ]]; then
+      echo "sgwiz: $group is at its rules quota: removing the rules it no longer needs before adding" >&2
+      sgwiz_revoke_pending
+      aws ec2 "$verb" --group-id "$group" --ip-permissions "[${perms[*]}]" "$@" --output text --query Return >/dev/null
+    else
+      printf '%s\n' "$err" >&2
+      return 1
+    fi
   fi
 }
 
@@ -187,6 +206,7 @@ if [ "${#tagged[@]}" -gt 0 ]; then aws ec2 create-tags --resources "${tagged[@]}
 tagged=()
 sgwiz_tags "$SG_WEB"'|false|tcp|80|80|::/0' $'ticket\x1fOPS-7'
 if [ "${#tagged[@]}" -gt 0 ]; then aws ec2 create-tags --resources "${tagged[@]}" --tags '[{"Key":"ticket","Value":"OPS-7"}]'; fi
+pending=("$SG_WEB" ingress "$SG_WEB"'|false|tcp|443|443|0.0.0.0/0' "$SG_WEB"'|false|tcp|8443|8443|'"$SG_WEB" "$SG_WEB"'|false|tcp|80|80|::/0')
 described=()
 missing=()
 sgwiz_missing "$SG_WEB"'|false|tcp|8443|8443|'"$SG_WEB" 'from itself' '{"IpProtocol":"tcp","FromPort":8443,"ToPort":8443,"IpRanges":[],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[{"GroupId":"'"$SG_WEB"'","Description":"from itself"}]}'
@@ -197,16 +217,17 @@ sgwiz_send authorize-security-group-ingress "$SG_WEB" --tag-specifications '[{"R
 missing=()
 sgwiz_missing "$SG_WEB"'|false|tcp|80|80|::/0' 'HTTP, added since' '{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[],"Ipv6Ranges":[{"CidrIpv6":"::/0","Description":"HTTP, added since"}],"PrefixListIds":[],"UserIdGroupPairs":[]}'
 sgwiz_send authorize-security-group-ingress "$SG_WEB" --tag-specifications '[{"ResourceType":"security-group-rule","Tags":[{"Key":"ticket","Value":"OPS-7"}]}]'
-sgwiz_revoke "$SG_WEB" ingress "$SG_WEB"'|false|tcp|443|443|0.0.0.0/0' "$SG_WEB"'|false|tcp|8443|8443|'"$SG_WEB" "$SG_WEB"'|false|tcp|80|80|::/0'
+sgwiz_revoke_pending
 sgwiz_send update-security-group-rule-descriptions-ingress "$SG_WEB"
 # Outbound rules
 tagged=()
 sgwiz_tags "$SG_WEB"'|true|tcp|5432|5432|'"$SG_DB" ''
+pending=("$SG_WEB" egress "$SG_WEB"'|true|tcp|5432|5432|'"$SG_DB")
 described=()
 missing=()
 sgwiz_missing "$SG_WEB"'|true|tcp|5432|5432|'"$SG_DB" 'to the database' '{"IpProtocol":"tcp","FromPort":5432,"ToPort":5432,"IpRanges":[],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[{"GroupId":"'"$SG_DB"'","Description":"to the database"}]}'
 sgwiz_send authorize-security-group-egress "$SG_WEB"
-sgwiz_revoke "$SG_WEB" egress "$SG_WEB"'|true|tcp|5432|5432|'"$SG_DB"
+sgwiz_revoke_pending
 sgwiz_send update-security-group-rule-descriptions-egress "$SG_WEB"
 
 # db: its tags and rules become the plan's
@@ -216,15 +237,17 @@ fi
 # Inbound rules
 tagged=()
 sgwiz_tags "$SG_DB"'|false|tcp|5432|5432|'"$SG_WEB" ''
+pending=("$SG_DB" ingress "$SG_DB"'|false|tcp|5432|5432|'"$SG_WEB")
 described=()
 missing=()
 sgwiz_missing "$SG_DB"'|false|tcp|5432|5432|'"$SG_WEB" 'from web' '{"IpProtocol":"tcp","FromPort":5432,"ToPort":5432,"IpRanges":[],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[{"GroupId":"'"$SG_WEB"'","Description":"from web"}]}'
 sgwiz_send authorize-security-group-ingress "$SG_DB"
-sgwiz_revoke "$SG_DB" ingress "$SG_DB"'|false|tcp|5432|5432|'"$SG_WEB"
+sgwiz_revoke_pending
 sgwiz_send update-security-group-rule-descriptions-ingress "$SG_DB"
 # Outbound rules
+pending=("$SG_DB" egress)
 described=()
-sgwiz_revoke "$SG_DB" egress
+sgwiz_revoke_pending
 sgwiz_send update-security-group-rule-descriptions-egress "$SG_DB"
 
 trap - EXIT
