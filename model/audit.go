@@ -225,6 +225,7 @@ func interfaceWorld(inv Inventory, p Plan, ids map[string]int, o AuditOptions, a
 	}
 	seen := map[string]bool{}
 	sets := map[string]bool{}
+	own := map[int]map[int][]worldPiece{} // each group's own world, by rule
 	for _, ni := range inv.Interfaces {
 		gs := slices.Compact(slices.Sorted(slices.Values(ni.Groups)))
 		if key := strings.Join(gs, " "); len(gs) < 2 || sets[key] {
@@ -255,11 +256,24 @@ func interfaceWorld(inv Inventory, p Plan, ids map[string]int, o AuditOptions, a
 		label := func(j int) string { return fmt.Sprintf("%s inbound rule %d", p.Groups[owner[j]].ID, local[j]+1) }
 		world := worldOf(rules)
 		for k := range rules {
+			gi := owner[k]
+			if _, ok := own[gi]; !ok {
+				own[gi] = worldOf(p.Groups[gi].Ingress)
+			}
 			for _, w := range world[k] {
-				if !slices.ContainsFunc(w.With, func(j int) bool { return owner[j] != owner[k] }) {
+				if !slices.ContainsFunc(w.With, func(j int) bool { return owner[j] != gi }) ||
+					slices.ContainsFunc(own[gi][local[k]], func(o worldPiece) bool { return o.Rule.Key() == w.Rule.Key() }) {
 					continue // the group alone: found with its own checks
 				}
-				key := fmt.Sprintf("%d/%d/%v/%v", owner[k], local[k], w.Rule.Key(), w.With)
+				// Once per rule, piece and partner rules, whichever
+				// interfaces carry them (by group and rule, not by the
+				// position in this interface's list).
+				partners := make([]string, len(w.With))
+				for i, j := range w.With {
+					partners[i] = fmt.Sprintf("%d/%d", owner[j], local[j])
+				}
+				slices.Sort(partners)
+				key := fmt.Sprintf("%d/%d/%v/%s", gi, local[k], w.Rule.Key(), strings.Join(partners, " "))
 				if seen[key] {
 					continue
 				}

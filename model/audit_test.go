@@ -193,4 +193,36 @@ func TestAuditSumsTheGroupsOfAnInterface(t *testing.T) {
 	if want := []string{"a world-admin-port critical 0", "b world-admin-port critical 0"}; !slices.Equal(got, want) {
 		t.Errorf("findings %q, want %q", got, want)
 	}
+
+	// A third group whose id sorts first, on a fourth interface with
+	// both: the same sum is still said once per rule.
+	c := Group{ID: "sg-00000000000000000", Name: "c", VPC: "vpc-1", Ingress: []Rule{rule(t, "tcp", "443", "8.8.8.0/24", "a resolver")}, Egress: []Rule{}}
+	inv.Groups = append(inv.Groups, c)
+	inv.Interfaces = append(inv.Interfaces, Interface{ID: "eni-5", Groups: []string{c.ID, a.ID, b.ID}})
+	if got := worldFindings(Audit(inv, AuditOptions{})); !slices.Equal(got, []string{"a world-admin-port critical 0", "b world-admin-port critical 0"}) {
+		t.Errorf("with a third group on another interface: %q", got)
+	}
+
+	// A group that is the world on its own, beside another on one
+	// interface: each rule's finding is its own group's, said once.
+	d := Group{ID: "sg-0000000000000000d", Name: "d", VPC: "vpc-1", Ingress: []Rule{
+		rule(t, "tcp", "22", "0.0.0.0/2", "1"), rule(t, "tcp", "22", "64.0.0.0/2", "2"), rule(t, "tcp", "22", "128.0.0.0/2", "3")}, Egress: []Rule{}}
+	e := Group{ID: "sg-0000000000000000e", Name: "e", VPC: "vpc-1", Ingress: []Rule{rule(t, "tcp", "22", "192.0.0.0/2", "4")}, Egress: []Rule{}}
+	inv = Inventory{Groups: []Group{d, e}, Checked: []string{CheckedInterfaces}, Interfaces: []Interface{{ID: "eni-1", Groups: []string{d.ID, e.ID}}}}
+	got = worldFindings(Audit(inv, AuditOptions{}))
+	if want := []string{"d world-admin-port critical 0", "d world-admin-port critical 1", "d world-admin-port critical 2", "e world-admin-port critical 0"}; !slices.Equal(got, want) {
+		t.Errorf("a group that is the world alone, with another: %q, want %q", got, want)
+	}
+}
+
+// worldFindings are the world- findings as "group id severity index", sorted.
+func worldFindings(fs []AuditFinding) []string {
+	var out []string
+	for _, f := range fs {
+		if strings.HasPrefix(f.ID, "world-") {
+			out = append(out, fmt.Sprintf("%s %s %s %d", f.Group, f.ID, f.Severity, f.Index))
+		}
+	}
+	sort.Strings(out)
+	return out
 }
