@@ -146,15 +146,26 @@ func (s *script) egress(g model.Group, v string, vars map[string]string) {
 				describe = append(describe, want)
 			}
 		}
+		var again []model.Rule // AWS made its key, the plan adds it tagged
 		for _, r := range g.Egress {
-			if _, ok := findRule(made, r.Key()); !ok || !r.AWSTags().IsZero() {
+			if _, ok := findRule(made, r.Key()); !ok {
 				add = append(add, r)
+			} else if !r.AWSTags().IsZero() {
+				again = append(again, r)
 			}
 		}
-		return []string{
-			s.call("revoke-security-group-egress", v, revoke, vars),
+		// As apply orders them: added first, then removed (the group is
+		// never without the rule that replaces AWS's), then what takes
+		// the key of a removed rule, then descriptions. Where adding
+		// first would pass the rules quota, apply removes first when AWS
+		// refuses; the script knows the count and does so at once.
+		first, then := s.call("authorize-security-group-egress", v, add, vars), s.call("revoke-security-group-egress", v, revoke, vars)
+		if len(made)+len(add) > model.MaxRulesPerDirection {
+			first, then = then, first
+		}
+		return []string{first, then,
+			s.call("authorize-security-group-egress", v, again, vars),
 			s.call("update-security-group-rule-descriptions-egress", v, describe, vars),
-			s.call("authorize-security-group-egress", v, add, vars),
 		}
 	}
 	with, without := calls(true), calls(false)

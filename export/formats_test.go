@@ -343,6 +343,16 @@ func (c awsCall) flag(name string) string {
 
 // runScript runs the script with a fake aws on PATH, in an empty folder.
 func runScript(t *testing.T, src []byte, env ...string) (calls []awsCall, dir, stdout string) {
+	t.Helper()
+	calls, dir, stdout, err := tryScript(t, src, env...)
+	if err != nil {
+		t.Fatalf("script failed: %v\n%s", err, stdout)
+	}
+	return calls, dir, stdout
+}
+
+// tryScript is runScript for a script that may fail.
+func tryScript(t *testing.T, src []byte, env ...string) (calls []awsCall, dir, stdout string, err error) {
 	bash := testtool.Require(t, "bash", "apt-get install -y bash")
 	dir = t.TempDir()
 	bin := filepath.Join(dir, "bin")
@@ -357,14 +367,11 @@ func runScript(t *testing.T, src []byte, env ...string) (calls []awsCall, dir, s
 	cmd.Dir = dir
 	cmd.Env = append([]string{"PATH=" + bin + ":" + os.Getenv("PATH"), "AWS_LOG=" + log, "HOME=" + dir}, env...)
 	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("script failed: %v\n%s", err, out)
-	}
 	data, _ := os.ReadFile(log)
 	for line := range strings.SplitSeq(strings.TrimSuffix(string(data), "\n"), "\n") {
 		calls = append(calls, strings.Split(strings.TrimSuffix(line, "\x00"), "\x00"))
 	}
-	return calls, dir, string(out)
+	return calls, dir, string(out), err
 }
 
 func TestScriptKeepsDescriptionsInert(t *testing.T) {
@@ -764,11 +771,50 @@ func TestScriptChangesExistingGroupsByID(t *testing.T) {
 	if got := strings.Join(verbs, " "); !strings.HasPrefix(got, "authorize-security-group-ingress revoke-security-group-ingress authorize-security-group-ingress") {
 		t.Errorf("at the quota: %s\n%s", got, out)
 	}
-	if !strings.Contains(out, "is at its rules quota") {
+	if !strings.Contains(out, "was at its rules quota: removed the 1 rule(s)") {
 		t.Errorf("the script says why it removes first:\n%s", out)
+	}
+	// At the quota with nothing to remove, AWS's error stands.
+	calls, _, out, err := tryScript(t, src, "FAKE_DESCRIPTION=Web server", "FAKE_FOR=sg-0aaaaaaaaaaaaaaa1", "FAKE_QUOTA=1")
+	adds := 0
+	for _, c := range calls {
+		if len(c) > 1 && strings.HasPrefix(c[1], "authorize-") {
+			adds++
+		}
+	}
+	if err == nil || adds != 1 || !strings.Contains(out, "RulesPerSecurityGroupLimitExceeded") || strings.Contains(out, "rules quota") {
+		t.Errorf("at the quota with nothing to remove: %v, %d adds\n%s", err, adds, out)
 	}
 	_, _, out = runScript(t, src, "FAKE_DESCRIPTION=Something else")
 	if !strings.Contains(out, "sgwiz: web keeps its description Something else: AWS cannot change a group's description") {
 		t.Errorf("a description that differs is said:\n%s", out)
+	}
+}
+
+// A new group's outbound rules change in apply's order: the plan's rules
+// are added before AWS's allow-all is revoked, unless adding first would
+// pass the rules quota, where apply too removes first.
+func TestScriptAddsOutboundBeforeItRevokes(t *testing.T) {
+	order := func(p model.Plan) string {
+		src := string(render(t, AWSCLI, p))
+		add, revoke := strings.Index(src, "aws ec2 authorize-security-group-egress"), strings.Index(src, "aws ec2 revoke-security-group-egress")
+		if add < 0 || revoke < 0 {
+			t.Fatalf("no add or no revoke:\n%s", src)
+		}
+		if add < revoke {
+			return "add, revoke"
+		}
+		return "revoke, add"
+	}
+	if got := order(presetPlan(t, "web")); got != "add, revoke" {
+		t.Errorf("web: %s", got)
+	}
+	p := presetPlan(t, "web")
+	p.Groups[0].Egress = nil
+	for i := range model.MaxRulesPerDirection {
+		p.Groups[0].Egress = append(p.Groups[0].Egress, model.Rule{Protocol: model.TCP, Ports: model.Port(1000 + i), Peer: model.CIDR(netip.MustParsePrefix("10.0.0.0/8"))})
+	}
+	if got := order(p); got != "revoke, add" {
+		t.Errorf("60 outbound rules (61 with AWS's): %s", got)
 	}
 }

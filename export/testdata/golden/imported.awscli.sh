@@ -124,6 +124,7 @@ sgwiz_revoke() {
     [[ $'\x1d'"${have_tags[${have[$key]}]}" == *$'\x1d'sgwiz:expires$'\x1f'* ]] && keep=yes
     [ "$keep" = yes ] || ids+=("${have[$key]}")
   done
+  revoked=${#ids[@]}
   if [ "${#ids[@]}" -gt 0 ]; then
     aws ec2 "revoke-security-group-$direction" --group-id "$group" --security-group-rule-ids "${ids[@]}" --output text --query Return >/dev/null
   fi
@@ -141,9 +142,10 @@ sgwiz_missing() {
   fi
 }
 # sgwiz_revoke_pending: the removal pending holds (sgwiz_revoke's
-# arguments), once.
-pending=()
+# arguments), once; revoked says how many rules it removed.
+pending=() revoked=0
 sgwiz_revoke_pending() {
+  revoked=0
   if [ "${#pending[@]}" -gt 0 ]; then
     sgwiz_revoke "${pending[@]}"
     pending=()
@@ -160,14 +162,16 @@ sgwiz_send() {
   [[ $verb == update-* ]] && perms=("${described[@]}")
   [ "${#perms[@]}" -gt 0 ] || return 0
   if ! err=$(aws ec2 "$verb" --group-id "$group" --ip-permissions "[${perms[*]}]" "$@" --output text --query Return 2>&1 >/dev/null); then
-    if [[ $verb == authorize-* && $err == *RulesPerSecurityGroupLimitExceeded* && ${#pending[@]} -gt 0 ]]; then
-      echo "sgwiz: $group is at its rules quota: removing the rules it no longer needs before adding" >&2
+    revoked=0
+    if [[ $verb == authorize-* && $err == *RulesPerSecurityGroupLimitExceeded* ]]; then
       sgwiz_revoke_pending
-      aws ec2 "$verb" --group-id "$group" --ip-permissions "[${perms[*]}]" "$@" --output text --query Return >/dev/null
-    else
+    fi
+    if [ "$revoked" -eq 0 ]; then
       printf '%s\n' "$err" >&2
       return 1
     fi
+    echo "sgwiz: $group was at its rules quota: removed the $revoked rule(s) the plan no longer holds before adding" >&2
+    aws ec2 "$verb" --group-id "$group" --ip-permissions "[${perms[*]}]" "$@" --output text --query Return >/dev/null
   fi
 }
 

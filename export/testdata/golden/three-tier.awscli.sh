@@ -61,6 +61,8 @@ aws ec2 authorize-security-group-ingress --group-id "$SG_WEB_ALB" --output text 
   --ip-permissions '[{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"HTTP from anywhere (IPv4)"}],"Ipv6Ranges":[{"CidrIpv6":"::/0","Description":"HTTP from anywhere (IPv6)"}],"PrefixListIds":[],"UserIdGroupPairs":[]},{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"HTTPS from anywhere (IPv4)"}],"Ipv6Ranges":[{"CidrIpv6":"::/0","Description":"HTTPS from anywhere (IPv6)"}],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
 
 # web-alb: outbound rules
+aws ec2 authorize-security-group-egress --group-id "$SG_WEB_ALB" --output text --query Return \
+  --ip-permissions '[{"IpProtocol":"tcp","FromPort":8080,"ToPort":8080,"IpRanges":[],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[{"GroupId":"'"$SG_WEB_APP"'","Description":"App port 8080 to web-app"}]}]' >/dev/null
 if [ "$VPC_IPV6" = yes ]; then
   aws ec2 revoke-security-group-egress --group-id "$SG_WEB_ALB" --output text --query Return \
     --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[{"CidrIpv6":"::/0"}],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
@@ -68,14 +70,14 @@ else
   aws ec2 revoke-security-group-egress --group-id "$SG_WEB_ALB" --output text --query Return \
     --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
 fi
-aws ec2 authorize-security-group-egress --group-id "$SG_WEB_ALB" --output text --query Return \
-  --ip-permissions '[{"IpProtocol":"tcp","FromPort":8080,"ToPort":8080,"IpRanges":[],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[{"GroupId":"'"$SG_WEB_APP"'","Description":"App port 8080 to web-app"}]}]' >/dev/null
 
 # web-app: inbound rules
 aws ec2 authorize-security-group-ingress --group-id "$SG_WEB_APP" --output text --query Return \
   --ip-permissions '[{"IpProtocol":"tcp","FromPort":8080,"ToPort":8080,"IpRanges":[],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[{"GroupId":"'"$SG_WEB_ALB"'","Description":"App port 8080 from web-alb"}]}]' >/dev/null
 
 # web-app: outbound rules
+aws ec2 authorize-security-group-egress --group-id "$SG_WEB_APP" --output text --query Return \
+  --ip-permissions '[{"IpProtocol":"tcp","FromPort":3306,"ToPort":3306,"IpRanges":[],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[{"GroupId":"'"$SG_WEB_DB"'","Description":"MYSQL/Aurora to web-db"}]}]' >/dev/null
 if [ "$VPC_IPV6" = yes ]; then
   aws ec2 revoke-security-group-egress --group-id "$SG_WEB_APP" --output text --query Return \
     --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[{"CidrIpv6":"::/0"}],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
@@ -83,8 +85,6 @@ else
   aws ec2 revoke-security-group-egress --group-id "$SG_WEB_APP" --output text --query Return \
     --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}]' >/dev/null
 fi
-aws ec2 authorize-security-group-egress --group-id "$SG_WEB_APP" --output text --query Return \
-  --ip-permissions '[{"IpProtocol":"tcp","FromPort":3306,"ToPort":3306,"IpRanges":[],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[{"GroupId":"'"$SG_WEB_DB"'","Description":"MYSQL/Aurora to web-db"}]}]' >/dev/null
 
 # web-db: inbound rules
 aws ec2 authorize-security-group-ingress --group-id "$SG_WEB_DB" --output text --query Return \
