@@ -25,12 +25,9 @@ type applyStep struct {
 	confirm textinput.Model
 	// pane scrolls the changes and calls being confirmed: every one of
 	// them can be read before y.
-	pane     viewport.Model
-	overflow bool // the pane holds more than it shows
-	// width and height are the size the step was last drawn at.
-	width, height int
-	spin          spinner.Model
-	cancel        context.CancelFunc
+	pane   viewport.Model
+	spin   spinner.Model
+	cancel context.CancelFunc
 	// calls is the state of each call of a running apply: "" waiting,
 	// "run", "ok" or the error.
 	calls   map[string]string
@@ -98,10 +95,6 @@ func (m *applyStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		m.changes, m.phase = msg.ch, applyConfirming
 		m.confirm.SetValue("")
 		m.pane.SetYOffset(0)
-		// The help bar (drawn before the list) offers scrolling when the
-		// list is longer than the last size the step was drawn at.
-		_, lines, room := m.layout(s.styles, m.width, m.height)
-		m.overflow = len(lines) > room
 		if msg.ch.Empty() {
 			m.phase, m.outcome = applyDone, msg.ch.Lines()
 			return stay(), nil
@@ -204,7 +197,6 @@ func (m *applyStep) view(s *session, width, height int) string {
 		return m.attach.view(s, width)
 	}
 	st := s.styles
-	m.width, m.height = width, height
 	var b strings.Builder
 	switch m.phase {
 	case applyPlanning:
@@ -217,19 +209,16 @@ func (m *applyStep) view(s *session, width, height int) string {
 			b.WriteString("\n")
 			calls := m.changes.Calls()
 			room := max(3, height-6)
-			first := 0
-			if len(calls) > room {
-				cur := len(calls) - 1
-				for i, call := range calls {
-					if state := m.calls[call]; state == "" || state == "run" {
-						cur = i
-						break
-					}
+			cur := len(calls) - 1
+			for i, call := range calls {
+				if state := m.calls[call]; state == "" || state == "run" {
+					cur = i
+					break
 				}
-				first = min(max(0, cur-room/2), len(calls)-room)
-				b.WriteString(st.Muted.Render(fmt.Sprintf("  ↑ %d more above", first)) + "\n")
 			}
-			for _, call := range calls[first:min(len(calls), first+room)] {
+			first := scrollStart(cur, len(calls), room)
+			last := min(len(calls), first+room)
+			for _, call := range calls[first:last] {
 				switch state := m.calls[call]; state {
 				case "":
 					b.WriteString("  " + st.Muted.Render("· "+call) + "\n")
@@ -241,8 +230,8 @@ func (m *applyStep) view(s *session, width, height int) string {
 					b.WriteString("  " + st.Error.Render("✗") + " " + call + ": " + state + "\n")
 				}
 			}
-			if len(calls) > room {
-				b.WriteString(st.Muted.Render(fmt.Sprintf("  ↓ %d more below", len(calls)-first-room)) + "\n")
+			if first > 0 || last < len(calls) {
+				b.WriteString(scrollMarker(st, first, len(calls)-last, "") + "\n")
 			}
 			b.WriteString(st.Muted.Render("ctrl+c cancels and removes what this run created") + "\n")
 			break
@@ -253,9 +242,8 @@ func (m *applyStep) view(s *session, width, height int) string {
 		m.pane.SetHeight(min(room, len(lines)))
 		m.pane.SetContentLines(lines)
 		b.WriteString(m.pane.View() + "\n")
-		m.overflow = len(lines) > room
-		if m.overflow {
-			b.WriteString(scrollMarker(st, m.pane.YOffset(), len(lines)-m.pane.YOffset()-room) + "\n")
+		if len(lines) > room {
+			b.WriteString(scrollMarker(st, m.pane.YOffset(), len(lines)-m.pane.YOffset()-room, "↑/↓, pgup/pgdn") + "\n")
 		}
 		b.WriteString("\n")
 		if name != "" {
@@ -309,9 +297,9 @@ func (m *applyStep) layout(st ui.Styles, width, height int) (reason, lines []str
 	return reason, lines, max(3, height-6-len(reason))
 }
 
-// scrollMarker says how many lines of a pane are above and below what
-// shows, and the keys that reach them.
-func scrollMarker(st ui.Styles, above, below int) string {
+// scrollMarker says how many lines of a list are above and below what
+// shows, and keys, when given, that reach them.
+func scrollMarker(st ui.Styles, above, below int, keys string) string {
 	var parts []string
 	if above > 0 {
 		parts = append(parts, fmt.Sprintf("↑ %d line%s above", above, plural(above)))
@@ -319,7 +307,11 @@ func scrollMarker(st ui.Styles, above, below int) string {
 	if below > 0 {
 		parts = append(parts, fmt.Sprintf("↓ %d more line%s below", below, plural(below)))
 	}
-	return st.Warning.Render(strings.Join(parts, " · ")) + st.Muted.Render("  (↑/↓, pgup/pgdn)")
+	marker := st.Warning.Render(strings.Join(parts, " · "))
+	if keys != "" {
+		marker += st.Muted.Render("  (" + keys + ")")
+	}
+	return marker
 }
 
 func (m *applyStep) bindings() []key.Binding {
@@ -328,10 +320,9 @@ func (m *applyStep) bindings() []key.Binding {
 	}
 	switch m.phase {
 	case applyConfirming:
-		if m.overflow {
-			return []key.Binding{keyNext, keyScrollChanges, keyBack}
-		}
-		return []key.Binding{keyNext, keyBack}
+		// Offered always: the help bar is drawn before the list knows
+		// whether it is longer than the screen.
+		return []key.Binding{keyNext, keyScrollChanges, keyBack}
 	case applyDone:
 		if len(m.applied) > 0 {
 			return []key.Binding{keySelect, keyUse}

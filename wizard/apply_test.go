@@ -377,7 +377,7 @@ func TestApplyConfirmationShowsEveryChange(t *testing.T) {
 	if got := screen(m); !strings.Contains(got, "Apply to") || got != first && !strings.Contains(got, "below") {
 		t.Errorf("pgup goes back up:\n%s", got)
 	}
-	if lines := strings.Count(last, "\n"); lines > 24 {
-		t.Errorf("the screen has %d lines at 80×24:\n%s", lines, last)
+	if !strings.Contains(last, "type y and enter") {
+		t.Errorf("scrolled to the end, the prompt still shows:\n%s", last)
 	}
 }

@@ -478,7 +478,7 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, sels []model.Selection,
 		case m.officeMsg != "":
 			lines = append(lines, "    "+st.OK.Render("✓ ")+st.Muted.Render(ui.Fit(m.officeMsg, width-6)))
 			if m.officeNote != "" {
-				lines = append(lines, "    "+st.Warning.Render("⚠ "+m.officeNote))
+				lines = append(lines, wrapped("    ", "⚠ "+m.officeNote, width, st.Warning)...)
 			}
 		case len(s.book) > 0:
 			lines = append(lines, "    "+st.Muted.Render(ui.Fit("a bare address becomes /32 or /128 · address book: @"+strings.Join(s.book.Names(), ", @"), width-6)))
