@@ -359,16 +359,6 @@ func (g GroupChange) steps(d model.Direction) []ruleStep {
 	return out
 }
 
-func (g GroupChange) rules(k ruleCall) [2][]model.Rule {
-	switch k {
-	case revokeCall:
-		return g.Remove
-	case authorizeCall:
-		return g.Add
-	}
-	return g.Describe
-}
-
 func dirName(d model.Direction) string {
 	if d == model.Egress {
 		return "Egress"

@@ -380,7 +380,7 @@ func (c Count) Words() string {
 	if c.hi == 0 && c.lo < 1e12 {
 		return c.String()
 	}
-	n := 64*bits.Len64(c.hi) + bits.Len64(c.lo) - 1
+	n := bits.Len64(c.lo) - 1
 	if c.hi != 0 {
 		n = 64 + bits.Len64(c.hi) - 1
 	}

@@ -137,7 +137,7 @@ var Controls = []Control{
 	// from 0.0.0.0/0 or ::/0 reaching a port of its list over TCP (or all
 	// traffic). Critical.
 	{ID: "SecurityHub EC2.19", Stricter: stricterWorld, Severity: Critical, Rated: true, Source: shDoc + "#ec2-19",
-		What:  "TCP (or all traffic) to one of " + intsText(ec2_19Ports) + " from 0.0.0.0/0 or ::/0",
+		What:  "TCP (or all traffic) to one of " + joinInts(ec2_19Ports) + " from 0.0.0.0/0 or ::/0",
 		fires: func(s subject) bool { return s.from0(true, true) && s.reachesAny(ec2_19Ports, TCP) }},
 	// EC2.53/EC2.54 (Config vpc-sg-port-restriction-check, restrictPorts
 	// 22,3389, protocolType ALL, ipType IPv4/IPv6): TCP, UDP or all
@@ -216,13 +216,13 @@ var Controls = []Control{
 	// all-ports check already failed.)
 	{ID: "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*", Stricter: stricterWorld, Severity: High, Rated: true,
 		Source: prowlerSrc,
-		What:   "TCP (or all traffic) from 0.0.0.0/0 or ::/0 to one of " + intsText(prowlerPorts),
+		What:   "TCP (or all traffic) from 0.0.0.0/0 or ::/0 to one of " + joinInts(prowlerPorts),
 		fires:  func(s subject) bool { return s.from0(true, true) && s.reachesAny(prowlerPorts, TCP) }},
 	// prowler ..._to_high_risk_tcp_ports (critical): TCP (or all traffic)
 	// from 0.0.0.0/0 or ::/0 to ec2_high_risk_ports.
 	{ID: "prowler ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports", Stricter: stricterWorld, Severity: Critical, Rated: true,
 		Source: prowlerSrc + "ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports",
-		What:   "TCP (or all traffic) from 0.0.0.0/0 or ::/0 to one of " + intsText(prowlerHighRisk),
+		What:   "TCP (or all traffic) from 0.0.0.0/0 or ::/0 to one of " + joinInts(prowlerHighRisk),
 		fires:  func(s subject) bool { return s.from0(true, true) && s.reachesAny(prowlerHighRisk, TCP) }},
 	// prowler ec2_securitygroup_allow_wide_open_public_ipv4 (high): an
 	// IPv4 CIDR of /1 to /23, in or out, that Python's ipaddress calls
@@ -327,4 +327,3 @@ func worldPeer(f Family) Peer {
 	return CIDR(pfx("0.0.0.0/0"))
 }
 
-func intsText(xs []int) string { return joinInts(xs) }
