@@ -95,12 +95,7 @@ func TestApplyAndImportOnMoto(t *testing.T) {
 // groupID looks a group up by name with a plain SDK client.
 func groupID(t *testing.T, url, name string) string {
 	t.Helper()
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("us-east-1"), config.WithBaseEndpoint(url))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.HTTPClient = sgaws.HTTPClient(cfg.HTTPClient) // as sgwiz sends its calls
-	out, err := ec2.NewFromConfig(cfg).DescribeSecurityGroups(context.Background(), &ec2.DescribeSecurityGroupsInput{
+	out, err := motoEC2(t, url).DescribeSecurityGroups(context.Background(), &ec2.DescribeSecurityGroupsInput{
 		Filters: []types.Filter{{Name: sdk.String("group-name"), Values: []string{name}}}})
 	if err != nil || len(out.SecurityGroups) != 1 {
 		t.Fatalf("no group %s: %v", name, err)
@@ -114,7 +109,7 @@ func groupID(t *testing.T, url, name string) string {
 func TestApplyAsksBeforeReplacingRulesItDidNotCreate(t *testing.T) {
 	s := mototest.NewAccount(t)
 	s.SetEnv(t)
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithHTTPClient(sgaws.HTTPClient(nil)))
+	cfg, err := config.LoadDefaultConfig(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

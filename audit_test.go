@@ -100,7 +100,7 @@ func TestAuditBadInput(t *testing.T) {
 func TestAuditFixApplyAuditOnMoto(t *testing.T) {
 	s := mototest.NewAccount(t)
 	s.SetEnv(t)
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithHTTPClient(sgaws.HTTPClient(nil)))
+	cfg, err := config.LoadDefaultConfig(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
