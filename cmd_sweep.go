@@ -89,10 +89,11 @@ func sweepRun(ctx context.Context, o *sweepOptions) error {
 			fmt.Fprintf(o.io.Err, "sgwiz: %s: %v\n", where, e)
 		}
 		if !o.quiet {
-			summary := fmt.Sprintf("%s: %d %s, %d temporary rule(s) still running", where, len(r.Revoked), verb, len(r.Left))
+			gone := ""
 			if len(r.Gone) > 0 {
-				summary = fmt.Sprintf("%s: %d %s, %d already gone, %d temporary rule(s) still running", where, len(r.Revoked), verb, len(r.Gone), len(r.Left))
+				gone = fmt.Sprintf(", %d already gone", len(r.Gone))
 			}
+			summary := fmt.Sprintf("%s: %d %s%s, %d temporary rule(s) still running", where, len(r.Revoked), verb, gone, len(r.Left))
 			if len(r.Left) > 0 {
 				summary += ", the next expires at " + model.FormatExpiry(r.Left[0].Expires)
 			}
