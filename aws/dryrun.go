@@ -63,10 +63,26 @@ func (c *Client) DryRun(ctx context.Context, ch Changes) ([]Check, error) {
 				if g.New() {
 					checks = append(checks, Check{Call: st.name(d, g), Unchecked: true, Note: "not checked: EC2 checks it only on a group that exists"})
 				} else {
-					verdict(st.name(d, g), c.send(ctx, st.k, d, ids[g.Name], permissions(st.rules, ids), true))
+					verdict(st.name(d, g), c.dryStep(ctx, st, d, ids[g.Name], ids))
 				}
 			}
 		}
 	}
 	return checks, nil
+}
+
+// dryStep sends one step with EC2's DryRun flag as apply sends it: an add
+// a call per set of rule tags, with its TagSpecifications (tagging on
+// create needs a permission of its own). The first refusal is the verdict.
+func (c *Client) dryStep(ctx context.Context, st ruleStep, d model.Direction, id string, ids map[string]string) error {
+	if st.k != authorizeCall {
+		return c.send(ctx, st.k, d, id, permissions(st.rules, ids), true)
+	}
+	var err error
+	for _, part := range model.ByTags(st.rules) {
+		if _, err = c.authorize(ctx, d, id, permissions(part.Rules, ids), ruleTagSpecs(part.Tags), true); !isCode(err, "DryRunOperation") {
+			return err
+		}
+	}
+	return err
 }

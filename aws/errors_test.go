@@ -1,12 +1,18 @@
 package aws_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -331,4 +337,54 @@ func TestUpdatesAddBeforeTheyRemove(t *testing.T) {
 	if got := described(t, rawEC2(t, sb.URL), "", []string{"bastion"}); !strings.Contains(got, "203.0.113.200/32") || strings.Contains(got, "198.51.100.1/32") {
 		t.Errorf("the replaced rule:\n%s", got)
 	}
+}
+
+// TestDryRunChecksTaggedAddsWithTheirTags: an add of tagged rules (a
+// temporary rule's expiry) is checked as apply sends it, with its
+// TagSpecifications, so a role that may add rules but not tag them is
+// found before the apply.
+func TestDryRunChecksTaggedAddsWithTheirTags(t *testing.T) {
+	sb := awstest.NewServer()
+	t.Cleanup(sb.Close)
+	var mu sync.Mutex
+	var forms []url.Values
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		f, _ := url.ParseQuery(string(body))
+		mu.Lock()
+		forms = append(forms, f)
+		mu.Unlock()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		sb.Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+	c, err := sgaws.Connect(context.Background(), sgaws.Options{Region: "us-east-1", EndpointURL: proxy.URL, Credentials: testCredentials})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := presetPlan(t, "web")
+	if err := apply(c, p); err != nil {
+		t.Fatal(err)
+	}
+	r := p.Groups[0].Ingress[0]
+	r.Ports, r.Description, r.Tags = model.Port(8443), "for a day", model.NewTags(model.Tag{Key: "ticket", Value: "OPS-7"})
+	p.Groups[0].Ingress = append(p.Groups[0].Ingress, r)
+	ch, err := c.Plan(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	forms = nil
+	mu.Unlock()
+	if _, err := c.DryRun(context.Background(), ch); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, f := range forms {
+		if f.Get("Action") == "AuthorizeSecurityGroupIngress" && f.Get("DryRun") == "true" && f.Get("TagSpecification.1.Tag.1.Key") == "ticket" {
+			return
+		}
+	}
+	t.Errorf("no dry-run authorize carried the rule's tags: %v", forms)
 }
