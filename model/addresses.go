@@ -103,12 +103,8 @@ var reserved = [2][]Reserved{
 }
 
 var spaces = [2]space{
-	IPv4: newSpace(pfxs("0.0.0.0/0"),
-		pfxs("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
-			"192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
-			"224.0.0.0/4", // multicast
-			"240.0.0.0/4", // reserved, and the limited broadcast 255.255.255.255
-		),
+	// The IPv4 holes are the reserved list itself.
+	IPv4: newSpace(pfxs("0.0.0.0/0"), prefixesOfReserved(reserved[IPv4]),
 		// PCP and TURN anycast, globally reachable inside 192.0.0.0/24
 		pfxs("192.0.0.9/32", "192.0.0.10/32")),
 	// Everything outside 2000::/3 but the NAT64 prefix holds no public
@@ -125,6 +121,14 @@ var spaces = [2]space{
 // the README and messages. For IPv6 it names the best known; anything
 // outside 2000::/3 but 64:ff9b::/96 is not public either.
 func NotPublic(f Family) []Reserved { return slices.Clone(reserved[f]) }
+
+func prefixesOfReserved(rs []Reserved) []netip.Prefix {
+	out := make([]netip.Prefix, len(rs))
+	for i, r := range rs {
+		out[i] = r.Prefix
+	}
+	return out
+}
 
 func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
 
