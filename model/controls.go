@@ -326,4 +326,3 @@ func worldPeer(f Family) Peer {
 	}
 	return CIDR(pfx("0.0.0.0/0"))
 }
-
