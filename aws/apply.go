@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -61,138 +62,181 @@ func (c *Client) ApplyProgress(ctx context.Context, ch Changes, progress Progres
 	if progress == nil {
 		progress = func(string, bool, error) {}
 	}
-	ids := map[string]string{}
+	run := &applyRun{c: c, ch: ch, progress: progress, ids: map[string]string{}}
 	for _, g := range ch.Groups {
-		ids[g.Name] = g.ID
+		run.ids[g.Name] = g.ID
 	}
-	var mu sync.Mutex
-	var calls int
-	count := func() { mu.Lock(); calls++; mu.Unlock() }
-
-	// Phase 1: create the new groups.
-	eg, ectx := errgroup.WithContext(ctx)
-	for _, g := range ch.Groups {
-		if !g.New() {
-			continue
-		}
-		eg.Go(func() error {
-			count()
-			progress(createCall(g), false, nil)
-			out, err := c.ec2.CreateSecurityGroup(ectx, createInput(g, ch.VPC))
-			id := ""
-			if err == nil {
-				id = sdk.ToString(out.GroupId)
-			}
-			if isCode(err, "InvalidGroup.Duplicate") {
-				// The group did not exist when planned: a retried call whose
-				// first try reached EC2 made it, with this plan's owner tags.
-				// A group someone else made meanwhile is not taken.
-				if sg, ok, ferr := c.findByName(ectx, ch.VPC, g.Name); ferr == nil && ok && ch.owns(g.Name, sg) {
-					id, err = sdk.ToString(sg.GroupId), nil
-				}
-			}
-			progress(createCall(g), true, explain(err, ""))
-			if err != nil {
-				return explain(err, "creating "+g.Name)
-			}
-			mu.Lock()
-			ids[g.Name] = id
-			mu.Unlock()
-			return nil
-		})
-	}
-	err := eg.Wait()
-
-	// Phase 2: the tags of existing rules, before their descriptions: a
-	// rule made permanent loses its expiry tag (what sweep reads) first.
+	err := run.createGroups(ctx)
 	if err == nil {
-		eg, ectx = errgroup.WithContext(ctx)
-		for _, g := range ch.Groups {
-			for _, rc := range g.ruleTagCalls() {
-				eg.Go(func() error {
-					count()
-					progress(rc.name(g), false, nil)
-					err := c.ruleTags(ectx, rc, false)
-					progress(rc.name(g), true, explain(err, ""))
-					if err != nil {
-						return explain(err, "tagging the rules of "+g.Name)
-					}
-					return nil
-				})
-			}
-		}
-		err = eg.Wait()
+		err = run.tagRules(ctx)
 	}
-
-	// Phase 3: the rules, once every group of the plan has an id.
 	if err == nil {
-		eg, ectx = errgroup.WithContext(ctx)
-		for _, g := range ch.Groups {
-			id := ids[g.Name]
-			if len(g.SetTags)+len(g.UnsetTags) > 0 {
-				eg.Go(func() error {
-					for _, set := range []bool{true, false} {
-						if set && len(g.SetTags) == 0 || !set && len(g.UnsetTags) == 0 {
-							continue
-						}
-						count()
-						progress(tagsCall(g, set), false, nil)
-						err := c.tags(ectx, id, g, set, false)
-						progress(tagsCall(g, set), true, explain(err, ""))
-						if err != nil {
-							return explain(err, "tagging "+g.Name)
-						}
-					}
-					return nil
-				})
-			}
-			for _, d := range []model.Direction{model.Ingress, model.Egress} {
-				if len(g.Add[d]) == 0 && len(g.Remove[d]) == 0 && len(g.Describe[d]) == 0 {
-					continue
-				}
-				eg.Go(func() error {
-					steps := g.steps(d)
-					for i := 0; i < len(steps); i++ {
-						st := steps[i]
-						progress(st.name(d, g), false, nil)
-						err := c.ruleCall(ectx, st.k, d, id, st.rules, ids, count)
-						progress(st.name(d, g), true, explain(err, ""))
-						if err != nil && i == 0 && st.k == authorizeCall && len(steps) > 1 && steps[1].k == revokeCall && isCode(err, "RulesPerSecurityGroupLimitExceeded") {
-							// At the quota there is no room to add first:
-							// remove, then add.
-							steps[0], steps[1] = steps[1], steps[0]
-							i--
-							continue
-						}
-						if err != nil {
-							return explain(err, fmt.Sprintf("%s %s rules of %s", st.k.doing(), strings.ToLower(d.Title()), g.Name))
-						}
-					}
-					return nil
-				})
-			}
-		}
-		err = eg.Wait()
+		err = run.applyRules(ctx)
 	}
-	res := Result{Calls: calls}
-	for _, g := range ch.Groups {
-		res.Groups = append(res.Groups, AppliedGroup{Name: g.Name, ID: ids[g.Name], Created: g.New(), Changed: !g.Empty(),
-			Console: fmt.Sprintf("https://console.aws.amazon.com/ec2/home?region=%s#SecurityGroup:groupId=%s", c.Region, ids[g.Name])})
-	}
+	res := run.result()
 	if err == nil {
 		return res, nil
 	}
+	return res, run.removeCreated(ctx, err)
+}
+
+// applyRun is the state of one apply: what it applies, whom it tells, the
+// ids of the plan's groups (by name) and how many calls it made.
+type applyRun struct {
+	c        *Client
+	ch       Changes
+	progress Progress
+
+	mu    sync.Mutex // guards ids while groups are created, and calls
+	ids   map[string]string
+	calls int
+}
+
+// count counts one mutating call.
+func (r *applyRun) count() { r.mu.Lock(); r.calls++; r.mu.Unlock() }
+
+// createGroups creates the plan's new groups, concurrently, and notes
+// their ids.
+func (r *applyRun) createGroups(ctx context.Context) error {
+	eg, ectx := errgroup.WithContext(ctx)
+	for _, g := range r.ch.Groups {
+		if !g.New() {
+			continue
+		}
+		eg.Go(func() error { return r.createGroup(ectx, g) })
+	}
+	return eg.Wait()
+}
+
+// createGroup creates one new group (CreateSecurityGroup) and notes its id.
+func (r *applyRun) createGroup(ctx context.Context, g GroupChange) error {
+	r.count()
+	r.progress(createCall(g), false, nil)
+	out, err := r.c.ec2.CreateSecurityGroup(ctx, createInput(g, r.ch.VPC))
+	id := ""
+	if err == nil {
+		id = sdk.ToString(out.GroupId)
+	}
+	if isCode(err, "InvalidGroup.Duplicate") {
+		// The group did not exist when planned: a retried call whose
+		// first try reached EC2 made it, with this plan's owner tags.
+		// A group someone else made meanwhile is not taken.
+		if sg, ok, ferr := r.c.findByName(ctx, r.ch.VPC, g.Name); ferr == nil && ok && r.ch.owns(g.Name, sg) {
+			id, err = sdk.ToString(sg.GroupId), nil
+		}
+	}
+	r.progress(createCall(g), true, explain(err, ""))
+	if err != nil {
+		return explain(err, "creating "+g.Name)
+	}
+	r.mu.Lock()
+	r.ids[g.Name] = id
+	r.mu.Unlock()
+	return nil
+}
+
+// tagRules sets and removes the tags of existing rules, concurrently,
+// before their descriptions change: a rule made permanent loses its
+// expiry tag (what sweep reads) first.
+func (r *applyRun) tagRules(ctx context.Context) error {
+	eg, ectx := errgroup.WithContext(ctx)
+	for _, g := range r.ch.Groups {
+		for _, rc := range g.ruleTagCalls() {
+			eg.Go(func() error {
+				r.count()
+				r.progress(rc.name(g), false, nil)
+				err := r.c.ruleTags(ectx, rc, false)
+				r.progress(rc.name(g), true, explain(err, ""))
+				if err != nil {
+					return explain(err, "tagging the rules of "+g.Name)
+				}
+				return nil
+			})
+		}
+	}
+	return eg.Wait()
+}
+
+// applyRules changes the groups' tags and rules, once every group of the
+// plan has an id: per group its tags, and per direction its rule calls,
+// concurrently across groups and directions.
+func (r *applyRun) applyRules(ctx context.Context) error {
+	eg, ectx := errgroup.WithContext(ctx)
+	for _, g := range r.ch.Groups {
+		id := r.ids[g.Name]
+		if len(g.SetTags)+len(g.UnsetTags) > 0 {
+			eg.Go(func() error { return r.tagGroup(ectx, g, id) })
+		}
+		for _, d := range []model.Direction{model.Ingress, model.Egress} {
+			if len(g.Add[d]) == 0 && len(g.Remove[d]) == 0 && len(g.Describe[d]) == 0 {
+				continue
+			}
+			eg.Go(func() error { return r.applyDirection(ectx, g, d, id) })
+		}
+	}
+	return eg.Wait()
+}
+
+// tagGroup sets, then removes, the tags of group id that differ from the
+// plan's.
+func (r *applyRun) tagGroup(ctx context.Context, g GroupChange, id string) error {
+	for _, set := range []bool{true, false} {
+		if set && len(g.SetTags) == 0 || !set && len(g.UnsetTags) == 0 {
+			continue
+		}
+		r.count()
+		r.progress(tagsCall(g, set), false, nil)
+		err := r.c.tags(ctx, id, g, set, false)
+		r.progress(tagsCall(g, set), true, explain(err, ""))
+		if err != nil {
+			return explain(err, "tagging "+g.Name)
+		}
+	}
+	return nil
+}
+
+// applyDirection makes the rule calls of group id in direction d, one
+// after another in the order of g.steps.
+func (r *applyRun) applyDirection(ctx context.Context, g GroupChange, d model.Direction, id string) error {
+	steps := g.steps(d)
+	for i := 0; i < len(steps); i++ {
+		st := steps[i]
+		r.progress(st.name(d, g), false, nil)
+		err := r.c.ruleCall(ctx, st.k, d, id, st.rules, r.ids, r.count)
+		r.progress(st.name(d, g), true, explain(err, ""))
+		if err != nil && i == 0 && st.k == authorizeCall && len(steps) > 1 && steps[1].k == revokeCall && isCode(err, "RulesPerSecurityGroupLimitExceeded") {
+			// At the quota there is no room to add first:
+			// remove, then add.
+			steps[0], steps[1] = steps[1], steps[0]
+			i--
+			continue
+		}
+		if err != nil {
+			return explain(err, fmt.Sprintf("%s %s rules of %s", st.k.doing(), strings.ToLower(d.Title()), g.Name))
+		}
+	}
+	return nil
+}
+
+// result is what the apply did to each of the plan's groups.
+func (r *applyRun) result() Result {
+	res := Result{Calls: r.calls}
+	for _, g := range r.ch.Groups {
+		res.Groups = append(res.Groups, AppliedGroup{Name: g.Name, ID: r.ids[g.Name], Created: g.New(), Changed: !g.Empty(),
+			Console: fmt.Sprintf("https://console.aws.amazon.com/ec2/home?region=%s#SecurityGroup:groupId=%s", r.c.Region, r.ids[g.Name])})
+	}
+	return res
+}
+
+// removeCreated rolls back an apply that failed with err: it removes the
+// groups this run created and returns err saying what became of them (a
+// *RollbackError when some are left).
+func (r *applyRun) removeCreated(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		err = cancelled{ctx.Err()}
 	}
-	newGroups := 0
-	for _, g := range ch.Groups {
-		if g.New() {
-			newGroups++
-		}
-	}
-	if newGroups == 0 {
-		return res, err
+	if !slices.ContainsFunc(r.ch.Groups, GroupChange.New) {
+		return err
 	}
 	// Roll back with a context of its own: ctx may be what was cancelled.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
@@ -209,15 +253,15 @@ func (c *Client) ApplyProgress(ctx context.Context, ch Changes, progress Progres
 		if pass > 0 {
 			time.Sleep(rollbackSettle * time.Duration(pass))
 		}
-		found, ferr := c.createdBy(rctx, ch)
+		found, ferr := r.c.createdBy(rctx, r.ch)
 		if ferr != nil {
-			return res, &RollbackError{Cause: err, Left: seen(ch, ids), Err: ferr}
+			return &RollbackError{Cause: err, Left: seen(r.ch, r.ids), Err: ferr}
 		}
 		if len(found) == 0 && pass > 0 {
 			last = nil
 			break
 		}
-		last = c.rollback(rctx, ch, ids, found)
+		last = r.c.rollback(rctx, r.ch, r.ids, found)
 		for _, g := range found {
 			if last == nil || !leftHas(last.left, g.ID) {
 				removed = append(removed, g.Name+" ("+g.ID+")")
@@ -225,12 +269,12 @@ func (c *Client) ApplyProgress(ctx context.Context, ch Changes, progress Progres
 		}
 	}
 	if last != nil {
-		return res, &RollbackError{Cause: err, Left: last.left, Err: last.err}
+		return &RollbackError{Cause: err, Left: last.left, Err: last.err}
 	}
 	if len(removed) == 0 {
-		return res, err
+		return err
 	}
-	return res, fmt.Errorf("%w; removed what this run created: %s", err, strings.Join(removed, ", "))
+	return fmt.Errorf("%w; removed what this run created: %s", err, strings.Join(removed, ", "))
 }
 
 // cancelled says that apply was cancelled (Ctrl+C) before it finished.

@@ -213,45 +213,11 @@ func (a Attachment) Empty() bool {
 // another VPC, more groups than the quota, more rules than an interface
 // takes, an interface left without a group.
 func (c *Client) PlanAttach(ctx context.Context, r AttachRequest) (Attachment, error) {
-	var ifaces []InterfaceChange
 	var a Attachment
-	switch {
-	case r.ENI != "":
-		out, err := c.ec2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{r.ENI}})
-		if err != nil {
-			if isCode(err, "InvalidNetworkInterfaceID.NotFound", "InvalidNetworkInterfaceID.Malformed") {
-				return a, &Error{Code: "InvalidNetworkInterfaceID.NotFound", Words: fmt.Sprintf("network interface %s does not exist in %s: check the id, or --region", r.ENI, c.Region), Err: err}
-			}
-			return a, explain(err, "")
-		}
-		for _, ni := range out.NetworkInterfaces {
-			ic := InterfaceChange{ID: sdk.ToString(ni.NetworkInterfaceId), Before: idsOf(ni.Groups)}
-			if ni.Attachment != nil {
-				ic.Instance = sdk.ToString(ni.Attachment.InstanceId)
-			}
-			ifaces = append(ifaces, ic)
-		}
-	case r.Instance != "":
-		found, err := c.Instances(ctx, "", r.Instance)
-		if err != nil {
-			return a, err
-		}
-		if len(found) == 0 {
-			return a, fmt.Errorf("instance %s is terminated (or does not exist in %s)", r.Instance, c.Region)
-		}
-		in := found[0]
-		p := in.Primary()
-		if p == nil {
-			return a, fmt.Errorf("instance %s has no network interface to attach to", r.Instance)
-		}
-		ifaces = append(ifaces, InterfaceChange{ID: p.ID, Instance: in.ID, Before: p.Groups})
-		for _, other := range in.Interfaces {
-			if other.ID != p.ID {
-				a.Notes = append(a.Notes, fmt.Sprintf("%s has another interface, %s (device %d), left as it is: name it with --eni to change it too", in.ID, other.ID, other.Device))
-			}
-		}
-	default:
-		return a, fmt.Errorf("say where: --instance i-… or --eni eni-…")
+	ifaces, notes, err := c.attachInterfaces(ctx, r)
+	a.Notes = notes
+	if err != nil {
+		return a, err
 	}
 	// Every group involved, to name them, check their VPC and count rules.
 	ids := []string{r.Group}
@@ -263,61 +229,122 @@ func (c *Client) PlanAttach(ctx context.Context, r AttachRequest) (Attachment, e
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	sgs, err := c.describe(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: ids})
+	groups, names, err := c.attachGroups(ctx, ids)
+	a.names = names
 	if err != nil {
 		return a, err
 	}
-	groups := map[string]model.Group{}
-	a.names = map[string]string{}
-	for _, sg := range sgs {
-		g, _, err := groupOf(sg)
-		if err != nil {
-			return a, err
-		}
-		groups[g.ID] = g
-		a.names[g.ID] = g.Name
-	}
-	target, ok := groups[r.Group]
-	if !ok {
+	if _, ok := groups[r.Group]; !ok {
 		return a, fmt.Errorf("security group %s does not exist in %s: check the id, or --region", r.Group, c.Region)
 	}
 	for i := range ifaces {
-		ic := &ifaces[i]
-		after := slices.Clone(ic.Before)
-		has := slices.Contains(after, r.Group)
-		switch {
-		case r.Detach && !has:
-			return a, fmt.Errorf("%s does not carry %s: nothing to detach (it carries %s)", ic.ID, r.Group, a.list(ic.Before))
-		case r.Detach:
-			after = slices.DeleteFunc(after, func(g string) bool { return g == r.Group })
-		case r.Replace != "" && !slices.Contains(after, r.Replace):
-			return a, fmt.Errorf("--replace: %s does not carry %s (it carries %s)", ic.ID, r.Replace, a.list(ic.Before))
-		case r.Replace != "":
-			after = slices.DeleteFunc(after, func(g string) bool { return g == r.Replace || g == r.Group })
-			after = append(after, r.Group)
-		case !has:
-			after = append(after, r.Group)
-		}
-		ic.After = after
-		if ic.Empty() {
-			continue
-		}
-		var carried []model.Group
-		for _, id := range after {
-			g := groups[id]
-			if id == r.Group && len(ic.Before) > 0 {
-				if vpc := groups[ic.Before[0]].VPC; vpc != "" && target.VPC != vpc {
-					return a, fmt.Errorf("%s is in %s, but %s is in %s: a group works only in its own VPC", r.Group, target.VPC, ic.ID, vpc)
-				}
-			}
-			carried = append(carried, g)
-		}
-		if err := model.CheckInterface(ic.ID, carried, r.MaxGroups); err != nil {
+		if err := a.planInterface(&ifaces[i], r, groups); err != nil {
 			return a, err
 		}
 	}
 	a.Interfaces = ifaces
 	return a, nil
+}
+
+// attachInterfaces reads the interfaces the request names (--eni, or an
+// instance's primary interface) with their groups; notes name an
+// instance's other interfaces, left alone.
+func (c *Client) attachInterfaces(ctx context.Context, r AttachRequest) (ifaces []InterfaceChange, notes []string, err error) {
+	switch {
+	case r.ENI != "":
+		out, err := c.ec2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{r.ENI}})
+		if err != nil {
+			if isCode(err, "InvalidNetworkInterfaceID.NotFound", "InvalidNetworkInterfaceID.Malformed") {
+				return nil, nil, &Error{Code: "InvalidNetworkInterfaceID.NotFound", Words: fmt.Sprintf("network interface %s does not exist in %s: check the id, or --region", r.ENI, c.Region), Err: err}
+			}
+			return nil, nil, explain(err, "")
+		}
+		for _, ni := range out.NetworkInterfaces {
+			ic := InterfaceChange{ID: sdk.ToString(ni.NetworkInterfaceId), Before: idsOf(ni.Groups)}
+			if ni.Attachment != nil {
+				ic.Instance = sdk.ToString(ni.Attachment.InstanceId)
+			}
+			ifaces = append(ifaces, ic)
+		}
+		return ifaces, nil, nil
+	case r.Instance != "":
+		found, err := c.Instances(ctx, "", r.Instance)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(found) == 0 {
+			return nil, nil, fmt.Errorf("instance %s is terminated (or does not exist in %s)", r.Instance, c.Region)
+		}
+		in := found[0]
+		p := in.Primary()
+		if p == nil {
+			return nil, nil, fmt.Errorf("instance %s has no network interface to attach to", r.Instance)
+		}
+		for _, other := range in.Interfaces {
+			if other.ID != p.ID {
+				notes = append(notes, fmt.Sprintf("%s has another interface, %s (device %d), left as it is: name it with --eni to change it too", in.ID, other.ID, other.Device))
+			}
+		}
+		return []InterfaceChange{{ID: p.ID, Instance: in.ID, Before: p.Groups}}, notes, nil
+	}
+	return nil, nil, fmt.Errorf("say where: --instance i-… or --eni eni-…")
+}
+
+// attachGroups reads the groups of the ids, by id, and their names; on an
+// error names holds those read so far.
+func (c *Client) attachGroups(ctx context.Context, ids []string) (groups map[string]model.Group, names map[string]string, err error) {
+	sgs, err := c.describe(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: ids})
+	if err != nil {
+		return nil, nil, err
+	}
+	groups, names = map[string]model.Group{}, map[string]string{}
+	for _, sg := range sgs {
+		g, _, err := groupOf(sg)
+		if err != nil {
+			return nil, names, err
+		}
+		groups[g.ID] = g
+		names[g.ID] = g.Name
+	}
+	return groups, names, nil
+}
+
+// planInterface works out the groups ic carries after the change (its
+// After) and checks them: the request must make sense for the interface,
+// the group must be in the interface's VPC, and the interface must take
+// the groups (model.CheckInterface).
+func (a Attachment) planInterface(ic *InterfaceChange, r AttachRequest, groups map[string]model.Group) error {
+	after := slices.Clone(ic.Before)
+	has := slices.Contains(after, r.Group)
+	switch {
+	case r.Detach && !has:
+		return fmt.Errorf("%s does not carry %s: nothing to detach (it carries %s)", ic.ID, r.Group, a.list(ic.Before))
+	case r.Detach:
+		after = slices.DeleteFunc(after, func(g string) bool { return g == r.Group })
+	case r.Replace != "" && !slices.Contains(after, r.Replace):
+		return fmt.Errorf("--replace: %s does not carry %s (it carries %s)", ic.ID, r.Replace, a.list(ic.Before))
+	case r.Replace != "":
+		after = slices.DeleteFunc(after, func(g string) bool { return g == r.Replace || g == r.Group })
+		after = append(after, r.Group)
+	case !has:
+		after = append(after, r.Group)
+	}
+	ic.After = after
+	if ic.Empty() {
+		return nil
+	}
+	target := groups[r.Group]
+	var carried []model.Group
+	for _, id := range after {
+		g := groups[id]
+		if id == r.Group && len(ic.Before) > 0 {
+			if vpc := groups[ic.Before[0]].VPC; vpc != "" && target.VPC != vpc {
+				return fmt.Errorf("%s is in %s, but %s is in %s: a group works only in its own VPC", r.Group, target.VPC, ic.ID, vpc)
+			}
+		}
+		carried = append(carried, g)
+	}
+	return model.CheckInterface(ic.ID, carried, r.MaxGroups)
 }
 
 // Attach makes the change: one ModifyNetworkInterfaceAttribute per

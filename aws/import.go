@@ -56,44 +56,9 @@ func (c *Client) importGroups(ctx context.Context, ids ...string) (model.Plan, [
 			return model.Plan{}, nil, fmt.Errorf("%q is not a security group id: it is sg- and 8 or 17 lowercase hex digits", id)
 		}
 	}
-	var groups []types.SecurityGroup
-	seen := map[string]bool{}
-	queue := append([]string(nil), ids...)
-	vpc := ""
-	for len(queue) > 0 && len(groups) < maxImport {
-		var batch []string
-		for _, id := range queue {
-			if !seen[id] {
-				seen[id] = true
-				batch = append(batch, id)
-			}
-		}
-		queue = nil
-		if len(batch) == 0 {
-			break
-		}
-		found, err := c.describe(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: batch})
-		if err != nil {
-			return model.Plan{}, nil, err
-		}
-		for _, sg := range found {
-			if vpc == "" {
-				vpc = sdk.ToString(sg.VpcId)
-			}
-			if sdk.ToString(sg.VpcId) != vpc {
-				continue // a reference into another VPC (peering) stays an sg- id
-			}
-			groups = append(groups, sg)
-			for _, perms := range [][]types.IpPermission{sg.IpPermissions, sg.IpPermissionsEgress} {
-				for _, p := range perms {
-					for _, pair := range p.UserIdGroupPairs {
-						if id := sdk.ToString(pair.GroupId); !seen[id] && (pair.VpcId == nil || sdk.ToString(pair.VpcId) == vpc) && sdk.ToString(pair.PeeringStatus) == "" {
-							queue = append(queue, id)
-						}
-					}
-				}
-			}
-		}
+	groups, vpc, err := c.readWithReferenced(ctx, ids)
+	if err != nil {
+		return model.Plan{}, nil, err
 	}
 	names := map[string]string{}
 	for _, sg := range groups {
@@ -102,17 +67,8 @@ func (c *Client) importGroups(ctx context.Context, ids ...string) (model.Plan, [
 	p := model.Plan{}
 	var notes []string
 	for _, sg := range groups {
-		g := model.Group{Name: sdk.ToString(sg.GroupName), Description: sdk.ToString(sg.Description), VPC: vpc, ID: sdk.ToString(sg.GroupId)}
-		for _, t := range sg.Tags {
-			if !model.IsAWSTag(sdk.ToString(t.Key)) {
-				g.Tags = append(g.Tags, model.Tag{Key: sdk.ToString(t.Key), Value: sdk.ToString(t.Value)})
-			}
-		}
-		var err error
-		if g.Ingress, err = rulesOf(sg.IpPermissions, names); err != nil {
-			return model.Plan{}, nil, err
-		}
-		if g.Egress, err = rulesOf(sg.IpPermissionsEgress, names); err != nil {
+		g, err := importedGroup(sg, vpc, names)
+		if err != nil {
 			return model.Plan{}, nil, err
 		}
 		p.Groups = append(p.Groups, g)
@@ -132,6 +88,77 @@ func (c *Client) importGroups(ctx context.Context, ids ...string) (model.Plan, [
 		return model.Plan{}, nil, fmt.Errorf("the imported groups are not a valid plan (AWS accepted what sgwiz checks): %w", err)
 	}
 	return p, notes, nil
+}
+
+// readWithReferenced reads the groups of the ids and, breadth first, the
+// groups their rules reference in the same VPC (the VPC of the first group
+// read), up to about maxImport groups.
+func (c *Client) readWithReferenced(ctx context.Context, ids []string) (groups []types.SecurityGroup, vpc string, err error) {
+	seen := map[string]bool{}
+	queue := append([]string(nil), ids...)
+	for len(queue) > 0 && len(groups) < maxImport {
+		var batch []string
+		for _, id := range queue {
+			if !seen[id] {
+				seen[id] = true
+				batch = append(batch, id)
+			}
+		}
+		queue = nil
+		if len(batch) == 0 {
+			break
+		}
+		found, err := c.describe(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: batch})
+		if err != nil {
+			return nil, "", err
+		}
+		for _, sg := range found {
+			if vpc == "" {
+				vpc = sdk.ToString(sg.VpcId)
+			}
+			if sdk.ToString(sg.VpcId) != vpc {
+				continue // a reference into another VPC (peering) stays an sg- id
+			}
+			groups = append(groups, sg)
+			queue = append(queue, referenced(sg, vpc, seen)...)
+		}
+	}
+	return groups, vpc, nil
+}
+
+// referenced are the ids of the groups sg's rules name that are in the
+// VPC, not through peering, and not yet seen.
+func referenced(sg types.SecurityGroup, vpc string, seen map[string]bool) []string {
+	var out []string
+	for _, perms := range [][]types.IpPermission{sg.IpPermissions, sg.IpPermissionsEgress} {
+		for _, p := range perms {
+			for _, pair := range p.UserIdGroupPairs {
+				if id := sdk.ToString(pair.GroupId); !seen[id] && (pair.VpcId == nil || sdk.ToString(pair.VpcId) == vpc) && sdk.ToString(pair.PeeringStatus) == "" {
+					out = append(out, id)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// importedGroup is the plan's group for sg, an existing group of the VPC:
+// its id, tags (aws:… aside) and rules, groups named as in names.
+func importedGroup(sg types.SecurityGroup, vpc string, names map[string]string) (model.Group, error) {
+	g := model.Group{Name: sdk.ToString(sg.GroupName), Description: sdk.ToString(sg.Description), VPC: vpc, ID: sdk.ToString(sg.GroupId)}
+	for _, t := range sg.Tags {
+		if !model.IsAWSTag(sdk.ToString(t.Key)) {
+			g.Tags = append(g.Tags, model.Tag{Key: sdk.ToString(t.Key), Value: sdk.ToString(t.Value)})
+		}
+	}
+	var err error
+	if g.Ingress, err = rulesOf(sg.IpPermissions, names); err != nil {
+		return model.Group{}, err
+	}
+	if g.Egress, err = rulesOf(sg.IpPermissionsEgress, names); err != nil {
+		return model.Group{}, err
+	}
+	return g, nil
 }
 
 // WithRuleTags returns the groups (existing ones: each has an id) with
