@@ -280,12 +280,11 @@ var controlByID = func() map[string]Control {
 	return m
 }()
 
-// rate sets a finding's controls, those of its check that fail the
-// subject, and its severity: at least the strictest of them, judged as
+// rate sets a finding of check c's controls, those of the check that fail
+// the subject, and its severity: at least the strictest of them, judged as
 // if the rule were written to the world when it opens as much (asWorld),
 // unless the check says why it rates lower (then the finding says so).
-func rate(f *Finding, s subject, asWorld bool) {
-	c := checkByID[f.ID]
+func rate(f *Finding, c Check, s subject, asWorld bool) {
 	f.Controls = []string{}
 	judge := s
 	if asWorld && s.r.Peer.IsCIDR() {

@@ -62,6 +62,11 @@ type Check struct {
 	// a finding so rated carries it. Empty: the finding is rated at least
 	// as the strictest control it names.
 	Differs string
+	// at is where in a group's walk checkGroup runs find, which adds the
+	// check's findings there (see checks.go); find is nil for a check that
+	// an audit, or the links between groups, make.
+	at   step
+	find func(w *walk)
 }
 
 // Checks lists every check sgwiz runs, for the README's table and the tests.
@@ -69,37 +74,73 @@ var Checks = []Check{
 	{ID: "world-all-traffic", Severity: Critical, Title: "All traffic or every port of TCP or UDP open to the internet",
 		Controls: []string{"SecurityHub EC2.19", "SecurityHub EC2.18", "SecurityHub EC2.13", "SecurityHub EC2.14", "SecurityHub EC2.53", "SecurityHub EC2.54", "CIS AWS 3.0 5.2", "CIS AWS 3.0 5.3",
 			"checkov CKV_AWS_24", "checkov CKV_AWS_25", "checkov CKV_AWS_277", "trivy AVD-AWS-0107", "KICS 4728cd65",
-			"prowler ec2_securitygroup_allow_ingress_from_internet_to_all_ports"}},
+			"prowler ec2_securitygroup_allow_ingress_from_internet_to_all_ports"},
+		at:   onWorld,
+		find: findWorldAllTraffic},
 	{ID: "world-admin-port", Severity: High, Title: "Remote administration port (SSH, RDP, WinRM, Telnet, FTP, VNC, Kubernetes API) open to the internet",
 		Controls: []string{"SecurityHub EC2.19", "SecurityHub EC2.13", "SecurityHub EC2.14", "SecurityHub EC2.53", "SecurityHub EC2.54", "CIS AWS 3.0 5.2", "CIS AWS 3.0 5.3", "SecurityHub EC2.18",
-			"checkov CKV_AWS_24", "checkov CKV_AWS_25", "trivy AVD-AWS-0107", "KICS 4728cd65", "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*"}},
+			"checkov CKV_AWS_24", "checkov CKV_AWS_25", "trivy AVD-AWS-0107", "KICS 4728cd65", "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*"},
+		at:   onWorld,
+		find: findWorldAdminPort},
 	{ID: "world-database-port", Severity: High, Title: "Database or cache port open to the internet",
-		Controls: []string{"SecurityHub EC2.19", "SecurityHub EC2.18", "KICS 4728cd65", "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*"}},
+		Controls: []string{"SecurityHub EC2.19", "SecurityHub EC2.18", "KICS 4728cd65", "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*"},
+		at:       onWorld,
+		find:     findWorldDatabasePort},
 	{ID: "world-high-risk-port", Severity: Critical, Title: "A port on Security Hub's high-risk list (EC2.19) open to the internet",
-		Controls: []string{"SecurityHub EC2.19", "SecurityHub EC2.18", "KICS 4728cd65", "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*", "prowler ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports"}},
+		Controls: []string{"SecurityHub EC2.19", "SecurityHub EC2.18", "KICS 4728cd65", "prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_*", "prowler ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports"},
+		at:       onWorld,
+		find:     findWorldHighRiskPort},
 	{ID: "world-unneeded-port", Severity: High, Title: "A port open to the internet that the use case does not serve publicly",
-		Controls: []string{"SecurityHub EC2.18", "KICS 4728cd65"}},
+		Controls: []string{"SecurityHub EC2.18", "KICS 4728cd65"},
+		at:       onWorld,
+		find:     findWorldUnneededPort},
 	{ID: "world-protocol", Severity: Low, Title: "A protocol other than TCP, UDP and ICMP (such as ESP, AH, GRE) open to the internet",
 		Controls: []string{"KICS 4728cd65"},
-		Differs:  "KICS rates every rule from 0.0.0.0/0 or ::/0 high; sgwiz rates this low, as the protocol reaches only a host that speaks it, and an IPsec or tunnel endpoint that serves the internet must accept it."},
-	{ID: "ipv4-ipv6-mismatch", Severity: Medium, Title: "A port restricted on one IP version but open to the world on the other", Controls: []string{}},
-	{ID: "wide-port-range", Severity: Medium, Title: "A very wide port range", Controls: []string{}},
+		Differs:  "KICS rates every rule from 0.0.0.0/0 or ::/0 high; sgwiz rates this low, as the protocol reaches only a host that speaks it, and an IPsec or tunnel endpoint that serves the internet must accept it.",
+		at:       onWorld,
+		find:     findWorldProtocol},
+	{ID: "ipv4-ipv6-mismatch", Severity: Medium, Title: "A port restricted on one IP version but open to the world on the other", Controls: []string{},
+		at:   afterRules,
+		find: findMismatch},
+	{ID: "wide-port-range", Severity: Medium, Title: "A very wide port range", Controls: []string{},
+		at:   onWidth,
+		find: findWidePortRange},
 	{ID: "wide-public-cidr", Severity: Low, Title: "A public range wider than one organisation: more than 256 public IPv4 addresses, or an IPv6 prefix shorter than /48",
 		Controls: []string{"prowler ec2_securitygroup_allow_wide_open_public_ipv4"},
-		Differs:  "prowler rates a public range of /23 or wider high; sgwiz rates the width low, and what the range may reach by the port checks."},
-	{ID: "duplicate-rule", Severity: Low, Title: "The same rule twice", Controls: []string{}},
-	{ID: "overlapping-rule", Severity: Info, Title: "A rule another rule already covers", Controls: []string{}},
-	{ID: "missing-description", Severity: Low, Title: "A rule without a description", Controls: []string{"checkov CKV_AWS_23", "trivy AVD-AWS-0124"}},
+		Differs:  "prowler rates a public range of /23 or wider high; sgwiz rates the width low, and what the range may reach by the port checks.",
+		at:       onWidth,
+		find:     findWidePublicCIDR},
+	{ID: "duplicate-rule", Severity: Low, Title: "The same rule twice", Controls: []string{},
+		at:   onGroup | onRepeat,
+		find: findDuplicate},
+	{ID: "overlapping-rule", Severity: Info, Title: "A rule another rule already covers", Controls: []string{},
+		at:   onRule,
+		find: findOverlapping},
+	{ID: "missing-description", Severity: Low, Title: "A rule without a description", Controls: []string{"checkov CKV_AWS_23", "trivy AVD-AWS-0124"},
+		at:   onRule,
+		find: findMissingDescription},
 	{ID: "egress-open", Severity: Info, Title: "All outbound traffic allowed to the internet",
 		Controls: []string{"checkov CKV_AWS_382", "trivy AVD-AWS-0104"},
-		Differs:  "trivy AVD-AWS-0104 rates every rule out to 0.0.0.0/0 or ::/0 critical; sgwiz rates it info, as AWS gives every new group this rule and no Security Hub control flags it outside the default group (EC2.2)."},
+		Differs:  "trivy AVD-AWS-0104 rates every rule out to 0.0.0.0/0 or ::/0 critical; sgwiz rates it info, as AWS gives every new group this rule and no Security Hub control flags it outside the default group (EC2.2).",
+		at:       onWorld,
+		find:     findEgressOpen},
 	{ID: "quota-near", Severity: Medium, Title: "More than 50 rules in one direction, near the quota", Controls: []string{"prowler ec2_securitygroup_with_many_ingress_egress_rules"},
-		Differs: "prowler rates more than 50 rules high; sgwiz rates it medium, as a group this size is hard to review but no more open."},
-	{ID: "quota-exceeded", Severity: High, Title: "More rules than the per-direction quota allows", Controls: []string{}},
-	{ID: "launch-wizard-name", Severity: Medium, Title: "A group named by the console's launch wizard", Controls: []string{"prowler ec2_securitygroup_from_launch_wizard"}},
-	{ID: "public-all-ports", Severity: High, Title: "Every port open to a public address range (not the world)", Controls: []string{}},
+		Differs: "prowler rates more than 50 rules high; sgwiz rates it medium, as a group this size is hard to review but no more open.",
+		at:      onDirection,
+		find:    findQuotaNear},
+	{ID: "quota-exceeded", Severity: High, Title: "More rules than the per-direction quota allows", Controls: []string{},
+		at:   onDirection,
+		find: findQuotaExceeded},
+	{ID: "launch-wizard-name", Severity: Medium, Title: "A group named by the console's launch wizard", Controls: []string{"prowler ec2_securitygroup_from_launch_wizard"},
+		at:   onGroup,
+		find: findLaunchWizardName},
+	{ID: "public-all-ports", Severity: High, Title: "Every port open to a public address range (not the world)", Controls: []string{},
+		at:   onPublic,
+		find: findPublicAllPorts},
 	{ID: "default-group-rules", Severity: High, Title: "The VPC's default group has rules",
-		Controls: []string{"SecurityHub EC2.2", "CIS AWS 3.0 5.4", "prowler ec2_securitygroup_default_restrict_traffic", "trivy AVD-AWS-0173"}},
+		Controls: []string{"SecurityHub EC2.2", "CIS AWS 3.0 5.4", "prowler ec2_securitygroup_default_restrict_traffic", "trivy AVD-AWS-0173"},
+		at:       onGroup,
+		find:     findDefaultGroupRules},
 	{ID: "unused-group", Severity: Low, Title: "A group nothing uses: no network interface, launch template or other group (audit)",
 		Controls: []string{"SecurityHub EC2.22", "prowler ec2_securitygroup_not_used"},
 		Differs:  "Security Hub EC2.22 rates this medium (AWS has retired it from its foundational standard); sgwiz rates it low, as an unused group lets nothing through."},
@@ -172,8 +213,9 @@ const nearQuota = 50
 // finding makes a finding of check id on rule i of g (-1: the group),
 // naming the controls that fail the rule and rated accordingly.
 func (p Plan) finding(id string, g *Group, d Direction, i int, r Rule, why, fix string) Finding {
-	f := Finding{ID: id, Severity: checkByID[id].Severity, Group: g.Name, Direction: d, Index: i, Rule: r, Why: why, Fix: fix}
-	rate(&f, subject{d: d, r: r, authorized: ec2_18Default}, false)
+	c := checkByID[id]
+	f := Finding{ID: id, Severity: c.Severity, Group: g.Name, Direction: d, Index: i, Rule: r, Why: why, Fix: fix}
+	rate(&f, c, subject{d: d, r: r, authorized: ec2_18Default}, false)
 	return f
 }
 
@@ -214,106 +256,34 @@ func (p Plan) CheckWith(o CheckOptions) []Finding {
 	return fs
 }
 
+// checkGroup walks a group and runs, at each step, the checks of Checks
+// that look there (see checks.go).
 func (p Plan) checkGroup(fs []Finding, g *Group, public []int, o CheckOptions) []Finding {
-	lower := strings.ToLower(g.Name)
-	if lower == "default" && len(g.Ingress)+len(g.Egress) > 0 {
-		where := "The VPC's default group"
-		if g.VPC != "" {
-			where = "The default group of " + g.VPC
-		}
-		fs = append(fs, p.finding("default-group-rules", g, Ingress, -1, Rule{},
-			fmt.Sprintf("%s has %d inbound and %d outbound rules; every instance launched without a group gets them.", where, len(g.Ingress), len(g.Egress)),
-			"Move what uses it to groups of their own, then remove every rule of the default group (it cannot be deleted)."))
-	}
-	if strings.HasPrefix(lower, "launch-wizard-") {
-		fs = append(fs, p.finding("launch-wizard-name", g, Ingress, -1, Rule{},
-			"Groups named launch-wizard-N are made by the console with SSH open to the world and are rarely reviewed.",
-			"Name the group for what it protects, such as web-prod."))
-	}
-	for _, m := range g.Merged {
-		fs = append(fs, p.finding("duplicate-rule", g, m.Direction, m.Index, m.Copy,
-			fmt.Sprintf("This rule was given twice (the copy said %q); AWS holds a rule once, so sgwiz merged them and keeps the first description.", m.Copy.Description),
-			"Remove the copy (untick one of the two services, or delete the line from the plan file)."))
-	}
+	w := &walk{p: p, g: g, public: public, o: o, fs: fs}
+	w.run(onGroup)
 	for _, d := range []Direction{Ingress, Egress} {
-		rules := g.Rules(d)
-		fs = checkQuota(p, fs, g, d, rules, o)
-		world := worldOf(rules)
-		label := func(j int) string { return fmt.Sprintf("%s rule %d", strings.ToLower(d.Title()), j+1) }
-		seen := make(map[RuleKey]int, len(rules))
-		// Only rules with the same peer can cover each other.
-		byPeer := make(map[Peer][]int, len(rules))
-		for i, r := range rules {
-			byPeer[r.Peer] = append(byPeer[r.Peer], i)
-		}
-		for i, r := range rules {
+		w.direction(d)
+		w.run(onDirection)
+		seen := make(map[RuleKey]int, len(w.rules))
+		for i, r := range w.rules {
+			w.i, w.r = i, r
 			if j, dup := seen[r.Key()]; dup {
-				fs = append(fs, p.finding("duplicate-rule", g, d, i, r,
-					fmt.Sprintf("This rule repeats %s rule %d; AWS holds a rule once, so sgwiz merges them and keeps the first description.", strings.ToLower(d.Title()), j+1),
-					"Remove the copy (untick one of the two services, or delete the line from the plan file)."))
+				w.repeats = j
+				w.run(onRepeat)
 				continue
 			}
 			seen[r.Key()] = i
-			if r.Description == "" && !((o.Account || g.ID != "") && awsMade(g, d, r)) {
-				fs = append(fs, p.finding("missing-description", g, d, i, r,
-					"A rule without a description leaves the next reader guessing why it exists.",
-					"Say who or what the rule is for, such as \"SSH from the Berlin office\"."))
+			w.run(onRule)
+			w.run(onWidth)
+			for _, piece := range w.world[i] {
+				w.toPiece(piece)
+				w.run(onWorld)
 			}
-			for _, j := range byPeer[r.Peer] {
-				if o := rules[j]; j != i && o.Key() != r.Key() && o.Covers(r) {
-					fs = append(fs, p.finding("overlapping-rule", g, d, i, r,
-						fmt.Sprintf("%s rule %d already allows everything this rule allows.", d.Title(), j+1),
-						"Delete the narrower rule, or narrow the wider one."))
-					break
-				}
-			}
-			if r.Protocol.HasPorts() && r.Ports != AllPorts && r.Ports.Count() > wideRange {
-				f := p.finding("wide-port-range", g, d, i, r,
-					fmt.Sprintf("%s %s opens %d ports, far more than one service needs.", r.Protocol.Title(), r.PortText(), r.Ports.Count()),
-					"List the ports your service uses, one rule each.")
-				if len(world[i]) == 0 {
-					f.Severity = Low
-				}
-				fs = append(fs, f)
-			}
-			// A range the world checks judge (all of the rule open to the
-			// world) is said there, not as a wide range too.
-			whole := slices.ContainsFunc(world[i], func(w worldPiece) bool { return w.whole(r) })
-			if wide, n := wideCIDR(r.Peer); wide && !whole {
-				fix := "Use the exact CIDR of your office or VPN, such as a /32 or /28 (a /48 or /56 in IPv6)."
-				if d == Egress {
-					fix = "Send only to the addresses of the service you use, or a managed prefix list of them."
-				}
-				fs = append(fs, p.finding("wide-public-cidr", g, d, i, r,
-					fmt.Sprintf("%s holds %s public addresses; few organisations own that many.", r.Peer, n.Words()), fix))
-			}
-			if d == Ingress {
-				for _, w := range world[i] {
-					fs = p.checkWorld(fs, g, i, r, w, worldWho(rules, label, w), worldFix(rules, label, i, w), public, o)
-				}
-			}
-			switch {
-			case d == Ingress && r.AllPorts() && r.Peer.IsCIDR() && IsPublic(r.Peer.Prefix()) && !whole:
-				fs = append(fs, p.finding("public-all-ports", g, d, i, r,
-					fmt.Sprintf("%s on every port is open to the public range %s (%s public addresses): whoever holds an address in it reaches every service on the instance.", r.Protocol.Title(), r.Peer, PublicAddresses(r.Peer.Prefix()).Words()),
-					"Open only the ports the range needs, such as HTTPS (443)."))
-			case d == Egress:
-				for _, w := range world[i] {
-					if w.Rule.Protocol != AllProtocols {
-						continue
-					}
-					f := p.finding("egress-open", g, d, i, r,
-						fmt.Sprintf("The instance may connect to %s on any port and protocol; malware or a mistake can send data out unhindered.", worldWho(rules, label, w)),
-						"Choose web-only or group egress if the instance only needs updates or the next tier."+worldFix(rules, label, i, w))
-					fs = append(fs, f)
-				}
-			}
+			w.run(onPublic)
 		}
-		if d == Ingress {
-			fs = checkMismatch(p, fs, g, rules, world)
-		}
+		w.run(afterRules)
 	}
-	return fs
+	return w.fs
 }
 
 // wideCIDR reports whether a peer is a public range wider than one
@@ -350,27 +320,6 @@ func awsMade(g *Group, d Direction, r Rule) bool {
 	default:
 		return g.Name == "default" && r.Protocol == AllProtocols && r.Peer == GroupID(g.ID)
 	}
-}
-
-func checkQuota(p Plan, fs []Finding, g *Group, d Direction, rules []Rule, o CheckOptions) []Finding {
-	v4, v6 := p.QuotaCount(rules)
-	n := max(v4, v6)
-	switch {
-	case n > MaxRulesPerDirection && o.Account:
-		// AWS holds them: the account's quota was raised.
-		fs = append(fs, p.finding("quota-near", g, d, -1, Rule{},
-			fmt.Sprintf("%s has %d IPv4 and %d IPv6 %s rules, more than the default quota of %d (raised for this account); a group this size is hard to review.", g.Name, v4, v6, strings.ToLower(d.Title()), MaxRulesPerDirection),
-			"Use a managed prefix list for many CIDRs, or split the group by purpose."))
-	case n > MaxRulesPerDirection:
-		fs = append(fs, p.finding("quota-exceeded", g, d, -1, Rule{},
-			fmt.Sprintf("%s has %d IPv4 and %d IPv6 %s rules; AWS allows %d per IP version unless you raise the quota, so apply will fail.", g.Name, v4, v6, strings.ToLower(d.Title()), MaxRulesPerDirection),
-			"Merge rules (port ranges, prefix lists) or split the group, or request a quota increase in Service Quotas."))
-	case n > nearQuota:
-		fs = append(fs, p.finding("quota-near", g, d, -1, Rule{},
-			fmt.Sprintf("%s has %d IPv4 and %d IPv6 %s rules of the %d allowed per IP version.", g.Name, v4, v6, strings.ToLower(d.Title()), MaxRulesPerDirection),
-			"Use a managed prefix list for many CIDRs, or split the group by purpose."))
-	}
-	return fs
 }
 
 // PrefixListSize is what a managed prefix list counts for in the rule
@@ -444,92 +393,14 @@ func portNames(r Rule, ports []int) string {
 	return strings.Join(names, ", ")
 }
 
-// checkWorld judges traffic of rule i open to the world (w: all of the
-// rule's, or the part that adds up with other rules to the world): who
-// names the world it is open to and also the rules that add up.
-func (p Plan) checkWorld(fs []Finding, g *Group, i int, r Rule, w worldPiece, who, also string, public []int, o CheckOptions) []Finding {
-	n := w.Rule
-	authorized := ec2_18Default
-	if len(o.Authorized) > 0 {
-		authorized = o.Authorized
-	}
-	add := func(id string, ports []int, why, fix string) *Finding {
-		f := Finding{ID: id, Severity: checkByID[id].Severity, Group: g.Name, Direction: Ingress, Index: i, Rule: r, Why: why, Fix: fix + also}
-		rate(&f, subject{d: Ingress, r: r, ports: ports, authorized: authorized}, true)
-		fs = append(fs, f)
-		return &fs[len(fs)-1]
-	}
-	switch {
-	case n.AllPorts():
-		what := n.Protocol.Title() + " on every port is"
-		if n.Protocol == AllProtocols {
-			what = "All traffic is"
-		}
-		add("world-all-traffic", nil,
-			fmt.Sprintf("%s open to %s: every service on the instance, even one you forgot, is reachable from the internet.", what, who),
-			"Open only the ports your service needs, such as HTTPS (443).")
-		return fs
-	case n.Protocol.IsICMP():
-		return fs
-	case !n.Protocol.HasPorts():
-		add("world-protocol", nil,
-			fmt.Sprintf("%s is open to %s: only that protocol, not every service, but every host on the internet may send it.", n.Protocol.Name(), who),
-			"Allow it only from the peers you expect (the other end of the tunnel), if you know them.")
-		return fs
-	}
-	reported := map[int]bool{}
-	if hit := portsHit(n, adminPorts); len(hit) > 0 {
-		add("world-admin-port", hit,
-			fmt.Sprintf("%s is open to %s: bots try passwords and exploits on it within minutes of launch.", portNames(n, hit), who),
-			"Allow it only from your office CIDR (--office-cidr), or use Systems Manager Session Manager and remove the rule.")
-		markAll(reported, hit)
-	}
-	if hit := portsHit(n, databasePorts); len(hit) > 0 {
-		add("world-database-port", hit,
-			fmt.Sprintf("%s is open to %s: databases and caches are scanned and ransomed when they face the internet.", portNames(n, hit), who),
-			"Allow it only from the app servers' group (group:NAME or sg-…) or a private CIDR.")
-		markAll(reported, hit)
-	}
-	var risky, unneeded []int
-	for _, port := range portsHit(n, ec2_19Ports) {
-		if !reported[port] {
-			risky = append(risky, port)
-			reported[port] = true
-		}
-	}
-	if len(risky) > 0 {
-		f := add("world-high-risk-port", risky,
-			fmt.Sprintf("%s is open to %s and on Security Hub's EC2.19 high-risk list.", portNames(n, risky), who),
-			"Restrict the source to the networks that need it.")
-		if intended(n, risky, public) {
-			f.Severity = Info
-			f.Why = fmt.Sprintf("%s is open to %s as this use case needs; sgwiz rates it info, but Security Hub EC2.19 (critical) will flag it.", portNames(n, risky), who)
-			f.Fix = "Keep it if this host serves it publicly, and record the exception in Security Hub." + also
-		}
-	}
-	if n.Ports.Count() <= wideRange {
-		for port := n.Ports.From(); port <= n.Ports.To(); port++ {
-			if !reported[port] && !containsInt(public, port) {
-				unneeded = append(unneeded, port)
-			}
-		}
-	} else if !reported[n.Ports.From()] {
-		unneeded = append(unneeded, n.Ports.From())
-	}
-	if len(unneeded) > 0 && len(reported) == 0 {
-		who2 := "the ports authorised for the internet are"
-		if u, ok := LookupUseCase(p.UseCase); ok && len(u.PublicPorts) > 0 && len(o.Authorized) == 0 {
-			who2 = "the use case serves only"
-		}
-		ports := unneeded
-		if n.Ports.Count() > wideRange {
-			ports = nil
-		}
-		add("world-unneeded-port", ports,
-			fmt.Sprintf("%s %s is open to %s, but %s %s.", n.Protocol.Title(), n.PortText(), who, who2, joinInts(public)),
-			"Restrict the source to the networks that need it, or put the service behind a load balancer.")
-	}
-	return fs
+// checkWorld judges traffic of inbound rule i open to the world (piece:
+// all of the rule's, or the part that adds up with other rules to the
+// world) by the world checks: who names the world it is open to and also
+// the rules that add up.
+func (p Plan) checkWorld(fs []Finding, g *Group, i int, r Rule, piece worldPiece, who, also string, public []int, o CheckOptions) []Finding {
+	w := &walk{p: p, g: g, public: public, o: o, fs: fs, d: Ingress, i: i, r: r, piece: piece, who: who, also: also}
+	w.run(onWorld)
+	return w.fs
 }
 
 func intended(r Rule, ports, public []int) bool {
@@ -539,12 +410,6 @@ func intended(r Rule, ports, public []int) bool {
 		}
 	}
 	return r.Protocol == TCP
-}
-
-func markAll(m map[int]bool, ports []int) {
-	for _, p := range ports {
-		m[p] = true
-	}
 }
 
 func containsInt(xs []int, x int) bool {
@@ -557,54 +422,6 @@ func joinInts(xs []int) string {
 		s[i] = fmt.Sprint(x)
 	}
 	return strings.Join(s, ", ")
-}
-
-// checkMismatch finds ports restricted on one IP version and open to the
-// world on the other. A rule is open to the world when all of it is, alone
-// or with others (world).
-func checkMismatch(p Plan, fs []Finding, g *Group, rules []Rule, world map[int][]worldPiece) []Finding {
-	if len(world) == 0 {
-		return fs // nothing open to the world
-	}
-	type portKey struct {
-		Protocol Protocol
-		Ports    PortRange
-	}
-	open := func(i int) bool {
-		return slices.ContainsFunc(world[i], func(w worldPiece) bool { return w.whole(rules[i]) })
-	}
-	worldOpen := map[portKey][2]bool{} // [v4, v6]
-	restricted := map[portKey][2]bool{}
-	for i, r := range rules {
-		if !r.Peer.IsCIDR() {
-			continue
-		}
-		k := portKey{r.Protocol, r.Ports}
-		fam := FamilyOf(r.Peer.Prefix())
-		m := restricted
-		if open(i) {
-			m = worldOpen
-		}
-		v := m[k]
-		v[fam] = true
-		m[k] = v
-	}
-	for i, r := range rules {
-		if !r.Peer.IsCIDR() || !open(i) {
-			continue
-		}
-		k := portKey{r.Protocol, r.Ports}
-		other := IPv4
-		if FamilyOf(r.Peer.Prefix()) == IPv4 {
-			other = IPv6
-		}
-		if restricted[k][other] && !worldOpen[k][other] {
-			fs = append(fs, p.finding("ipv4-ipv6-mismatch", g, Ingress, i, r,
-				fmt.Sprintf("%s %s is restricted for %s but open to everyone at %s, so the restriction can be bypassed.", TypeOf(r), r.PortText(), other, r.Peer),
-				fmt.Sprintf("Restrict this rule as you did for %s, or remove it.", other)))
-		}
-	}
-	return fs
 }
 
 // HighestSeverity returns the most serious severity among fs, and false

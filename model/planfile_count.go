@@ -64,60 +64,104 @@ func countGroups(data []byte) (n, line int, ok bool) {
 // key "groups". A file that is not well formed gets ok false, and the full
 // reading says what is wrong.
 func countJSONGroups(data []byte) (n, line int, ok bool) {
-	depth, no := 0, 1
-	inGroups, counting, key := false, false, false
-	var last []byte // the last string at depth 1
+	s := jsonGroupScan{no: 1}
 	for i := 0; i < len(data); i++ {
 		switch c := data[i]; c {
 		case '\n':
-			no++
+			s.no++
 		case '"':
-			j := i + 1
-			for ; j < len(data) && data[j] != '"'; j++ {
-				if data[j] == '\\' {
-					j++
-				}
-			}
-			if j >= len(data) {
+			j := jsonStringEnd(data, i)
+			if j < 0 {
 				return 0, 0, false
 			}
-			if depth == 1 {
-				last, key = data[i+1:j], true
-			}
-			if counting && depth == 2 && n == 0 {
-				n = 1
-			}
+			s.text(data[i+1 : j])
 			i = j
 		case ':':
-			if depth == 1 && key {
-				inGroups, line = string(last) == "groups", no
-			}
+			s.colon()
 		case ',':
-			key = false
-			if counting && depth == 2 {
-				n++
-			}
+			s.comma()
 		case '{', '[':
-			if counting && depth == 2 && n == 0 {
-				n = 1
-			}
-			depth++
-			if depth == 2 && inGroups && c == '[' {
-				counting = true
-			}
+			s.open(c)
 		case '}', ']':
-			depth--
-			if counting && depth == 1 {
-				return n, line, true
+			s.depth--
+			if s.counting && s.depth == 1 {
+				return s.n, s.line, true
 			}
-			if depth < 0 {
+			if s.depth < 0 {
 				return 0, 0, false
 			}
+		case ' ', '\t', '\r': // white space between values
 		default:
-			if counting && depth == 2 && n == 0 && c != ' ' && c != '\t' && c != '\r' {
-				n = 1
-			}
+			s.value()
 		}
 	}
 	return 0, 0, false
+}
+
+// jsonGroupScan is where countJSONGroups is in a JSON plan file.
+type jsonGroupScan struct {
+	// depth is the nesting of objects and lists; no the line.
+	depth, no int
+	// last is the last string at depth 1, and key whether it may be a key
+	// (no comma since); inGroups is set after the key "groups", at line.
+	last          []byte
+	key, inGroups bool
+	line          int
+	// counting is set inside the groups list, which has n items so far.
+	counting bool
+	n        int
+}
+
+// value notes the start of a value: at depth 2 in the groups list, its
+// first item.
+func (s *jsonGroupScan) value() {
+	if s.counting && s.depth == 2 && s.n == 0 {
+		s.n = 1
+	}
+}
+
+// text notes a string: at depth 1, maybe a key.
+func (s *jsonGroupScan) text(b []byte) {
+	if s.depth == 1 {
+		s.last, s.key = b, true
+	}
+	s.value()
+}
+
+func (s *jsonGroupScan) colon() {
+	if s.depth == 1 && s.key {
+		s.inGroups, s.line = string(s.last) == "groups", s.no
+	}
+}
+
+// comma ends a value: in the groups list, one more item follows.
+func (s *jsonGroupScan) comma() {
+	s.key = false
+	if s.counting && s.depth == 2 {
+		s.n++
+	}
+}
+
+// open opens an object or a list; a list under "groups" starts the count.
+func (s *jsonGroupScan) open(c byte) {
+	s.value()
+	s.depth++
+	if s.depth == 2 && s.inGroups && c == '[' {
+		s.counting = true
+	}
+}
+
+// jsonStringEnd returns the index of the quote that ends the JSON string
+// whose opening quote is data[i], or -1 if none does.
+func jsonStringEnd(data []byte, i int) int {
+	j := i + 1
+	for ; j < len(data) && data[j] != '"'; j++ {
+		if data[j] == '\\' {
+			j++
+		}
+	}
+	if j >= len(data) {
+		return -1
+	}
+	return j
 }
