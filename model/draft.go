@@ -8,237 +8,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"time"
 )
 
-// SourceKind says where a selected service is open from (inbound) or to
-// (outbound).
-type SourceKind uint8
-
-// The choices the wizard's sources step offers.
-const (
-	SourceAnyIPv4 SourceKind = iota // 0.0.0.0/0
-	SourceAnyIPv6                   // ::/0
-	SourceOffice                    // every office / my-IP CIDR of the draft
-	SourcePeer                      // one CIDR, sg-…, pl-… or group of the plan
-)
-
-// Source is one source (or destination) of a selection.
-type Source struct {
-	Kind SourceKind
-	// Peer is set for SourcePeer.
-	Peer Peer
-}
-
-// The sources the presets use.
-var (
-	Anywhere4 = Source{Kind: SourceAnyIPv4}
-	Anywhere6 = Source{Kind: SourceAnyIPv6}
-	Office    = Source{Kind: SourceOffice}
-)
-
-// FromPeer is the source for one peer; the world is one of the Anywhere
-// sources, as the console offers it.
-func FromPeer(p Peer) Source {
-	switch p {
-	case AnyIPv4:
-		return Anywhere4
-	case AnyIPv6:
-		return Anywhere6
-	}
-	return Source{Kind: SourcePeer, Peer: p}
-}
-
-// FromGroup is the source for another group of the plan.
-func FromGroup(name string) Source { return FromPeer(GroupRef(name)) }
-
-// String names the source as the wizard shows it.
-func (s Source) String() string {
-	switch s.Kind {
-	case SourceAnyIPv4:
-		return "anywhere (IPv4)"
-	case SourceAnyIPv6:
-		return "anywhere (IPv6)"
-	case SourceOffice:
-		return "the office"
-	}
-	return s.Peer.Title()
-}
-
-// Link ties a selection's service to an answer of the draft, so that the
-// linked tiers always match: change the answer and every linked selection
-// follows.
-type Link uint8
-
-// The answers a selection can follow.
-const (
-	LinkNone    Link = iota
-	LinkAppPort      // the app port behind the load balancer (Draft.AppPort)
-	LinkEngine       // the database engine's service (Draft.Engine)
-)
-
-// Selection is a service chosen for a group and where it is open from (or
-// to). Rules are derived from it, so the wizard and the flags that make
-// the same choices make the same rules.
-type Selection struct {
-	Service Service
-	// Link, when set, makes Service follow the draft's app port or engine.
-	Link    Link
-	Sources []Source
-	// Description replaces the generated "<service> from <source>" text.
-	Description string
-	// Until, when set, makes the selection's rules temporary: they carry
-	// the time in their description (Temporary), apply tags them with it,
-	// and sgwiz sweep revokes them then.
-	Until time.Time
-	// fixed keeps Description exactly, even empty: a rule from a plan file.
-	fixed bool
-}
-
-// Key identifies the selection's service in a group: the catalogue id, or
-// for a custom entry its protocol and ports.
-func (s Selection) Key() string {
-	if s.Service.Kind != KindCustom || s.Service.ID != customID {
-		return s.Service.ID
-	}
-	var parts []string
-	for _, p := range s.Service.Ports {
-		parts = append(parts, p.Protocol.String()+":"+p.Ports.Format(p.Protocol))
-	}
-	return "custom:" + strings.Join(parts, ",")
-}
-
-// Has reports whether the selection includes source src.
-func (s Selection) Has(src Source) bool {
-	return slices.Contains(s.Sources, src)
-}
-
-// customID is the id of every CustomService.
-const customID = "custom"
-
-// CustomService is a catalogue-like entry for ports the user typed.
-// Its title is the console's custom type ("Custom TCP"), whatever service
-// the catalogue knows on those ports: the user typed them.
-func CustomService(proto Protocol, ports PortRange) Service {
-	title := customType(Rule{Protocol: proto, Ports: ports})
-	return Service{ID: customID, Title: title, Kind: KindCustom, Ports: []PortSpec{{proto, ports}},
-		About: fmt.Sprintf("%s %s", proto.Title(), Rule{Protocol: proto, Ports: ports}.PortText())}
-}
-
-// Role is what a group is for; defaults and linked tiers follow roles,
-// never names, so renaming a group changes nothing else.
-type Role string
-
-// The roles of the use cases' groups.
-const (
-	RoleCustom       Role = ""
-	RoleWeb          Role = "web"
-	RoleLoadBalancer Role = "load-balancer"
-	RoleApp          Role = "app"
-	RoleDatabase     Role = "database"
-	RoleBastion      Role = "bastion"
-	RoleWindows      Role = "windows"
-	RoleMail         Role = "mail"
-)
-
-var roles = []Role{RoleWeb, RoleLoadBalancer, RoleApp, RoleDatabase, RoleBastion, RoleWindows, RoleMail}
-
-// Purpose says what a group of the role is for, the start of its
-// derived description.
-func (r Role) Purpose() string {
-	switch r {
-	case RoleWeb:
-		return "Web server"
-	case RoleLoadBalancer:
-		return "Load balancer"
-	case RoleApp:
-		return "App servers"
-	case RoleDatabase:
-		return "Database server"
-	case RoleBastion:
-		return "Bastion host"
-	case RoleWindows:
-		return "Windows server"
-	case RoleMail:
-		return "Mail server"
-	}
-	return "Custom group"
-}
-
-// ParseRole reads a plan file's role.
-func ParseRole(s string) (Role, error) {
-	for _, r := range roles {
-		if string(r) == s {
-			return r, nil
-		}
-	}
-	names := make([]string, len(roles))
-	for i, r := range roles {
-		names[i] = string(r)
-	}
-	return "", fmt.Errorf("unknown role %q: use one of %s, or leave it out", s, strings.Join(names, ", "))
-}
-
-// GroupSpec is one group of a draft: its selections rather than its rules.
-type GroupSpec struct {
-	Name string
-	Role Role
-	// Description, when set, is the group description as the user gave it;
-	// otherwise it is derived from the role and the inbound selections.
-	Description string
-	// ID is set for a group that exists already; Tags add to the draft's.
-	ID              string
-	Tags            []Tag
-	Ingress, Egress []Selection
-	// Extras are what rules carry besides what the selections make: their
-	// own tags, and their ids in AWS (an imported group's), by direction
-	// and rule; nil when none does.
-	Extras map[RuleRef]RuleExtra
-}
-
-// RuleRef names a rule of a group: its direction and its key.
-type RuleRef struct {
-	Dir Direction
-	Key RuleKey
-}
-
-// RuleExtra is what a rule carries besides its selection's making.
-type RuleExtra struct {
-	Tags Tags
-	ID   string
-}
-
-// withExtras gives the rules of group g's direction their tags and ids.
-func (g GroupSpec) withExtras(dir Direction, rules []Rule) []Rule {
-	if len(g.Extras) == 0 {
-		return rules
-	}
-	for i := range rules {
-		if x, ok := g.Extras[RuleRef{dir, rules[i].Key()}]; ok {
-			rules[i].Tags, rules[i].ID = x.Tags, x.ID
-		}
-	}
-	return rules
-}
-
-// Selections returns the selections of one direction.
-func (g *GroupSpec) Selections(d Direction) []Selection {
-	if d == Egress {
-		return g.Egress
-	}
-	return g.Ingress
-}
-
-func (g *GroupSpec) setSelections(d Direction, sels []Selection) {
-	if d == Egress {
-		g.Egress = sels
-	} else {
-		g.Ingress = sels
-	}
-}
-
-// Draft is a plan in the making: the use case and its answers, and the
-// groups' selections. The wizard and the flags edit it only through its
 // methods; Plan turns it into rules, deriving everything else.
 type Draft struct {
 	// Name is the plan's name (Plan.Name).
@@ -469,16 +240,6 @@ func (d Draft) where(s Selection) string {
 	return joinAnd(words)
 }
 
-// title names the selection's service in descriptions: the catalogue
-// title, or for ports the user typed the ports ("TCP 3000").
-func (s Selection) title() string {
-	if s.Service.ID == customID {
-		return s.Service.About
-	}
-	return s.Service.Title
-}
-
-// joinAnd lists words as people do: "a", "a and b", "a, b and c".
 func joinAnd(words []string) string {
 	switch len(words) {
 	case 0:
@@ -521,16 +282,6 @@ func (d Draft) Clone() Draft {
 	return c
 }
 
-func cloneSelections(sels []Selection) []Selection {
-	out := make([]Selection, len(sels))
-	for i, s := range sels {
-		s.Sources = append([]Source(nil), s.Sources...)
-		out[i] = s
-	}
-	return out
-}
-
-// DefaultEgress is the plan's form of the "default" egress policy: all
 // traffic to 0.0.0.0/0 and ::/0, described.
 func DefaultEgress() []Rule {
 	rules, _ := Draft{}.expand(Egress, egress(EgressDefault))
@@ -609,8 +360,8 @@ func checkOffice(prefixes []netip.Prefix) error {
 			return &FieldError{Field: FieldOffice, Msg: "not a CIDR: write one such as 203.0.113.0/24"}
 		}
 	}
-	if what, ok := Everyone(prefixes); ok {
-		return &FieldError{Field: FieldOffice, Msg: what + ", not an office: open the services that need it to anywhere instead, and give your office's own address here"}
+	if err := NotAPlace(prefixes); err != nil {
+		return &FieldError{Field: FieldOffice, Msg: err.Error()}
 	}
 	return nil
 }
