@@ -92,8 +92,8 @@ func ParseAddressBookNoting(data []byte) (book AddressBook, notes []string, err 
 					prefixes = append(prefixes, p)
 				}
 			}
-			if what, ok := Everyone(prefixes); ok {
-				return nil, nil, fmt.Errorf("line %d: addresses.%s: %s: the address book names places", name.Line, name.Value, what)
+			if err := NotAPlace(prefixes); err != nil {
+				return nil, nil, fmt.Errorf("line %d: addresses.%s: %v", name.Line, name.Value, err)
 			}
 			if len(prefixes) == 0 || len(prefixes) > MaxAddressSet {
 				return nil, nil, fmt.Errorf("line %d: addresses.%s holds %d CIDRs: a set holds 1 to %d", name.Line, name.Value, len(prefixes), MaxAddressSet)

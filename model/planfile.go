@@ -299,29 +299,24 @@ func checkFileText(data []byte) error {
 		col++
 		switch {
 		case r == utf8.RuneError && size <= 1:
-			return Errors{{Field: "file", Line: line, Msg: fmt.Sprintf("column %d: byte 0x%02x is not UTF-8: save the file as UTF-8", col, data[i])}}
+			return fileTextError(line, col, "byte 0x%02x is not UTF-8: save the file as UTF-8", data[i])
 		case r == '\n':
 			line, col = line+1, 0
-		case r < 0x20 && r != '\t' && r != '\r', r >= 0x7f && r <= 0x9f && r != 0x85, r == 0xfffe, r == 0xffff:
-			return Errors{{Field: "file", Line: line, Msg: fmt.Sprintf("column %d: control character U+%04X: remove it (a plan file holds text)", col, r)}}
+		case textControl(r):
+			return fileTextError(line, col, "control character U+%04X: remove it (a plan file holds text)", r)
 		case quote != 0:
-			if byte(r) == quote && (quote == '\'' || i == 0 || data[i-1] != '\\') {
+			if closesQuote(data, i, r, quote) {
 				quote = 0
 			}
 		case r == '"' || r == '\'':
 			quote = byte(r)
 		case r == '#':
 			// a comment to the end of the line: nothing in it nests
-			for i < len(data) && data[i] != '\n' {
-				if c, n := utf8.DecodeRune(data[i:]); (c == utf8.RuneError && n <= 1) || (c < 0x20 && c != '\t' && c != '\r') || c == 0x7f {
-					break
-				}
-				i++
-			}
+			i = commentEnd(data, i)
 			continue
 		case r == '[' || r == '{':
 			if depth++; depth > maxNesting {
-				return Errors{{Field: "file", Line: line, Msg: fmt.Sprintf("column %d: brackets nested more than %d deep: a plan file needs a few levels; is it the right file?", col, maxNesting)}}
+				return fileTextError(line, col, "brackets nested more than %d deep: a plan file needs a few levels; is it the right file?", maxNesting)
 			}
 		case r == ']' || r == '}':
 			depth = max(depth-1, 0)
@@ -329,6 +324,39 @@ func checkFileText(data []byte) error {
 		i += size
 	}
 	return nil
+}
+
+// fileTextError is checkFileText's error at a line and column.
+func fileTextError(line, col int, format string, args ...any) error {
+	return Errors{{Field: "file", Line: line, Msg: fmt.Sprintf("column %d: ", col) + fmt.Sprintf(format, args...)}}
+}
+
+// textControl reports whether r, not a newline, is a control character
+// a plan file may not hold (it may hold tabs and carriage returns).
+func textControl(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\r' && r != '\n' ||
+		r >= 0x7f && r <= 0x9f && r != 0x85 ||
+		r == 0xfffe || r == 0xffff
+}
+
+// closesQuote reports whether r, at data[i], ends a string opened by
+// quote: a single quote always does, a double quote unless escaped.
+func closesQuote(data []byte, i int, r rune, quote byte) bool {
+	return byte(r) == quote && (quote == '\'' || i == 0 || data[i-1] != '\\')
+}
+
+// commentEnd returns where the comment starting at data[i] ends: at the
+// newline, or at a byte that checkFileText must judge (not UTF-8, or a
+// control character).
+func commentEnd(data []byte, i int) int {
+	for i < len(data) && data[i] != '\n' {
+		c, n := utf8.DecodeRune(data[i:])
+		if (c == utf8.RuneError && n <= 1) || (c < 0x20 && c != '\t' && c != '\r') || c == 0x7f {
+			break
+		}
+		i += n // a whole character: "# café" is a comment, not a broken byte
+	}
+	return i
 }
 
 func joinField(parent, key string) string {
@@ -362,23 +390,19 @@ func (r *reader) plan(n *yaml.Node) Plan {
 			items = on.Content
 		}
 		for _, item := range items {
-			if v, ok := r.scalar(item, "office"); ok && IsAddressRef(v) {
-				set, err := r.book.Resolve(v)
-				if err != nil {
-					r.fail(item, "office", "%v", err)
-				}
-				p.Office = append(p.Office, set...)
-			} else if ok {
-				prefix, note, err := ParseCIDR(v)
-				if err != nil {
-					r.fail(item, "office", "%v", err)
-					continue
-				}
-				if note != "" {
-					r.warnings = append(r.warnings, fmt.Sprintf("line %d: office: %s", item.Line, note))
-				}
-				p.Office = append(p.Office, prefix)
+			v, ok := r.scalar(item, "office")
+			if !ok {
+				continue
 			}
+			l, err := ParsePlaces(r.book, v)
+			if err != nil {
+				r.fail(item, "office", "%v", err)
+				continue
+			}
+			for _, note := range l.Notes {
+				r.warnings = append(r.warnings, fmt.Sprintf("line %d: office: %s", item.Line, note))
+			}
+			p.Office = append(p.Office, l.Prefixes()...)
 		}
 	}
 	if v, ok := r.scalar(f["egress"], "egress"); ok {
@@ -473,7 +497,7 @@ func (r *reader) tags(n *yaml.Node, field string) []Tag {
 		}
 		seen[k.Value] = true
 		v, _ := r.scalar(n.Content[i+1], field+"."+k.Value)
-		tags = append(tags, Tag{Key: k.Value, Value: v})
+		tags = append(tags, Tag{Key: k.Value, Value: v}) // as saved: AWS keeps spaces a tag was given
 	}
 	return tags
 }
@@ -580,25 +604,15 @@ func (r *reader) peers(n, parent *yaml.Node, field, key string) []Peer {
 		if !ok {
 			continue
 		}
-		if IsAddressRef(s) {
-			set, err := r.book.Resolve(s)
-			if err != nil {
-				r.fail(item, field, "%v", err)
-			}
-			for _, c := range set {
-				peers = append(peers, CIDR(c))
-			}
-			continue
-		}
-		p, note, err := ParsePeer(s)
+		l, err := ParsePeers(r.book, s)
 		if err != nil {
 			r.fail(item, field, "%v", err)
 			continue
 		}
-		if note != "" {
+		for _, note := range l.Notes {
 			r.warnings = append(r.warnings, fmt.Sprintf("line %d: %s: %s", item.Line, field, note))
 		}
-		peers = append(peers, p)
+		peers = append(peers, l.Peers()...)
 	}
 	return peers
 }

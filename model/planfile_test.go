@@ -158,3 +158,17 @@ func TestPlanFileInputIsBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanFileCommentsMayHoldAnyText: a comment in any language is a
+// comment (it was refused at its first byte above ASCII).
+func TestPlanFileCommentsMayHoldAnyText(t *testing.T) {
+	for _, c := range []string{"# café, naïve, 東京, 🙂", "version: 1 # Zürich office"} {
+		doc := c + "\nversion: 1\ngroups:\n  - name: web\n    description: web\n    egress: default\n"
+		if strings.HasPrefix(c, "version") {
+			doc = c + "\ngroups:\n  - name: web\n    description: web\n    egress: default\n"
+		}
+		if _, _, err := ParsePlan([]byte(doc)); err != nil {
+			t.Errorf("%q: %v", c, err)
+		}
+	}
+}

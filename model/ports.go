@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -102,6 +103,33 @@ func ParsePortRange(p Protocol, s string) (PortRange, error) {
 		return NoPorts, nil
 	}
 	return PortRange{}, fmt.Errorf("invalid protocol")
+}
+
+// ParsePort reads one TCP or UDP port as people type it, 1–65535 (port
+// 0 means nothing to a service): an app port, allow's PORT.
+func ParsePort(s string) (int, error) {
+	n, err := parsePort(s)
+	if err == nil && n == 0 {
+		err = errors.New("port 0 is not a service's port: use 1–65535")
+	}
+	return n, err
+}
+
+// ParsePortList reads ports and ranges separated by commas or spaces,
+// "80,443 1020-1025", each as ParsePortRange reads a TCP range.
+func ParsePortList(s string) ([]PortRange, error) {
+	var out []PortRange
+	for _, part := range SplitList(s) {
+		r, err := ParsePortRange(TCP, part)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("give at least one port, such as 80,443")
+	}
+	return out, nil
 }
 
 func parsePort(s string) (int, error) {

@@ -119,34 +119,36 @@ func (t Tags) Diff(want Tags) (set []Tag, unset []string) {
 func IsAWSTag(key string) bool { return strings.HasPrefix(strings.ToLower(key), "aws:") }
 
 // ParseTags reads tags as people type them: KEY=VALUE, separated by
-// commas (an empty text is no tag). A value may be empty; the key may not.
-// The wizard's tag fields and --tag read tags through it; each says the
-// error for its own field.
-func ParseTags(s string) ([]Tag, error) {
+// commas, in one text or several (an empty text is no tag). Keys and
+// values are trimmed; a value may be empty, the key may not. The wizard's
+// tag fields and --tag read tags through it; each says the error for its
+// own field. (A plan file holds tags as AWS does, spaces and all.)
+func ParseTags(texts ...string) ([]Tag, error) {
 	var out []Tag
-	for part := range strings.SplitSeq(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
+	for _, s := range texts {
+		for part := range strings.SplitSeq(s, ",") {
+			if strings.TrimSpace(part) == "" {
+				continue
+			}
+			t, err := ParseTag(part)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, t)
 		}
-		t, err := ParseTag(part)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
 	}
 	return out, nil
 }
 
-// ParseTag reads one KEY=VALUE.
+// ParseTag reads one KEY=VALUE, both trimmed.
 func ParseTag(s string) (Tag, error) {
 	k, v, ok := strings.Cut(s, "=")
 	k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 	switch {
 	case !ok:
-		return Tag{}, fmt.Errorf("%q is not KEY=VALUE: write a key, =, and its value (it may be empty)", s)
+		return Tag{}, fmt.Errorf("%q is not KEY=VALUE: write a key, =, and its value (it may be empty)", strings.TrimSpace(s))
 	case k == "":
-		return Tag{}, fmt.Errorf("%q has no key: write KEY=VALUE", s)
+		return Tag{}, fmt.Errorf("%q has no key: write KEY=VALUE", strings.TrimSpace(s))
 	}
 	return Tag{Key: k, Value: v}, nil
 }

@@ -1,0 +1,153 @@
+package model
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// AddressItem is one entry of a typed address list: the text as typed
+// ("203.0.113.7", "@office", "sg-0123…") and the peers it stands for (one,
+// or each CIDR of an address book set).
+type AddressItem struct {
+	Text  string
+	Peers []Peer
+}
+
+// IsRef reports whether the item names a set of the address book.
+func (it AddressItem) IsRef() bool { return IsAddressRef(it.Text) }
+
+// AddressList is an address field as read: its items in the order typed,
+// notes on what was accepted but changed (host bits cleared), and hints
+// at what looks like a slip while typing (a private address given for a
+// place). Neither names the field: each front end says them in its own
+// words. A saved plan file says its notes on every read, not its hints:
+// it holds a choice already made.
+type AddressList struct {
+	Items []AddressItem
+	Notes []string
+	Hints []string
+}
+
+// Peers returns every peer of the list, in order.
+func (l AddressList) Peers() []Peer {
+	var out []Peer
+	for _, it := range l.Items {
+		out = append(out, it.Peers...)
+	}
+	return out
+}
+
+// Prefixes returns the list's CIDRs, in order.
+func (l AddressList) Prefixes() []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range l.Peers() {
+		if p.IsCIDR() {
+			out = append(out, p.Prefix())
+		}
+	}
+	return out
+}
+
+// SplitList cuts typed text into its entries: a field or a flag value may
+// hold several, separated by commas, spaces or semicolons.
+func SplitList(texts ...string) []string {
+	var out []string
+	for _, t := range texts {
+		out = append(out, strings.FieldsFunc(t, func(r rune) bool { return r == ',' || r == ' ' || r == ';' || r == '\t' })...)
+	}
+	return out
+}
+
+// splitPeers is SplitList but for a text that names a group of the plan:
+// group:NAME is the whole text, since a group's name may hold spaces and
+// commas.
+func splitPeers(texts []string) []string {
+	var out []string
+	for _, t := range texts {
+		if t = strings.TrimSpace(t); strings.HasPrefix(t, GroupPrefix) {
+			out = append(out, t)
+			continue
+		}
+		out = append(out, SplitList(t)...)
+	}
+	return out
+}
+
+// ParsePlaces reads a field that says where people are — an office, a
+// person: CIDRs, bare addresses (one host) and @names of the book. A
+// CIDR's host bits are cleared and noted; an address that is not public
+// gets a hint (AWS sees an office by its public address); everyone on the
+// internet, in one CIDR or in pieces, is refused. Every front end reads
+// its office and person fields through it.
+func ParsePlaces(book AddressBook, texts ...string) (AddressList, error) {
+	var l AddressList
+	for _, text := range SplitList(texts...) {
+		if IsAddressRef(text) {
+			it, err := book.item(text)
+			if err != nil {
+				return l, err
+			}
+			l.Items = append(l.Items, it)
+			continue
+		}
+		p, note, err := ParseCIDR(text)
+		if err != nil {
+			return l, err
+		}
+		if note != "" {
+			l.Notes = append(l.Notes, note)
+		}
+		if hint := OfficeNote(p); hint != "" {
+			l.Hints = append(l.Hints, hint)
+		}
+		l.Items = append(l.Items, AddressItem{Text: text, Peers: []Peer{CIDR(p)}})
+	}
+	return l, NotAPlace(l.Prefixes())
+}
+
+// NotAPlace refuses a set of CIDRs that is everyone on the internet,
+// whole or in pieces, where a place was asked for; nil otherwise.
+func NotAPlace(prefixes []netip.Prefix) error {
+	if what, ok := Everyone(prefixes); ok {
+		return fmt.Errorf("%s, not an office or a person: give their own address (a service open to anyone takes anywhere as its source)", what)
+	}
+	return nil
+}
+
+// ParsePeers reads a field of sources or destinations: what ParsePlaces
+// reads, and also existing groups (sg-…), prefix lists (pl-…) and groups
+// of the plan (group:NAME, the whole of its text); everyone is a source
+// like another here. Host bits cleared are noted.
+func ParsePeers(book AddressBook, texts ...string) (AddressList, error) {
+	var l AddressList
+	for _, text := range splitPeers(texts) {
+		if IsAddressRef(text) {
+			it, err := book.item(text)
+			if err != nil {
+				return l, err
+			}
+			l.Items = append(l.Items, it)
+			continue
+		}
+		p, note, err := ParsePeer(text)
+		if err != nil {
+			return l, err
+		}
+		if note != "" {
+			l.Notes = append(l.Notes, note)
+		}
+		l.Items = append(l.Items, AddressItem{Text: text, Peers: []Peer{p}})
+	}
+	return l, nil
+}
+
+// item is the entry @name: the CIDRs of the set.
+func (b AddressBook) item(ref string) (AddressItem, error) {
+	set, err := b.Resolve(ref)
+	it := AddressItem{Text: ref}
+	for _, p := range set {
+		it.Peers = append(it.Peers, CIDR(p))
+	}
+	return it, err
+}
