@@ -13,41 +13,47 @@ import (
 
 // startStep offers a new plan, a saved plan file, or an existing group.
 type startStep struct {
-	cursor    int
-	opening   bool // typing a plan file's path
-	importing bool // typing an existing group's id
-	path      textinput.Model
-	err       string
-	reading   string // what is being read from AWS, while it is
+	cursor int // on startMenu
+	// startPrompt asks for a plan file's path or a group's id, once an
+	// entry wants one. Embedded: its text field is the screen's path.
+	startPrompt
+	note startNote
 	// audit is the region's audit, a group a line, once asked for.
 	audit *auditView
 }
 
-// auditView lists the region's groups by their worst finding.
-type auditView struct {
-	rows   []auditRow
-	cursor int
-	inv    model.Inventory
-	note   string // what could not be read, or how many groups are clean
+// startNote is what the start screen says under its menu or prompt.
+type startNote struct {
+	err     string
+	reading string // what is being read from AWS, while it is
 }
 
-type auditRow struct {
-	group    model.Group
-	findings []model.Finding
-	worst    model.Severity
-}
+// startEntry names an entry of the start menu.
+type startEntry uint8
 
-var startChoices = []string{
-	"New security group(s) from a use case",
-	"Open a saved plan file",
-	"Edit an existing group in AWS",
-	"Audit this account's groups in the region",
+const (
+	startNew   startEntry = iota // a new plan from a use case
+	startOpen                    // a saved plan file
+	startEdit                    // an existing group in AWS
+	startAudit                   // the region's groups, by their findings
+)
+
+// startMenu is the start menu, in its order on the screen.
+var startMenu = []struct {
+	id       startEntry
+	label    string
+	needsAWS bool
+}{
+	{startNew, "New security group(s) from a use case", false},
+	{startOpen, "Open a saved plan file", false},
+	{startEdit, "Edit an existing group in AWS", true},
+	{startAudit, "Audit this account's groups in the region", true},
 }
 
 func newStart() *startStep {
 	ti := textinput.New()
 	ti.CharLimit = 4096
-	return &startStep{path: ti}
+	return &startStep{startPrompt: startPrompt{path: ti}}
 }
 
 func (m *startStep) enter(s *session, f focus) tea.Cmd { return nil }
@@ -65,145 +71,119 @@ func (s *session) replacing(text string, do func() (nav, tea.Cmd)) tea.Cmd {
 func (m *startStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 	switch msg := msg.(type) {
 	case auditedMsg:
-		m.reading = ""
+		m.note.reading = ""
 		if msg.err != nil {
-			m.err = firstLine(msg.err.Error())
+			m.note.err = firstLine(msg.err.Error())
 			return stay(), nil
 		}
 		m.audit = newAuditView(msg.inv, s.now())
-		return stay(), nil
 	case planLoadedMsg:
-		m.reading = "" // the work is done, whatever its outcome
-		if msg.err != nil {
-			// The path is in the field above: say what is wrong in it.
-			err := msg.err
-			var es model.Errors
-			if errors.As(err, &es) {
-				err = es
+		return m.loaded(s, msg)
+	case tea.KeyPressMsg:
+		switch {
+		case m.audit != nil:
+			n, cmd := m.audit.update(s, msg)
+			if n.kind == navBack {
+				m.audit = nil
 			}
-			m.err = strings.ReplaceAll(err.Error(), "\n", "; ")
+			return stay(), cmd
+		case m.asking():
+			return stay(), m.startPrompt.update(s, &m.note, msg)
+		}
+		return m.menuKey(s, msg)
+	}
+	return stay(), nil
+}
+
+// loaded opens a plan read from a file or from AWS at the review, or says
+// what is wrong with it.
+func (m *startStep) loaded(s *session, msg planLoadedMsg) (nav, tea.Cmd) {
+	m.note.reading = "" // the work is done, whatever its outcome
+	if msg.err != nil {
+		// The path is in the field above: say what is wrong in it.
+		err := msg.err
+		var es model.Errors
+		if errors.As(err, &es) {
+			err = es
+		}
+		m.note.err = strings.ReplaceAll(err.Error(), "\n", "; ")
+		return stay(), nil
+	}
+	s.openPlan(msg.plan)
+	m.kind, m.note, m.audit = promptClosed, startNote{}, nil
+	if len(msg.warnings) > 0 {
+		s.status = "note: " + strings.Join(msg.warnings, "; ")
+	}
+	if msg.fixOf != "" {
+		s.dirty, s.saved = true, false // the fix is not in AWS yet
+		s.status = "The fix of " + msg.fixOf + ": review it, then apply it."
+	}
+	return goTo(stepReview), nil
+}
+
+// menuKey moves on the start menu and carries out its entries.
+func (m *startStep) menuKey(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
+	switch {
+	case key.Matches(k, keyUp, keyDown):
+		m.cursor = moveCursor(k.String(), m.cursor, len(startMenu))
+	case key.Matches(k, keySelect):
+		return m.choose(s, startMenu[m.cursor].id)
+	}
+	return stay(), nil
+}
+
+// choose carries out entry e of the start menu.
+func (m *startStep) choose(s *session, e startEntry) (nav, tea.Cmd) {
+	switch e {
+	case startNew:
+		return next(), nil
+	case startOpen:
+		m.note.err = ""
+		return stay(), m.startPrompt.open(promptPlanFile)
+	case startEdit:
+		if s.cloud == nil {
+			s.status = "Editing an existing group needs AWS: configure a profile, or try the sandbox (sgwiz --sandbox)."
 			return stay(), nil
 		}
-		s.openPlan(msg.plan)
-		m.opening, m.importing, m.err, m.reading, m.audit = false, false, "", "", nil
-		if len(msg.warnings) > 0 {
-			s.status = "note: " + strings.Join(msg.warnings, "; ")
+		m.note.err = ""
+		return stay(), m.startPrompt.open(promptGroupID)
+	case startAudit:
+		if s.cloud == nil {
+			s.status = "An audit needs AWS: configure a profile, or try the sandbox (sgwiz --sandbox)."
+			return stay(), nil
 		}
-		if msg.fixOf != "" {
-			s.dirty, s.saved = true, false // the fix is not in AWS yet
-			s.status = "The fix of " + msg.fixOf + ": review it, then apply it."
-		}
-		return goTo(stepReview), nil
-	case tea.KeyPressMsg:
-		if m.audit != nil {
-			return m.auditKey(s, msg)
-		}
-		if m.opening || m.importing {
-			switch msg.String() {
-			case "esc":
-				m.opening, m.importing, m.err = false, false, ""
-				m.path.Blur()
-				return stay(), nil
-			case "ctrl+o":
-				if picks := importPicks(s); m.importing && len(picks) > 0 {
-					m.path.SetValue(pickNext(picks, strings.TrimSpace(m.path.Value())))
-					m.path.CursorEnd()
-					m.err = ""
-				}
-				return stay(), nil
-			case "enter":
-				v := strings.TrimSpace(m.path.Value())
-				switch {
-				case v == "" && m.importing:
-					m.err = "type the id of an existing group, sg-…"
-				case v == "":
-					m.err = "type the path of a plan file written by sgwiz plan or the wizard"
-				case m.importing:
-					m.err = ""
-					return stay(), s.replacing("Edit "+v+" instead?", func() (nav, tea.Cmd) {
-						m.reading = "reading " + v + " and the groups it references from AWS…"
-						return stay(), importGroups(s.cloud, strings.Fields(v)...)
-					})
-				default:
-					return stay(), s.replacing("Open "+v+" instead?", func() (nav, tea.Cmd) { return stay(), loadPlan(v, s.book) })
-				}
-				return stay(), nil
-			}
-			var cmd tea.Cmd
-			m.path, cmd = m.path.Update(msg)
-			return stay(), cmd
-		}
-		switch {
-		case key.Matches(msg, keyUp, keyDown):
-			m.cursor = moveCursor(msg.String(), m.cursor, len(startChoices))
-		case key.Matches(msg, keySelect):
-			switch m.cursor {
-			case 0:
-				return next(), nil
-			case 1:
-				m.opening, m.err = true, ""
-				m.path.Prompt, m.path.Placeholder = "Plan file: ", "e.g. plan.yaml"
-				m.path.SetValue("")
-				return stay(), m.path.Focus()
-			case 3:
-				if s.cloud == nil {
-					s.status = "An audit needs AWS: configure a profile, or try the sandbox (sgwiz --sandbox)."
-					return stay(), nil
-				}
-				m.err, m.reading = "", "reading the region's groups, network interfaces and launch templates…"
-				return stay(), runAudit(s.cloud)
-			case 2:
-				if s.cloud == nil {
-					s.status = "Editing an existing group needs AWS: configure a profile, or try the sandbox (sgwiz --sandbox)."
-					return stay(), nil
-				}
-				m.importing, m.err = true, ""
-				m.path.Prompt, m.path.Placeholder = "Group id: ", "e.g. sg-0123456789abcdef0 (several: separate with spaces)"
-				m.path.SetValue("")
-				return stay(), m.path.Focus()
-			}
-		}
+		m.note.err, m.note.reading = "", "reading the region's groups, network interfaces and launch templates…"
+		return stay(), runAudit(s.cloud)
 	}
 	return stay(), nil
 }
 
 func (m *startStep) view(s *session, width, height int) string {
+	if m.audit != nil {
+		return m.audit.view(s, width, height)
+	}
 	st := s.styles
 	var b strings.Builder
 	b.WriteString("\nWhat would you like to do?\n\n")
-	if m.audit != nil {
-		return m.auditBody(s, width, height)
-	}
-	for i, c := range startChoices {
+	for i, e := range startMenu {
 		note := ""
-		if i >= 2 && s.cloud == nil {
+		if e.needsAWS && s.cloud == nil {
 			note = st.Muted.Render("  (needs AWS)")
 		}
-		line := "  " + c + note
+		line := "  " + e.label + note
 		if i == m.cursor {
-			line = st.Cursor.Render("▸ ") + st.Selected.Render(c) + note
+			line = st.Cursor.Render("▸ ") + st.Selected.Render(e.label) + note
 		}
 		b.WriteString(line + "\n")
 	}
-	if m.reading != "" && !m.opening && !m.importing {
-		b.WriteString("\n" + st.Muted.Render(m.reading) + "\n")
-	}
-	if m.err != "" && !m.opening && !m.importing {
-		b.WriteString(st.Error.Render("✗ "+m.err) + "\n")
-	}
-	if m.opening || m.importing {
-		m.path.SetWidth(max(10, width-14))
-		s.styled(&m.path)
-		b.WriteString("\n" + m.path.View() + "\n")
-		if picks := importPicks(s); m.importing && len(picks) > 0 {
-			b.WriteString(st.Muted.Render("ctrl+o: pick one of the region's groups") + "\n")
-			b.WriteString(strings.Join(pickerView(st, picks, strings.TrimSpace(m.path.Value()), "", width, 5), "\n") + "\n")
+	if m.asking() {
+		b.WriteString(m.startPrompt.view(s, m.note, width))
+	} else {
+		if m.note.reading != "" {
+			b.WriteString("\n" + st.Muted.Render(m.note.reading) + "\n")
 		}
-		if m.reading != "" {
-			b.WriteString(st.Muted.Render(m.reading) + "\n")
-		}
-		if m.err != "" {
-			b.WriteString(st.Error.Render("✗ "+m.err) + "\n")
+		if m.note.err != "" {
+			b.WriteString(st.Error.Render("✗ "+m.note.err) + "\n")
 		}
 	}
 	fmt.Fprintf(&b, "\n%s %s\n", st.Subtitle.Render("AWS:"), st.Muted.Width(max(10, width-6)).Render(s.awsLine()))
@@ -224,7 +204,7 @@ func (m *startStep) bindings() []key.Binding {
 	if m.audit != nil {
 		return []key.Binding{keyUp, keyFix, keyBack}
 	}
-	if m.opening || m.importing {
+	if m.asking() {
 		return []key.Binding{keyNext, keyBack}
 	}
 	return []key.Binding{keyUp, keySelect}
