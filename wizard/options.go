@@ -98,10 +98,10 @@ func (m *optionsStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		var cmd tea.Cmd
 		m.port, cmd = m.port.Update(k)
 		m.err = ""
-		port, err := strconv.Atoi(strings.TrimSpace(m.port.Value()))
+		port, err := model.ParsePort(m.port.Value())
 		switch {
 		case err != nil:
-			m.err = "app port: type a number such as 8080"
+			m.err = "app port: " + err.Error()
 		default:
 			if err := s.draft.SetAppPort(port); err != nil {
 				m.err = inWords(err)

@@ -207,38 +207,26 @@ func containsSource(srcs []model.Source, x model.Source) bool {
 	return slices.Contains(srcs, x)
 }
 
-// parseOffice reads the office field: CIDRs or bare addresses separated
-// by commas or spaces, as typed. The draft refuses the world; a private
-// address gets a hint.
+// parseOffice reads the office field with model.ParsePlaces: CIDRs, bare
+// addresses and @names separated by commas or spaces, as typed; never
+// everyone; a private address gets a hint.
 func (m *sourcesStep) parseOffice(s *session) {
 	m.officeErr, m.officeMsg, m.officeNote = "", "", ""
-	var prefixes []netip.Prefix
-	var notes, counts []string
-	for _, f := range strings.FieldsFunc(m.office.Value(), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
-		if model.IsAddressRef(f) {
-			set, err := s.book.Resolve(f)
-			if err != nil {
-				m.officeErr = err.Error()
-				continue
-			}
-			prefixes = append(prefixes, set...)
-			counts = append(counts, fmt.Sprintf("%s = %s", f, joinPrefixes(set)))
-			continue
-		}
-		p, note, err := model.ParseCIDR(f)
-		if err != nil {
-			m.officeErr = err.Error()
-			continue
-		}
-		if note != "" {
-			notes = append(notes, note)
-		}
-		if hint := model.OfficeNote(p); hint != "" {
-			notes = append(notes, hint)
-		}
-		prefixes = append(prefixes, p)
-		counts = append(counts, fmt.Sprintf("%s = %s address%s", p, model.CIDR(p).Addresses(), map[bool]string{true: "", false: "es"}[model.CIDR(p).Addresses() == "1"]))
+	l, err := model.ParsePlaces(s.book, m.office.Value())
+	if err != nil {
+		m.officeErr = err.Error()
 	}
+	prefixes := l.Prefixes()
+	var counts []string
+	for _, it := range l.Items {
+		if it.IsRef() {
+			counts = append(counts, fmt.Sprintf("%s = %s", it.Text, joinPrefixes(model.AddressList{Items: []model.AddressItem{it}}.Prefixes())))
+			continue
+		}
+		p := it.Peers[0]
+		counts = append(counts, fmt.Sprintf("%s = %s address%s", p.Prefix(), p.Addresses(), map[bool]string{true: "", false: "es"}[p.Addresses() == "1"]))
+	}
+	notes := slices.Concat(l.Notes, l.Hints)
 	if m.officeErr == "" && !equalPrefixes(prefixes, s.draft.Office) {
 		if err := s.draft.SetOffice(prefixes); err != nil {
 			m.officeErr = strings.TrimPrefix(err.Error(), model.FieldOffice+": ")
@@ -297,40 +285,14 @@ func (m *sourcesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		m.build(s)
 		return stay(), m.focusInput()
 	case key.Matches(k, keyUp, keyDown):
-		for {
-			m.cursor = moveCursor(k.String(), m.cursor, len(m.lines))
-			if m.lines[m.cursor].kind != lineHeader {
-				break
-			}
-		}
-		m.addErr = ""
-		m.add.SetValue("")
-		return stay(), m.focusInput()
+		return stay(), m.move(k.String())
 	case line.kind == lineMyIP && (key.Matches(k, keyNext) || key.Matches(k, keyToggle)):
-		if m.lookingUp {
-			return stay(), nil
-		}
-		m.lookingUp, m.officeErr = true, ""
-		return stay(), lookUpMyIP(s.myIPURL)
+		return stay(), m.startLookUp(s)
 	case line.kind == lineAdd && k.String() == "ctrl+o":
-		if picks := m.picks(s); len(picks) > 0 {
-			m.add.SetValue(pickNext(picks, strings.TrimSpace(m.add.Value())))
-			m.add.CursorEnd()
-			m.addErr = ""
-		}
+		m.pickAdd(s)
 		return stay(), nil
 	case key.Matches(k, keyNext):
-		if line.kind == lineAdd && strings.TrimSpace(m.add.Value()) != "" {
-			// Enter works on what the cursor is on: the add field. Empty,
-			// there is nothing to add, and enter goes on.
-			m.addPeer(s, line.sel)
-			return stay(), nil
-		}
-		if err := m.check(s); err != "" {
-			s.status = s.styles.Error.Render("✗ " + err)
-			return stay(), nil
-		}
-		return next(), nil
+		return m.enterKey(s, line)
 	case line.kind == lineOption && key.Matches(k, keyToggle):
 		m.toggle(s, line.sel, line.source)
 		return stay(), nil
@@ -338,8 +300,61 @@ func (m *sourcesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		m.cycleLifetime(s, line.sel)
 		return stay(), nil
 	}
+	return stay(), m.typed(s, line.kind, k)
+}
+
+// move puts the cursor on the next line up or down that is not a header,
+// and empties the add field.
+func (m *sourcesStep) move(k string) tea.Cmd {
+	for {
+		m.cursor = moveCursor(k, m.cursor, len(m.lines))
+		if m.lines[m.cursor].kind != lineHeader {
+			break
+		}
+	}
+	m.addErr = ""
+	m.add.SetValue("")
+	return m.focusInput()
+}
+
+// startLookUp looks up My IP, unless it is being looked up already.
+func (m *sourcesStep) startLookUp(s *session) tea.Cmd {
+	if m.lookingUp {
+		return nil
+	}
+	m.lookingUp, m.officeErr = true, ""
+	return lookUpMyIP(s.myIPURL)
+}
+
+// pickAdd puts the next of ctrl+o's picks in the add field.
+func (m *sourcesStep) pickAdd(s *session) {
+	if picks := m.picks(s); len(picks) > 0 {
+		m.add.SetValue(pickNext(picks, strings.TrimSpace(m.add.Value())))
+		m.add.CursorEnd()
+		m.addErr = ""
+	}
+}
+
+// enterKey adds what the add field under the cursor holds, or else goes
+// on when the answers make a plan.
+func (m *sourcesStep) enterKey(s *session, line srcLine) (nav, tea.Cmd) {
+	if line.kind == lineAdd && strings.TrimSpace(m.add.Value()) != "" {
+		// Enter works on what the cursor is on: the add field. Empty,
+		// there is nothing to add, and enter goes on.
+		m.addPeer(s, line.sel)
+		return stay(), nil
+	}
+	if err := m.check(s); err != "" {
+		s.status = s.styles.Error.Render("✗ " + err)
+		return stay(), nil
+	}
+	return next(), nil
+}
+
+// typed gives k to the text field of a line of kind, if it has one.
+func (m *sourcesStep) typed(s *session, kind lineKind, k tea.KeyPressMsg) tea.Cmd {
 	var cmd tea.Cmd
-	switch line.kind {
+	switch kind {
 	case lineOffice:
 		m.office, cmd = m.office.Update(k)
 		m.parseOffice(s)
@@ -347,7 +362,7 @@ func (m *sourcesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		m.add, cmd = m.add.Update(k)
 		m.addErr = ""
 	}
-	return stay(), cmd
+	return cmd
 }
 
 // myIP adds the looked-up address to the office field, as a /32 (or
@@ -383,36 +398,24 @@ func (m *sourcesStep) picks(s *session) []pick {
 
 // addPeer adds the typed CIDR, sg-… or pl-… to the service's sources.
 func (m *sourcesStep) addPeer(s *session, sel int) {
-	if v := m.add.Value(); model.IsAddressRef(v) {
-		set, err := s.book.Resolve(v)
-		if err != nil {
-			m.addErr = err.Error()
-			return
-		}
-		for _, c := range set {
-			if src := model.FromPeer(model.CIDR(c)); !s.selections(m.dir)[sel].Has(src) {
-				m.toggle(s, sel, src)
-			}
-		}
-		m.add.SetValue("")
-		m.addErr = ""
-		m.build(s)
-		return
-	}
-	p, note, err := model.ParsePeer(m.add.Value())
+	l, err := model.ParsePeers(s.book, m.add.Value())
 	if err != nil {
 		m.addErr = err.Error()
 		return
 	}
-	if p.Kind() == model.PeerGroup && s.draft.GroupIndex(p.Ref()) < 0 {
-		m.addErr = fmt.Sprintf("no group %q in this plan", p.Ref())
-		return
+	for _, p := range l.Peers() {
+		if p.Kind() == model.PeerGroup && s.draft.GroupIndex(p.Ref()) < 0 {
+			m.addErr = fmt.Sprintf("no group %q in this plan", p.Ref())
+			return
+		}
 	}
-	if src := model.FromPeer(p); !s.selections(m.dir)[sel].Has(src) {
-		m.toggle(s, sel, src)
+	for _, p := range l.Peers() {
+		if src := model.FromPeer(p); !s.selections(m.dir)[sel].Has(src) {
+			m.toggle(s, sel, src)
+		}
 	}
 	m.add.SetValue("")
-	m.addErr = note
+	m.addErr = strings.Join(l.Notes, " · ")
 	m.build(s)
 }
 
@@ -469,58 +472,11 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, sels []model.Selection,
 	}
 	switch l.kind {
 	case lineOffice:
-		m.office.SetWidth(max(10, width-20))
-		s.styled(&m.office, &m.add)
-		lines := []string{mark + m.office.View()}
-		switch {
-		case m.officeErr != "":
-			lines = append(lines, wrapped("    ", "✗ "+m.officeErr, width, st.Error)...)
-		case m.officeMsg != "":
-			lines = append(lines, "    "+st.OK.Render("✓ ")+st.Muted.Render(ui.Fit(m.officeMsg, width-6)))
-			if m.officeNote != "" {
-				lines = append(lines, wrapped("    ", "⚠ "+m.officeNote, width, st.Warning)...)
-			}
-		case len(s.book) > 0:
-			lines = append(lines, "    "+st.Muted.Render(ui.Fit("a bare address becomes /32 or /128 · address book: @"+strings.Join(s.book.Names(), ", @"), width-6)))
-		default:
-			lines = append(lines, "    "+st.Muted.Render("a bare address becomes /32 (IPv4) or /128 (IPv6)"))
-		}
-		return lines
+		return m.officeView(s, st, mark, width)
 	case lineMyIP:
-		text := "→ Look up my IP (" + strings.TrimPrefix(s.myIPURL, "https://") + ")"
-		if m.lookingUp {
-			text = "→ looking up your public address…"
-		}
-		if focused {
-			return []string{mark + st.Selected.Render(ui.Fit(text, width-11)) + st.Muted.Render("  enter")}
-		}
-		return []string{mark + st.Muted.Render(ui.Fit(text, width-4))}
+		return []string{m.myIPView(s, st, mark, focused, width)}
 	case lineHeader:
-		sel := sels[l.sel]
-		lines := []string{"", st.Subtitle.Render(sel.Service.Title) + st.Muted.Render(" ("+sel.Service.PortsText()+")")}
-		// The same checks as lint and the review, beside the service.
-		if l.sel < len(m.findings) {
-			for _, f := range m.findings[l.sel] {
-				if f.Severity >= model.Medium {
-					text := strings.ToUpper(f.Severity.String()) + " ⚠ " + f.Why
-					for l := range strings.SplitSeq(wordWrap(text, width-4), "\n") {
-						lines = append(lines, "  "+st.Warning.Render(l))
-					}
-				}
-			}
-		}
-		if id := sel.Service.ID; m.dir == model.Ingress && (id == "ssh" || id == "rdp") {
-			lines = append(lines, wrapped("  ", connectNote(s, id), width, st.Muted)...)
-		}
-		if l.admin {
-			if until := s.draft.UntilOf(s.group, m.dir, l.sel); !until.IsZero() {
-				lines = append(lines, wrapped("  ", fmt.Sprintf("For a limited time: until %s (%s from now); apply tags the rules and sgwiz sweep revokes them then · l: longer, or permanent after 7d",
-					model.FormatExpiry(until), lifetimeText(until.Sub(s.now()))), width, st.Warning)...)
-			} else {
-				lines = append(lines, wrapped("  ", "l: for a limited time (1h, 8h, 1d, 7d), revoked by sgwiz sweep", width, st.Muted)...)
-			}
-		}
-		return lines
+		return m.headerView(s, st, sels[l.sel], l, width)
 	case lineOption:
 		sel := sels[l.sel]
 		box := "[ ]"
@@ -529,17 +485,91 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, sels []model.Selection,
 		}
 		return []string{mark + "  " + box + " " + sourceLabel(s, l.source)}
 	case lineAdd:
-		lines := []string{mark + m.addView(focused)}
-		if focused && m.addErr != "" {
-			lines = append(lines, wrapped("      ", m.addErr, width, st.Warning)...)
-		}
-		if picks := m.picks(s); focused && len(picks) > 0 {
-			lines = append(lines, "      "+st.Muted.Render("ctrl+o: pick an existing group or prefix list, then enter"))
-			lines = append(lines, pickerView(st, picks, strings.TrimSpace(m.add.Value()), "      ", width, 4)...)
-		}
-		return lines
+		return m.addLines(s, st, mark, focused, width)
 	}
 	return nil
+}
+
+// officeView is the office field, then what it holds, what is wrong with
+// it, or how to fill it.
+func (m *sourcesStep) officeView(s *session, st ui.Styles, mark string, width int) []string {
+	m.office.SetWidth(max(10, width-20))
+	s.styled(&m.office, &m.add)
+	lines := []string{mark + m.office.View()}
+	switch {
+	case m.officeErr != "":
+		lines = append(lines, wrapped("    ", "✗ "+m.officeErr, width, st.Error)...)
+	case m.officeMsg != "":
+		lines = append(lines, "    "+st.OK.Render("✓ ")+st.Muted.Render(ui.Fit(m.officeMsg, width-6)))
+		if m.officeNote != "" {
+			lines = append(lines, wrapped("    ", "⚠ "+m.officeNote, width, st.Warning)...)
+		}
+	case len(s.book) > 0:
+		lines = append(lines, "    "+st.Muted.Render(ui.Fit("a bare address becomes /32 or /128 · address book: @"+strings.Join(s.book.Names(), ", @"), width-6)))
+	default:
+		lines = append(lines, "    "+st.Muted.Render("a bare address becomes /32 (IPv4) or /128 (IPv6)"))
+	}
+	return lines
+}
+
+// myIPView is the "look up my IP" line.
+func (m *sourcesStep) myIPView(s *session, st ui.Styles, mark string, focused bool, width int) string {
+	text := "→ Look up my IP (" + strings.TrimPrefix(s.myIPURL, "https://") + ")"
+	if m.lookingUp {
+		text = "→ looking up your public address…"
+	}
+	if focused {
+		return mark + st.Selected.Render(ui.Fit(text, width-11)) + st.Muted.Render("  enter")
+	}
+	return mark + st.Muted.Render(ui.Fit(text, width-4))
+}
+
+// headerView is a service's title and ports, its findings, and its notes:
+// how to connect without the admin port, and its lifetime.
+func (m *sourcesStep) headerView(s *session, st ui.Styles, sel model.Selection, l srcLine, width int) []string {
+	lines := []string{"", st.Subtitle.Render(sel.Service.Title) + st.Muted.Render(" ("+sel.Service.PortsText()+")")}
+	// The same checks as lint and the review, beside the service.
+	if l.sel < len(m.findings) {
+		for _, f := range m.findings[l.sel] {
+			if f.Severity >= model.Medium {
+				text := strings.ToUpper(f.Severity.String()) + " ⚠ " + f.Why
+				for l := range strings.SplitSeq(wordWrap(text, width-4), "\n") {
+					lines = append(lines, "  "+st.Warning.Render(l))
+				}
+			}
+		}
+	}
+	if id := sel.Service.ID; m.dir == model.Ingress && (id == "ssh" || id == "rdp") {
+		lines = append(lines, wrapped("  ", connectNote(s, id), width, st.Muted)...)
+	}
+	if l.admin {
+		lines = append(lines, m.lifetimeView(s, st, l.sel, width)...)
+	}
+	return lines
+}
+
+// lifetimeView says how long an administration service's rules last, and
+// how to change it.
+func (m *sourcesStep) lifetimeView(s *session, st ui.Styles, sel, width int) []string {
+	if until := s.draft.UntilOf(s.group, m.dir, sel); !until.IsZero() {
+		return wrapped("  ", fmt.Sprintf("For a limited time: until %s (%s from now); apply tags the rules and sgwiz sweep revokes them then · l: longer, or permanent after 7d",
+			model.FormatExpiry(until), lifetimeText(until.Sub(s.now()))), width, st.Warning)
+	}
+	return wrapped("  ", "l: for a limited time (1h, 8h, 1d, 7d), revoked by sgwiz sweep", width, st.Muted)
+}
+
+// addLines are a service's add field and, while it is focused, what is
+// wrong in it and what ctrl+o picks from.
+func (m *sourcesStep) addLines(s *session, st ui.Styles, mark string, focused bool, width int) []string {
+	lines := []string{mark + m.addView(focused)}
+	if focused && m.addErr != "" {
+		lines = append(lines, wrapped("      ", m.addErr, width, st.Warning)...)
+	}
+	if picks := m.picks(s); focused && len(picks) > 0 {
+		lines = append(lines, "      "+st.Muted.Render("ctrl+o: pick an existing group or prefix list, then enter"))
+		lines = append(lines, pickerView(st, picks, strings.TrimSpace(m.add.Value()), "      ", width, 4)...)
+	}
+	return lines
 }
 
 func (m *sourcesStep) addView(focused bool) string {
