@@ -91,8 +91,9 @@ func oneLine(s string) string {
 	}, s)
 }
 
-// scopeLine sums up one scope in words.
-func scopeLine(s AuditScope, findings int) string {
+// Summary sums up one scope in words, as the report ends and as audit's
+// progress lines say it.
+func (s AuditScope) Summary(findings int) string {
 	if s.Error != "" {
 		return fmt.Sprintf("%s %s: not read: %s", s.Account, s.Region, s.Error)
 	}
@@ -128,7 +129,7 @@ func auditTable(r AuditReport) []byte {
 	n := counts(r)
 	b.WriteString("\n")
 	for _, s := range r.Scopes {
-		b.WriteString(oneLine(scopeLine(s, n[[2]string{s.Account, s.Region}])) + "\n")
+		b.WriteString(oneLine(s.Summary(n[[2]string{s.Account, s.Region}])) + "\n")
 	}
 	return b.Bytes()
 }

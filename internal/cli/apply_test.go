@@ -1,15 +1,13 @@
-package main
+package cli
 
 import (
 	"context"
-	sgaws "github.com/sgwiz/sgwiz/aws"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/sgwiz/sgwiz/internal/mototest"
@@ -29,8 +27,7 @@ func mustPlanFile(t *testing.T, args ...string) string {
 }
 
 func TestApplyInTheSandboxNeedsNoAccount(t *testing.T) {
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Parallel() // its Env reaches no AWS: the sandbox must not need one
 	code, out, errOut := sgwiz(t, "apply", "--use-case", "three-tier", "--sandbox", "--yes")
 	if code != 0 || !strings.Contains(out, "created sg-") || !strings.Contains(out, "web-db") {
 		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
@@ -48,7 +45,7 @@ func TestApplyAsksFirstAndNeedsYesWithoutATerminal(t *testing.T) {
 // then import one group and apply the imported plan (no changes either).
 func TestApplyAndImportOnMoto(t *testing.T) {
 	s := mototest.NewAccount(t)
-	s.SetEnv(t)
+	onMoto(t, s)
 	plan := mustPlanFile(t, "--use-case", "three-tier", "--engine", "postgresql")
 	code, out, errOut := sgwiz(t, "apply", "-f", plan, "--yes")
 	if code != 0 || strings.Count(out, "created sg-") != 3 {
@@ -108,13 +105,8 @@ func groupID(t *testing.T, url, name string) string {
 // otherwise (with --yes); the change list says whose group it is.
 func TestApplyAsksBeforeReplacingRulesItDidNotCreate(t *testing.T) {
 	s := mototest.NewAccount(t)
-	s.SetEnv(t)
-	cfg, err := config.LoadDefaultConfig(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.HTTPClient = sgaws.HTTPClient(cfg.HTTPClient) // as sgwiz sends its calls
-	c := ec2.NewFromConfig(cfg)
+	onMoto(t, s)
+	c := motoEC2(t, s.URL)
 	out, err := c.CreateSecurityGroup(context.Background(), &ec2.CreateSecurityGroupInput{GroupName: sdk.String("bastion"), Description: sdk.String("by hand")})
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -73,7 +73,7 @@ func TestAuditBadInput(t *testing.T) {
 		want string
 	}{
 		{[]string{"--format", "xml"}, "--format: unknown format \"xml\": use one of table, json, sarif, markdown"},
-		{[]string{"--authorized-tcp-ports", "80,http"}, "--authorized-tcp-ports: \"http\" is not a port"},
+		{[]string{"--authorized-tcp-ports", "80,http"}, "--authorized-tcp-ports: port \"http\" is not a number"},
 		{[]string{"--office-cidr", "203.0.113.10"}, "--office-cidr is for --fix-plan"},
 		{[]string{"--fix-plan", "x.yaml", "--office-cidr", "0.0.0.0/0"}, "is everyone on the internet, not an office"},
 		{[]string{"--fix-plan", "x.yaml", "--office-cidr", "0.0.0.0/1", "--office-cidr", "128.0.0.0/1"}, "0.0.0.0/1 and 128.0.0.0/1 are everyone on the internet (all of its IPv4 addresses), not an office"},
@@ -99,13 +99,8 @@ func TestAuditBadInput(t *testing.T) {
 // gone and nothing else changed.
 func TestAuditFixApplyAuditOnMoto(t *testing.T) {
 	s := mototest.NewAccount(t)
-	s.SetEnv(t)
-	cfg, err := config.LoadDefaultConfig(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.HTTPClient = sgaws.HTTPClient(cfg.HTTPClient) // as sgwiz sends its calls
-	c := ec2.NewFromConfig(cfg)
+	onMoto(t, s)
+	c := motoEC2(t, s.URL)
 	ctx := context.Background()
 	web, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: sdk.String("web"), Description: sdk.String("web")})
 	if err != nil {
@@ -152,12 +147,11 @@ func TestAuditKeepsGoingWhenARegionFails(t *testing.T) {
 	defer sb.Close()
 	sb.Handler().Example()
 	sb.Handler().DenyRegion("eu-west-1")
-	t.Setenv("AWS_ACCESS_KEY_ID", "sandbox")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "sandbox")
-	t.Setenv("AWS_CA_BUNDLE", "")
+	onMoto(t, &mototest.Account{URL: sb.URL, Region: "us-east-1"})
 	var out, errb strings.Builder
-	code := run([]string{"audit", "--endpoint-url", sb.URL, "--region", "us-east-1", "--region", "eu-west-1", "--format", "json"},
-		streams{In: strings.NewReader(""), Out: &out, Err: &errb, ErrIsTerminal: true})
+	env := testEnv(t)
+	env.Out, env.Err, env.ErrIsTerminal = &out, &errb, true
+	code := Run([]string{"audit", "--endpoint-url", sb.URL, "--region", "us-east-1", "--region", "eu-west-1", "--format", "json"}, env)
 	var doc struct {
 		Scopes []struct {
 			Region, Error string
@@ -206,7 +200,7 @@ func TestAuditAccountsThroughRolesOnMoto(t *testing.T) {
 	// The shared moto itself, without the account proxies: the role
 	// decides the account.
 	direct := mototest.Account{URL: mototest.Shared(t).URL, Region: "us-east-1"}
-	direct.SetEnv(t)
+	onMoto(t, &direct)
 	accounts := filepath.Join(t.TempDir(), "accounts.txt")
 	os.WriteFile(accounts, []byte("# two accounts\n"+a1.ID+"\n"+a2.ID+" # empty\n"), 0o644)
 	code, out, errOut := sgwiz(t, "audit", "--role-arn", "arn:aws:iam::{account}:role/SecurityAudit", "--accounts", accounts, "--format", "json")

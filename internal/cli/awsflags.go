@@ -1,9 +1,8 @@
-package main
+package cli
 
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/sgwiz/sgwiz/aws"
 	"github.com/sgwiz/sgwiz/aws/awstest"
@@ -25,7 +24,7 @@ func (f *awsFlags) register(cmd *cobra.Command) {
 }
 
 // connect returns a client and a function that releases the sandbox.
-func (f *awsFlags) connect(ctx context.Context) (*aws.Client, func(), error) {
+func (f *awsFlags) connect(ctx context.Context, env *Env) (*aws.Client, func(), error) {
 	if f.sandbox {
 		sb := awstest.NewServer()
 		sb.Handler().Example() // an account with groups to pick, edit and audit
@@ -36,7 +35,7 @@ func (f *awsFlags) connect(ctx context.Context) (*aws.Client, func(), error) {
 		}
 		return c, sb.Close, nil
 	}
-	c, err := aws.Connect(ctx, aws.Options{Profile: f.profile, Region: f.region, EndpointURL: f.endpoint})
+	c, err := env.connect(ctx, aws.Options{Profile: f.profile, Region: f.region, EndpointURL: f.endpoint})
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w (to try sgwiz without an account: --sandbox)", err)
 	}
@@ -44,13 +43,13 @@ func (f *awsFlags) connect(ctx context.Context) (*aws.Client, func(), error) {
 }
 
 // describe says which AWS the flags chose, for the wizard's start screen.
-func (f *awsFlags) describe(region string) string {
+func (f *awsFlags) describe(env *Env, region string) string {
 	if f.sandbox {
 		return "sandbox (in-process, forgotten on exit), region " + region
 	}
 	profile := f.profile
 	if profile == "" {
-		profile = os.Getenv("AWS_PROFILE")
+		profile = env.getenv("AWS_PROFILE")
 	}
 	if profile == "" {
 		profile = "default"
@@ -58,7 +57,7 @@ func (f *awsFlags) describe(region string) string {
 	where := "profile " + profile + ", region " + region
 	if f.endpoint != "" {
 		where += ", endpoint " + f.endpoint
-	} else if e := os.Getenv("AWS_ENDPOINT_URL"); e != "" {
+	} else if e := env.getenv("AWS_ENDPOINT_URL"); e != "" {
 		where += ", endpoint " + e
 	}
 	return where

@@ -1,12 +1,10 @@
-package main
+package cli
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/netip"
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,7 +14,7 @@ import (
 )
 
 type allowOptions struct {
-	io      streams
+	env     *Env
 	aws     awsFlags
 	group   string
 	from    []string
@@ -24,8 +22,8 @@ type allowOptions struct {
 	myIP    string
 }
 
-func newAllowCmd(io streams) *cobra.Command {
-	o := &allowOptions{io: io}
+func newAllowCmd(env *Env) *cobra.Command {
+	o := &allowOptions{env: env}
 	cmd := &cobra.Command{
 		Use:   "allow SERVICE --group sg-… [--from my-ip|CIDR|@name]... [--for 2h]",
 		Short: "Open a service to an address for a limited time (sgwiz sweep revokes it when it expires)",
@@ -66,16 +64,17 @@ func allowRun(ctx context.Context, o *allowOptions, service string) error {
 	if err != nil {
 		return usageError(fmt.Errorf("--for: %w", err))
 	}
-	peers, err := temporaryPeers(ctx, o.from, o.myIP)
+	peers, notes, err := o.temporaryPeers(ctx)
 	if err != nil {
 		return usageError(err)
 	}
-	c, release, err := o.aws.connect(ctx)
+	printWarnings(o.env, notes)
+	c, release, err := o.aws.connect(ctx, o.env)
 	if err != nil {
 		return awsFailure(err)
 	}
 	defer release()
-	until := model.UntilFrom(o.io.now(), lasting)
+	until := model.UntilFrom(o.env.now(), lasting)
 	for _, p := range peers {
 		for _, r := range svc.Rules(p.peer, svc.Title+" from "+p.label) {
 			a, err := c.Allow(ctx, o.group, model.Ingress, r, until)
@@ -85,15 +84,15 @@ func allowRun(ctx context.Context, o *allowOptions, service string) error {
 			text := r.Text(model.Ingress)
 			switch a.Verb {
 			case "permanent":
-				fmt.Fprintf(o.io.Out, "kept %s: %s is already allowed in %s by a permanent rule (nothing added, nothing to sweep)\n", a.RuleID, text, o.group)
+				fmt.Fprintf(o.env.Out, "kept %s: %s is already allowed in %s by a permanent rule (nothing added, nothing to sweep)\n", a.RuleID, text, o.group)
 			case "kept":
-				fmt.Fprintf(o.io.Out, "kept %s: %s in %s already lasts until %s\n", a.RuleID, text, o.group, model.FormatExpiry(a.Expires))
+				fmt.Fprintf(o.env.Out, "kept %s: %s in %s already lasts until %s\n", a.RuleID, text, o.group, model.FormatExpiry(a.Expires))
 			default:
-				fmt.Fprintf(o.io.Out, "%s %s: %s in %s until %s (%s)\n", a.Verb, a.RuleID, text, o.group, model.FormatExpiry(until), o.lasting)
+				fmt.Fprintf(o.env.Out, "%s %s: %s in %s until %s (%s)\n", a.Verb, a.RuleID, text, o.group, model.FormatExpiry(until), o.lasting)
 			}
 		}
 	}
-	fmt.Fprintf(o.io.Out, "sgwiz sweep --region %s revokes it once expired; nothing in AWS does by itself (run sweep from cron, e.g. */5 * * * *)\n", c.Region)
+	fmt.Fprintf(o.env.Out, "sgwiz sweep --region %s revokes it once expired; nothing in AWS does by itself (run sweep from cron, e.g. */5 * * * *)\n", c.Region)
 	return nil
 }
 
@@ -102,7 +101,7 @@ func allowedService(s string) (model.Service, error) {
 	if svc, ok := model.LookupService(strings.ToLower(s)); ok {
 		return svc, nil
 	}
-	if n, err := strconv.Atoi(s); err == nil && n > 0 && n <= 65535 {
+	if n, err := model.ParsePort(s); err == nil {
 		return model.CustomService(model.TCP, model.Port(n)), nil
 	}
 	return model.Service{}, fmt.Errorf("%q is neither a service of the catalogue (ssh, rdp, https, postgresql, … : sgwiz presets lists them) nor a TCP port", s)
@@ -113,44 +112,52 @@ type temporaryPeer struct {
 	label string
 }
 
-// temporaryPeers reads --from: my-ip, addresses and CIDRs, @names; never
-// everyone.
-func temporaryPeers(ctx context.Context, from []string, myIPURL string) ([]temporaryPeer, error) {
+// temporaryPeers reads --from: my-ip, addresses and CIDRs, @names, as
+// one list (commas or repeats); never everyone. Notes and hints come back
+// in the flag's words.
+func (o *allowOptions) temporaryPeers(ctx context.Context) ([]temporaryPeer, []string, error) {
+	var places []string
 	var out []temporaryPeer
-	for _, f := range from {
-		switch {
-		case strings.EqualFold(f, "my-ip"):
-			ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			a, err := aws.MyIP(ctx, &http.Client{}, myIPURL)
-			cancel()
-			if err != nil {
-				return nil, fmt.Errorf("--from my-ip: %w (or give the address: --from 198.51.100.7)", err)
+	for _, f := range model.SplitList(o.from...) {
+		if !strings.EqualFold(f, "my-ip") {
+			places = append(places, f)
+			continue
+		}
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		a, err := aws.MyIP(ctx, o.env.httpClient(), o.myIP)
+		cancel()
+		if err != nil {
+			return nil, nil, fmt.Errorf("--from my-ip: %w (or give the address: --from 198.51.100.7)", err)
+		}
+		out = append(out, temporaryPeer{model.CIDR(model.HostPrefix(a)), "my IP"})
+	}
+	book, notes, err := o.env.bookFor(places)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := model.ParsePlaces(book, places...)
+	if err != nil {
+		return nil, nil, &model.FieldError{Field: "--from", Msg: err.Error()}
+	}
+	for _, it := range l.Items {
+		for _, p := range it.Peers {
+			label := p.Prefix().String()
+			if it.IsRef() {
+				label = strings.TrimPrefix(it.Text, "@")
 			}
-			out = append(out, temporaryPeer{model.CIDR(model.HostPrefix(a)), "my IP"})
-		default:
-			prefixes, _, err := placeFlag("--from", []string{f})
-			if err != nil {
-				return nil, err
-			}
-			label := strings.TrimPrefix(f, "@")
-			for _, p := range prefixes {
-				if !model.IsAddressRef(f) {
-					label = p.String()
-				}
-				out = append(out, temporaryPeer{model.CIDR(p), label})
-			}
+			out = append(out, temporaryPeer{p, label})
 		}
 	}
 	if len(out) == 0 {
-		return nil, errors.New("--from: give who may connect: my-ip, an address or @name")
+		return nil, nil, errors.New("--from: give who may connect: my-ip, an address or @name")
 	}
 	// Each one a place, and all of them together not everyone either.
 	all := make([]netip.Prefix, len(out))
 	for i, p := range out {
 		all[i] = p.peer.Prefix()
 	}
-	if what, ok := model.Everyone(all); ok {
-		return nil, &model.FieldError{Field: "--from", Msg: what + ", not an office or a person: give their address"}
+	if err := model.NotAPlace(all); err != nil {
+		return nil, nil, &model.FieldError{Field: "--from", Msg: err.Error()}
 	}
-	return out, nil
+	return out, append(notes, flagNotes("--from", l)...), nil
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -13,7 +13,7 @@ import (
 )
 
 type applyOptions struct {
-	io     streams
+	env    *Env
 	plan   planFlags
 	aws    awsFlags
 	dryRun bool
@@ -23,8 +23,8 @@ type applyOptions struct {
 	adopt bool
 }
 
-func newApplyCmd(io streams) *cobra.Command {
-	opts := &applyOptions{io: io}
+func newApplyCmd(env *Env) *cobra.Command {
+	opts := &applyOptions{env: env}
 	cmd := &cobra.Command{
 		Use:   "apply",
 		Short: "Create or update the plan's groups in AWS, sending only the difference",
@@ -44,7 +44,7 @@ type its name, or with --adopt.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return applyRun(cmd, opts) },
 	}
-	opts.plan.register(cmd, io.now)
+	opts.plan.register(cmd, env)
 	opts.aws.register(cmd)
 	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "show the calls and check permissions with EC2's DryRun flag; change nothing")
 	cmd.Flags().BoolVarP(&opts.yes, "yes", "y", false, "apply without asking")
@@ -56,22 +56,22 @@ type its name, or with --adopt.`,
 
 func applyRun(cmd *cobra.Command, opts *applyOptions) error {
 	p, warnings, err := opts.plan.load(cmd)
-	printWarnings(opts.io, warnings)
+	printWarnings(opts.env, warnings)
 	if err != nil {
 		return err
 	}
-	if expired := p.ExpiredRules(opts.io.now()); len(expired) > 0 {
+	if expired := p.ExpiredRules(opts.env.now()); len(expired) > 0 {
 		return usageError(fmt.Errorf("%s: make it temporary again (the wizard's l, or sgwiz allow) or permanent (remove sgwiz:expires=… from its description)", strings.Join(expired, "; ")))
 	}
 	// Ctrl+C cancels the calls; apply then removes what it created.
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
-	c, release, err := opts.aws.connect(ctx)
+	c, release, err := opts.aws.connect(ctx, opts.env)
 	if err != nil {
 		return awsFailure(err)
 	}
 	defer release()
-	out := opts.io.Out
+	out := opts.env.Out
 	ch, err := c.Plan(ctx, p)
 	if err != nil {
 		return awsFailure(err)
@@ -115,7 +115,7 @@ func applyRun(cmd *cobra.Command, opts *applyOptions) error {
 	}
 	switch {
 	case !opts.yes:
-		if err := confirm(opts.io, ch); err != nil {
+		if err := confirm(opts.env, ch); err != nil {
 			return err
 		}
 	case len(adopted) > 0 && !opts.adopt:
@@ -142,20 +142,20 @@ func awsFailure(err error) error { return &exitError{exitFindings, err} }
 
 // confirm asks before changing anything: y, or the group name that
 // Changes.Confirmation asks for.
-func confirm(io streams, ch aws.Changes) error {
-	if !io.IsTerminal {
+func confirm(env *Env, ch aws.Changes) error {
+	if !env.IsTerminal {
 		return usageError(errors.New("apply changes AWS: review the change above, then add --yes (or run it in a terminal to be asked)"))
 	}
-	r := bufio.NewReader(io.In)
+	r := bufio.NewReader(env.In)
 	if name, why := ch.Confirmation(); name != "" {
-		fmt.Fprintf(io.Out, "%s. Type the group name %q to apply anyway: ", why, name)
+		fmt.Fprintf(env.Out, "%s. Type the group name %q to apply anyway: ", why, name)
 		line, _ := r.ReadString('\n')
 		if strings.TrimSpace(line) != name {
 			return &exitError{exitFindings, errors.New("not applied")}
 		}
 		return nil
 	}
-	fmt.Fprint(io.Out, "Apply these changes? [y/N] ")
+	fmt.Fprint(env.Out, "Apply these changes? [y/N] ")
 	line, _ := r.ReadString('\n')
 	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
 		return &exitError{exitFindings, errors.New("not applied")}

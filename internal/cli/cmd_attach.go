@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -13,7 +13,7 @@ import (
 )
 
 type attachOptions struct {
-	io        streams
+	env       *Env
 	aws       awsFlags
 	instance  string
 	eni       string
@@ -24,16 +24,16 @@ type attachOptions struct {
 	detach    bool
 }
 
-func newAttachCmd(io streams) *cobra.Command {
-	return attachCmd(io, false)
+func newAttachCmd(env *Env) *cobra.Command {
+	return attachCmd(env, false)
 }
 
-func newDetachCmd(io streams) *cobra.Command {
-	return attachCmd(io, true)
+func newDetachCmd(env *Env) *cobra.Command {
+	return attachCmd(env, true)
 }
 
-func attachCmd(io streams, detach bool) *cobra.Command {
-	o := &attachOptions{io: io, detach: detach}
+func attachCmd(env *Env, detach bool) *cobra.Command {
+	o := &attachOptions{env: env, detach: detach}
 	cmd := &cobra.Command{
 		Use:   "attach sg-… --instance i-…|--eni eni-… [--replace sg-…]",
 		Short: "Put a security group on an instance's network interface, keeping its other groups",
@@ -93,7 +93,7 @@ func attachRun(ctx context.Context, o *attachOptions, group string) error {
 	case o.replace == group:
 		return usageError(errors.New("--replace names the group being attached: name the group it replaces"))
 	}
-	c, release, err := o.aws.connect(ctx)
+	c, release, err := o.aws.connect(ctx, o.env)
 	if err != nil {
 		return awsFailure(err)
 	}
@@ -102,7 +102,7 @@ func attachRun(ctx context.Context, o *attachOptions, group string) error {
 	if err != nil {
 		return awsFailure(err)
 	}
-	out := o.io.Out
+	out := o.env.Out
 	for _, l := range a.Lines() {
 		fmt.Fprintln(out, l)
 	}
@@ -110,11 +110,11 @@ func attachRun(ctx context.Context, o *attachOptions, group string) error {
 		return nil
 	}
 	if !o.yes {
-		if !o.io.IsTerminal {
+		if !o.env.IsTerminal {
 			return usageError(errors.New("this changes the groups of a running interface: review the change above, then add --yes (or run it in a terminal to be asked)"))
 		}
 		fmt.Fprint(out, "Change the interface's groups? [y/N] ")
-		line, _ := bufio.NewReader(o.io.In).ReadString('\n')
+		line, _ := bufio.NewReader(o.env.In).ReadString('\n')
 		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
 			return &exitError{exitFindings, errors.New("not changed")}
 		}

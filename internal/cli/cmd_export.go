@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -8,15 +8,15 @@ import (
 )
 
 type exportOptions struct {
-	io     streams
+	env    *Env
 	plan   planFlags
 	format string
 	output string
 	force  bool
 }
 
-func newExportCmd(io streams) *cobra.Command {
-	opts := &exportOptions{io: io}
+func newExportCmd(env *Env) *cobra.Command {
+	opts := &exportOptions{env: env}
 	cmd := &cobra.Command{
 		Use:   "export",
 		Short: "Write a plan as Terraform, CloudFormation, an AWS CLI script, JSON or Markdown",
@@ -26,7 +26,7 @@ func newExportCmd(io streams) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return exportRun(cmd, opts) },
 	}
-	opts.plan.register(cmd, io.now)
+	opts.plan.register(cmd, env)
 	cmd.Flags().StringVar(&opts.format, "format", string(export.Terraform), "terraform, cloudformation, cloudformation-json, awscli, json or markdown")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "write to FILE (atomically) instead of standard output")
 	cmd.Flags().BoolVar(&opts.force, "force", false, "replace FILE if it exists")
@@ -39,7 +39,7 @@ func exportRun(cmd *cobra.Command, opts *exportOptions) error {
 		return usageError(fmt.Errorf("--format: %w", err))
 	}
 	p, warnings, err := opts.plan.load(cmd)
-	printWarnings(opts.io, warnings)
+	printWarnings(opts.env, warnings)
 	if err != nil {
 		return err
 	}
@@ -47,24 +47,24 @@ func exportRun(cmd *cobra.Command, opts *exportOptions) error {
 	if err != nil {
 		return usageError(err)
 	}
-	return writeOutput(opts.io, opts.output, out, export.ModeOf(format), opts.force)
+	return writeOutput(opts.env, opts.output, out, export.ModeOf(format), opts.force)
 }
 
 // writeOutput prints data, or writes it atomically to path.
-func writeOutput(io streams, path string, data []byte, mode export.FileMode, force bool) error {
+func writeOutput(env *Env, path string, data []byte, mode export.FileMode, force bool) error {
 	if path == "" || path == "-" {
-		_, err := io.Out.Write(data)
+		_, err := env.Out.Write(data)
 		return err
 	}
 	if err := export.WriteFile(path, data, mode.Perm(), force); err != nil {
 		return usageError(err)
 	}
-	fmt.Fprintf(io.Err, "sgwiz: wrote %s\n", path)
+	fmt.Fprintf(env.Err, "sgwiz: wrote %s\n", path)
 	return nil
 }
 
-func printWarnings(io streams, warnings []string) {
+func printWarnings(env *Env, warnings []string) {
 	for _, w := range warnings {
-		fmt.Fprintln(io.Err, "sgwiz: note:", w)
+		fmt.Fprintln(env.Err, "sgwiz: note:", w)
 	}
 }

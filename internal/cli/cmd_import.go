@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -10,15 +10,15 @@ import (
 )
 
 type importOptions struct {
-	io     streams
+	env    *Env
 	aws    awsFlags
 	output string
 	force  bool
 	json   bool
 }
 
-func newImportCmd(io streams) *cobra.Command {
-	opts := &importOptions{io: io}
+func newImportCmd(env *Env) *cobra.Command {
+	opts := &importOptions{env: env}
 	cmd := &cobra.Command{
 		Use:   "import sg-… [sg-…]",
 		Short: "Write existing groups (and the groups they reference) as a plan file",
@@ -32,7 +32,7 @@ func newImportCmd(io streams) *cobra.Command {
 					return usageError(fmt.Errorf("%q is not a security group id: it is sg- and 8 or 17 lowercase hex digits", id))
 				}
 			}
-			c, release, err := opts.aws.connect(cmd.Context())
+			c, release, err := opts.aws.connect(cmd.Context(), opts.env)
 			if err != nil {
 				return awsFailure(err)
 			}
@@ -42,15 +42,15 @@ func newImportCmd(io streams) *cobra.Command {
 				return awsFailure(err)
 			}
 			for _, n := range notes {
-				fmt.Fprintln(opts.io.Err, "sgwiz: "+n)
+				fmt.Fprintln(opts.env.Err, "sgwiz: "+n)
 			}
 			for _, g := range p.Groups {
 				users, err := c.Users(cmd.Context(), g.ID)
 				if err != nil {
-					fmt.Fprintf(opts.io.Err, "sgwiz: %s (%s): who uses it is not known: %v\n", g.ID, g.Name, err)
+					fmt.Fprintf(opts.env.Err, "sgwiz: %s (%s): who uses it is not known: %v\n", g.ID, g.Name, err)
 					continue
 				}
-				fmt.Fprintf(opts.io.Err, "sgwiz: %s (%s): %s\n", g.ID, g.Name, aws.UsersText(users))
+				fmt.Fprintf(opts.env.Err, "sgwiz: %s (%s): %s\n", g.ID, g.Name, aws.UsersText(users))
 			}
 			encode := p.YAML
 			if opts.json {
@@ -60,7 +60,7 @@ func newImportCmd(io streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return writeOutput(opts.io, opts.output, out, export.PlainFile, opts.force)
+			return writeOutput(opts.env, opts.output, out, export.PlainFile, opts.force)
 		},
 	}
 	opts.aws.register(cmd)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"path/filepath"
@@ -9,15 +9,15 @@ import (
 )
 
 type planOptions struct {
-	io     streams
+	env    *Env
 	plan   planFlags
 	json   bool
 	output string
 	force  bool
 }
 
-func newPlanCmd(io streams) *cobra.Command {
-	opts := &planOptions{io: io}
+func newPlanCmd(env *Env) *cobra.Command {
+	opts := &planOptions{env: env}
 	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "Write the plan file (YAML, or JSON) of a use case, to edit, lint and export",
@@ -27,7 +27,7 @@ func newPlanCmd(io streams) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return planRun(cmd, opts) },
 	}
-	opts.plan.register(cmd, io.now)
+	opts.plan.register(cmd, env)
 	cmd.Flags().BoolVar(&opts.json, "json", false, "write the JSON form (also chosen by a .json output name)")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "write to FILE (atomically) instead of standard output")
 	cmd.Flags().BoolVar(&opts.force, "force", false, "replace FILE if it exists")
@@ -36,7 +36,7 @@ func newPlanCmd(io streams) *cobra.Command {
 
 func planRun(cmd *cobra.Command, opts *planOptions) error {
 	p, warnings, err := opts.plan.load(cmd)
-	printWarnings(opts.io, warnings)
+	printWarnings(opts.env, warnings)
 	if err != nil {
 		return err
 	}
@@ -48,5 +48,5 @@ func planRun(cmd *cobra.Command, opts *planOptions) error {
 	if err != nil {
 		return err
 	}
-	return writeOutput(opts.io, opts.output, out, export.PlainFile, opts.force)
+	return writeOutput(opts.env, opts.output, out, export.PlainFile, opts.force)
 }

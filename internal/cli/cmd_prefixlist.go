@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newPrefixListCmd(io streams) *cobra.Command {
+func newPrefixListCmd(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "prefix-list",
 		Short: "Customer-managed prefix lists from the address book",
@@ -32,7 +32,7 @@ at that cost. Running it again finds the list it made.`,
   sgwiz prefix-list create office --max-entries 10 --region eu-west-1`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return prefixListCreate(cmd.Context(), io, cloud, args[0], max, cmd.Flags().Changed("max-entries"))
+			return prefixListCreate(cmd.Context(), env, cloud, args[0], max, cmd.Flags().Changed("max-entries"))
 		},
 	}
 	cloud.register(create)
@@ -41,15 +41,15 @@ at that cost. Running it again finds the list it made.`,
 	return cmd
 }
 
-func prefixListCreate(ctx context.Context, io streams, cloud awsFlags, name string, max int, maxGiven bool) error {
-	book, notes, err := loadAddressBook()
+func prefixListCreate(ctx context.Context, env *Env, cloud awsFlags, name string, max int, maxGiven bool) error {
+	book, notes, err := env.addressBook()
 	if err != nil {
 		return usageError(err)
 	}
-	printWarnings(io, notes)
+	printWarnings(env, notes)
 	set, err := book.Resolve("@" + name)
 	if err != nil {
-		return usageError(fmt.Errorf("NAME: %w (config file %s)", err, configPath()))
+		return usageError(fmt.Errorf("NAME: %w (config file %s)", err, env.configPath()))
 	}
 	var lists []aws.NewPrefixList
 	for _, ipv6 := range []bool{false, true} {
@@ -74,7 +74,7 @@ func prefixListCreate(ctx context.Context, io streams, cloud awsFlags, name stri
 		}
 		lists = append(lists, l)
 	}
-	c, release, err := cloud.connect(ctx)
+	c, release, err := cloud.connect(ctx, env)
 	if err != nil {
 		return awsFailure(err)
 	}
@@ -92,10 +92,10 @@ func prefixListCreate(ctx context.Context, io streams, cloud awsFlags, name stri
 		if l.IPv6 {
 			fam = "IPv6"
 		}
-		fmt.Fprintf(io.Out, "%s %s %s (%s, %d entries: %s)\n  a rule naming it counts %d against a group's %s rule quota (its maximum entries)\n",
+		fmt.Fprintf(env.Out, "%s %s %s (%s, %d entries: %s)\n  a rule naming it counts %d against a group's %s rule quota (its maximum entries)\n",
 			verb, id, l.Name, fam, len(l.Entries), prefixesText(l.Entries), l.MaxEntries, fam)
 	}
-	fmt.Fprintln(io.Out, "use it as a source or destination: from: pl-… in a plan file, --app-source pl-…, or ctrl+o in the wizard's sources")
+	fmt.Fprintln(env.Out, "use it as a source or destination: from: pl-… in a plan file, --app-source pl-…, or ctrl+o in the wizard's sources")
 	return nil
 }
 

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -10,12 +10,12 @@ import (
 )
 
 type presetsOptions struct {
-	io   streams
+	env  *Env
 	json bool
 }
 
-func newPresetsCmd(io streams) *cobra.Command {
-	opts := &presetsOptions{io: io}
+func newPresetsCmd(env *Env) *cobra.Command {
+	opts := &presetsOptions{env: env}
 	cmd := &cobra.Command{
 		Use:   "presets",
 		Short: "List the use cases and the service catalogue",
@@ -84,12 +84,12 @@ func presetsRun(opts *presetsOptions) error {
 			sj.Protocol, sj.FromPort, sj.ToPort = sj.Ports[0].Protocol, sj.Ports[0].FromPort, sj.Ports[0].ToPort
 			out.Services = append(out.Services, sj)
 		}
-		enc := json.NewEncoder(opts.io.Out)
+		enc := json.NewEncoder(opts.env.Out)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		return enc.Encode(out)
 	}
-	w := tabwriter.NewWriter(opts.io.Out, 0, 0, 2, ' ', 0)
+	w := tabwriter.NewWriter(opts.env.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "USE CASE\tTITLE\tEGRESS\tDESCRIPTION")
 	for _, u := range model.UseCases() {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", u.ID, u.Title, u.DefaultEgress, u.Description)

@@ -1,9 +1,8 @@
-package main
+package cli
 
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"github.com/sgwiz/sgwiz/aws"
 	"github.com/sgwiz/sgwiz/model"
@@ -11,13 +10,13 @@ import (
 )
 
 type sweepOptions struct {
-	io streams
+	env *Env
 	accountFlags
 	dryRun, quiet bool
 }
 
-func newSweepCmd(io streams) *cobra.Command {
-	o := &sweepOptions{io: io}
+func newSweepCmd(env *Env) *cobra.Command {
+	o := &sweepOptions{env: env}
 	cmd := &cobra.Command{
 		Use:   "sweep",
 		Short: "Revoke the temporary rules (sgwiz allow) whose time is over",
@@ -41,24 +40,22 @@ cannot be read (that rule is left alone), 2 on bad input.`,
 }
 
 func sweepRun(ctx context.Context, o *sweepOptions) error {
-	scopes, release, err := o.scopes(ctx)
+	scopes, release, err := o.scopes(ctx, o.env)
 	defer release()
 	if err != nil {
 		return err
 	}
-	now := o.io.now()
+	now := o.env.now()
 	results := make([]aws.Swept, len(scopes))
 	errs := make([]error, len(scopes))
-	var wg sync.WaitGroup
-	for i, s := range scopes {
-		if s.err != nil {
+	fanOut(len(scopes), o.parallel, func(i int) {
+		if s := scopes[i]; s.err != nil {
 			errs[i] = s.err
-			continue
+		} else {
+			results[i], errs[i] = s.client.Sweep(ctx, now, o.dryRun)
 		}
-		wg.Go(func() { results[i], errs[i] = s.client.Sweep(ctx, now, o.dryRun) })
-	}
-	wg.Wait()
-	out, bad := o.io.Out, 0
+	})
+	out, bad := o.env.Out, 0
 	verb := "revoked"
 	if o.dryRun {
 		verb = "would revoke"
@@ -70,7 +67,7 @@ func sweepRun(ctx context.Context, o *sweepOptions) error {
 		}
 		if errs[i] != nil {
 			bad++
-			fmt.Fprintf(o.io.Err, "sgwiz: %s: %v\n", where, errs[i])
+			fmt.Fprintf(o.env.Err, "sgwiz: %s: %v\n", where, errs[i])
 			continue
 		}
 		r := results[i]
@@ -82,11 +79,11 @@ func sweepRun(ctx context.Context, o *sweepOptions) error {
 		}
 		for _, t := range r.Problems {
 			bad++
-			fmt.Fprintf(o.io.Err, "sgwiz: %s: left %s: %s\n", where, t.Text(), t.Problem)
+			fmt.Fprintf(o.env.Err, "sgwiz: %s: left %s: %s\n", where, t.Text(), t.Problem)
 		}
 		for _, e := range r.Failed {
 			bad++
-			fmt.Fprintf(o.io.Err, "sgwiz: %s: %v\n", where, e)
+			fmt.Fprintf(o.env.Err, "sgwiz: %s: %v\n", where, e)
 		}
 		if !o.quiet {
 			gone := ""

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -17,14 +17,14 @@ import (
 // else ~/.config/sgwiz/config.yaml. It holds the address book.
 
 // configPath is where the config file is looked for.
-func configPath() string {
-	if p := os.Getenv("SGWIZ_CONFIG"); p != "" {
+func (e *Env) configPath() string {
+	if p := e.getenv("SGWIZ_CONFIG"); p != "" {
 		return p
 	}
-	dir := os.Getenv("XDG_CONFIG_HOME")
+	dir := e.getenv("XDG_CONFIG_HOME")
 	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
+		home := e.getenv("HOME")
+		if home == "" {
 			return ""
 		}
 		dir = filepath.Join(home, ".config")
@@ -32,11 +32,17 @@ func configPath() string {
 	return filepath.Join(dir, "sgwiz", "config.yaml")
 }
 
-// loadAddressBook reads the config file's address book; no file is an
-// empty book, a broken one an error naming the file and the line. Notes
-// say what was accepted but changed (host bits cleared).
-func loadAddressBook() (book model.AddressBook, notes []string, err error) {
-	path := configPath()
+// addressBook is the config file's address book, read once however many
+// flags name it (so its notes are said once); no file is an empty book, a
+// broken one an error naming the file and the line. Notes say what was
+// accepted but changed (host bits cleared).
+func (e *Env) addressBook() (model.AddressBook, []string, error) {
+	e.book.once.Do(func() { e.book.book, e.book.notes, e.book.err = e.readAddressBook() })
+	return e.book.book, e.book.notes, e.book.err
+}
+
+func (e *Env) readAddressBook() (book model.AddressBook, notes []string, err error) {
+	path := e.configPath()
 	if path == "" {
 		return model.AddressBook{}, nil, nil
 	}
@@ -64,83 +70,53 @@ func loadAddressBook() (book model.AddressBook, notes []string, err error) {
 
 // bookFor is the address book when a value names one of its sets (@name),
 // else an empty book: a broken config file matters only to who uses it.
-func bookFor(values []string) (model.AddressBook, []string, error) {
-	if slices.ContainsFunc(values, model.IsAddressRef) {
-		return loadAddressBook()
+func (e *Env) bookFor(values []string) (model.AddressBook, []string, error) {
+	if slices.ContainsFunc(model.SplitList(values...), model.IsAddressRef) {
+		return e.addressBook()
 	}
 	return model.AddressBook{}, nil, nil
 }
 
-// cidrFlag reads a flag's CIDRs and bare addresses (/32, /128) and its
-// @names (all the set's CIDRs); notes say what was changed (host bits).
-// Errors are model.FieldErrors naming the flag, but for a broken config
-// file.
-func cidrFlag(flag string, values []string) (prefixes []netip.Prefix, notes []string, err error) {
-	book, notes, err := bookFor(values)
+// placeFlag reads a flag that names places (an office, a person) with
+// model.ParsePlaces: CIDRs, bare addresses, @names; never everyone. Notes
+// and hints come back in the flag's words. Errors are model.FieldErrors
+// naming the flag, but for a broken config file.
+func (e *Env) placeFlag(flag string, values []string) ([]netip.Prefix, []string, error) {
+	book, notes, err := e.bookFor(values)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, v := range values {
-		if model.IsAddressRef(v) {
-			set, err := book.Resolve(v)
-			if err != nil {
-				return nil, nil, &model.FieldError{Field: flag, Msg: err.Error()}
-			}
-			prefixes = append(prefixes, set...)
-			continue
-		}
-		p, note, err := model.ParseCIDR(v)
-		if err != nil {
-			return nil, nil, &model.FieldError{Field: flag, Msg: err.Error()}
-		}
-		if note != "" {
-			notes = append(notes, flag+": "+note)
-		}
-		prefixes = append(prefixes, p)
+	l, err := model.ParsePlaces(book, values...)
+	if err != nil {
+		return nil, nil, &model.FieldError{Field: flag, Msg: err.Error()}
 	}
-	return prefixes, notes, nil
+	return l.Prefixes(), append(notes, flagNotes(flag, l)...), nil
 }
 
-// placeFlag is cidrFlag for a flag that names a place (an office, a
-// person): everyone (0.0.0.0/0, ::/0, or half the internet in pieces) is
-// refused, saying what to give.
-func placeFlag(flag string, values []string) ([]netip.Prefix, []string, error) {
-	prefixes, notes, err := cidrFlag(flag, values)
-	if what, ok := model.Everyone(prefixes); ok && err == nil {
-		err = &model.FieldError{Field: flag, Msg: what + ", not an office or a person: give their address"}
-	}
-	return prefixes, notes, err
-}
-
-// peerFlag reads a flag of sources or destinations outside the plan:
-// CIDRs, sg-… and pl-… ids, @names. A group of the plan (group:NAME) is
-// refused with inPlan, which says what to give instead.
-func peerFlag(flag string, values []string, inPlan string) (peers []model.Peer, notes []string, err error) {
-	book, notes, err := bookFor(values)
+// peerFlag reads a flag of sources or destinations outside the plan with
+// model.ParsePeers: CIDRs, sg-… and pl-… ids, @names. A group of the plan
+// (group:NAME) is refused with inPlan, which says what to give instead.
+func (e *Env) peerFlag(flag string, values []string, inPlan string) ([]model.Peer, []string, error) {
+	book, notes, err := e.bookFor(values)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, v := range values {
-		if model.IsAddressRef(v) {
-			set, err := book.Resolve(v)
-			if err != nil {
-				return nil, nil, &model.FieldError{Field: flag, Msg: err.Error()}
-			}
-			for _, c := range set {
-				peers = append(peers, model.CIDR(c))
-			}
-			continue
-		}
-		p, note, err := model.ParsePeer(v)
-		switch {
-		case err != nil:
-			return nil, nil, &model.FieldError{Field: flag, Msg: err.Error()}
-		case p.Kind() == model.PeerGroup:
-			return nil, nil, &model.FieldError{Field: flag, Msg: inPlan}
-		case note != "":
-			notes = append(notes, flag+": "+note)
-		}
-		peers = append(peers, p)
+	l, err := model.ParsePeers(book, values...)
+	if err != nil {
+		return nil, nil, &model.FieldError{Field: flag, Msg: err.Error()}
 	}
-	return peers, notes, nil
+	peers := l.Peers()
+	if slices.ContainsFunc(peers, func(p model.Peer) bool { return p.Kind() == model.PeerGroup }) {
+		return nil, nil, &model.FieldError{Field: flag, Msg: inPlan}
+	}
+	return peers, append(notes, flagNotes(flag, l)...), nil
+}
+
+// flagNotes are a list's notes and hints, each led by the flag.
+func flagNotes(flag string, l model.AddressList) []string {
+	var out []string
+	for _, n := range slices.Concat(l.Notes, l.Hints) {
+		out = append(out, flag+": "+n)
+	}
+	return out
 }

@@ -1,7 +1,6 @@
-package main
+package cli
 
 import (
-	"bytes"
 	"context"
 	sgaws "github.com/sgwiz/sgwiz/aws"
 	"os"
@@ -13,23 +12,17 @@ import (
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/sgwiz/sgwiz/internal/mototest"
 )
 
-// sgwizAt runs the command line with the clock at now.
-func sgwizAt(t *testing.T, now time.Time, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code = run(args, streams{In: strings.NewReader(""), Out: &out, Err: &errb, Clock: func() time.Time { return now }})
-	return code, out.String(), errb.String()
-}
-
-// motoEC2 is a plain SDK client on the account that SetEnv chose.
+// motoEC2 is a plain SDK client on the moto account at url.
 func motoEC2(t *testing.T, url string) *ec2.Client {
 	t.Helper()
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("us-east-1"), config.WithBaseEndpoint(url))
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("us-east-1"), config.WithBaseEndpoint(url),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +44,7 @@ func newGroup(t *testing.T, c *ec2.Client, name string) string {
 // changes nothing.
 func TestAllowSweepAndAuditOnMoto(t *testing.T) {
 	s := mototest.NewAccount(t)
-	s.SetEnv(t)
+	onMoto(t, s)
 	raw := motoEC2(t, s.URL)
 	sg := newGroup(t, raw, "bastion")
 	t0 := time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)
@@ -87,7 +80,7 @@ func TestAllowSweepAndAuditOnMoto(t *testing.T) {
 }
 
 func TestAllowBadInput(t *testing.T) {
-	t.Setenv("SGWIZ_CONFIG", filepath.Join(t.TempDir(), "none.yaml"))
+	setVar(t, "SGWIZ_CONFIG", filepath.Join(t.TempDir(), "none.yaml"))
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -119,7 +112,7 @@ func TestAllowBadInput(t *testing.T) {
 // sent, so detaching is proven on an interface of its own.
 func TestAttachOnMoto(t *testing.T) {
 	s := mototest.NewAccount(t)
-	s.SetEnv(t)
+	onMoto(t, s)
 	raw := motoEC2(t, s.URL)
 	ctx := context.Background()
 	a, b := newGroup(t, raw, "a"), newGroup(t, raw, "b")
@@ -201,7 +194,7 @@ func TestAddressBookInFlagsAndPlanFiles(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte("addresses:\n  office: [203.0.113.0/24, 2001:db8::/48]\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("SGWIZ_CONFIG", cfg)
+	setVar(t, "SGWIZ_CONFIG", cfg)
 	code, out, errOut := sgwiz(t, "plan", "--use-case", "web", "--office-cidr", "@office")
 	if code != 0 || !strings.Contains(out, "203.0.113.0/24") || !strings.Contains(out, "2001:db8::/48") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
@@ -217,7 +210,7 @@ func TestAddressBookInFlagsAndPlanFiles(t *testing.T) {
 	}
 
 	s := mototest.NewAccount(t)
-	s.SetEnv(t)
+	onMoto(t, s)
 	code, out, errOut = sgwiz(t, "prefix-list", "create", "office", "--max-entries", "5")
 	if code != 0 || !strings.Contains(out, "created pl-") || !strings.Contains(out, "office (IPv4, 1 entries: 203.0.113.0/24)") ||
 		!strings.Contains(out, "office-ipv6 (IPv6") || !strings.Contains(out, "counts 5 against a group's IPv4 rule quota") {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 // in the background and is not waited for).
 func BenchmarkFirstFrame(b *testing.B) {
 	bin := b.TempDir() + "/sgwiz"
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/sgwiz/sgwiz").CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
 	base := []string{"TERM=xterm-256color", "NO_COLOR=1", "HOME=" + b.TempDir()}

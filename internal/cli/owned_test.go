@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -44,7 +44,7 @@ func writeFile(t *testing.T, name, text string) string {
 // changes nothing (it used to revoke and re-add it on every run).
 func TestARuleNamingItsOwnGroupByIDConverges(t *testing.T) {
 	s := mototest.NewAccount(t)
-	s.SetEnv(t)
+	onMoto(t, s)
 	raw := motoEC2(t, s.URL)
 	id := newGroup(t, raw, "cluster")
 	imported := filepath.Join(t.TempDir(), "cluster.yaml")
@@ -72,7 +72,7 @@ func TestARuleNamingItsOwnGroupByIDConverges(t *testing.T) {
 // nothing and needs no --adopt (it exited 2 before).
 func TestAGroupReferencedByIDAmongGroupsFoundByName(t *testing.T) {
 	s := mototest.NewAccount(t)
-	s.SetEnv(t)
+	onMoto(t, s)
 	first := writeFile(t, "plan.yaml", `name: pair
 groups:
   - name: a
@@ -115,7 +115,7 @@ groups:
 // marker from its description) does the same.
 func TestSweepSparesARuleThePlanMadePermanent(t *testing.T) {
 	s := mototest.NewAccount(t)
-	s.SetEnv(t)
+	onMoto(t, s)
 	raw := motoEC2(t, s.URL)
 	sg := newGroup(t, raw, "bastion")
 	t0 := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
@@ -162,7 +162,7 @@ func TestSweepSparesARuleThePlanMadePermanent(t *testing.T) {
 // import gives them back, so that applying the import changes nothing.
 func TestRuleTagsAreThePlans(t *testing.T) {
 	s := mototest.NewAccount(t)
-	s.SetEnv(t)
+	onMoto(t, s)
 	plan := writeFile(t, "web.yaml", `groups:
   - name: web
     description: web
@@ -214,12 +214,12 @@ func TestTheDefaultNameIsRefused(t *testing.T) {
 
 // ---- An apply killed between two calls (kill -9), then finished.
 
-// TestMain's other use: with SGWIZ_TEST_AS_SGWIZ=1 the test binary is
+// With SGWIZ_TEST_AS_SGWIZ=1 the test binary is
 // sgwiz, so that a test can run it as a process of its own and kill it.
 func init() {
 	if os.Getenv("SGWIZ_TEST_AS_SGWIZ") == "1" {
 		os.Args = append([]string{os.Args[0]}, strings.Split(os.Getenv("SGWIZ_TEST_ARGS"), "\x1f")...)
-		main()
+		os.Exit(Main())
 	}
 }
 

@@ -1,10 +1,9 @@
-package main
+package cli
 
 import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/sgwiz/sgwiz/export"
 	"github.com/sgwiz/sgwiz/model"
@@ -27,12 +26,12 @@ type planFlags struct {
 	dbTo       []string
 	tags       []string
 	adminFor   string
-	// now is the clock --admin-for counts from.
-	now func() time.Time
+	// env gives the clock --admin-for counts from, and the address book.
+	env *Env
 }
 
-func (f *planFlags) register(cmd *cobra.Command, now func() time.Time) {
-	f.now = now
+func (f *planFlags) register(cmd *cobra.Command, env *Env) {
+	f.env = env
 	fl := cmd.Flags()
 	fl.StringVarP(&f.file, "file", "f", "", "read the plan from this plan file (YAML or JSON)")
 	fl.StringVar(&f.useCase, "use-case", "", "build the plan from a use case: "+model.UseCaseIDs())
@@ -62,7 +61,7 @@ func (f *planFlags) load(cmd *cobra.Command) (model.Plan, []string, error) {
 				return model.Plan{}, nil, usageError(fmt.Errorf("--%s builds a plan from a use case and does nothing with -f: edit the plan file instead", name))
 			}
 		}
-		book, notes, err := loadAddressBook()
+		book, notes, err := f.env.addressBook()
 		if err != nil {
 			return model.Plan{}, nil, usageError(err)
 		}
@@ -139,30 +138,27 @@ func (f *planFlags) inputs() (model.Inputs, []string, error) {
 	}
 	var notes []string
 	var err error
-	in.Office, notes, err = cidrFlag("--office-cidr", f.office)
+	in.Office, notes, err = f.env.placeFlag("--office-cidr", f.office)
 	read(notes, err)
-	in.AppSources, notes, err = peerFlag("--app-source", f.appSources, "a database plan has no other group to name: give the app servers' sg-… id or CIDR")
+	in.AppSources, notes, err = f.env.peerFlag("--app-source", f.appSources, "a database plan has no other group to name: give the app servers' sg-… id or CIDR")
 	read(notes, err)
-	in.DBTo, notes, err = peerFlag("--db-to", f.dbTo, "the database is not a group of this plan: give its sg-… id or CIDR")
+	in.DBTo, notes, err = f.env.peerFlag("--db-to", f.dbTo, "the database is not a group of this plan: give its sg-… id or CIDR")
 	read(notes, err)
 	if f.adminFor != "" {
 		d, err := model.ParseLifetime(f.adminFor)
 		if err != nil {
 			es = append(es, &model.FieldError{Field: "--admin-for", Msg: err.Error()})
 		}
-		in.AdminUntil = model.UntilFrom(f.now(), d)
+		in.AdminUntil = model.UntilFrom(f.env.now(), d)
 	}
 	if broken != nil {
 		return in, warnings, broken
 	}
-	for _, t := range f.tags {
-		tag, err := model.ParseTag(t)
-		if err != nil {
-			es = append(es, &model.FieldError{Field: "--tag", Msg: err.Error()})
-			continue
-		}
-		in.Tags = append(in.Tags, tag)
+	tags, err := model.ParseTags(f.tags...)
+	if err != nil {
+		es = append(es, &model.FieldError{Field: "--tag", Msg: err.Error()})
 	}
+	in.Tags = tags
 	if len(es) > 0 {
 		return in, warnings, es
 	}

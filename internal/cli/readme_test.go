@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"flag"
@@ -10,13 +10,16 @@ import (
 	"github.com/sgwiz/sgwiz/model"
 )
 
+// readmePath is the README of the repository, two levels up.
+const readmePath = "../../README.md"
+
 var updateReadme = flag.Bool("update-readme", false, "rewrite the README's generated tables")
 
 // TestReadmeTablesAreTheChecks: the README's tables of checks, controls
 // and non-public ranges are made from the checks themselves (rewrite them
 // with go test -run TestReadme -update-readme, then read the diff).
 func TestReadmeTablesAreTheChecks(t *testing.T) {
-	data, err := os.ReadFile("README.md")
+	data, err := os.ReadFile(readmePath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +39,7 @@ func TestReadmeTablesAreTheChecks(t *testing.T) {
 		}
 	}
 	if *updateReadme {
-		if err := os.WriteFile("README.md", []byte(text), 0o644); err != nil {
+		if err := os.WriteFile(readmePath, []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,27 +1,23 @@
-// Command sgwiz builds least-privilege AWS EC2 security groups: a terminal
-// wizard, and the same as commands for scripts and CI.
-//
-//	sgwiz                                  # the wizard
-//	sgwiz export --use-case web --office-cidr 203.0.113.10/32 --format terraform
-package main
+// Package cli is sgwiz's command line: the wizard's front door and the
+// commands for scripts and CI, a file each, with the flag readers they
+// share. Every command takes what it needs from the world through one
+// Env, so tests build an Env instead of changing the process.
+package cli
 
 import (
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"runtime"
 	"runtime/debug"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/sgwiz/sgwiz/aws"
 	"github.com/sgwiz/sgwiz/wizard"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 // Exit codes the commands share.
@@ -44,36 +40,13 @@ func (e *exitError) Unwrap() error { return e.err }
 // usageError marks err as bad input (exit 2).
 func usageError(err error) error { return &exitError{exitUsage, err} }
 
-// streams are a command's standard IO, so tests can use buffers.
-type streams struct {
-	In       io.Reader
-	Out, Err io.Writer
-	// IsTerminal reports whether both stdin and stdout are terminals.
-	IsTerminal bool
-	// ErrIsTerminal reports whether stderr is one (progress lines go there).
-	ErrIsTerminal bool
-	// Clock, when set, is the time (tests give one); else time.Now.
-	Clock func() time.Time
-}
+// Main runs sgwiz with the process's arguments and world, and returns the
+// exit code.
+func Main() int { return Run(os.Args[1:], System()) }
 
-// now is the commands' clock.
-func (s streams) now() time.Time {
-	if s.Clock != nil {
-		return s.Clock()
-	}
-	return time.Now()
-}
-
-func main() {
-	io := streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
-		IsTerminal:    term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stdout.Fd())),
-		ErrIsTerminal: term.IsTerminal(int(os.Stderr.Fd()))}
-	os.Exit(run(os.Args[1:], io))
-}
-
-// run executes the command line and returns the exit code.
-func run(args []string, io streams) int {
-	root := newRootCmd(io)
+// Run executes the command line in env and returns the exit code.
+func Run(args []string, env *Env) int {
+	root := newRootCmd(env)
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {
@@ -82,19 +55,19 @@ func run(args []string, io streams) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err != errSilent {
-			fmt.Fprintln(io.Err, "sgwiz:", ee.err)
+			fmt.Fprintln(env.Err, "sgwiz:", ee.err)
 		}
 		return ee.code
 	}
 	// cobra's own errors (unknown flag, bad value) are usage errors.
-	fmt.Fprintln(io.Err, "sgwiz:", err)
+	fmt.Fprintln(env.Err, "sgwiz:", err)
 	return exitUsage
 }
 
 // errSilent ends a command with a code and nothing more to print.
 var errSilent = errors.New("")
 
-func newRootCmd(io streams) *cobra.Command {
+func newRootCmd(env *Env) *cobra.Command {
 	var file, myIP string
 	var cloud awsFlags
 	root := &cobra.Command{
@@ -109,19 +82,19 @@ Markdown. Run it with no arguments in a terminal for the wizard, or with
 		SilenceUsage:  true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return wizardRun(cmd.Context(), io, file, myIP, cloud)
+			return wizardRun(cmd.Context(), env, file, myIP, cloud)
 		},
 	}
 	root.Version = version()
 	root.SetVersionTemplate("sgwiz {{.Version}} (" + runtime.Version() + ")\n")
 	root.Flags().StringVarP(&file, "file", "f", "", "open this plan file at the review")
-	root.Flags().StringVar(&myIP, "myip-url", cmp.Or(os.Getenv("SGWIZ_MYIP_URL"), aws.DefaultMyIPURL),
+	root.Flags().StringVar(&myIP, "myip-url", cmp.Or(env.Getenv("SGWIZ_MYIP_URL"), aws.DefaultMyIPURL),
 		"the HTTPS endpoint that answers with your public address, for the wizard's \"Look up my IP\" (env SGWIZ_MYIP_URL)")
 	cloud.register(root)
-	root.SetOut(io.Out)
-	root.SetErr(io.Err)
-	root.AddCommand(newPresetsCmd(io), newExportCmd(io), newLintCmd(io), newPlanCmd(io), newApplyCmd(io), newImportCmd(io), newAuditCmd(io),
-		newAllowCmd(io), newSweepCmd(io), newAttachCmd(io), newDetachCmd(io), newPrefixListCmd(io))
+	root.SetOut(env.Out)
+	root.SetErr(env.Err)
+	root.AddCommand(newPresetsCmd(env), newExportCmd(env), newLintCmd(env), newPlanCmd(env), newApplyCmd(env), newImportCmd(env), newAuditCmd(env),
+		newAllowCmd(env), newSweepCmd(env), newAttachCmd(env), newDetachCmd(env), newPrefixListCmd(env))
 	return root
 }
 
@@ -162,37 +135,37 @@ const noTTYMessage = `sgwiz: the wizard needs a terminal. Without one, use:
 Run sgwiz --help for every flag.`
 
 // wizardRun starts the wizard, at the review of file when given.
-func wizardRun(ctx context.Context, io streams, file, myIP string, cloud awsFlags) error {
+func wizardRun(ctx context.Context, env *Env, file, myIP string, cloud awsFlags) error {
 	if u, err := url.Parse(myIP); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return &exitError{exitUsage, fmt.Errorf("--myip-url %q is not an http(s) URL: give one such as %s", myIP, aws.DefaultMyIPURL)}
 	}
-	if !io.IsTerminal {
-		fmt.Fprintln(io.Err, noTTYMessage)
+	if !env.IsTerminal {
+		fmt.Fprintln(env.Err, noTTYMessage)
 		return &exitError{exitUsage, errSilent}
 	}
-	book, notes, err := loadAddressBook()
+	book, notes, err := env.addressBook()
 	if err != nil {
 		return usageError(err)
 	}
-	printWarnings(io, notes)
+	printWarnings(env, notes)
 	opts := wizard.Options{MyIPURL: myIP, Book: book}
 	if file != "" {
 		p, warnings, err := readPlanFile(file, book)
-		printWarnings(io, warnings)
+		printWarnings(env, warnings)
 		if err != nil {
 			return err
 		}
 		opts.Plan = &p
 	}
 	// Connecting makes no call; the wizard asks who we are in the background.
-	if c, release, err := cloud.connect(ctx); err != nil {
+	if c, release, err := cloud.connect(ctx, env); err != nil {
 		opts.Offline = err.Error()
 	} else {
 		defer release()
 		opts.Cloud = c
-		opts.Where = cloud.describe(c.Region)
+		opts.Where = cloud.describe(env, c.Region)
 	}
-	_, err = tea.NewProgram(wizard.New(opts), tea.WithInput(io.In), tea.WithOutput(io.Out), tea.WithFPS(120)).Run()
+	_, err = tea.NewProgram(wizard.New(opts), tea.WithInput(env.In), tea.WithOutput(env.Out), tea.WithFPS(120)).Run()
 	if errors.Is(err, tea.ErrInterrupted) {
 		return &exitError{130, errSilent}
 	}

@@ -1,8 +1,19 @@
-package main
+package cli
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"encoding/json"
+	"errors"
+	"io"
+	"maps"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	sgaws "github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/internal/mototest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,9 +23,93 @@ import (
 // sgwiz runs the command line with buffers and returns the exit code.
 func sgwiz(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return sgwizAt(t, time.Time{}, args...)
+}
+
+// sgwizAt runs the command line with the clock at now (the zero time is
+// the real clock) in the test's own Env: buffers for the streams, the
+// variables setVar gave (HOME is an empty directory, so no one's config
+// file is read), and AWS where onMoto points. Nothing of the process is
+// changed, so tests that use it can run in parallel.
+func sgwizAt(t *testing.T, now time.Time, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code = run(args, streams{In: strings.NewReader(""), Out: &out, Err: &errb})
+	env := testEnv(t)
+	env.Out, env.Err = &out, &errb
+	if !now.IsZero() {
+		env.Now = func() time.Time { return now }
+	}
+	code = Run(args, env)
 	return code, out.String(), errb.String()
+}
+
+// testWorld is each test's environment variables and moto account, by
+// test name (a subtest sees its parent's).
+var testWorld sync.Map // string → *world
+
+type world struct {
+	mu   sync.Mutex
+	vars map[string]string
+	acct *mototest.Account
+}
+
+func worldOf(t *testing.T) *world {
+	w, _ := testWorld.LoadOrStore(t.Name(), &world{vars: map[string]string{"HOME": t.TempDir()}})
+	return w.(*world)
+}
+
+// findWorld is the world of t or of its nearest parent that has one.
+func findWorld(t *testing.T) *world {
+	for name := t.Name(); ; {
+		if w, ok := testWorld.Load(name); ok {
+			return w.(*world)
+		}
+		i := strings.LastIndex(name, "/")
+		if i < 0 {
+			return worldOf(t)
+		}
+		name = name[:i]
+	}
+}
+
+// setVar sets an environment variable for the test's commands only.
+func setVar(t *testing.T, k, v string) {
+	w := worldOf(t)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.vars[k] = v
+}
+
+// onMoto points the test's commands at acct (an endpoint that takes any
+// credentials: moto, the sandbox's HTTP server), through the Env's
+// connector rather than the process's AWS_ variables.
+func onMoto(t *testing.T, acct *mototest.Account) {
+	w := worldOf(t)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.acct = acct
+}
+
+// testEnv is the Env of t's commands, with empty streams.
+func testEnv(t *testing.T) *Env {
+	w := findWorld(t)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	vars := maps.Clone(w.vars)
+	env := &Env{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard,
+		Getenv: func(k string) string { return vars[k] },
+		Connect: func(context.Context, sgaws.Options) (*sgaws.Client, error) {
+			return nil, errors.New("no AWS for this test: onMoto points it at one")
+		}}
+	if acct := w.acct; acct != nil {
+		env.Connect = func(ctx context.Context, o sgaws.Options) (*sgaws.Client, error) {
+			o.EndpointURL = cmp.Or(o.EndpointURL, acct.URL)
+			o.Region = cmp.Or(o.Region, acct.Region)
+			o.Credentials = credentials.NewStaticCredentialsProvider("test", "test", "")
+			return sgaws.Connect(ctx, o)
+		}
+	}
+	return env
 }
 
 func TestPresetsJSON(t *testing.T) {
@@ -216,7 +311,7 @@ func TestMyIPURLIsChecked(t *testing.T) {
 			t.Errorf("--myip-url %s: exit %d: %s", bad, code, errOut)
 		}
 	}
-	t.Setenv("SGWIZ_MYIP_URL", "gopher://x")
+	setVar(t, "SGWIZ_MYIP_URL", "gopher://x")
 	if code, _, errOut := sgwiz(t); code != 2 || !strings.Contains(errOut, "gopher://x") {
 		t.Errorf("SGWIZ_MYIP_URL is the default of --myip-url: exit %d: %s", code, errOut)
 	}

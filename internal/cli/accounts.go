@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/sgwiz/sgwiz/aws"
+	"github.com/spf13/cobra"
+)
+
+// auditScope is one account and region to read.
+type auditScope struct {
+	account string // the account id, when known before reading
+	client  *aws.Client
+	region  string
+	err     error // why the scope cannot be read at all
+}
+
+// accountFlags choose the accounts and regions a command reads across:
+// audit and sweep.
+type accountFlags struct {
+	regions, profiles   []string
+	allRegions, sandbox bool
+	endpoint            string
+	roleARN, accounts   string
+	parallel            int
+}
+
+// register adds the flags; verb is the command's, for the help.
+func (o *accountFlags) register(cmd *cobra.Command, verb string) {
+	fl := cmd.Flags()
+	fl.StringArrayVar(&o.regions, "region", nil, "a region to "+verb+" (repeatable; default: AWS_REGION or the profile's)")
+	fl.BoolVar(&o.allRegions, "all-regions", false, verb+" every region the account has enabled")
+	fl.StringArrayVar(&o.profiles, "profile", nil, "an AWS profile, one account each (repeatable; default: AWS_PROFILE, else default)")
+	fl.StringVar(&o.roleARN, "role-arn", "", "assume this role in each account of --accounts; {account} stands for the account id")
+	fl.StringVar(&o.accounts, "accounts", "", "a file of account ids, one a line (# starts a comment), for --role-arn")
+	fl.StringVar(&o.endpoint, "endpoint-url", "", "send the EC2 calls to this endpoint (default: AWS_ENDPOINT_URL)")
+	fl.BoolVar(&o.sandbox, "sandbox", false, verb+" the in-process EC2 sandbox (an example account)")
+	fl.IntVar(&o.parallel, "parallel", 8, "how many regions and accounts are read at once")
+}
+
+// scopes are the accounts and regions to read: each profile (or each
+// account of --accounts, through --role-arn) in each region asked for.
+func (o *accountFlags) scopes(ctx context.Context, env *Env) ([]auditScope, func(), error) {
+	if o.parallel < 1 {
+		return nil, func() {}, usageError(errors.New("--parallel: give 1 or more"))
+	}
+	for _, r := range o.regions {
+		if !aws.ValidRegion(r) {
+			return nil, func() {}, usageError(fmt.Errorf("--region: %q is not an AWS region name: give one such as eu-west-1", r))
+		}
+	}
+	release := func() {}
+	var bases []*aws.Client
+	var accounts []string
+	switch {
+	case o.sandbox:
+		c, done, err := (&awsFlags{sandbox: true, region: first(o.regions)}).connect(ctx, env)
+		if err != nil {
+			return nil, release, err
+		}
+		release = done
+		bases, accounts = []*aws.Client{c}, []string{""}
+	default:
+		profiles := o.profiles
+		if len(profiles) == 0 {
+			profiles = []string{""}
+		}
+		for _, p := range profiles {
+			c, err := env.connect(ctx, aws.Options{Profile: p, Region: first(o.regions), EndpointURL: o.endpoint})
+			if err != nil {
+				return nil, release, usageError(fmt.Errorf("%w (to try sgwiz audit without an account: --sandbox)", err))
+			}
+			bases, accounts = append(bases, c), append(accounts, "")
+		}
+	}
+	if o.roleARN != "" || o.accounts != "" {
+		if o.roleARN == "" || o.accounts == "" || !strings.Contains(o.roleARN, "{account}") || len(bases) != 1 {
+			return nil, release, usageError(errors.New("--role-arn and --accounts go together, with one profile: --role-arn 'arn:aws:iam::{account}:role/NAME' --accounts FILE"))
+		}
+		ids, err := readAccounts(o.accounts)
+		if err != nil {
+			return nil, release, usageError(err)
+		}
+		base := bases[0]
+		bases, accounts = nil, nil
+		for _, id := range ids {
+			bases = append(bases, base.AssumeRole(strings.ReplaceAll(o.roleARN, "{account}", id)))
+			accounts = append(accounts, id)
+		}
+	}
+	var scopes []auditScope
+	for i, c := range bases {
+		regions := o.regions
+		if o.allRegions {
+			all, err := c.Regions(ctx)
+			if err != nil {
+				scopes = append(scopes, auditScope{account: accounts[i], client: c, region: "all regions", err: err})
+				continue
+			}
+			regions = all
+		}
+		if len(regions) == 0 {
+			regions = []string{c.Region}
+		}
+		for _, r := range regions {
+			rc, err := c.InRegion(r)
+			scopes = append(scopes, auditScope{account: accounts[i], client: rc, region: r, err: err})
+		}
+	}
+	return scopes, release, nil
+}
+
+func first(xs []string) string {
+	if len(xs) > 0 {
+		return xs[0]
+	}
+	return ""
+}
+
+var accountRe = regexp.MustCompile(`^[0-9]{12}$`)
+
+// readAccounts reads account ids, one a line; # starts a comment.
+func readAccounts(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--accounts: %w", err)
+	}
+	defer f.Close()
+	var ids []string
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line, _, _ := strings.Cut(sc.Text(), "#")
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		if !accountRe.MatchString(line) {
+			return nil, fmt.Errorf("--accounts: %s line %d: %q is not an account id (12 digits)", path, n, line)
+		}
+		ids = append(ids, line)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("--accounts: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("--accounts: %s holds no account id", path)
+	}
+	return ids, nil
+}
+
+// fanOut calls read(i) for each of n scopes, at most parallel at once,
+// and returns when all have: audit and sweep read accounts and regions
+// alike, so neither opens hundreds of connections at once.
+func fanOut(n, parallel int, read func(i int)) {
+	sem := make(chan struct{}, max(parallel, 1))
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			read(i)
+		})
+	}
+	wg.Wait()
+}
