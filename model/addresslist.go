@@ -81,29 +81,47 @@ func splitPeers(texts []string) []string {
 // internet, in one CIDR or in pieces, is refused. Every front end reads
 // its office and person fields through it.
 func ParsePlaces(book AddressBook, texts ...string) (AddressList, error) {
+	l, err := parseList(book, SplitList(texts...), func(s string) (Peer, string, error) {
+		p, note, err := ParseCIDR(s)
+		return CIDR(p), note, err
+	})
+	if err != nil {
+		return l, err
+	}
+	for _, it := range l.Items {
+		if it.IsRef() {
+			continue // a set of the book is named on purpose
+		}
+		if hint := OfficeNote(it.Peers[0].Prefix()); hint != "" {
+			l.Hints = append(l.Hints, hint)
+		}
+	}
+	return l, NotAPlace(l.Prefixes())
+}
+
+// parseList reads each entry: an @name of the book, or what parse reads.
+func parseList(book AddressBook, entries []string, parse func(string) (Peer, string, error)) (AddressList, error) {
 	var l AddressList
-	for _, text := range SplitList(texts...) {
+	for _, text := range entries {
+		it := AddressItem{Text: text}
 		if IsAddressRef(text) {
-			it, err := book.item(text)
+			var err error
+			if it, err = book.item(text); err != nil {
+				return l, err
+			}
+		} else {
+			p, note, err := parse(text)
 			if err != nil {
 				return l, err
 			}
-			l.Items = append(l.Items, it)
-			continue
+			if note != "" {
+				l.Notes = append(l.Notes, note)
+			}
+			it.Peers = []Peer{p}
 		}
-		p, note, err := ParseCIDR(text)
-		if err != nil {
-			return l, err
-		}
-		if note != "" {
-			l.Notes = append(l.Notes, note)
-		}
-		if hint := OfficeNote(p); hint != "" {
-			l.Hints = append(l.Hints, hint)
-		}
-		l.Items = append(l.Items, AddressItem{Text: text, Peers: []Peer{CIDR(p)}})
+		l.Items = append(l.Items, it)
 	}
-	return l, NotAPlace(l.Prefixes())
+	return l, nil
 }
 
 // NotAPlace refuses a set of CIDRs that is everyone on the internet,
@@ -120,26 +138,7 @@ func NotAPlace(prefixes []netip.Prefix) error {
 // of the plan (group:NAME, the whole of its text); everyone is a source
 // like another here. Host bits cleared are noted.
 func ParsePeers(book AddressBook, texts ...string) (AddressList, error) {
-	var l AddressList
-	for _, text := range splitPeers(texts) {
-		if IsAddressRef(text) {
-			it, err := book.item(text)
-			if err != nil {
-				return l, err
-			}
-			l.Items = append(l.Items, it)
-			continue
-		}
-		p, note, err := ParsePeer(text)
-		if err != nil {
-			return l, err
-		}
-		if note != "" {
-			l.Notes = append(l.Notes, note)
-		}
-		l.Items = append(l.Items, AddressItem{Text: text, Peers: []Peer{p}})
-	}
-	return l, nil
+	return parseList(book, splitPeers(texts), ParsePeer)
 }
 
 // item is the entry @name: the CIDRs of the set.

@@ -35,6 +35,7 @@ func TestApplyInTheSandboxNeedsNoAccount(t *testing.T) {
 }
 
 func TestApplyAsksFirstAndNeedsYesWithoutATerminal(t *testing.T) {
+	t.Parallel()
 	code, out, errOut := sgwiz(t, "apply", "--use-case", "web", "--office-cidr", "203.0.113.10", "--sandbox")
 	if code != 2 || !strings.Contains(errOut, "--yes") || !strings.Contains(out, "create group web") {
 		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
@@ -44,6 +45,7 @@ func TestApplyAsksFirstAndNeedsYesWithoutATerminal(t *testing.T) {
 // TestApplyAndImportOnMoto: sgwiz apply, then apply again (no changes),
 // then import one group and apply the imported plan (no changes either).
 func TestApplyAndImportOnMoto(t *testing.T) {
+	t.Parallel()
 	s := mototest.NewAccount(t)
 	onMoto(t, s)
 	plan := mustPlanFile(t, "--use-case", "three-tier", "--engine", "postgresql")
@@ -104,6 +106,7 @@ func groupID(t *testing.T, url, name string) string {
 // name that exists already keeps its rules unless --adopt says
 // otherwise (with --yes); the change list says whose group it is.
 func TestApplyAsksBeforeReplacingRulesItDidNotCreate(t *testing.T) {
+	t.Parallel()
 	s := mototest.NewAccount(t)
 	onMoto(t, s)
 	c := motoEC2(t, s.URL)
@@ -131,6 +134,7 @@ func TestApplyAsksBeforeReplacingRulesItDidNotCreate(t *testing.T) {
 // cannot be asked of EC2 before the group exists; the dry run says it was
 // not checked, never "ok". The change list tells ESP from GRE.
 func TestDryRunSaysWhatItCouldNotCheck(t *testing.T) {
+	t.Parallel()
 	plan := filepath.Join(t.TempDir(), "tunnel.yaml")
 	os.WriteFile(plan, []byte(`version: 1
 use_case: custom

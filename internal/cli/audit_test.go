@@ -21,6 +21,7 @@ import (
 // TestAuditTheSandbox: the example account's report in every format,
 // exit 1 for its high findings, and the fix plan it writes.
 func TestAuditTheSandbox(t *testing.T) {
+	t.Parallel()
 	code, out, errOut := sgwiz(t, "audit", "--sandbox")
 	if code != 1 || !strings.Contains(out, "world-admin-port") || !strings.Contains(out, "unused-group") || errOut != "" {
 		t.Fatalf("exit %d (want 1 for high findings), nothing on stderr when piped:\n%s\n%s", code, out, errOut)
@@ -68,6 +69,7 @@ func TestAuditTheSandbox(t *testing.T) {
 
 // TestAuditBadInput: each mistake names its flag and the fix.
 func TestAuditBadInput(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -98,6 +100,7 @@ func TestAuditBadInput(t *testing.T) {
 // plan it writes with sgwiz apply, and audit again: the high findings are
 // gone and nothing else changed.
 func TestAuditFixApplyAuditOnMoto(t *testing.T) {
+	t.Parallel()
 	s := mototest.NewAccount(t)
 	onMoto(t, s)
 	c := motoEC2(t, s.URL)
@@ -143,6 +146,7 @@ func TestAuditFixApplyAuditOnMoto(t *testing.T) {
 // said in the report, in words, while the others are read; in a terminal
 // a line per region says how it went.
 func TestAuditKeepsGoingWhenARegionFails(t *testing.T) {
+	t.Parallel()
 	sb := awstest.NewServer()
 	defer sb.Close()
 	sb.Handler().Example()
@@ -173,6 +177,7 @@ func TestAuditKeepsGoingWhenARegionFails(t *testing.T) {
 // reads each account with the role assumed in it (moto keeps accounts
 // apart by the assumed role's account).
 func TestAuditAccountsThroughRolesOnMoto(t *testing.T) {
+	t.Parallel()
 	a1, a2 := mototest.NewAccount(t), mototest.NewAccount(t)
 	ctx := context.Background()
 	raw := func(url string) *ec2.Client {

@@ -33,12 +33,17 @@ func (e *Env) configPath() string {
 }
 
 // addressBook is the config file's address book, read once however many
-// flags name it (so its notes are said once); no file is an empty book, a
+// flags name it, its notes given to the first caller only (so they are
+// said once); no file is an empty book, a
 // broken one an error naming the file and the line. Notes say what was
 // accepted but changed (host bits cleared).
 func (e *Env) addressBook() (model.AddressBook, []string, error) {
 	e.book.once.Do(func() { e.book.book, e.book.notes, e.book.err = e.readAddressBook() })
-	return e.book.book, e.book.notes, e.book.err
+	e.book.mu.Lock()
+	defer e.book.mu.Unlock()
+	notes := e.book.notes
+	e.book.notes = nil // said once, to the first who asks
+	return e.book.book, notes, e.book.err
 }
 
 func (e *Env) readAddressBook() (book model.AddressBook, notes []string, err error) {

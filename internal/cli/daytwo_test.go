@@ -43,6 +43,7 @@ func newGroup(t *testing.T, c *ec2.Client, name string) string {
 // the expiry (the clock is given), and audit in between; the second sweep
 // changes nothing.
 func TestAllowSweepAndAuditOnMoto(t *testing.T) {
+	t.Parallel()
 	s := mototest.NewAccount(t)
 	onMoto(t, s)
 	raw := motoEC2(t, s.URL)
@@ -80,6 +81,7 @@ func TestAllowSweepAndAuditOnMoto(t *testing.T) {
 }
 
 func TestAllowBadInput(t *testing.T) {
+	t.Parallel()
 	setVar(t, "SGWIZ_CONFIG", filepath.Join(t.TempDir(), "none.yaml"))
 	for _, tt := range []struct {
 		args []string
@@ -111,6 +113,7 @@ func TestAllowBadInput(t *testing.T) {
 // moto adds an instance's launch groups to its interface's whatever is
 // sent, so detaching is proven on an interface of its own.
 func TestAttachOnMoto(t *testing.T) {
+	t.Parallel()
 	s := mototest.NewAccount(t)
 	onMoto(t, s)
 	raw := motoEC2(t, s.URL)
@@ -189,6 +192,7 @@ func TestAttachOnMoto(t *testing.T) {
 // TestAddressBookInFlagsAndPlanFiles: @office in --office-cidr and in a
 // plan file stands for the set; a prefix list is made of it on moto.
 func TestAddressBookInFlagsAndPlanFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yaml")
 	if err := os.WriteFile(cfg, []byte("addresses:\n  office: [203.0.113.0/24, 2001:db8::/48]\n"), 0o644); err != nil {
@@ -224,6 +228,7 @@ func TestAddressBookInFlagsAndPlanFiles(t *testing.T) {
 // TestApplyRefusesAnExpiredTemporaryRule: a saved plan whose temporary
 // rule's time is over is not applied (sweep would revoke it at once).
 func TestApplyRefusesAnExpiredTemporaryRule(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	plan := filepath.Join(dir, "plan.yaml")
 	os.WriteFile(plan, []byte("groups:\n  - name: bastion\n    description: SSH\n    ingress:\n      - {protocol: tcp, ports: \"22\", from: 198.51.100.7/32, description: \"SSH from my IP, sgwiz:expires=2026-11-23T20:00:00Z\"}\n    egress: default\n"), 0o644)
@@ -239,6 +244,7 @@ func TestApplyRefusesAnExpiredTemporaryRule(t *testing.T) {
 // TestAdminForFlag: --admin-for makes the admin service temporary from the
 // clock, as the wizard's l does; its mistakes name the flag.
 func TestAdminForFlag(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 23, 20, 0, 30, 0, time.UTC)
 	code, out, errOut := sgwizAt(t, now, "plan", "--use-case", "bastion", "--office-cidr", "203.0.113.10", "--admin-for", "2h")
 	if code != 0 || !strings.Contains(out, "sgwiz:expires=2026-11-23T22:00:00Z") {

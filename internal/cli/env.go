@@ -38,6 +38,7 @@ type Env struct {
 
 	book struct {
 		once  sync.Once
+		mu    sync.Mutex
 		book  model.AddressBook
 		notes []string
 		err   error

@@ -43,6 +43,7 @@ func writeFile(t *testing.T, name, text string) string {
 // from itself, named by its sg- id; the first apply adds it, the second
 // changes nothing (it used to revoke and re-add it on every run).
 func TestARuleNamingItsOwnGroupByIDConverges(t *testing.T) {
+	t.Parallel()
 	s := mototest.NewAccount(t)
 	onMoto(t, s)
 	raw := motoEC2(t, s.URL)
@@ -71,6 +72,7 @@ func TestARuleNamingItsOwnGroupByIDConverges(t *testing.T) {
 // group a by its id, and both are found by name: the second apply changes
 // nothing and needs no --adopt (it exited 2 before).
 func TestAGroupReferencedByIDAmongGroupsFoundByName(t *testing.T) {
+	t.Parallel()
 	s := mototest.NewAccount(t)
 	onMoto(t, s)
 	first := writeFile(t, "plan.yaml", `name: pair
@@ -114,6 +116,7 @@ groups:
 // Following apply's advice for an expired rule of the plan (remove the
 // marker from its description) does the same.
 func TestSweepSparesARuleThePlanMadePermanent(t *testing.T) {
+	t.Parallel()
 	s := mototest.NewAccount(t)
 	onMoto(t, s)
 	raw := motoEC2(t, s.URL)
@@ -161,6 +164,7 @@ func TestSweepSparesARuleThePlanMadePermanent(t *testing.T) {
 // that adds it, changed on the rule by difference (no revoke), and an
 // import gives them back, so that applying the import changes nothing.
 func TestRuleTagsAreThePlans(t *testing.T) {
+	t.Parallel()
 	s := mototest.NewAccount(t)
 	onMoto(t, s)
 	plan := writeFile(t, "web.yaml", `groups:
@@ -201,6 +205,7 @@ func TestRuleTagsAreThePlans(t *testing.T) {
 // named default (AWS reserves it for the VPC's own group, which apply
 // would find instead).
 func TestTheDefaultNameIsRefused(t *testing.T) {
+	t.Parallel()
 	code, _, errOut := sgwiz(t, "apply", "--use-case", "web", "--name", "Default", "--office-cidr", "203.0.113.10", "--sandbox", "--yes")
 	if code != 2 || !strings.Contains(errOut, `AWS reserves the name "Default" for each VPC's own default group`) {
 		t.Errorf("--name Default: exit %d\n%s", code, errOut)

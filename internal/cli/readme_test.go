@@ -19,6 +19,7 @@ var updateReadme = flag.Bool("update-readme", false, "rewrite the README's gener
 // and non-public ranges are made from the checks themselves (rewrite them
 // with go test -run TestReadme -update-readme, then read the diff).
 func TestReadmeTablesAreTheChecks(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(readmePath)
 	if err != nil {
 		t.Fatal(err)

@@ -113,6 +113,7 @@ func testEnv(t *testing.T) *Env {
 }
 
 func TestPresetsJSON(t *testing.T) {
+	t.Parallel()
 	code, out, _ := sgwiz(t, "presets", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
@@ -145,6 +146,7 @@ func TestPresetsJSON(t *testing.T) {
 }
 
 func TestPresetsTable(t *testing.T) {
+	t.Parallel()
 	code, out, _ := sgwiz(t, "presets")
 	if code != 0 || !strings.Contains(out, "three-tier") || !strings.Contains(out, "TCP 22") {
 		t.Errorf("exit %d:\n%s", code, out)
@@ -153,6 +155,7 @@ func TestPresetsTable(t *testing.T) {
 
 // TestVersion: --version says what sgwiz was built from.
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	code, out, _ := sgwiz(t, "--version")
 	if code != 0 || !strings.HasPrefix(out, "sgwiz ") || !strings.Contains(out, "(go1.") {
 		t.Errorf("exit %d: %q", code, out)
@@ -160,6 +163,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestLintExitCodes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		code int
@@ -185,6 +189,7 @@ func TestLintExitCodes(t *testing.T) {
 }
 
 func TestLintJSON(t *testing.T) {
+	t.Parallel()
 	code, out, _ := sgwiz(t, "lint", "--use-case", "web", "--ssh-from", "world", "--json")
 	var fs []map[string]any
 	if err := json.Unmarshal([]byte(out), &fs); err != nil || code != 1 {
@@ -202,6 +207,7 @@ func TestLintJSON(t *testing.T) {
 // TestACutPlanFileIsNotAllOpen: a plan file cut short before a group's
 // egress is an error naming the group's line, not AWS's allow-all.
 func TestACutPlanFileIsNotAllOpen(t *testing.T) {
+	t.Parallel()
 	whole := mustPlanFile(t, "--use-case", "web", "--office-cidr", "198.51.100.7")
 	data, _ := os.ReadFile(whole)
 	cut := data[:bytes.Index(data, []byte("    egress:"))]
@@ -214,6 +220,7 @@ func TestACutPlanFileIsNotAllOpen(t *testing.T) {
 }
 
 func TestPlanFileErrorsNameTheLine(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "plan.yaml")
 	os.WriteFile(path, []byte("groups:\n  - name: web\n    description: d\n    ingress:\n      - service: ssh\n        from: 0.0.0.0/99\n    egress: default\n"), 0o644)
 	code, _, errOut := sgwiz(t, "lint", "-f", path)
@@ -229,6 +236,7 @@ func TestPlanFileErrorsNameTheLine(t *testing.T) {
 // TestPlanFileGivesTheSameExports: sgwiz plan, then export -f, equals
 // export from the flags, for every format.
 func TestPlanFileGivesTheSameExports(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	flags := []string{"--use-case", "three-tier", "--engine", "postgresql", "--app-port", "9000", "--tag", "Env=prod", "--vpc-id", "vpc-0123456789abcdef0"}
 	for _, form := range []string{"plan.yaml", "plan.json"} {
@@ -251,6 +259,7 @@ func TestPlanFileGivesTheSameExports(t *testing.T) {
 }
 
 func TestExportWritesAtomicallyAndAsksBeforeReplacing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "sg.tf")
 	os.WriteFile(path, []byte("keep me"), 0o644)
@@ -284,6 +293,7 @@ func TestExportWritesAtomicallyAndAsksBeforeReplacing(t *testing.T) {
 }
 
 func TestExportUnknownFormat(t *testing.T) {
+	t.Parallel()
 	code, _, errOut := sgwiz(t, "export", "--use-case", "web", "--format", "pulumi")
 	if code != 2 || !strings.Contains(errOut, "use one of terraform, cloudformation") {
 		t.Errorf("exit %d: %s", code, errOut)
@@ -291,6 +301,7 @@ func TestExportUnknownFormat(t *testing.T) {
 }
 
 func TestWithoutATerminalSgwizNamesTheCommands(t *testing.T) {
+	t.Parallel()
 	code, out, errOut := sgwiz(t)
 	if code != 2 || out != "" {
 		t.Errorf("exit %d, stdout %q", code, out)
@@ -305,6 +316,7 @@ func TestWithoutATerminalSgwizNamesTheCommands(t *testing.T) {
 // TestMyIPURLIsChecked: a My IP endpoint that is not an http(s) URL is
 // refused at once, naming the flag and an example.
 func TestMyIPURLIsChecked(t *testing.T) {
+	t.Parallel()
 	for _, bad := range []string{"ftp://example.com", "checkip.amazonaws.com", "https://"} {
 		code, _, errOut := sgwiz(t, "--myip-url", bad)
 		if code != 2 || !strings.Contains(errOut, "--myip-url") || !strings.Contains(errOut, "https://checkip.amazonaws.com") {
@@ -318,6 +330,7 @@ func TestMyIPURLIsChecked(t *testing.T) {
 }
 
 func TestHostBitsAreReported(t *testing.T) {
+	t.Parallel()
 	code, out, errOut := sgwiz(t, "plan", "--use-case", "web", "--office-cidr", "203.0.113.77/24")
 	if code != 0 || !strings.Contains(errOut, "203.0.113.77/24 has host bits set; using 203.0.113.0/24") || !strings.Contains(out, "from: 203.0.113.0/24") {
 		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
@@ -325,6 +338,7 @@ func TestHostBitsAreReported(t *testing.T) {
 }
 
 func TestImportNamesABadID(t *testing.T) {
+	t.Parallel()
 	code, _, errOut := sgwiz(t, "import", "sg-123", "--sandbox")
 	if code != 2 || !strings.Contains(errOut, `"sg-123" is not a security group id`) {
 		t.Errorf("exit %d: %s", code, errOut)
@@ -338,6 +352,7 @@ func TestImportNamesABadID(t *testing.T) {
 // TestBadPlanFilesFailAtOnce: a device that never ends, a file of two
 // documents: each is refused in words with exit 2, without hanging.
 func TestBadPlanFilesFailAtOnce(t *testing.T) {
+	t.Parallel()
 	code, _, errOut := sgwiz(t, "lint", "-f", "/dev/zero")
 	if code != 2 || !strings.Contains(errOut, "more than 16 MiB") {
 		t.Errorf("-f /dev/zero: exit %d: %s", code, errOut)
@@ -347,5 +362,31 @@ func TestBadPlanFilesFailAtOnce(t *testing.T) {
 	code, _, errOut = sgwiz(t, "export", "-f", path)
 	if code != 2 || !strings.Contains(errOut, "line 3: file: a second YAML document") {
 		t.Errorf("two documents: exit %d: %s", code, errOut)
+	}
+}
+
+// TestTheAddressBookIsReadOnce: two flags naming its sets say the config
+// file's notes once, not once a flag.
+func TestTheAddressBookIsReadOnce(t *testing.T) {
+	t.Parallel()
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, []byte("addresses:\n  office: [198.51.100.7/28]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	setVar(t, "SGWIZ_CONFIG", cfg)
+	code, _, errOut := sgwiz(t, "lint", "--use-case", "database", "--office-cidr", "@office", "--app-source", "@office")
+	if code != 0 || strings.Count(errOut, "has host bits set") != 1 {
+		t.Errorf("exit %d, want the config file's note once:\n%s", code, errOut)
+	}
+}
+
+// TestSweepReadsWithAuditsBound: sweep takes --parallel as audit does.
+func TestSweepReadsWithAuditsBound(t *testing.T) {
+	t.Parallel()
+	if code, _, errOut := sgwiz(t, "sweep", "--sandbox", "--parallel", "0"); code != 2 || !strings.Contains(errOut, "--parallel: give 1 or more") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	if code, out, errOut := sgwiz(t, "sweep", "--sandbox", "--parallel", "1", "--region", "us-east-1", "--region", "eu-west-1"); code != 0 || strings.Count(out, "temporary rule(s) still running") != 2 {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }

@@ -85,6 +85,7 @@ var plainEnv = []string{"TERM=xterm-256color", "NO_COLOR=1", "HOME=" + os.TempDi
 // TestWizardInARealTerminal types the office CIDR, accepts every default
 // and checks the review the real binary shows.
 func TestWizardInARealTerminal(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	term := startTerminal(t, 80, 24, plainEnv, bin)
 	term.waitFor("1/8 Start")
@@ -119,6 +120,7 @@ func TestWizardInARealTerminal(t *testing.T) {
 // first line, key help (on two lines at 80 columns) at the bottom,
 // nothing wider than 80.
 func TestWizardAfterResize(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	term := startTerminal(t, 120, 40, plainEnv, bin)
 	term.waitFor("1/8 Start")
@@ -154,6 +156,7 @@ func TestWizardAfterResize(t *testing.T) {
 
 // TestNoTTYExitsAtOnce: without a terminal sgwiz does not hang.
 func TestNoTTYExitsAtOnce(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	cmd := exec.Command(bin)
 	cmd.Stdin = strings.NewReader("")
