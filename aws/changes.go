@@ -395,6 +395,16 @@ func rulesCount(n int) string {
 // cut off half-way); else applying adopts it, which is confirmed first
 // (GroupChange.Adopts). A rule naming a group of the plan by its sg- id is
 // the rule naming it by name.
+// missingGroup says that a group the plan names by id is not there, and
+// what to do: a default group is made with its VPC and cannot be created
+// again, any other can be.
+func missingGroup(id, name, region string) error {
+	if strings.EqualFold(name, model.DefaultGroupName) {
+		return fmt.Errorf("group %s (%s in the plan) does not exist in %s: a VPC's default group is never created by hand; check --region, or import the VPC's default group again (sgwiz import sg-…) for its id", id, name, region)
+	}
+	return fmt.Errorf("group %s (%s in the plan) does not exist in %s: it was deleted, or the region is another; remove its id from the plan to create it again", id, name, region)
+}
+
 func (c *Client) Plan(ctx context.Context, p model.Plan) (Changes, error) {
 	if err := p.Validate(); err != nil {
 		return Changes{}, err
@@ -727,7 +737,7 @@ func (c *Client) findGroups(ctx context.Context, p model.Plan, vpc string) (map[
 		}
 		for _, id := range ids {
 			if _, ok := found[byID[id]]; !ok {
-				return nil, fmt.Errorf("group %s (%s in the plan) does not exist in %s: it was deleted, or the region is another; remove its id from the plan to create it again", id, byID[id], c.Region)
+				return nil, missingGroup(id, byID[id], c.Region)
 			}
 		}
 	}

@@ -83,6 +83,11 @@ func TestErrorsAreInWords(t *testing.T) {
 			p.Groups[0].ID = "sg-0123456789abcdef0"
 			return p
 		}, []string{"group sg-0123456789abcdef0 (web in the plan) does not exist in us-east-1", "remove its id"}},
+		{"the plan's default group is gone", nil, func(t *testing.T) model.Plan {
+			p := presetPlan(t, "web")
+			p.Groups[0].ID, p.Groups[0].Name = "sg-0123456789abcdef0", "default"
+			return p
+		}, []string{"group sg-0123456789abcdef0 (default in the plan) does not exist in us-east-1: a VPC's default group is never created by hand", "--region"}},
 		{"missing permission", failOn("CreateSecurityGroup", "UnauthorizedOperation", 403), nil, []string{"missing IAM permission ec2:CreateSecurityGroup"}},
 		{"missing permission on rules", failOn("AuthorizeSecurityGroupIngress", "UnauthorizedOperation", 403), nil, []string{"ec2:AuthorizeSecurityGroupIngress", "removed what this run created: web"}},
 		{"unknown VPC", nil, func(t *testing.T) model.Plan {

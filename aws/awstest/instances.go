@@ -25,9 +25,9 @@ type instance struct {
 func (h *Handler) AddInstance(name, state string, groups ...string) (id, eni string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	in := instance{id: newID("i-"), name: name, state: state, vpc: DefaultVPC}
+	in := instance{id: h.newID("i-"), name: name, state: state, vpc: DefaultVPC}
 	h.instances = append(h.instances, in)
-	ni := networkInterface{id: newID("eni-"), description: "Primary network interface", groups: groups, instance: in.id}
+	ni := networkInterface{id: h.newID("eni-"), description: "Primary network interface", groups: groups, instance: in.id}
 	h.interfaces = append(h.interfaces, ni)
 	return in.id, ni.id
 }
@@ -36,7 +36,7 @@ func (h *Handler) AddInstance(name, state string, groups ...string) (id, eni str
 func (h *Handler) AddSecondInterface(instanceID string, groups ...string) string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	ni := networkInterface{id: newID("eni-"), description: "second interface", groups: groups, instance: instanceID, device: 1}
+	ni := networkInterface{id: h.newID("eni-"), description: "second interface", groups: groups, instance: instanceID, device: 1}
 	h.interfaces = append(h.interfaces, ni)
 	return ni.id
 }
@@ -133,7 +133,7 @@ func (h *Handler) describeInstances(f form) (any, *apiError) {
 			}
 			x.Interfaces = append(x.Interfaces, xi)
 		}
-		resp.Reservations = append(resp.Reservations, xmlReservation{ID: newID("r-"), OwnerID: Account, Instances: []xmlInstance{x}})
+		resp.Reservations = append(resp.Reservations, xmlReservation{ID: h.newID("r-"), OwnerID: Account, Instances: []xmlInstance{x}})
 	}
 	return resp, nil
 }
@@ -212,7 +212,7 @@ func (h *Handler) createPrefixList(f form, region string) (any, *apiError) {
 			return nil, fail("PrefixListAlreadyExists", "A prefix list named '%s' already exists", name)
 		}
 	}
-	l := prefixList{id: newID("pl-"), name: name, family: family, owner: Account, weight: max}
+	l := prefixList{id: h.newID("pl-"), name: name, family: family, owner: Account, weight: max}
 	for i := 1; i <= f.count("Entry"); i++ {
 		p := fmt.Sprintf("Entry.%d", i)
 		c, perr := netip.ParsePrefix(f.get(p + ".Cidr"))

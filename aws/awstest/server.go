@@ -24,6 +24,7 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"fmt"
+	mrand "math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -81,6 +82,14 @@ func (s *Server) Handler() *Handler { return s.h }
 
 // Handler answers EC2 Query calls from its in-memory state.
 type Handler struct {
+	// ids makes the ids of what the sandbox holds, the same on every run
+	// (an example account's groups keep their ids, so a script can chain
+	// sgwiz audit --sandbox and sgwiz apply --sandbox); request ids stay
+	// random.
+	ids struct {
+		sync.Mutex
+		rng *mrand.Rand
+	}
 	mu     sync.Mutex
 	vpcs   []vpc
 	groups map[string]*group // by id
@@ -190,9 +199,9 @@ type ruleKey struct {
 func NewHandler() *Handler {
 	h := &Handler{groups: map[string]*group{}}
 	h.vpcs = []vpc{{id: DefaultVPC, cidr: "172.31.0.0/16", isDefault: true}, {id: IPv6VPC, cidr: "10.9.0.0/16", ipv6: "2600:1f18:abc:de00::/56"}}
-	def := &group{id: newID("sg-"), name: "default", description: "default VPC security group", vpc: DefaultVPC}
-	def.rules[0] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "group", peer: def.id}, id: newID("sgr-")}}
-	def.rules[1] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr4", peer: "0.0.0.0/0"}, id: newID("sgr-")}}
+	def := &group{id: h.newID("sg-"), name: "default", description: "default VPC security group", vpc: DefaultVPC}
+	def.rules[0] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "group", peer: def.id}, id: h.newID("sgr-")}}
+	def.rules[1] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr4", peer: "0.0.0.0/0"}, id: h.newID("sgr-")}}
 	h.groups[def.id] = def
 	h.order = append(h.order, def.id)
 	h.lists = []prefixList{
@@ -206,6 +215,17 @@ func NewHandler() *Handler {
 	return h
 }
 
+// newID is the next id of the sandbox's sequence: prefix and 17 hex digits.
+func (h *Handler) newID(prefix string) string {
+	h.ids.Lock()
+	defer h.ids.Unlock()
+	if h.ids.rng == nil {
+		h.ids.rng = mrand.New(mrand.NewPCG(0x5a9d, 0xb0c5)) // fixed: the same ids every run
+	}
+	return fmt.Sprintf("%s%017x", prefix, h.ids.rng.Uint64())
+}
+
+// newID is a random id (request ids).
 func newID(prefix string) string {
 	b := make([]byte, 9)
 	_, _ = rand.Read(b)
@@ -503,7 +523,7 @@ func (h *Handler) createGroup(f form) (any, *apiError) {
 			return nil, fail("InvalidGroup.Duplicate", "The security group '%s' already exists for VPC '%s'", name, vpcID)
 		}
 	}
-	g := &group{id: newID("sg-"), name: name, description: desc, vpc: vpcID}
+	g := &group{id: h.newID("sg-"), name: name, description: desc, vpc: vpcID}
 	for i := 1; i <= f.count("TagSpecification"); i++ {
 		p := fmt.Sprintf("TagSpecification.%d", i)
 		for j := 1; j <= f.count(p+".Tag"); j++ {
@@ -511,9 +531,9 @@ func (h *Handler) createGroup(f form) (any, *apiError) {
 			g.tags = append(g.tags, [2]string{f.get(t + ".Key"), f.get(t + ".Value")})
 		}
 	}
-	g.rules[1] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr4", peer: "0.0.0.0/0"}, id: newID("sgr-")}}
+	g.rules[1] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr4", peer: "0.0.0.0/0"}, id: h.newID("sgr-")}}
 	if h.vpc(vpcID).ipv6 != "" {
-		g.rules[1] = append(g.rules[1], rule{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr6", peer: "::/0"}, id: newID("sgr-")})
+		g.rules[1] = append(g.rules[1], rule{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr6", peer: "::/0"}, id: h.newID("sgr-")})
 	}
 	h.groups[g.id] = g
 	h.order = append(h.order, g.id)
@@ -707,7 +727,7 @@ func (h *Handler) authorize(f form, dir int) (any, *apiError) {
 	}
 	resp := authorizeResponse{XMLName: xml.Name{Local: [2]string{"AuthorizeSecurityGroupIngressResponse", "AuthorizeSecurityGroupEgressResponse"}[dir]}, RequestID: newID(""), Return: true}
 	for _, r := range rules {
-		r.id = newID("sgr-")
+		r.id = h.newID("sgr-")
 		r.tags = slices.Clone(tags) // each rule's own: CreateTags on one changes it alone
 		g.rules[dir] = append(g.rules[dir], r)
 		resp.Rules = append(resp.Rules, xmlRule{ID: r.id, GroupID: g.id, IsEgress: dir == 1, Protocol: r.key.proto, From: r.key.from, To: r.key.to})
@@ -922,7 +942,7 @@ func (h *Handler) describePrefixLists(f form, region string) (any, *apiError) {
 func (h *Handler) AddInterface(description string, groups ...string) string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	ni := networkInterface{id: newID("eni-"), description: description, groups: groups}
+	ni := networkInterface{id: h.newID("eni-"), description: description, groups: groups}
 	h.interfaces = append(h.interfaces, ni)
 	return ni.id
 }
@@ -955,15 +975,15 @@ func (h *Handler) Seed(n, rules int) []string {
 	defer h.mu.Unlock()
 	ids := make([]string, n)
 	for i := range n {
-		g := &group{id: newID("sg-"), name: fmt.Sprintf("seed-%d", i), description: "seeded", vpc: DefaultVPC}
+		g := &group{id: h.newID("sg-"), name: fmt.Sprintf("seed-%d", i), description: "seeded", vpc: DefaultVPC}
 		for j := range rules {
 			g.rules[0] = append(g.rules[0], rule{key: ruleKey{proto: "tcp", from: 443, to: 443, kind: "cidr4",
-				peer: fmt.Sprintf("10.%d.%d.0/24", j/256, j%256)}, id: newID("sgr-"), description: "HTTPS from a branch"})
+				peer: fmt.Sprintf("10.%d.%d.0/24", j/256, j%256)}, id: h.newID("sgr-"), description: "HTTPS from a branch"})
 		}
-		g.rules[1] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr4", peer: "0.0.0.0/0"}, id: newID("sgr-")}}
+		g.rules[1] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr4", peer: "0.0.0.0/0"}, id: h.newID("sgr-")}}
 		h.groups[g.id] = g
 		h.order = append(h.order, g.id)
-		h.interfaces = append(h.interfaces, networkInterface{id: newID("eni-"), groups: []string{g.id}})
+		h.interfaces = append(h.interfaces, networkInterface{id: h.newID("eni-"), groups: []string{g.id}})
 		ids[i] = g.id
 	}
 	return ids
@@ -1058,13 +1078,13 @@ func (h *Handler) Example() {
 	add := func(name string, rules ...rule) string {
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		g := &group{id: newID("sg-"), name: name, description: name + " (example)", vpc: DefaultVPC,
+		g := &group{id: h.newID("sg-"), name: name, description: name + " (example)", vpc: DefaultVPC,
 			tags: [][2]string{{"Owner", "example"}}}
 		for _, r := range rules {
-			r.id = newID("sgr-")
+			r.id = h.newID("sgr-")
 			g.rules[0] = append(g.rules[0], r)
 		}
-		g.rules[1] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr4", peer: "0.0.0.0/0"}, id: newID("sgr-")}}
+		g.rules[1] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr4", peer: "0.0.0.0/0"}, id: h.newID("sgr-")}}
 		h.groups[g.id] = g
 		h.order = append(h.order, g.id)
 		return g.id
