@@ -23,10 +23,10 @@ type NewPrefixList struct {
 	Description string
 }
 
-// CreatePrefixList makes the list, or finds the account's list of that
-// name and family with the same entries (existed true). A list of the name
+// FindPrefixList finds the account's list of l's name and family with the
+// same entries (its id), or says there is none (""). A list of the name
 // with other entries is an error: sgwiz does not change it.
-func (c *Client) CreatePrefixList(ctx context.Context, l NewPrefixList) (id string, existed bool, err error) {
+func (c *Client) FindPrefixList(ctx context.Context, l NewPrefixList) (id string, err error) {
 	family := "IPv4"
 	if l.IPv6 {
 		family = "IPv6"
@@ -34,7 +34,7 @@ func (c *Client) CreatePrefixList(ctx context.Context, l NewPrefixList) (id stri
 	found, err := c.ec2.DescribeManagedPrefixLists(ctx, &ec2.DescribeManagedPrefixListsInput{Filters: []types.Filter{
 		{Name: sdk.String("prefix-list-name"), Values: []string{l.Name}}}})
 	if err != nil {
-		return "", false, explain(err, "")
+		return "", explain(err, "")
 	}
 	for _, pl := range found.PrefixLists {
 		if sdk.ToString(pl.OwnerId) == "AWS" || sdk.ToString(pl.AddressFamily) != family {
@@ -43,7 +43,7 @@ func (c *Client) CreatePrefixList(ctx context.Context, l NewPrefixList) (id stri
 		id := sdk.ToString(pl.PrefixListId)
 		entries, err := c.ec2.GetManagedPrefixListEntries(ctx, &ec2.GetManagedPrefixListEntriesInput{PrefixListId: &id})
 		if err != nil {
-			return "", false, explain(err, "")
+			return "", explain(err, "")
 		}
 		var have []netip.Prefix
 		for _, e := range entries.Entries {
@@ -55,9 +55,22 @@ func (c *Client) CreatePrefixList(ctx context.Context, l NewPrefixList) (id stri
 		slices.SortFunc(have, netip.Prefix.Compare)
 		slices.SortFunc(want, netip.Prefix.Compare)
 		if slices.Equal(have, want) {
-			return id, true, nil
+			return id, nil
 		}
-		return "", false, fmt.Errorf("the account's prefix list %s (%s) holds other entries than the address book's %s: change it in the console or with aws ec2 modify-managed-prefix-list, or choose another name", l.Name, id, l.Name)
+		return "", fmt.Errorf("the account's prefix list %s (%s) holds other entries than the address book's %s: change it in the console or with aws ec2 modify-managed-prefix-list, or choose another name", l.Name, id, l.Name)
+	}
+	return "", nil
+}
+
+// CreatePrefixList makes the list, or finds it as FindPrefixList does
+// (existed true).
+func (c *Client) CreatePrefixList(ctx context.Context, l NewPrefixList) (id string, existed bool, err error) {
+	if id, err := c.FindPrefixList(ctx, l); err != nil || id != "" {
+		return id, id != "", err
+	}
+	family := "IPv4"
+	if l.IPv6 {
+		family = "IPv6"
 	}
 	in := &ec2.CreateManagedPrefixListInput{PrefixListName: sdk.String(l.Name), AddressFamily: sdk.String(family),
 		MaxEntries: sdk.Int32(int32(l.MaxEntries)),

@@ -15,27 +15,35 @@ import (
 // Temporary access: rules that carry their expiry in a rule tag
 // (model.ExpiresTag), added by Allow, revoked by Sweep once expired.
 
-// Allowed is what Allow did.
+// Allowed is what Allow did, or (from PlanAllow) would do.
 type Allowed struct {
-	// RuleID is the rule that allows the access (new, extended or kept).
+	// RuleID is the rule that allows the access (new, extended or kept);
+	// empty for a rule still to add.
 	RuleID string
 	// Verb is "added", "extended" (an earlier temporary rule now lasts
 	// longer), "kept" (one already lasts as long or longer) or
-	// "permanent" (a rule without expiry already allows it).
+	// "permanent" (a rule without expiry already allows it); PlanAllow
+	// says "add" and "extend" for what is still to do.
 	Verb    string
 	Expires time.Time
+
+	group string
+	dir   model.Direction
+	rule  model.Rule
 }
 
-// Allow adds r to the group in direction d until the given time, with the
-// expiry in a rule tag (set by the authorize call itself, so a rule never
-// exists without it) and in its description. An identical rule that is
-// already there is extended, kept, or (when it has no expiry) left alone:
-// a temporary rule never replaces a permanent one.
-func (c *Client) Allow(ctx context.Context, groupID string, d model.Direction, r model.Rule, until time.Time) (Allowed, error) {
+// Changes reports whether Allow would change the group.
+func (a Allowed) Changes() bool { return a.Verb == "add" || a.Verb == "extend" }
+
+// PlanAllow reads the group and says what Allow would do to give r in
+// direction d until the given time: add it, extend an earlier temporary
+// rule, or nothing (one lasts as long, or a permanent rule allows it).
+func (c *Client) PlanAllow(ctx context.Context, groupID string, d model.Direction, r model.Rule, until time.Time) (Allowed, error) {
 	have, err := c.groupRules(ctx, groupID)
 	if err != nil {
 		return Allowed{}, err
 	}
+	a := Allowed{group: groupID, dir: d, rule: r, Verb: "add", Expires: until}
 	for _, h := range have {
 		if h.Direction != d || h.Rule.Key() != r.Key() {
 			continue
@@ -46,29 +54,44 @@ func (c *Client) Allow(ctx context.Context, groupID string, d model.Direction, r
 		case h.Problem == "" && !h.Expires.Before(until):
 			return Allowed{RuleID: h.RuleID, Verb: "kept", Expires: h.Expires}, nil
 		}
-		// Extend: the tag first (what sweep reads), then the description.
-		if _, err := c.ec2.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{h.RuleID},
-			Tags: sdkTags([]model.Tag{{Key: model.ExpiresTag, Value: model.FormatExpiry(until)}})}); err != nil {
-			return Allowed{}, explain(err, "extending "+h.RuleID)
-		}
-		if err := c.send(ctx, describeCall, d, groupID, permissions([]model.Rule{model.Temporary(r, until)}, nil), false); err != nil {
-			return Allowed{}, explain(err, "")
-		}
-		return Allowed{RuleID: h.RuleID, Verb: "extended", Expires: until}, nil
+		a.RuleID, a.Verb = h.RuleID, "extend"
+		return a, nil
 	}
-	t := model.Temporary(r, until)
-	if err := model.ValidateRuleDescription(t.Description); err != nil {
+	if err := model.ValidateRuleDescription(model.Temporary(r, until).Description); err != nil {
 		return Allowed{}, fmt.Errorf("the rule's description: %w", err)
 	}
-	made, err := c.authorize(ctx, d, groupID, permissions([]model.Rule{t}, nil), ruleTagSpecs(t.AWSTags()), false)
-	if err != nil {
-		return Allowed{}, explain(err, "")
-	}
-	a := Allowed{Verb: "added", Expires: until}
-	if len(made) > 0 {
-		a.RuleID = sdk.ToString(made[0].SecurityGroupRuleId)
-	}
 	return a, nil
+}
+
+// Allow does what PlanAllow said: it adds the rule until its time, with
+// the expiry in a rule tag (set by the authorize call itself, so a rule
+// never exists without it) and in its description, or extends the earlier
+// temporary rule (the tag first, which sweep reads, then the
+// description). A temporary rule never replaces a permanent one.
+func (c *Client) Allow(ctx context.Context, a Allowed) (Allowed, error) {
+	until, t := a.Expires, model.Temporary(a.rule, a.Expires)
+	switch a.Verb {
+	case "extend":
+		if _, err := c.ec2.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{a.RuleID},
+			Tags: sdkTags([]model.Tag{{Key: model.ExpiresTag, Value: model.FormatExpiry(until)}})}); err != nil {
+			return Allowed{}, explain(err, "extending "+a.RuleID)
+		}
+		if err := c.send(ctx, describeCall, a.dir, a.group, permissions([]model.Rule{t}, nil), false); err != nil {
+			return Allowed{}, explain(err, "")
+		}
+		return Allowed{RuleID: a.RuleID, Verb: "extended", Expires: until}, nil
+	case "add":
+		made, err := c.authorize(ctx, a.dir, a.group, permissions([]model.Rule{t}, nil), ruleTagSpecs(t.AWSTags()), false)
+		if err != nil {
+			return Allowed{}, explain(err, "")
+		}
+		done := Allowed{Verb: "added", Expires: until}
+		if len(made) > 0 {
+			done.RuleID = sdk.ToString(made[0].SecurityGroupRuleId)
+		}
+		return done, nil
+	}
+	return a, nil // nothing to do
 }
 
 // groupRules reads every rule of one group with its id and expiry (zero

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +21,8 @@ type allowOptions struct {
 	from    []string
 	lasting string
 	myIP    string
+	yes     bool
+	dryRun  bool
 }
 
 func newAllowCmd(env *Env) *cobra.Command {
@@ -36,10 +39,12 @@ Nothing in AWS removes a rule by itself: sgwiz sweep revokes the rules
 whose time is over. Run it from cron or a scheduler, every few minutes.
 
 Asking again for the same access extends it; a permanent rule that already
-allows it is left as it is (and never swept).`,
+allows it is left as it is (and never swept). As apply and attach do, it
+shows what it would change and asks first in a terminal; without one it
+needs --yes; --dry-run only shows.`,
 		Example: `  sgwiz allow ssh --group sg-0123456789abcdef0 --from my-ip --for 2h
-  sgwiz allow rdp --group sg-0123456789abcdef0 --from 198.51.100.7 --for 30m
-  sgwiz allow 8443 --group sg-0123456789abcdef0 --from @office --for 1d`,
+  sgwiz allow rdp --group sg-0123456789abcdef0 --from 198.51.100.7 --for 30m --yes
+  sgwiz allow 8443 --group sg-0123456789abcdef0 --from @office,198.51.100.7 --for 1d --dry-run`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return allowRun(cmd.Context(), o, args[0]) },
 	}
@@ -48,6 +53,8 @@ allows it is left as it is (and never swept).`,
 	fl.StringVar(&o.group, "group", "", "the security group (sg-…)")
 	fl.StringArrayVar(&o.from, "from", []string{"my-ip"}, "who may connect: my-ip (looked up), a CIDR or address, or @name from the address book; repeat for several")
 	fl.StringVar(&o.lasting, "for", "1h", "how long: 30m, 2h, 1h30m, 1d (a week at most)")
+	fl.BoolVar(&o.yes, "yes", false, "allow without asking (needed without a terminal)")
+	fl.BoolVar(&o.dryRun, "dry-run", false, "say what would be added or extended; change nothing")
 	fl.StringVar(&o.myIP, "myip-url", aws.DefaultMyIPURL, "where my-ip is looked up (an HTTPS endpoint answering with your address)")
 	return cmd
 }
@@ -75,21 +82,43 @@ func allowRun(ctx context.Context, o *allowOptions, service string) error {
 	}
 	defer release()
 	until := model.UntilFrom(o.env.now(), lasting)
+	var plans []aws.Allowed
+	var texts []string
 	for _, p := range peers {
 		for _, r := range svc.Rules(p.peer, svc.Title+" from "+p.label) {
-			a, err := c.Allow(ctx, o.group, model.Ingress, r, until)
+			a, err := c.PlanAllow(ctx, o.group, model.Ingress, r, until)
 			if err != nil {
 				return awsFailure(err)
 			}
-			text := r.Text(model.Ingress)
-			switch a.Verb {
-			case "permanent":
-				fmt.Fprintf(o.env.Out, "kept %s: %s is already allowed in %s by a permanent rule (nothing added, nothing to sweep)\n", a.RuleID, text, o.group)
-			case "kept":
-				fmt.Fprintf(o.env.Out, "kept %s: %s in %s already lasts until %s\n", a.RuleID, text, o.group, model.FormatExpiry(a.Expires))
-			default:
-				fmt.Fprintf(o.env.Out, "%s %s: %s in %s until %s (%s)\n", a.Verb, a.RuleID, text, o.group, model.FormatExpiry(until), o.lasting)
+			plans, texts = append(plans, a), append(texts, r.Text(model.Ingress))
+		}
+	}
+	changes := slices.ContainsFunc(plans, aws.Allowed.Changes)
+	if changes && (o.dryRun || !o.yes) {
+		for i, a := range plans {
+			if a.Changes() {
+				fmt.Fprintf(o.env.Out, "would %s %s in %s until %s (%s)\n", a.Verb, texts[i], o.group, model.FormatExpiry(until), o.lasting)
 			}
+		}
+		if o.dryRun {
+			return nil
+		}
+		if err := ask(o.env, "Allow it?", "allow changes the group: review the rule above, then add --yes (or run it in a terminal to be asked)"); err != nil {
+			return err
+		}
+	}
+	for i, a := range plans {
+		a, err := c.Allow(ctx, a)
+		if err != nil {
+			return awsFailure(err)
+		}
+		switch a.Verb {
+		case "permanent":
+			fmt.Fprintf(o.env.Out, "kept %s: %s is already allowed in %s by a permanent rule (nothing added, nothing to sweep)\n", a.RuleID, texts[i], o.group)
+		case "kept":
+			fmt.Fprintf(o.env.Out, "kept %s: %s in %s already lasts until %s\n", a.RuleID, texts[i], o.group, model.FormatExpiry(a.Expires))
+		default:
+			fmt.Fprintf(o.env.Out, "%s %s: %s in %s until %s (%s)\n", a.Verb, a.RuleID, texts[i], o.group, model.FormatExpiry(until), o.lasting)
 		}
 	}
 	fmt.Fprintf(o.env.Out, "sgwiz sweep --region %s revokes it once expired; nothing in AWS does by itself (run sweep from cron, e.g. */5 * * * *)\n", c.Region)
@@ -104,7 +133,11 @@ func allowedService(s string) (model.Service, error) {
 	if n, err := model.ParsePort(s); err == nil {
 		return model.CustomService(model.TCP, model.Port(n)), nil
 	}
-	return model.Service{}, fmt.Errorf("%q is neither a service of the catalogue (ssh, rdp, https, postgresql, … : sgwiz presets lists them) nor a TCP port", s)
+	var ids []string
+	for _, svc := range model.Catalogue() {
+		ids = append(ids, svc.ID)
+	}
+	return model.Service{}, fmt.Errorf("%q is neither a service of the catalogue%s (ssh, rdp, https, postgresql, … : sgwiz presets lists them) nor a TCP port", s, model.DidYouMean(s, ids))
 }
 
 type temporaryPeer struct {

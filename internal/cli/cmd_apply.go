@@ -142,6 +142,21 @@ func awsFailure(err error) error { return &exitError{exitFindings, err} }
 
 // confirm asks before changing anything: y, or the group name that
 // Changes.Confirmation asks for.
+// ask asks question in a terminal and returns nil on y or yes; without a
+// terminal it refuses with needYes (exit 2), a "not changed" on any other
+// answer (exit 1). Commands that change AWS ask through it.
+func ask(env *Env, question, needYes string) error {
+	if !env.IsTerminal {
+		return usageError(errors.New(needYes))
+	}
+	fmt.Fprint(env.Out, question+" [y/N] ")
+	line, _ := bufio.NewReader(env.In).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+		return &exitError{exitFindings, errors.New("not changed")}
+	}
+	return nil
+}
+
 func confirm(env *Env, ch aws.Changes) error {
 	if !env.IsTerminal {
 		return usageError(errors.New("apply changes AWS: review the change above, then add --yes (or run it in a terminal to be asked)"))

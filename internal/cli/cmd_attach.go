@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -110,13 +109,8 @@ func attachRun(ctx context.Context, o *attachOptions, group string) error {
 		return nil
 	}
 	if !o.yes {
-		if !o.env.IsTerminal {
-			return usageError(errors.New("this changes the groups of a running interface: review the change above, then add --yes (or run it in a terminal to be asked)"))
-		}
-		fmt.Fprint(out, "Change the interface's groups? [y/N] ")
-		line, _ := bufio.NewReader(o.env.In).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
-			return &exitError{exitFindings, errors.New("not changed")}
+		if err := ask(o.env, "Change the interface's groups?", "this changes the groups of a running interface: review the change above, then add --yes (or run it in a terminal to be asked)"); err != nil {
+			return err
 		}
 	}
 	if err := c.Attach(ctx, a); err != nil {

@@ -17,8 +17,7 @@ func newPrefixListCmd(env *Env) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	var cloud awsFlags
-	var max int
+	var o prefixListOptions
 	create := &cobra.Command{
 		Use:   "create NAME [--max-entries N]",
 		Short: "Turn an address book set into a customer-managed prefix list that groups share",
@@ -27,21 +26,34 @@ func newPrefixListCmd(env *Env) *cobra.Command {
 several groups name one list instead of repeating CIDRs. A rule naming the
 list counts its maximum entries against a group's rule quota (60 per
 direction by default), not its entries: --max-entries leaves room to grow
-at that cost. Running it again finds the list it made.`,
-		Example: `  sgwiz prefix-list create office
-  sgwiz prefix-list create office --max-entries 10 --region eu-west-1`,
+at that cost. Running it again finds the list it made. As apply does, it
+shows what it would create and asks first in a terminal; without one it
+needs --yes; --dry-run only shows.`,
+		Example: `  sgwiz prefix-list create office --dry-run
+  sgwiz prefix-list create office --max-entries 10 --region eu-west-1 --yes`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return prefixListCreate(cmd.Context(), env, cloud, args[0], max, cmd.Flags().Changed("max-entries"))
+			o.maxGiven = cmd.Flags().Changed("max-entries")
+			return prefixListCreate(cmd.Context(), env, o, args[0])
 		},
 	}
-	cloud.register(create)
-	create.Flags().IntVar(&max, "max-entries", 0, "the most entries the list may hold, which is what a rule naming it counts for in the quota (default: as many as it has)")
+	o.cloud.register(create)
+	create.Flags().BoolVar(&o.yes, "yes", false, "create without asking (needed without a terminal)")
+	create.Flags().BoolVar(&o.dryRun, "dry-run", false, "say what would be created; create nothing")
+	create.Flags().IntVar(&o.max, "max-entries", 0, "the most entries the list may hold, which is what a rule naming it counts for in the quota (default: as many as it has)")
 	cmd.AddCommand(create)
 	return cmd
 }
 
-func prefixListCreate(ctx context.Context, env *Env, cloud awsFlags, name string, max int, maxGiven bool) error {
+// prefixListOptions are prefix-list create's flags.
+type prefixListOptions struct {
+	cloud       awsFlags
+	max         int
+	maxGiven    bool
+	yes, dryRun bool
+}
+
+func prefixListCreate(ctx context.Context, env *Env, o prefixListOptions, name string) error {
 	book, notes, err := env.addressBook()
 	if err != nil {
 		return usageError(err)
@@ -66,19 +78,38 @@ func prefixListCreate(ctx context.Context, env *Env, cloud awsFlags, name string
 			continue
 		}
 		l.MaxEntries = len(l.Entries)
-		if maxGiven {
-			if max < len(l.Entries) || max > 1000 {
-				return usageError(fmt.Errorf("--max-entries: %d does not hold the %d entries of %s: give %d to 1000", max, len(l.Entries), l.Name, len(l.Entries)))
+		if o.maxGiven {
+			if o.max < len(l.Entries) || o.max > 1000 {
+				return usageError(fmt.Errorf("--max-entries: %d does not hold the %d entries of %s: give %d to 1000", o.max, len(l.Entries), l.Name, len(l.Entries)))
 			}
-			l.MaxEntries = max
+			l.MaxEntries = o.max
 		}
 		lists = append(lists, l)
 	}
-	c, release, err := cloud.connect(ctx, env)
+	c, release, err := o.cloud.connect(ctx, env)
 	if err != nil {
 		return awsFailure(err)
 	}
 	defer release()
+	var toMake int
+	for _, l := range lists {
+		id, err := c.FindPrefixList(ctx, l)
+		if err != nil {
+			return awsFailure(err)
+		}
+		if id == "" {
+			toMake++
+			fmt.Fprintf(env.Out, "would create %s (%s, %d entries: %s, max %d)\n", l.Name, family(l), len(l.Entries), prefixesText(l.Entries), l.MaxEntries)
+		}
+	}
+	if o.dryRun {
+		return nil
+	}
+	if toMake > 0 && !o.yes {
+		if err := ask(env, "Create it?", "prefix-list create changes the account: review the list above, then add --yes (or run it in a terminal to be asked)"); err != nil {
+			return err
+		}
+	}
 	for _, l := range lists {
 		id, existed, err := c.CreatePrefixList(ctx, l)
 		if err != nil {
@@ -88,10 +119,7 @@ func prefixListCreate(ctx context.Context, env *Env, cloud awsFlags, name string
 		if existed {
 			verb = "exists"
 		}
-		fam := "IPv4"
-		if l.IPv6 {
-			fam = "IPv6"
-		}
+		fam := family(l)
 		fmt.Fprintf(env.Out, "%s %s %s (%s, %d entries: %s)\n  a rule naming it counts %d against a group's %s rule quota (its maximum entries)\n",
 			verb, id, l.Name, fam, len(l.Entries), prefixesText(l.Entries), l.MaxEntries, fam)
 	}
@@ -105,4 +133,12 @@ func prefixesText(ps []netip.Prefix) string {
 		parts[i] = p.String()
 	}
 	return strings.Join(parts, ", ")
+}
+
+// family names a list's address family.
+func family(l aws.NewPrefixList) string {
+	if l.IPv6 {
+		return "IPv6"
+	}
+	return "IPv4"
 }

@@ -2,13 +2,14 @@ package cli
 
 import (
 	"context"
-	sgaws "github.com/sgwiz/sgwiz/aws"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	sgaws "github.com/sgwiz/sgwiz/aws"
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -50,7 +51,15 @@ func TestAllowSweepAndAuditOnMoto(t *testing.T) {
 	sg := newGroup(t, raw, "bastion")
 	t0 := time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)
 
-	code, out, errOut := sgwizAt(t, t0, "allow", "ssh", "--group", sg, "--from", "198.51.100.7", "--for", "2h")
+	// --from takes a list as --office-cidr does; --dry-run only shows.
+	if code, out, errOut := sgwizAt(t, t0, "allow", "ssh", "--group", sg, "--from", "198.51.100.7, 198.51.100.8", "--for", "2h", "--dry-run"); code != 0 ||
+		!strings.Contains(out, "would add SSH TCP 22 from 198.51.100.7/32 in "+sg) || !strings.Contains(out, "would add SSH TCP 22 from 198.51.100.8/32") {
+		t.Fatalf("--dry-run: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, errOut := sgwizAt(t, t0, "allow", "ssh", "--group", sg, "--from", "198.51.100.7", "--for", "2h"); code != 2 || !strings.Contains(errOut, "add --yes") {
+		t.Fatalf("without --yes off a terminal: exit %d\n%s", code, errOut)
+	}
+	code, out, errOut := sgwizAt(t, t0, "allow", "ssh", "--group", sg, "--from", "198.51.100.7", "--for", "2h", "--yes")
 	if code != 0 || !strings.Contains(out, "added sgr-") || !strings.Contains(out, "SSH TCP 22 from 198.51.100.7/32 in "+sg+" until 2026-11-23T22:00:00Z (2h)") || !strings.Contains(out, "sgwiz sweep") {
 		t.Fatalf("allow: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -215,12 +224,21 @@ func TestAddressBookInFlagsAndPlanFiles(t *testing.T) {
 
 	s := mototest.NewAccount(t)
 	onMoto(t, s)
-	code, out, errOut = sgwiz(t, "prefix-list", "create", "office", "--max-entries", "5")
+	// As apply does: shown, and not made without --yes off a terminal.
+	code, out, errOut = sgwiz(t, "prefix-list", "create", "office", "--max-entries", "5", "--dry-run")
+	if code != 0 || strings.Count(out, "would create office") != 2 || strings.Contains(out, "created") {
+		t.Fatalf("--dry-run: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, errOut := sgwiz(t, "prefix-list", "create", "office", "--max-entries", "5"); code != 2 || !strings.Contains(errOut, "add --yes") {
+		t.Fatalf("without --yes: exit %d\n%s", code, errOut)
+	}
+	code, out, errOut = sgwiz(t, "prefix-list", "create", "office", "--max-entries", "5", "--yes")
 	if code != 0 || !strings.Contains(out, "created pl-") || !strings.Contains(out, "office (IPv4, 1 entries: 203.0.113.0/24)") ||
 		!strings.Contains(out, "office-ipv6 (IPv6") || !strings.Contains(out, "counts 5 against a group's IPv4 rule quota") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 	if code, out, _ := sgwiz(t, "prefix-list", "create", "office", "--max-entries", "5"); code != 0 || strings.Count(out, "exists pl-") != 2 {
+		// nothing to create: nothing to ask
 		t.Errorf("again: the lists are found, not made twice: exit %d\n%s", code, out)
 	}
 }

@@ -122,7 +122,7 @@ func TestSweepSparesARuleThePlanMadePermanent(t *testing.T) {
 	raw := motoEC2(t, s.URL)
 	sg := newGroup(t, raw, "bastion")
 	t0 := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
-	if code, out, errOut := sgwizAt(t, t0, "allow", "ssh", "--group", sg, "--from", "198.51.100.7", "--for", "1m"); code != 0 {
+	if code, out, errOut := sgwizAt(t, t0, "allow", "ssh", "--group", sg, "--from", "198.51.100.7", "--for", "1m", "--yes"); code != 0 {
 		t.Fatalf("allow: exit %d\n%s\n%s", code, out, errOut)
 	}
 	plan := writeFile(t, "bastion.yaml", fmt.Sprintf(`groups:
