@@ -54,7 +54,7 @@ func ParseAuditFormat(s string) (AuditFormat, error) {
 	for i, f := range AuditFormats {
 		names[i] = string(f)
 	}
-	return "", fmt.Errorf("unknown format %q: use one of %s", s, strings.Join(names, ", "))
+	return "", fmt.Errorf("unknown format %q%s: use one of %s", s, model.DidYouMean(s, names), strings.Join(names, ", "))
 }
 
 // RenderAudit writes the report in a format; version is sgwiz's, for SARIF.

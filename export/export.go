@@ -78,7 +78,7 @@ func ParseFormat(s string) (Format, error) {
 	for i, f := range Formats {
 		names[i] = string(f)
 	}
-	return "", fmt.Errorf("unknown format %q: use one of %s", s, strings.Join(names, ", "))
+	return "", fmt.Errorf("unknown format %q%s: use one of %s", s, model.DidYouMean(s, names), strings.Join(names, ", "))
 }
 
 // Render writes the plan in format f. The plan must be valid.

@@ -416,7 +416,7 @@ func (d *Draft) SetEngine(id string) error {
 	}
 	s, ok := LookupService(id)
 	if !ok || s.Kind != KindDatabase || !containsString(Engines, id) {
-		return &FieldError{Field: FieldEngine, Msg: fmt.Sprintf("%q is not a database engine: use one of %s", id, strings.Join(Engines, ", "))}
+		return &FieldError{Field: FieldEngine, Msg: fmt.Sprintf("%q is not a database engine%s: use one of %s", id, DidYouMean(id, Engines), strings.Join(Engines, ", "))}
 	}
 	d.Engine = id
 	d.relink()
@@ -506,7 +506,7 @@ func (d Draft) linkedService(l Link) Service {
 func (d *Draft) SetEgress(e EgressPolicy) error {
 	u := d.useCase()
 	if e != EgressCustom && !containsEgress(u.Egresses, e) {
-		return &FieldError{Field: FieldEgress, Msg: fmt.Sprintf("%q is not an egress choice for %s: use one of %s", e, u.ID, joinEgress(u.Egresses))}
+		return &FieldError{Field: FieldEgress, Msg: fmt.Sprintf("%q is not an egress choice for %s%s: use one of %s", e, u.ID, DidYouMean(string(e), egressNames(u.Egresses)), joinEgress(u.Egresses))}
 	}
 	if e != EgressCustom {
 		fresh, err := u.Draft(Inputs{Egress: e, Engine: d.Engine, AppPort: d.AppPort, SSHFrom: SSHNone})

@@ -423,7 +423,7 @@ func (r *reader) plan(n *yaml.Node) Plan {
 	}
 	if v, ok := r.scalar(f["use_case"], "use_case"); ok {
 		if _, known := LookupUseCase(v); !known {
-			r.fail(f["use_case"], "use_case", "unknown use case %q: use one of %s, or leave it out", v, UseCaseIDs())
+			r.fail(f["use_case"], "use_case", "unknown use case %q%s: use one of %s, or leave it out", v, DidYouMean(v, useCaseIDs()), UseCaseIDs())
 		}
 		p.UseCase = v
 	}

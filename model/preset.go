@@ -213,13 +213,19 @@ func LookupUseCase(id string) (UseCase, bool) {
 }
 
 // UseCaseIDs lists the preset ids, for messages.
-func UseCaseIDs() string {
+func UseCaseIDs() string { return strings.Join(useCaseIDs(), ", ") }
+
+// useCaseIDs are the use cases' ids, in order.
+func useCaseIDs() []string {
 	ids := make([]string, len(useCases))
 	for i, u := range useCases {
 		ids[i] = u.ID
 	}
-	return strings.Join(ids, ", ")
+	return ids
 }
+
+// UseCaseIDList is UseCaseIDs as a list (for shell completion).
+func UseCaseIDList() []string { return useCaseIDs() }
 
 // DefaultName is the group name (or prefix) when none is given.
 func (u UseCase) DefaultName() string {
@@ -306,7 +312,7 @@ func (u UseCase) resolve(in Inputs) (Inputs, error) {
 		es.add(FieldSSHFrom, "%q is not a choice: use office, world or none", in.SSHFrom)
 	}
 	if !containsEgress(u.Egresses, in.Egress) {
-		es.add(FieldEgress, "%q is not an egress choice for %s: use one of %s", in.Egress, u.ID, joinEgress(u.Egresses))
+		es.add(FieldEgress, "%q is not an egress choice for %s%s: use one of %s", in.Egress, u.ID, DidYouMean(string(in.Egress), egressNames(u.Egresses)), joinEgress(u.Egresses))
 	}
 	var d Draft
 	for _, err := range []error{d.SetAppPort(in.AppPort), d.SetEngine(in.Engine), checkOffice(in.Office)} {
@@ -329,12 +335,15 @@ func containsString(ss []string, s string) bool {
 	return slices.Contains(ss, s)
 }
 
-func joinEgress(es []EgressPolicy) string {
+func joinEgress(es []EgressPolicy) string { return strings.Join(egressNames(es), ", ") }
+
+// egressNames are the policies' names.
+func egressNames(es []EgressPolicy) []string {
 	s := make([]string, len(es))
 	for i, e := range es {
 		s[i] = string(e)
 	}
-	return strings.Join(s, ", ")
+	return s
 }
 
 // service returns the catalogue entry; the presets name only known ids.

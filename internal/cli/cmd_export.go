@@ -28,6 +28,7 @@ func newExportCmd(env *Env) *cobra.Command {
 	}
 	opts.plan.register(cmd, env)
 	cmd.Flags().StringVar(&opts.format, "format", string(export.Terraform), "terraform, cloudformation, cloudformation-json, awscli, json or markdown")
+	completeValues(cmd, "format", exportFormats()...)
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "write to FILE (atomically) instead of standard output")
 	cmd.Flags().BoolVar(&opts.force, "force", false, "replace FILE if it exists")
 	return cmd

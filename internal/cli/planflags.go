@@ -46,6 +46,7 @@ func (f *planFlags) register(cmd *cobra.Command, env *Env) {
 	fl.StringSliceVar(&f.dbTo, "db-to", nil, "with --egress web-db, the database the web server sends to: its sg-… (RDS) or CIDR (repeatable); --engine says its port")
 	fl.StringArrayVar(&f.tags, "tag", nil, "tag every group, KEY=VALUE (repeatable)")
 	fl.StringVar(&f.adminFor, "admin-for", "", "make SSH/RDP/WinRM temporary for this long from now (30m, 2h, 1d): apply tags the rules, sgwiz sweep revokes them")
+	completePlanFlags(cmd)
 }
 
 // load builds the plan from the file or the use-case flags; warnings are
@@ -72,7 +73,7 @@ func (f *planFlags) load(cmd *cobra.Command) (model.Plan, []string, error) {
 	}
 	u, ok := model.LookupUseCase(f.useCase)
 	if !ok {
-		return model.Plan{}, nil, usageError(fmt.Errorf("--use-case: unknown use case %q: use one of %s", f.useCase, model.UseCaseIDs()))
+		return model.Plan{}, nil, usageError(fmt.Errorf("--use-case: unknown use case %q%s: use one of %s", f.useCase, model.DidYouMean(f.useCase, model.UseCaseIDList()), model.UseCaseIDs()))
 	}
 	in, warnings, err := f.inputs()
 	if err != nil {
