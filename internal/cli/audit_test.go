@@ -3,11 +3,12 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	sgaws "github.com/sgwiz/sgwiz/aws"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	sgaws "github.com/sgwiz/sgwiz/aws"
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -44,8 +45,13 @@ func TestAuditTheSandbox(t *testing.T) {
 	}
 	fix := filepath.Join(dir, "fix.yaml")
 	code, _, errOut = sgwiz(t, "audit", "--sandbox", "--fix-plan", fix, "--office-cidr", "203.0.113.10")
-	if code != 1 || !strings.Contains(errOut, "wrote "+fix+" (4 groups)") {
-		t.Fatalf("fix plan: exit %d: %s", code, errOut)
+	if code != 0 || !strings.Contains(errOut, "wrote "+fix+" (4 groups)") {
+		t.Fatalf("fix plan: exit %d (0: a fix to apply): %s", code, errOut)
+	}
+	// The sandbox's example account has the same ids on every run, so a
+	// script chains audit and apply on it as on AWS.
+	if code, out, errOut := sgwiz(t, "apply", "--sandbox", "-f", fix, "--yes"); code != 0 || strings.Count(out, "updated sg-") != 4 {
+		t.Errorf("audit --sandbox --fix-plan F && apply --sandbox -f F: exit %d\n%s\n%s", code, out, errOut)
 	}
 	data, _ := os.ReadFile(fix)
 	p, _, err := model.ParsePlan(data)
@@ -125,8 +131,8 @@ func TestAuditFixApplyAuditOnMoto(t *testing.T) {
 	}
 	fix := filepath.Join(t.TempDir(), "fix.yaml")
 	code, out, errOut := sgwiz(t, "audit", "--fix-plan", fix, "--office-cidr", "198.51.100.0/28")
-	if code != 1 || !strings.Contains(out, "world-admin-port") || !strings.Contains(out, "world-database-port") {
-		t.Fatalf("audit: exit %d\n%s\n%s", code, out, errOut)
+	if code != 0 || !strings.Contains(out, "world-admin-port") || !strings.Contains(out, "world-database-port") {
+		t.Fatalf("audit --fix-plan: exit %d (0: a fix to apply)\n%s\n%s", code, out, errOut)
 	}
 	if data, _ := os.ReadFile(fix); !strings.Contains(string(data), "        tags:\n          team: web\n        id: sgr-") {
 		t.Errorf("the fix plan holds the kept rule's tag:\n%s", data)
@@ -139,6 +145,12 @@ func TestAuditFixApplyAuditOnMoto(t *testing.T) {
 	code, out, errOut = sgwiz(t, "audit", "--format", "json")
 	if code != 0 || strings.Contains(out, `"severity": "high"`) {
 		t.Errorf("after the fix, no high finding is left (the default group's rules were fixed too): exit %d\n%s\n%s", code, out, errOut)
+	}
+	// Nothing left to fix: the chain stops before apply (exit 4), and the
+	// earlier fix plan is said to be stale.
+	code, _, errOut = sgwiz(t, "audit", "--fix-plan", fix, "--office-cidr", "198.51.100.0/28")
+	if code != 4 || !strings.Contains(errOut, "nothing to fix") || !strings.Contains(errOut, "from an earlier run") {
+		t.Errorf("audit --fix-plan with nothing to fix: exit %d\n%s", code, errOut)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -44,7 +45,11 @@ something is, 2 on bad input. A region or account that cannot be read is
 said in the report; the others are read all the same.
 
 --fix-plan writes the groups with high findings, tightened, as a plan file
-to review and apply with sgwiz apply (by difference).`,
+to review and apply with sgwiz apply (by difference). Then the exit code
+says whether there is a fix to apply: 0 when the fix plan was written, 4
+when no group has a high finding (no file is written), so that
+"sgwiz audit --fix-plan fix.yaml && sgwiz apply -f fix.yaml" applies
+exactly what this audit found.`,
 		Example: `  sgwiz audit --all-regions --format markdown -o audit.md
   sgwiz audit --region eu-west-1 --authorized-tcp-ports 80,443,8443 --require-tag Owner --format sarif -o audit.sarif
   sgwiz audit --role-arn 'arn:aws:iam::{account}:role/SecurityAudit' --accounts accounts.txt --all-regions
@@ -57,6 +62,7 @@ to review and apply with sgwiz apply (by difference).`,
 	fl.StringVar(&o.authorized, "authorized-tcp-ports", "80,443", "TCP ports that may be open to the internet (Security Hub EC2.18), such as 80,443,1020-1025")
 	fl.StringArrayVar(&o.requireTags, "require-tag", nil, "a tag key every group must have (Security Hub EC2.43; repeatable)")
 	fl.StringVar(&o.format, "format", "table", "report format: table, json, sarif or markdown")
+	completeValues(cmd, "format", auditFormats()...)
 	fl.StringVarP(&o.output, "output", "o", "", "write the report to FILE (atomically) instead of standard output")
 	fl.BoolVar(&o.force, "force", false, "replace FILE (and the fix plan) if it exists")
 	fl.StringVar(&o.fixPlan, "fix-plan", "", "write the groups with high findings, tightened, as a plan file to review and apply")
@@ -95,9 +101,10 @@ func auditRun(ctx context.Context, o *auditOptions) error {
 		return err
 	}
 	if o.fixPlan != "" {
-		if err := o.writeFixPlans(ctx, report, office); err != nil {
-			return err
-		}
+		// With a fix plan the exit code says whether there is one to
+		// apply: 0 written, 4 nothing to fix, so the chain
+		// audit --fix-plan F && apply -f F applies exactly what was found.
+		return o.writeFixPlans(ctx, report, office)
 	}
 	if s, ok := highest(report.Findings); ok && s >= model.High {
 		return &exitError{exitFindings, errSilent}
@@ -231,9 +238,13 @@ func (o *auditOptions) writeFixPlans(ctx context.Context, r auditResult, office 
 		plans[pk].Groups = append(plans[pk].Groups, model.Tighten(g, byGroup[k], office))
 	}
 	if len(keys) == 0 {
-		fmt.Fprintln(o.env.Err, "sgwiz: no group has a high finding: no fix plan written")
-		return nil
+		msg := "no group has a high finding: nothing to fix, no fix plan written (exit 4)"
+		if _, err := os.Stat(o.fixPlan); err == nil {
+			msg += "; " + o.fixPlan + " is from an earlier run and was left as it is"
+		}
+		return &exitError{exitNothingToFix, errors.New(msg)}
 	}
+	var paths []string
 	for _, k := range keys {
 		path := o.fixPlan
 		if len(keys) > 1 {
@@ -249,6 +260,11 @@ func (o *auditOptions) writeFixPlans(ctx context.Context, r auditResult, office 
 			return usageError(err)
 		}
 		fmt.Fprintf(o.env.Err, "sgwiz: wrote %s (%d groups)\n", path, len(plans[k].Groups))
+		paths = append(paths, path)
+	}
+	if len(paths) > 1 {
+		// "apply -f FILE" would find no FILE: say what to run instead.
+		fmt.Fprintf(o.env.Err, "sgwiz: the groups are in %d accounts, regions or VPCs, a plan file each: apply each with sgwiz apply -f FILE --region REGION\n", len(paths))
 	}
 	return nil
 }

@@ -26,6 +26,9 @@ const (
 	exitFindings = 1 // lint found a high finding; apply failed or was declined
 	exitUsage    = 2 // bad input: a flag, a plan file, a path
 	exitLeftover = 3 // apply failed and could not remove what it created
+	// exitNothingToFix: audit --fix-plan found no high finding and wrote
+	// no fix plan, so that "audit --fix-plan F && apply -f F" stops there.
+	exitNothingToFix = 4
 )
 
 // exitError carries an exit code out of a command.
