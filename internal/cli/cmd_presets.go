@@ -3,8 +3,10 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"text/tabwriter"
+	"io"
+	"strings"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/sgwiz/sgwiz/model"
 	"github.com/spf13/cobra"
 )
@@ -89,19 +91,66 @@ func presetsRun(opts *presetsOptions) error {
 		enc.SetEscapeHTML(false)
 		return enc.Encode(out)
 	}
-	w := tabwriter.NewWriter(opts.env.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "USE CASE\tTITLE\tEGRESS\tDESCRIPTION")
+	var cases, services [][]string
 	for _, u := range model.UseCases() {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", u.ID, u.Title, u.DefaultEgress, u.Description)
+		cases = append(cases, []string{u.ID, u.Title, string(u.DefaultEgress), u.Description})
 	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "SERVICE\tTITLE\tPORTS\tABOUT")
 	for _, s := range model.Catalogue() {
 		ports := s.PortsText()
 		if s.Kind == model.KindCustom {
 			ports = "you choose"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", s.ID, s.Title, ports, s.About)
+		services = append(services, []string{s.ID, s.Title, ports, s.About})
 	}
-	return w.Flush()
+	width := opts.env.width()
+	writeTable(opts.env.Out, width, []string{"USE CASE", "TITLE", "EGRESS", "DESCRIPTION"}, cases)
+	fmt.Fprintln(opts.env.Out)
+	writeTable(opts.env.Out, width, []string{"SERVICE", "TITLE", "PORTS", "ABOUT"}, services)
+	return nil
+}
+
+// writeTable writes rows in columns two spaces apart within width: the
+// last column wraps at words, its lines indented to where it starts. When
+// that leaves it fewer than 24 columns, each row is its first two columns
+// on a line, and each other column wrapped on lines of its own below it,
+// indented by four. Nothing is cut.
+func writeTable(w io.Writer, width int, header []string, rows [][]string) {
+	all := append([][]string{header}, rows...)
+	n := len(header)
+	colWidths := func(k int) ([]int, int) {
+		ws, indent := make([]int, k), 0
+		for _, r := range all {
+			for i := range k {
+				ws[i] = max(ws[i], ansi.StringWidth(r[i]))
+			}
+		}
+		for _, cw := range ws {
+			indent += cw + 2
+		}
+		return ws, indent
+	}
+	pad := func(r []string, ws []int) string {
+		var b strings.Builder
+		for i, cw := range ws {
+			b.WriteString(r[i] + strings.Repeat(" ", cw-ansi.StringWidth(r[i])+2))
+		}
+		return b.String()
+	}
+	ws, indent := colWidths(n - 1)
+	if width-indent >= 24 {
+		for _, r := range all {
+			lines := strings.Split(ansi.Wordwrap(r[n-1], width-indent, ""), "\n")
+			fmt.Fprintln(w, pad(r, ws)+strings.Join(lines, "\n"+strings.Repeat(" ", indent)))
+		}
+		return
+	}
+	ws, _ = colWidths(2)
+	for _, r := range all {
+		fmt.Fprintln(w, strings.TrimRight(pad(r, ws), " "))
+		for _, col := range r[2:] {
+			for line := range strings.SplitSeq(ansi.Wordwrap(col, width-4, ""), "\n") {
+				fmt.Fprintln(w, "    "+line)
+			}
+		}
+	}
 }

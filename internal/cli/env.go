@@ -35,6 +35,8 @@ type Env struct {
 	Connect func(context.Context, aws.Options) (*aws.Client, error)
 	// HTTP asks the "my IP" endpoint; nil is a plain client.
 	HTTP *http.Client
+	// Width is the terminal's width in columns; nil or 0 (piped) is 80.
+	Width func() int
 
 	book struct {
 		once  sync.Once
@@ -50,7 +52,24 @@ func System() *Env {
 	return &Env{In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		IsTerminal:    term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stdout.Fd())),
 		ErrIsTerminal: term.IsTerminal(int(os.Stderr.Fd())),
-		Now:           time.Now, Getenv: os.Getenv, Connect: aws.Connect, HTTP: &http.Client{}}
+		Now:           time.Now, Getenv: os.Getenv, Connect: aws.Connect, HTTP: &http.Client{},
+		Width: func() int {
+			w, _, err := term.GetSize(int(os.Stdout.Fd()))
+			if err != nil {
+				return 0
+			}
+			return w
+		}}
+}
+
+// width is the columns text may fill: the terminal's, else 80.
+func (e *Env) width() int {
+	if e.Width != nil {
+		if w := e.Width(); w > 0 {
+			return w
+		}
+	}
+	return 80
 }
 
 // now is the commands' clock.

@@ -11,13 +11,16 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	sgaws "github.com/sgwiz/sgwiz/aws"
-	"github.com/sgwiz/sgwiz/internal/mototest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/charmbracelet/x/ansi"
+	sgaws "github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/internal/mototest"
+	"github.com/sgwiz/sgwiz/model"
 )
 
 // sgwiz runs the command line with buffers and returns the exit code.
@@ -388,5 +391,73 @@ func TestSweepReadsWithAuditsBound(t *testing.T) {
 	}
 	if code, out, errOut := sgwiz(t, "sweep", "--sandbox", "--parallel", "1", "--region", "us-east-1", "--region", "eu-west-1"); code != 0 || strings.Count(out, "temporary rule(s) still running") != 2 {
 		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// TestCompletionOffersValues: the shell completes a flag's fixed values,
+// not file names.
+func TestCompletionOffersValues(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"export", "--format", ""}, "cloudformation-json"},
+		{[]string{"audit", "--format", ""}, "sarif"},
+		{[]string{"plan", "--use-case", ""}, "three-tier"},
+		{[]string{"lint", "--egress", ""}, "web-db"},
+		{[]string{"apply", "--engine", ""}, "postgresql"},
+		{[]string{"export", "--ssh-from", ""}, "world"},
+	} {
+		code, out, _ := sgwiz(t, append([]string{"__complete"}, tt.args...)...)
+		if code != 0 || !strings.Contains(out, tt.want+"\n") || !strings.Contains(out, ":4\n") {
+			t.Errorf("%v: exit %d, want %q and no file names (:4):\n%s", tt.args, code, tt.want, out)
+		}
+	}
+}
+
+// TestAMistypedValueGetsASuggestion: a value close to a choice names it.
+func TestAMistypedValueGetsASuggestion(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"plan", "--use-case", "database", "--engine", "postgres"}, `"postgres" is not a database engine (did you mean postgresql?)`},
+		{[]string{"plan", "--use-case", "thre-tier"}, "(did you mean three-tier?)"},
+		{[]string{"export", "--use-case", "web", "--format", "terrafrom"}, "(did you mean terraform?)"},
+		{[]string{"audit", "--sandbox", "--format", "sraif"}, "(did you mean sarif?)"},
+		{[]string{"plan", "--use-case", "web", "--egress", "webmail"}, "(did you mean web-mail?)"},
+		{[]string{"allow", "sshh", "--group", "sg-12345678"}, "(did you mean ssh?)"},
+	} {
+		if code, _, errOut := sgwiz(t, tt.args...); code != 2 || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: exit %d: %s", tt.args, code, errOut)
+		}
+	}
+}
+
+// TestPresetsFitTheTerminal: no line is wider than the terminal (80 when
+// piped), and nothing is cut: every description is there, word for word.
+func TestPresetsFitTheTerminal(t *testing.T) {
+	t.Parallel()
+	for _, width := range []int{0, 60, 80, 120, 250} {
+		var out bytes.Buffer
+		env := testEnv(t)
+		env.Out, env.Width = &out, func() int { return width }
+		if code := Run([]string{"presets"}, env); code != 0 {
+			t.Fatalf("exit %d", code)
+		}
+		limit := cmp.Or(width, 80)
+		for line := range strings.Lines(out.String()) {
+			if w := ansi.StringWidth(strings.TrimRight(line, "\n")); w > limit {
+				t.Errorf("width %d: a line of %d columns: %q", width, w, line)
+			}
+		}
+		flat := strings.Join(strings.Fields(out.String()), " ")
+		for _, u := range model.UseCases() {
+			if !strings.Contains(flat, strings.Join(strings.Fields(u.Description), " ")) {
+				t.Errorf("width %d: %s's description is cut", width, u.ID)
+			}
+		}
 	}
 }
