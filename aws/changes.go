@@ -160,7 +160,7 @@ func (c Changes) Lines() []string {
 	for _, g := range c.Groups {
 		existing := g.ID
 		if g.Found {
-			existing = fmt.Sprintf("existing %s, %d rules, found by name: this plan did not create it%s", g.ID, g.Rules, madeBy(g))
+			existing = fmt.Sprintf("existing %s, %s, found by name: this plan did not create it%s", g.ID, rulesCount(g.Rules), madeBy(g))
 		}
 		switch {
 		case g.New():

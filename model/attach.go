@@ -40,8 +40,8 @@ func CheckInterface(iface string, groups []Group, quota int) error {
 		names[i] = g.ID
 	}
 	if len(groups) > quota {
-		return fmt.Errorf("%s would carry %d groups (%s); the account allows %d per interface (Service Quotas raises it up to %d): detach one, or replace one with --replace sg-…",
-			iface, len(groups), strings.Join(names, ", "), quota, MaxGroupsPerInterface)
+		return &wordedError{fmt.Sprintf("%s would carry %d groups (%s); the account allows %d per interface (Service Quotas raises it up to %d): detach one, or replace one with {%s}",
+			iface, len(groups), strings.Join(names, ", "), quota, MaxGroupsPerInterface, RefReplace)}
 	}
 	if len(groups) == 0 {
 		return fmt.Errorf("%s would carry no group: an interface keeps at least one; attach another before detaching this one", iface)

@@ -117,7 +117,8 @@ func (w *walk) whole() bool {
 // add adds a finding of the running check on rule i of direction d (-1:
 // the group), rated by the controls that fail the rule, and returns it.
 func (w *walk) add(d Direction, i int, r Rule, why, fix string) *Finding {
-	f := Finding{ID: w.check.ID, Severity: w.check.Severity, Group: w.g.Name, Direction: d, Index: i, Rule: r, Why: why, Fix: fix}
+	f := Finding{ID: w.check.ID, Severity: w.check.Severity, Group: w.g.Name, Direction: d, Index: i, Rule: r, Why: why}
+	f.setFix(fix, "")
 	rate(&f, *w.check, subject{d: d, r: r, authorized: ec2_18Default}, false)
 	w.fs = append(w.fs, f)
 	return &w.fs[len(w.fs)-1]
@@ -136,7 +137,8 @@ func (w *walk) addWorld(ports []int, why, fix string) *Finding {
 	if len(w.o.Authorized) > 0 {
 		authorized = w.o.Authorized
 	}
-	f := Finding{ID: w.check.ID, Severity: w.check.Severity, Group: w.g.Name, Direction: Ingress, Index: w.i, Rule: w.r, Why: why, Fix: fix + w.also}
+	f := Finding{ID: w.check.ID, Severity: w.check.Severity, Group: w.g.Name, Direction: Ingress, Index: w.i, Rule: w.r, Why: why}
+	f.setFix(fix, w.also)
 	rate(&f, *w.check, subject{d: Ingress, r: w.r, ports: ports, authorized: authorized}, true)
 	w.fs = append(w.fs, f)
 	return &w.fs[len(w.fs)-1]
@@ -162,7 +164,7 @@ func findWorldAdminPort(w *walk) {
 	if hit := w.worldHits(adminPorts); len(hit) > 0 {
 		w.addWorld(hit,
 			fmt.Sprintf("%s is open to %s: bots try passwords and exploits on it within minutes of launch.", portNames(w.piece.Rule, hit), w.who),
-			"Allow it only from your office CIDR (--office-cidr), or use Systems Manager Session Manager and remove the rule.")
+			"Allow it only from your office CIDR ({"+FieldOffice+"}), or use Systems Manager Session Manager and remove the rule.")
 	}
 }
 
@@ -170,7 +172,7 @@ func findWorldDatabasePort(w *walk) {
 	if hit := w.worldHits(databasePorts); len(hit) > 0 {
 		w.addWorld(hit,
 			fmt.Sprintf("%s is open to %s: databases and caches are scanned and ransomed when they face the internet.", portNames(w.piece.Rule, hit), w.who),
-			"Allow it only from the app servers' group (group:NAME or sg-…) or a private CIDR.")
+			"Allow it only from the app servers' group ({"+RefGroupSource+"}) or a private CIDR.")
 	}
 }
 
@@ -189,7 +191,7 @@ func findWorldHighRiskPort(w *walk) {
 	if intended(n, risky, w.public) {
 		f.Severity = Info
 		f.Why = fmt.Sprintf("%s is open to %s as this use case needs; sgwiz rates it info, but Security Hub EC2.19 (critical) will flag it.", portNames(n, risky), w.who)
-		f.Fix = "Keep it if this host serves it publicly, and record the exception in Security Hub." + w.also
+		f.setFix("Keep it if this host serves it publicly, and record the exception in Security Hub.", w.also)
 	}
 }
 

@@ -42,12 +42,16 @@ type Finding struct {
 	Direction Direction
 	Index     int
 	Rule      Rule
-	// Why says in one sentence what is wrong; Fix what to do.
+	// Why says in one sentence what is wrong; Fix what to do, in the
+	// commands' words where it points to an answer (see Wording): lint,
+	// audit and the exports print it. FixIn says it in a front end's.
 	Why, Fix string
 	// Controls are the Security Hub, CIS and linter checks it matches.
 	Controls []string
 	// group is the index of the finding's group in the plan checked.
 	group int
+	// fix and fixAlso are Fix as written (setFix).
+	fix, fixAlso string
 }
 
 // Check describes each check: its id, severity and the controls it maps to.
@@ -211,10 +215,12 @@ const wideRange = 1000
 const nearQuota = 50
 
 // finding makes a finding of check id on rule i of g (-1: the group),
-// naming the controls that fail the rule and rated accordingly.
+// naming the controls that fail the rule and rated accordingly. Its fix
+// is said as it is: it may hold what AWS holds (ids, tag keys).
 func (p Plan) finding(id string, g *Group, d Direction, i int, r Rule, why, fix string) Finding {
 	c := checkByID[id]
-	f := Finding{ID: id, Severity: c.Severity, Group: g.Name, Direction: d, Index: i, Rule: r, Why: why, Fix: fix}
+	f := Finding{ID: id, Severity: c.Severity, Group: g.Name, Direction: d, Index: i, Rule: r, Why: why}
+	f.setFix("", fix)
 	rate(&f, c, subject{d: d, r: r, authorized: ec2_18Default}, false)
 	return f
 }

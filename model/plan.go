@@ -327,10 +327,13 @@ func ValidateTag(t Tag) error {
 func ValidateRuleTags(tags []Tag) error {
 	var es Errors
 	validateRuleTags(&es, "tags", tags, false)
-	if len(es) > 0 {
-		return errors.New(es[0].Msg)
+	switch {
+	case len(es) == 0:
+		return nil
+	case es[0].Msg == errReservedRuleTag.Error():
+		return errReservedRuleTag // a front end says how it makes a rule temporary
 	}
-	return nil
+	return errors.New(es[0].Msg)
 }
 
 func validateRuleTags(es *Errors, f string, tags []Tag, existing bool) {

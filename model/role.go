@@ -44,6 +44,20 @@ func (r Role) Purpose() string {
 	return "Custom group"
 }
 
+// Subject is what a group of the role protects, as a rule's plain-words
+// readout names it: a load balancer is not an instance.
+func (r Role) Subject() string {
+	switch r {
+	case RoleLoadBalancer:
+		return "this load balancer"
+	case RoleDatabase:
+		return "this database"
+	case RoleApp:
+		return "these app servers"
+	}
+	return "this instance"
+}
+
 // ParseRole reads a plan file's role.
 func ParseRole(s string) (Role, error) {
 	for _, r := range roles {

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -240,4 +239,4 @@ func (r Rule) AWSTags() Tags {
 }
 
 // errReservedRuleTag says why a rule's tags cannot set the expiry.
-var errReservedRuleTag = errors.New(ExpiresTag + " is set from the sgwiz:expires=… at the end of the rule's description (sgwiz allow, the wizard's l, --admin-for): write it there, or leave it out to keep the rule")
+var errReservedRuleTag = &wordedError{ExpiresTag + " is set from the sgwiz:expires=… at the end of the rule's description ({" + RefTemporary + "}): write it there, or leave it out to keep the rule"}

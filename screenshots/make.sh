@@ -90,8 +90,9 @@ wait_for "123456789012"; shot 1-start-sandbox
 keys Enter Enter Enter; wait_for "4/8 Sources"
 text "203.0.113.10"
 for _ in $(seq 15); do keys Down; done # SSH from EC2 Instance Connect
-keys Space Down Down C-o; wait_for "ctrl+o: pick"; shot 4-sources-connected
-keys Up Enter; wait_for "5/8 Egress"
+keys Space Down Down; wait_for "ctrl+o: pick"
+keys C-o; wait_for "Filter:"; shot 4-sources-connected
+keys Escape; keys Up Enter; wait_for "5/8 Egress"
 keys Down Down Right Right; wait_for "PostgreSQL"; shot 5-egress-web-db
 keys Enter; wait_for "Destinations"
 text "10.0.64.0/24"; keys Enter Enter; wait_for "Details"

@@ -111,7 +111,11 @@ func Fit(s string, width int) string {
 }
 
 // Readout says what a rule allows in plain words, for newcomers.
-func Readout(d model.Direction, r model.Rule) string {
+func Readout(d model.Direction, r model.Rule) string { return ReadoutFor("this instance", d, r) }
+
+// ReadoutFor is Readout of a rule of a group that protects subject:
+// "this load balancer" (model.Role.Subject).
+func ReadoutFor(subject string, d model.Direction, r model.Rule) string {
 	what := model.TypeOf(r)
 	switch {
 	case r.Protocol == model.AllProtocols:
@@ -125,9 +129,9 @@ func Readout(d model.Direction, r model.Rule) string {
 	}
 	who := whoText(r.Peer)
 	if d == model.Ingress {
-		return fmt.Sprintf("%s can open %s to this instance; replies are allowed automatically.", who, what)
+		return fmt.Sprintf("%s can open %s to %s; replies are allowed automatically.", who, what, subject)
 	}
-	return fmt.Sprintf("This instance can open %s to %s; the replies come back automatically.", what, lowerFirst(who))
+	return fmt.Sprintf("%s can open %s to %s; the replies come back automatically.", upperFirst(subject), what, lowerFirst(who))
 }
 
 func whoText(p model.Peer) string {
@@ -155,6 +159,13 @@ func whoText(p model.Peer) string {
 		return "The addresses of the prefix list " + p.Ref()
 	}
 	return p.String()
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func lowerFirst(s string) string {

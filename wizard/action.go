@@ -93,10 +93,10 @@ func (m *actionStep) view(s *session, width, height int) string {
 		b.WriteString("\n" + m.save.view(s, width) + "\n")
 	}
 	if !s.saved {
-		b.WriteString("\n" + st.Muted.Render("Your answers are not saved yet: save the plan file to reopen them with sgwiz -f.") + "\n")
+		b.WriteString("\n" + strings.Join(wrapped("", "Your answers are not saved yet: save the plan file to reopen them with sgwiz -f.", width, st.Muted), "\n") + "\n")
 	}
 	if m.message != "" {
-		b.WriteString(m.message + "\n")
+		b.WriteString(wrapLines(m.message, width) + "\n")
 	}
 	return b.String()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -111,11 +112,9 @@ func (m *applyStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			m.outcome = append([]string{s.styles.Error.Render(title)}, strings.Split(msg.err.Error(), "\n")...)
 			return stay(), nil
 		}
-		for _, g := range msg.res.Groups {
-			m.outcome = append(m.outcome, s.styles.OK.Render("✓ ")+g.Verb()+" "+g.ID+" "+g.Name, s.styles.Muted.Render(g.Console))
-		}
 		m.outcome = append(m.outcome, fmt.Sprintf("done in %d call(s)", msg.res.Calls))
 		m.applied = msg.res.Groups
+		s.noteApplied(msg.res.Groups)
 		return stay(), listGroups(s.cloud) // the pickers show the groups as they are now
 	case callMsg:
 		switch {
@@ -150,8 +149,12 @@ func (m *applyStep) key(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
 	}
 	switch m.phase {
 	case applyPlanning, applyDone:
+		if m.phase == applyDone && len(m.applied) > 0 && key.Matches(k, keyCopyLinks) {
+			m.message = s.styles.OK.Render("✓ copied the console links (OSC 52: needs a terminal that allows it)")
+			return stay(), tea.SetClipboard(consoleLinks(m.applied))
+		}
 		if m.phase == applyDone && len(m.applied) > 0 && key.Matches(k, keyUse) {
-			m.attach = &attachView{groups: m.applied, vpc: m.changes.VPC, loading: true}
+			m.attach = &attachView{groups: instancesFirst(s, m.applied), vpc: m.changes.VPC, loading: true}
 			return stay(), listInstances(s.cloud, m.changes.VPC)
 		}
 		if key.Matches(k, keyBack, keySelect) {
@@ -200,7 +203,7 @@ func (m *applyStep) view(s *session, width, height int) string {
 	var b strings.Builder
 	switch m.phase {
 	case applyPlanning:
-		b.WriteString("\n" + m.spin.View() + " asking AWS what would change (" + s.awsLine() + ")\n")
+		b.WriteString("\n" + wrapLines(m.spin.View()+" asking AWS what would change ("+s.awsLine()+")", width) + "\n")
 	case applyConfirming, applyRunning:
 		b.WriteString("\n" + st.Subtitle.Render("Apply to "+m.changes.Region+", "+m.changes.VPC) + "\n")
 		if m.phase == applyRunning {
@@ -227,7 +230,7 @@ func (m *applyStep) view(s *session, width, height int) string {
 				case "ok":
 					b.WriteString("  " + st.OK.Render("✓") + " " + call + "\n")
 				default:
-					b.WriteString("  " + st.Error.Render("✗") + " " + call + ": " + state + "\n")
+					b.WriteString(wrapLines("  "+st.Error.Render("✗")+" "+call+": "+state, width) + "\n")
 				}
 			}
 			if first > 0 || last < len(calls) {
@@ -256,18 +259,22 @@ func (m *applyStep) view(s *session, width, height int) string {
 		b.WriteString(m.confirm.View() + "\n")
 	case applyDone:
 		b.WriteString("\n")
+		for _, g := range m.applied {
+			b.WriteString(wrapLines(st.OK.Render("✓ ")+g.Verb()+" "+g.ID+" "+g.Name, width) + "\n")
+			b.WriteString("  " + consoleLink(g, width-2) + "\n")
+		}
 		for _, l := range m.outcome {
-			// Console links are longer than 80 columns: wrap, never cut.
-			b.WriteString(lipgloss.Wrap(l, width, " /?#=&") + "\n")
+			b.WriteString(wrapLines(l, width) + "\n")
 		}
 		if len(m.applied) > 0 {
+			b.WriteString("\n" + strings.Join(wrapped("", "c: copy the console links · they are printed whole when you quit", width, st.Muted), "\n"))
 			b.WriteString("\n" + st.Muted.Render("u: use a group on an instance · enter: back to the menu") + "\n")
 		} else {
 			b.WriteString("\n" + st.Muted.Render("enter: back to the menu") + "\n")
 		}
 	}
 	if m.message != "" {
-		b.WriteString(m.message + "\n")
+		b.WriteString(wrapLines(m.message, width) + "\n")
 	}
 	return b.String()
 }
@@ -278,7 +285,7 @@ func (m *applyStep) view(s *session, width, height int) string {
 // and what to type must show at 80 columns); the pane gives it room.
 func (m *applyStep) layout(st ui.Styles, width, height int) (reason, lines []string, room int) {
 	if name, why := m.changes.Confirmation(); name != "" {
-		reason = wrapped("", why+".", width, st.Warning)
+		reason = wrapped("", "⚠ "+why+".", width, st.Warning)
 	}
 	for _, l := range m.changes.Lines() {
 		// A wrapped change keeps its indent, two more on the lines after.
@@ -325,9 +332,54 @@ func (m *applyStep) bindings() []key.Binding {
 		return []key.Binding{keyNext, keyScrollChanges, keyBack}
 	case applyDone:
 		if len(m.applied) > 0 {
-			return []key.Binding{keySelect, keyUse}
+			return []key.Binding{keySelect, keyUse, keyCopyLinks}
 		}
 		return []key.Binding{keySelect}
 	}
 	return nil
+}
+
+var keyCopyLinks = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy links"))
+
+// consoleLink is the group's console link as a hyperlink (OSC 8), which
+// the renderer keeps: the link itself where it fits the width, else words
+// that show the group's id. It is never split over two lines — a line
+// longer than the screen is cut, not wrapped by the terminal — so the
+// wizard prints each link whole once it quits (Model.Links).
+func consoleLink(g aws.AppliedGroup, width int) string {
+	text := g.Console
+	if lipgloss.Width(text) > width {
+		text = "open " + g.ID + " in the EC2 console"
+	}
+	return lipgloss.NewStyle().Underline(true).Hyperlink(g.Console, "id="+g.ID).Render(text)
+}
+
+// consoleLinks are the groups' console links, one a line.
+func consoleLinks(groups []aws.AppliedGroup) string {
+	var b strings.Builder
+	for _, g := range groups {
+		b.WriteString(g.Console + "\n")
+	}
+	return b.String()
+}
+
+// noteApplied keeps the groups an apply made or changed, for Links: the
+// latest outcome of each.
+func (s *session) noteApplied(groups []aws.AppliedGroup) {
+	for _, g := range groups {
+		s.appliedGroups = slices.DeleteFunc(s.appliedGroups, func(h aws.AppliedGroup) bool { return h.ID == g.ID })
+		s.appliedGroups = append(s.appliedGroups, g)
+	}
+}
+
+// Links is what to print once the wizard's screen is gone: each group
+// applied in the session and its console link, whole on a line of its
+// own, which the terminal wraps softly (on the screen a line longer than
+// it is cut). "" when nothing was applied.
+func (m Model) Links() string {
+	var b strings.Builder
+	for _, g := range m.s.appliedGroups {
+		fmt.Fprintf(&b, "%s %s %s in the EC2 console:\n%s\n", g.Verb(), g.ID, g.Name, g.Console)
+	}
+	return b.String()
 }

@@ -3,12 +3,14 @@ package wizard
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/model"
 )
 
 // Use a group on an instance, after apply: u lists the VPC's instances
@@ -77,7 +79,7 @@ func (v *attachView) update(s *session, msg tea.Msg) (bool, tea.Cmd) {
 	case attachPlannedMsg:
 		v.loading = false
 		if msg.err != nil {
-			v.err = "✗ " + firstLine(msg.err.Error())
+			v.err = "✗ " + firstLine(wizardWords.Error(msg.err))
 			return true, nil
 		}
 		v.change = &msg.a
@@ -139,7 +141,7 @@ func (v *attachView) view(s *session, width int) string {
 	switch {
 	case v.change != nil:
 		for _, l := range v.change.Lines() {
-			b.WriteString("  " + l + "\n")
+			b.WriteString(wrapLines("  "+l, width) + "\n")
 		}
 		if v.change.Empty() {
 			b.WriteString("\n" + st.Muted.Render("esc: back to the instances") + "\n")
@@ -172,12 +174,33 @@ func (v *attachView) view(s *session, width int) string {
 		b.WriteString(st.Muted.Render("asking AWS…") + "\n")
 	}
 	if v.outcome != "" {
-		b.WriteString("\n" + st.OK.Render(v.outcome) + "\n")
+		b.WriteString("\n" + wrapLines(st.OK.Render(v.outcome), width) + "\n")
 	}
 	if v.err != "" {
-		b.WriteString("\n" + st.Error.Render(v.err) + "\n")
+		b.WriteString("\n" + wrapLines(st.Error.Render(v.err), width) + "\n")
 	}
 	return b.String()
+}
+
+// instancesFirst orders the applied groups for u: the groups whose role
+// runs on instances (web, app, bastion, …) first, then the database's,
+// which may, then the load balancer's, which never does, each kept in
+// the plan's order.
+func instancesFirst(s *session, groups []aws.AppliedGroup) []aws.AppliedGroup {
+	rank := func(g aws.AppliedGroup) int {
+		if i := s.draft.GroupIndex(g.Name); i >= 0 {
+			switch s.draft.Groups[i].Role {
+			case model.RoleLoadBalancer:
+				return 2
+			case model.RoleDatabase:
+				return 1
+			}
+		}
+		return 0
+	}
+	out := slices.Clone(groups)
+	slices.SortStableFunc(out, func(a, b aws.AppliedGroup) int { return rank(a) - rank(b) })
+	return out
 }
 
 // groupName is a group's name from the pickers' list, else its id.

@@ -2,6 +2,9 @@ package wizard
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/sgwiz/sgwiz/export"
@@ -22,7 +25,7 @@ type planLoadedMsg struct {
 
 func loadPlan(path string, book model.AddressBook) tea.Cmd {
 	return func() tea.Msg {
-		p, warnings, err := export.ReadPlanFile(path, book)
+		p, warnings, err := export.ReadPlanFile(expandHome(path), book)
 		return planLoadedMsg{plan: p, warnings: warnings, err: err}
 	}
 }
@@ -37,9 +40,24 @@ type savedMsg struct {
 
 func saveFile(path string, data []byte, mode export.FileMode, force, plan bool) tea.Cmd {
 	return func() tea.Msg {
+		path := expandHome(path)
 		err := export.WriteFile(path, data, mode.Perm(), force)
 		return savedMsg{path: path, err: err, exists: errors.Is(err, export.ErrExists), plan: plan}
 	}
+}
+
+// expandHome reads a leading ~/ (or a lone ~) as the home directory, as a
+// shell would have: the wizard's path fields are typed without one.
+func expandHome(path string) string {
+	rest, ok := strings.CutPrefix(path, "~")
+	if !ok || (rest != "" && rest[0] != '/' && rest[0] != filepath.Separator) {
+		return path // ~user/… is left as it is
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return path
+	}
+	return filepath.Join(home, rest)
 }
 
 // renderedMsg carries an export's text for the preview pane.

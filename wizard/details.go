@@ -105,7 +105,7 @@ func (m *detailsStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 			}
 		}
 		if _, err := s.plan(); err != nil {
-			s.status = s.styles.Error.Render("✗ " + firstLine(err.Error()))
+			s.status = s.styles.Error.Render("✗ " + inWords(err))
 			return stay(), nil
 		}
 		return next(), nil

@@ -50,24 +50,43 @@ func (m *egressStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		m.onEngine = choices(s)[m.cursor] == model.EgressWebDB
 	case choices(s)[m.cursor] == model.EgressWebDB && (k.String() == "left" || k.String() == "right"):
 		return stay(), m.cycleEngine(s, k.String() == "left")
+	case key.Matches(k, keyMark):
+		// Space marks the policy and stays, to read its rules below.
+		m.choose(s)
 	case key.Matches(k, keySelect):
-		e := choices(s)[m.cursor]
-		if e != s.egressChoice() {
-			// Custom starts from the current outbound rules, to edit them
-			// as services in the next steps; the choice already made (or
-			// read from an imported plan) changes nothing.
-			if err := s.draft.SetEgress(e); err != nil {
-				s.status = s.styles.Error.Render("✗ " + inWords(err))
-				return stay(), nil
-			}
-			s.edited()
+		if !m.choose(s) {
+			return stay(), nil
 		}
-		if e == model.EgressCustom {
+		if choices(s)[m.cursor] == model.EgressCustom {
 			s.group = 0
 		}
 		return next(), nil
 	}
 	return stay(), nil
+}
+
+// keyMark marks the policy under the cursor without going on.
+var keyMark = key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "choose"))
+
+// keyChooseNext chooses the policy under the cursor and goes on.
+var keyChooseNext = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose and go on"))
+
+// choose makes the policy under the cursor the plan's; false when it
+// cannot be (said in the status line).
+func (m *egressStep) choose(s *session) bool {
+	e := choices(s)[m.cursor]
+	if e == s.egressChoice() {
+		// Custom starts from the current outbound rules, to edit them as
+		// services in the next steps; the choice already made (or read
+		// from an imported plan) changes nothing.
+		return true
+	}
+	if err := s.draft.SetEgress(e); err != nil {
+		s.status = s.styles.Error.Render("✗ " + inWords(err))
+		return false
+	}
+	s.edited()
+	return true
 }
 
 func (m *egressStep) view(s *session, width, height int) string {
@@ -87,8 +106,12 @@ func (m *egressStep) view(s *session, width, height int) string {
 		// Wrapped under the label, so that everything a policy opens is read.
 		lines := wrapped("      ", s.useCase.EgressAbout(e), width, lipgloss.NewStyle())
 		lines[0] = lead + mark + " " + strings.TrimPrefix(lines[0], "      ")
-		if e == s.useCase.DefaultEgress {
-			lines[len(lines)-1] += st.Muted.Render("  (recommended)")
+		if rec := st.Muted.Render("  (recommended)"); e == s.useCase.DefaultEgress {
+			if last := lines[len(lines)-1]; lipgloss.Width(last+rec) <= width {
+				lines[len(lines)-1] += rec
+			} else {
+				lines = append(lines, "    "+rec) // not cut at the edge
+			}
 		}
 		if e == model.EgressWebDB && (i == m.cursor || e == s.egressChoice()) {
 			lines = append(lines, "      "+st.Subtitle.Render("Engine: ◂ "+engineTitle(s)+" ▸")+st.Muted.Render("  ←/→ changes it"))
@@ -105,9 +128,9 @@ func (m *egressStep) view(s *session, width, height int) string {
 
 func (m *egressStep) bindings() []key.Binding {
 	if m.onEngine {
-		return []key.Binding{keyUp, keyEngine, keySelect, keyBack}
+		return []key.Binding{keyUp, keyEngine, keyMark, keyChooseNext, keyBack}
 	}
-	return []key.Binding{keyUp, keySelect, keyBack}
+	return []key.Binding{keyUp, keyMark, keyChooseNext, keyBack}
 }
 
 // engineTitle is the database engine the web-db policy sends to.

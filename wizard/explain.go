@@ -24,7 +24,8 @@ var explainers = [stepCount]string{
 		"updates (HTTP, HTTPS), a database, a mail relay. Replies to inbound connections need no outbound rule.",
 	stepOutSources: "A destination is written like a source: a CIDR, another group of the plan, an sg-… or pl-… id. " +
 		"Prefer a group or a prefix list to the whole internet.",
-	stepDetails: "The group name cannot be changed after creation and must not start with sg-. The description is required. " +
+	stepDetails: "Neither the group name nor its description can be changed after creation: AWS keeps both for the group's life, " +
+		"and a new name or description means a new group. The name must not start with sg-; the description is required. " +
 		"Pick the VPC (network) the group belongs to; groups only work for instances in the same VPC.",
 	stepReview: "These are the exact rules, in the console's columns. Findings flag what a security review would: " +
 		"admin or database ports open to the world, IPv6 left open, wide ranges. Select a row or a finding and press e to change it.",
@@ -36,3 +37,10 @@ var explainers = [stepCount]string{
 	stepAction: "Export writes the rules as Terraform, CloudFormation, an AWS CLI script, JSON or Markdown. Save the plan file " +
 		"to reopen this session later with: sgwiz -f plan.yaml.",
 }
+
+// auditExplainer is the ? text of the start screen's audit.
+var auditExplainer = "The audit reads every security group of the region, the network interfaces that use them and the launch " +
+	"templates that name them, and checks each group as the review checks a plan: admin or database ports open to the world, " +
+	"IPv6 left open, wide ranges, rules in the VPC's default group. Groups are listed worst first; the selected one shows every " +
+	"finding. Enter on a group with a high finding opens it with the fix of those findings at the review, to check and apply; " +
+	"any other group opens as it is, to edit. Nothing changes in AWS until you apply. Esc goes back to the start menu."

@@ -98,10 +98,13 @@ func fileStem(s *session) string {
 func (m *exportStep) view(s *session, width, height int) string {
 	st := s.styles
 	var b strings.Builder
+	message := wrapLines(m.message, width) // what a save or copy did, whole
 	if m.format == "" {
 		b.WriteString("\nExport as:\n\n")
 		for i, f := range export.Formats {
-			line := fmt.Sprintf("%-20s %s", f, st.Muted.Render(f.About()))
+			// What a format is, whole, under its name's column.
+			about := wrapped(strings.Repeat(" ", 23), f.About(), width, st.Muted)
+			line := fmt.Sprintf("%-20s %s", f, strings.TrimLeft(strings.Join(about, "\n"), " "))
 			if i == m.cursor {
 				b.WriteString(st.Cursor.Render("▸ ") + line + "\n")
 			} else {
@@ -116,7 +119,7 @@ func (m *exportStep) view(s *session, width, height int) string {
 			extra++
 		}
 		if m.message != "" {
-			extra++
+			extra += strings.Count(message, "\n") + 1
 		}
 		m.pane.SetWidth(width)
 		m.pane.SetHeight(max(1, height-1-extra))
@@ -126,7 +129,7 @@ func (m *exportStep) view(s *session, width, height int) string {
 		}
 	}
 	if m.message != "" {
-		b.WriteString(m.message + "\n")
+		b.WriteString(message + "\n")
 	}
 	return b.String()
 }

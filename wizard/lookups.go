@@ -11,7 +11,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/sgwiz/sgwiz/aws"
 	"github.com/sgwiz/sgwiz/model"
-	"github.com/sgwiz/sgwiz/ui"
 )
 
 // What the wizard looks up besides the plan: the region's groups and
@@ -186,42 +185,6 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
-}
-
-// pickNext is the value after cur among picks, wrapping; the first when
-// cur is none of them.
-func pickNext(picks []pick, cur string) string {
-	for i, p := range picks {
-		if p.value == cur {
-			return picks[(i+1)%len(picks)].value
-		}
-	}
-	return picks[0].value
-}
-
-// pickerView lists at most n picks around the current value, marking it,
-// with a count of the rest so that nothing is hidden silently.
-func pickerView(st ui.Styles, picks []pick, cur, indent string, width, n int) []string {
-	at := 0
-	for i, p := range picks {
-		if p.value == cur {
-			at = i
-		}
-	}
-	first := max(0, min(at-n/2, len(picks)-n))
-	last := min(len(picks), first+n)
-	var lines []string
-	for i := first; i < last; i++ {
-		mark := "  "
-		if picks[i].value == cur {
-			mark = st.Checked.Render("• ")
-		}
-		lines = append(lines, indent+mark+ui.Fit(picks[i].label, width-len(indent)-2))
-	}
-	if rest := len(picks) - (last - first); rest > 0 {
-		lines = append(lines, indent+st.Muted.Render(fmt.Sprintf("  … %d more: ctrl+o goes on", rest)))
-	}
-	return lines
 }
 
 // usersMsg says who uses existing groups, by id (aws.UsersText).

@@ -46,7 +46,14 @@ func (s *session) options() []option {
 
 func (m *optionsStep) enter(s *session, f focus) tea.Cmd {
 	m.cursor, m.err = 0, ""
-	m.port.SetValue(strconv.Itoa(s.draft.AppPort))
+	if t, ok := s.typed[model.FieldAppPort]; ok {
+		// As typed, though not valid yet: not the port from before.
+		m.port.SetValue(t.text)
+		m.err = fieldLabels[model.FieldAppPort] + ": " + t.err
+	} else {
+		m.port.SetValue(strconv.Itoa(s.draft.AppPort))
+	}
+	m.port.CursorEnd()
 	return m.focus(s)
 }
 
@@ -99,16 +106,17 @@ func (m *optionsStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		m.port, cmd = m.port.Update(k)
 		m.err = ""
 		port, err := model.ParsePort(m.port.Value())
-		switch {
-		case err != nil:
-			m.err = "app port: " + err.Error()
-		default:
-			if err := s.draft.SetAppPort(port); err != nil {
-				m.err = inWords(err)
-			} else {
+		if err == nil {
+			if err = s.draft.SetAppPort(port); err == nil {
 				s.edited()
 			}
 		}
+		wrong := ""
+		if err != nil {
+			wrong = strings.TrimPrefix(err.Error(), model.FieldAppPort+": ")
+			m.err = fieldLabels[model.FieldAppPort] + ": " + wrong
+		}
+		s.typing(model.FieldAppPort, m.port.Value(), wrong)
 		return stay(), cmd
 	}
 	return stay(), nil
@@ -129,9 +137,14 @@ func (m *optionsStep) view(s *session, width, height int) string {
 			b.WriteString(mark + "Database engine: " + st.Selected.Render("‹ "+eng.Title+" ›") + st.Muted.Render("  "+eng.PortsText()+"  (←/→ to change)") + "\n")
 		case optAppPort:
 			s.styled(&m.port)
+			if m.port.Value() == "" {
+				m.port.SetWidth(len(m.port.Placeholder)) // the example shows whole
+			} else {
+				m.port.SetWidth(0)
+			}
 			b.WriteString(mark + "App port:        " + m.port.View() + "\n")
 			if m.err != "" && i == m.cursor {
-				b.WriteString("    " + st.Error.Render("✗ "+m.err) + "\n")
+				b.WriteString(wrapLines("    "+st.Error.Render("✗ "+m.err), width) + "\n")
 			} else {
 				b.WriteString("    " + st.Muted.Render("the app servers listen on it; the load balancer sends to it") + "\n")
 			}
@@ -147,8 +160,12 @@ func (m *optionsStep) view(s *session, width, height int) string {
 				}
 				word := map[model.Direction]string{model.Ingress: "accepts", model.Egress: "sends"}[dir]
 				peer := strings.Join(sourceNames(sel), ", ")
-				b.WriteString(fmt.Sprintf("  %s %s %s (%s) %s %s\n", g.Name, word, sel.Service.Title, sel.Service.PortsText(),
-					map[model.Direction]string{model.Ingress: "from", model.Egress: "to"}[dir], peer))
+				what := sel.Service.Title + " (" + sel.Service.PortsText() + ")"
+				if _, wrong := s.typed[model.FieldAppPort]; wrong && sel.Link == model.LinkAppPort {
+					what = "the app port (fix the field above)" // not the port from before
+				}
+				b.WriteString(wrapLines(fmt.Sprintf("  %s %s %s %s %s", g.Name, word, what,
+					map[model.Direction]string{model.Ingress: "from", model.Egress: "to"}[dir], peer), width) + "\n")
 			}
 		}
 	}

@@ -1,12 +1,14 @@
 package wizard
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/sgwiz/sgwiz/model"
 	"github.com/sgwiz/sgwiz/ui"
 )
@@ -119,7 +121,7 @@ func (m *reviewStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		return back(), nil
 	case key.Matches(k, keyNext):
 		if m.err != nil {
-			s.status = s.styles.Error.Render("✗ fix this first: " + firstLine(m.err.Error()))
+			s.status = s.styles.Error.Render("✗ fix this first: " + inWords(m.err))
 			return stay(), nil
 		}
 		return next(), nil
@@ -173,7 +175,7 @@ func (m *reviewStep) describe(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
 			err = model.ValidateRuleTags(tags)
 		}
 		if err != nil {
-			m.descErr, m.onTags = "tags: "+err.Error(), true
+			m.descErr, m.onTags = "tags: "+wizardWords.Error(err), true
 			m.desc.Blur()
 			return stay(), m.tags.Focus()
 		}
@@ -286,6 +288,7 @@ func (m *reviewStep) body(s *session, width int) *reviewBody {
 	} else {
 		c.lines = append(c.lines, "", st.Subtitle.Render(fmt.Sprintf("Findings for %s (%d)", g.Name, len(m.findings))))
 		for _, f := range m.findings {
+			f.Fix = f.FixIn(wizardWords) // the key that does it, not the flag
 			c.itemLine = append(c.itemLine, len(c.lines))
 			c.rowText = append(c.rowText, "")
 			c.findingSel = append(c.findingSel, strings.SplitN(ui.Finding(st, f, width, true), "\n", 2)[0])
@@ -299,7 +302,11 @@ func (m *reviewStep) body(s *session, width int) *reviewBody {
 func (m *reviewStep) view(s *session, width, height int) string {
 	st := s.styles
 	if m.err != nil {
-		return "\n" + st.Error.Render("The answers do not make a valid plan yet:") + "\n" + m.err.Error() + "\n\n" + st.Muted.Render("esc: go back and fix it")
+		lines := []string{"", st.Error.Render("The answers do not make a valid plan yet:")}
+		for l := range strings.SplitSeq(m.err.Error(), "\n") {
+			lines = append(lines, wrapped("", inWords(errors.New(l)), width, lipgloss.NewStyle())...)
+		}
+		return strings.Join(append(lines, "", st.Muted.Render("esc: go back and fix it")), "\n")
 	}
 	g := m.plan.Groups[s.group]
 	head := []string{groupTabs(s, width)}
@@ -315,7 +322,7 @@ func (m *reviewStep) view(s *session, width, height int) string {
 			readout = st.Severity(f.Severity).Render(strings.ToUpper(f.Severity.String())) + " " + f.Why
 		} else {
 			r := g.Rules(it.dir)[it.index]
-			readout = ui.Readout(it.dir, r) + ruleNote(s, m.plan, r)
+			readout = ui.ReadoutFor(g.Role.Subject(), it.dir, r) + ruleNote(s, m.plan, r)
 			if !r.Tags.IsZero() {
 				readout += " Tagged " + r.Tags.String() + "."
 			}
@@ -331,9 +338,9 @@ func (m *reviewStep) view(s *session, width, height int) string {
 		case m.descErr != "":
 			head = append(head, wrapped("", "✗ "+m.descErr, width, st.Error)...)
 		case m.onTags:
-			head = append(head, st.Muted.Render(ui.Fit("KEY=VALUE, separated by commas; the call that adds the rule sets them", width)))
+			head = append(head, wrapped("", "KEY=VALUE, separated by commas; the call that adds the rule sets them", width, st.Muted)...)
 		default:
-			head = append(head, st.Muted.Render(ui.Fit("up to 255 of: letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*", width)))
+			head = append(head, wrapped("", "up to 255 of: letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*", width, st.Muted)...)
 		}
 	}
 

@@ -261,8 +261,16 @@ func (m *servicesStep) view(s *session, width, height int) string {
 	if len(chosen) == 0 {
 		chosen = []string{"nothing yet"}
 	}
-	b.WriteString(ui.Fit(st.Muted.Render("Chosen: ")+strings.Join(chosen, ", "), width) + "\n")
-	lines := 3
+	// Every service chosen shows, on as many lines as it takes.
+	chosenLines := strings.Split(wordWrap(strings.Join(chosen, ", "), width-8), "\n")
+	for i, l := range chosenLines {
+		if i == 0 {
+			b.WriteString(st.Muted.Render("Chosen: ") + l + "\n")
+		} else {
+			b.WriteString("        " + l + "\n")
+		}
+	}
+	lines := 2 + len(chosenLines)
 	if m.custom {
 		b.WriteString(st.Subtitle.Render("Custom: ") + "protocol ")
 		for i, p := range customProtocols {
@@ -275,7 +283,9 @@ func (m *servicesStep) view(s *session, width, height int) string {
 		m.ports.SetWidth(max(10, width-10))
 		b.WriteString(st.Muted.Render("  (←/→)") + "\n" + m.ports.View() + "\n")
 		if m.formErr != "" {
-			b.WriteString(st.Error.Render("✗ "+m.formErr) + "\n")
+			errLines := wrapText(st.Error.Render("✗ "+m.formErr), width)
+			b.WriteString(strings.Join(errLines, "\n") + "\n")
+			lines += len(errLines) - 1
 		} else {
 			b.WriteString(st.Muted.Render("enter: add · esc: cancel") + "\n")
 		}
@@ -339,7 +349,8 @@ func groupTabs(s *session, width int) string {
 	parts := []string{st.Muted.Render("Groups (tab):")}
 	for i, g := range s.draft.Groups {
 		if i == s.group {
-			parts = append(parts, st.Selected.Render(" "+g.Name+" "))
+			// Brackets mark it where colours do not show (NO_COLOR).
+			parts = append(parts, st.Selected.Render("["+g.Name+"]"))
 		} else {
 			parts = append(parts, st.Muted.Render(" "+g.Name+" "))
 		}

@@ -27,6 +27,7 @@ type sourcesStep struct {
 	lookingUp  bool            // My IP is being looked up
 	add        textinput.Model // the "add" line of the focused service
 	addErr     string
+	pick       *picker // ctrl+o's list under the add field, while it is open
 	lines      []srcLine
 	cursor     int
 	// findings are the checks' findings per selection, for the warnings
@@ -113,11 +114,16 @@ func (m *sourcesStep) enter(s *session, f focus) tea.Cmd {
 	if f.set {
 		s.group = f.group
 	}
-	if m.officeErr == "" {
+	if t, ok := s.typed[model.FieldOffice]; ok {
+		// As typed, though not valid yet: here or on the other
+		// direction's step.
+		m.office.SetValue(t.text)
+	} else {
 		// The office as the draft holds it: it may have been set on the
 		// other direction's step, or by My IP.
 		m.office.SetValue(s.officeText())
 	}
+	m.office.CursorEnd()
 	m.parseOffice(s)
 	m.build(s)
 	m.cursor = 0
@@ -235,10 +241,19 @@ func (m *sourcesStep) parseOffice(s *session) {
 			m.build(s) // the office's rules have findings of their own
 		}
 	}
-	if m.officeErr == "" {
-		m.officeMsg = strings.Join(counts, " · ")
-		m.officeNote = strings.Join(notes, " · ")
+	s.typing(model.FieldOffice, m.office.Value(), m.officeErr)
+	if m.officeErr != "" {
+		// No office from before the last keystroke shows while the field
+		// is wrong: the draft has none until it is right again.
+		if len(s.draft.Office) > 0 {
+			_ = s.draft.SetOffice(nil)
+			s.edited()
+			m.build(s)
+		}
+		return
 	}
+	m.officeMsg = strings.Join(counts, " · ")
+	m.officeNote = strings.Join(notes, " · ")
 }
 
 func equalPrefixes(a, b []netip.Prefix) bool {
@@ -276,6 +291,9 @@ func (m *sourcesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		return stay(), nil
 	}
 	line := m.lines[m.cursor]
+	if m.pick != nil {
+		return stay(), m.pickKey(s, line, k)
+	}
 	switch {
 	case key.Matches(k, keyBack):
 		return back(), nil
@@ -288,9 +306,8 @@ func (m *sourcesStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		return stay(), m.move(k.String())
 	case line.kind == lineMyIP && (key.Matches(k, keyNext) || key.Matches(k, keyToggle)):
 		return stay(), m.startLookUp(s)
-	case line.kind == lineAdd && k.String() == "ctrl+o":
-		m.pickAdd(s)
-		return stay(), nil
+	case line.kind == lineAdd && key.Matches(k, keyOpenPick):
+		return stay(), m.openPicker(s)
 	case key.Matches(k, keyNext):
 		return m.enterKey(s, line)
 	case line.kind == lineOption && key.Matches(k, keyToggle):
@@ -326,13 +343,33 @@ func (m *sourcesStep) startLookUp(s *session) tea.Cmd {
 	return lookUpMyIP(s.myIPURL)
 }
 
-// pickAdd puts the next of ctrl+o's picks in the add field.
-func (m *sourcesStep) pickAdd(s *session) {
-	if picks := m.picks(s); len(picks) > 0 {
-		m.add.SetValue(pickNext(picks, strings.TrimSpace(m.add.Value())))
-		m.add.CursorEnd()
-		m.addErr = ""
+// openPicker opens ctrl+o's list of the VPC's groups and the region's
+// prefix lists, filtered by what the add field holds.
+func (m *sourcesStep) openPicker(s *session) tea.Cmd {
+	picks := m.picks(s)
+	if len(picks) == 0 {
+		return nil
 	}
+	var cmd tea.Cmd
+	m.pick, cmd = newPicker(picks, m.add.Value())
+	m.add.Blur()
+	m.addErr = ""
+	return cmd
+}
+
+// pickKey gives k to the open picker; what it picks is added to the
+// service's sources at once, as if typed in the add field.
+func (m *sourcesStep) pickKey(s *session, line srcLine, k tea.KeyPressMsg) tea.Cmd {
+	value, done, cmd := m.pick.update(k)
+	if !done {
+		return cmd
+	}
+	m.pick = nil
+	if value != "" && line.kind == lineAdd {
+		m.add.SetValue(value)
+		m.addPeer(s, line.sel)
+	}
+	return m.focusInput()
 }
 
 // enterKey adds what the add field under the cursor holds, or else goes
@@ -400,12 +437,12 @@ func (m *sourcesStep) picks(s *session) []pick {
 func (m *sourcesStep) addPeer(s *session, sel int) {
 	l, err := model.ParsePeers(s.book, m.add.Value())
 	if err != nil {
-		m.addErr = err.Error()
+		m.addErr = "✗ " + err.Error()
 		return
 	}
 	for _, p := range l.Peers() {
 		if p.Kind() == model.PeerGroup && s.draft.GroupIndex(p.Ref()) < 0 {
-			m.addErr = fmt.Sprintf("no group %q in this plan", p.Ref())
+			m.addErr = fmt.Sprintf("✗ no group %q in this plan", p.Ref())
 			return
 		}
 	}
@@ -415,7 +452,10 @@ func (m *sourcesStep) addPeer(s *session, sel int) {
 		}
 	}
 	m.add.SetValue("")
-	m.addErr = strings.Join(l.Notes, " · ")
+	m.addErr = ""
+	if len(l.Notes) > 0 {
+		m.addErr = "⚠ " + strings.Join(l.Notes, " · ")
+	}
 	m.build(s)
 }
 
@@ -474,7 +514,7 @@ func (m *sourcesStep) lineView(s *session, st ui.Styles, sels []model.Selection,
 	case lineOffice:
 		return m.officeView(s, st, mark, width)
 	case lineMyIP:
-		return []string{m.myIPView(s, st, mark, focused, width)}
+		return m.myIPView(s, st, mark, focused, width)
 	case lineHeader:
 		return m.headerView(s, st, sels[l.sel], l, width)
 	case lineOption:
@@ -500,28 +540,28 @@ func (m *sourcesStep) officeView(s *session, st ui.Styles, mark string, width in
 	case m.officeErr != "":
 		lines = append(lines, wrapped("    ", "✗ "+m.officeErr, width, st.Error)...)
 	case m.officeMsg != "":
-		lines = append(lines, "    "+st.OK.Render("✓ ")+st.Muted.Render(ui.Fit(m.officeMsg, width-6)))
+		lines = append(lines, wrapText("    "+st.OK.Render("✓ ")+st.Muted.Render(m.officeMsg), width)...)
 		if m.officeNote != "" {
 			lines = append(lines, wrapped("    ", "⚠ "+m.officeNote, width, st.Warning)...)
 		}
 	case len(s.book) > 0:
-		lines = append(lines, "    "+st.Muted.Render(ui.Fit("a bare address becomes /32 or /128 · address book: @"+strings.Join(s.book.Names(), ", @"), width-6)))
+		lines = append(lines, wrapped("    ", "a bare address becomes /32 or /128 · address book: @"+strings.Join(s.book.Names(), ", @"), width, st.Muted)...)
 	default:
 		lines = append(lines, "    "+st.Muted.Render("a bare address becomes /32 (IPv4) or /128 (IPv6)"))
 	}
 	return lines
 }
 
-// myIPView is the "look up my IP" line.
-func (m *sourcesStep) myIPView(s *session, st ui.Styles, mark string, focused bool, width int) string {
+// myIPView is the "look up my IP" line, wrapped when its address is long.
+func (m *sourcesStep) myIPView(s *session, st ui.Styles, mark string, focused bool, width int) []string {
 	text := "→ Look up my IP (" + strings.TrimPrefix(s.myIPURL, "https://") + ")"
 	if m.lookingUp {
 		text = "→ looking up your public address…"
 	}
 	if focused {
-		return mark + st.Selected.Render(ui.Fit(text, width-11)) + st.Muted.Render("  enter")
+		return wrapText(mark+st.Selected.Render(text)+st.Muted.Render("  enter"), width)
 	}
-	return mark + st.Muted.Render(ui.Fit(text, width-4))
+	return wrapText(mark+st.Muted.Render(text), width)
 }
 
 // headerView is a service's title and ports, its findings, and its notes:
@@ -561,13 +601,19 @@ func (m *sourcesStep) lifetimeView(s *session, st ui.Styles, sel, width int) []s
 // addLines are a service's add field and, while it is focused, what is
 // wrong in it and what ctrl+o picks from.
 func (m *sourcesStep) addLines(s *session, st ui.Styles, mark string, focused bool, width int) []string {
-	lines := []string{mark + m.addView(focused)}
+	lines := []string{mark + m.addView(focused && m.pick == nil)}
 	if focused && m.addErr != "" {
-		lines = append(lines, wrapped("      ", m.addErr, width, st.Warning)...)
+		style := st.Warning // notes on what was added
+		if strings.HasPrefix(m.addErr, "✗") {
+			style = st.Error // what was refused
+		}
+		lines = append(lines, wrapped("      ", m.addErr, width, style)...)
 	}
-	if picks := m.picks(s); focused && len(picks) > 0 {
-		lines = append(lines, "      "+st.Muted.Render("ctrl+o: pick an existing group or prefix list, then enter"))
-		lines = append(lines, pickerView(st, picks, strings.TrimSpace(m.add.Value()), "      ", width, 4)...)
+	switch picks := m.picks(s); {
+	case focused && m.pick != nil:
+		lines = append(lines, m.pick.view(s, "      ", width)...)
+	case focused && len(picks) > 0:
+		lines = append(lines, "      "+st.Muted.Render(fmt.Sprintf("ctrl+o: pick one of %d existing groups and prefix lists", len(picks))))
 	}
 	return lines
 }
@@ -587,6 +633,9 @@ func sourceLabel(s *session, src model.Source) string {
 	case model.SourceAnyIPv6:
 		return "Anywhere IPv6 (::/0)"
 	case model.SourceOffice:
+		if _, wrong := s.typed[model.FieldOffice]; wrong {
+			return "Office / my IP (fix the office field)"
+		}
 		if len(s.draft.Office) == 0 {
 			return "Office / my IP (type it at the top)"
 		}
@@ -629,8 +678,16 @@ func connectNote(s *session, service string) string {
 }
 
 func (m *sourcesStep) bindings() []key.Binding {
-	kb := []key.Binding{keyUp, keyToggle, keyNext, keyBack, keyGroup}
-	if l := m.lines[m.cursor]; l.kind == lineOption && l.admin {
+	if m.pick != nil {
+		return pickerBindings()
+	}
+	l := m.lines[m.cursor]
+	kb := []key.Binding{keyUp}
+	if l.kind == lineOption {
+		kb = append(kb, keyToggle) // in the text fields space is typed
+	}
+	kb = append(kb, keyNext, keyBack, keyGroup)
+	if l.kind == lineOption && l.admin {
 		kb = append(kb, keyLimited)
 	}
 	return kb

@@ -180,10 +180,10 @@ func (m *startStep) view(s *session, width, height int) string {
 		b.WriteString(m.startPrompt.view(s, m.note, width))
 	} else {
 		if m.note.reading != "" {
-			b.WriteString("\n" + st.Muted.Render(m.note.reading) + "\n")
+			b.WriteString("\n" + strings.Join(wrapped("", m.note.reading, width, st.Muted), "\n") + "\n")
 		}
 		if m.note.err != "" {
-			b.WriteString(st.Error.Render("✗ "+m.note.err) + "\n")
+			b.WriteString(wrapLines(st.Error.Render("✗ "+m.note.err), width) + "\n")
 		}
 	}
 	fmt.Fprintf(&b, "\n%s %s\n", st.Subtitle.Render("AWS:"), st.Muted.Width(max(10, width-6)).Render(s.awsLine()))
@@ -202,7 +202,10 @@ func importPicks(s *session) []pick {
 
 func (m *startStep) bindings() []key.Binding {
 	if m.audit != nil {
-		return []key.Binding{keyUp, keyFix, keyBack}
+		return m.audit.bindings()
+	}
+	if m.asking() && m.pick != nil {
+		return pickerBindings()
 	}
 	if m.asking() {
 		return []key.Binding{keyNext, keyBack}

@@ -25,6 +25,13 @@ type auditRow struct {
 	worst    model.Severity
 }
 
+// fixes reports whether enter opens the row's group with a fix: the fix
+// removes high findings; a group without one opens as it is.
+func (r auditRow) fixes() bool { return r.worst >= model.High }
+
+// keyOpenAsIs is enter on a group without high findings.
+var keyOpenAsIs = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open as it is"))
+
 // update moves on the list and opens the group under the cursor with its
 // fix; it returns back() when esc leaves the audit for the start menu.
 func (v *auditView) update(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
@@ -35,7 +42,11 @@ func (v *auditView) update(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
 		v.cursor = moveCursor(k.String(), v.cursor, len(v.rows))
 	case key.Matches(k, keyFix) && len(v.rows) > 0:
 		r := v.rows[v.cursor]
-		return stay(), s.replacing("Open "+r.group.ID+" with its fix instead?", func() (nav, tea.Cmd) {
+		question := "Open " + r.group.ID + " instead?"
+		if r.fixes() {
+			question = "Open " + r.group.ID + " with its fix instead?"
+		}
+		return stay(), s.replacing(question, func() (nav, tea.Cmd) {
 			return stay(), openFix(s.cloud, r.group, r.findings, s.draft.Office)
 		})
 	}
@@ -44,30 +55,64 @@ func (v *auditView) update(s *session, k tea.KeyPressMsg) (nav, tea.Cmd) {
 
 func (v *auditView) view(s *session, width, height int) string {
 	st := s.styles
-	lines := []string{"", "Audit of " + v.inv.Region + ", account " + v.inv.Account + ": worst first", ""}
+	lines := []string{"", "Account " + v.inv.Account + "'s groups with findings, worst first:", ""}
 	if len(v.rows) == 0 {
 		lines = append(lines, st.OK.Render("✓ No findings."))
 	}
-	cursorLine := 0
+	// The selected group's lines, kept on screen: its row, every finding
+	// and what enter does.
+	from, to := 0, 0
 	for i, r := range v.rows {
 		mark := "  "
 		if i == v.cursor {
 			mark = st.Cursor.Render("▸ ")
-			cursorLine = len(lines)
+			from = len(lines)
 		}
 		sev := st.Severity(r.worst).Render(fmt.Sprintf("%-8s", strings.ToUpper(r.worst.String())))
 		lines = append(lines, mark+sev+" "+ui.Fit(fmt.Sprintf("%s %s · %d finding%s", r.group.ID, r.group.Name, len(r.findings), plural(len(r.findings))), width-13))
 		if i == v.cursor {
-			f := r.findings[0]
-			lines = append(lines, wrapped("    ", f.ID+": "+f.Why, width, st.Muted)...)
-			if r.worst >= model.High {
+			for _, f := range r.findings {
+				// A bullet each, its lines under its text.
+				item := wrapped("      ", f.ID+" ("+f.Severity.String()+"): "+f.Why, width, st.Muted)
+				item[0] = "    • " + strings.TrimPrefix(item[0], "      ")
+				lines = append(lines, item...)
+			}
+			if r.fixes() {
 				lines = append(lines, wrapped("    ", "enter: open it with the fix of its high findings ("+fixWords(s, r)+"), to review and apply", width, st.Muted)...)
 			} else {
 				lines = append(lines, wrapped("    ", "enter: open it as it is, to edit", width, st.Muted)...)
 			}
+			to = len(lines)
 		}
 	}
-	lines = append(lines, "", st.Muted.Render(ui.Fit(v.note, width)))
-	first := scrollStart(cursorLine, len(lines), height)
+	lines = append(append(lines, ""), wrapped("", v.note, width, st.Muted)...)
+	focus := (from + to) / 2
+	if to-from >= height {
+		focus = from + height/2 // the row first, then as many findings as fit
+	}
+	first := scrollStart(focus, len(lines), height)
 	return strings.Join(lines[first:min(len(lines), first+height)], "\n")
 }
+
+func (v *auditView) bindings() []key.Binding {
+	if len(v.rows) == 0 {
+		return []key.Binding{keyBack}
+	}
+	open := keyFix
+	if !v.rows[v.cursor].fixes() {
+		open = keyOpenAsIs
+	}
+	return []key.Binding{keyUp, open, keyBack}
+}
+
+// asideTitle is the header's title while the audit is shown: the start
+// screen's audit is no step of the path.
+func (m *startStep) asideTitle(s *session) string {
+	if m.audit == nil {
+		return ""
+	}
+	return "Audit of " + m.audit.inv.Region
+}
+
+// asideExplainer is ?'s text while the audit is shown.
+func (m *startStep) asideExplainer() string { return auditExplainer }

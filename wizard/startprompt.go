@@ -1,6 +1,8 @@
 package wizard
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"
@@ -12,6 +14,10 @@ import (
 type startPrompt struct {
 	kind promptKind // what is asked for: promptClosed while nothing is
 	path textinput.Model
+	pick *picker // ctrl+o's list of the region's groups, while it is open
+	// partial is set while the picker filters by the field's last word,
+	// which the pick then takes the place of.
+	partial bool
 }
 
 // promptKind is what the start screen's prompt asks for.
@@ -42,6 +48,9 @@ func (p *startPrompt) open(k promptKind) tea.Cmd {
 // update handles a key while the prompt is open; n is what the start
 // screen says under it.
 func (p *startPrompt) update(s *session, n *startNote, k tea.KeyPressMsg) tea.Cmd {
+	if p.pick != nil {
+		return p.pickKey(k)
+	}
 	switch k.String() {
 	case "esc":
 		p.kind, n.err = promptClosed, ""
@@ -49,9 +58,17 @@ func (p *startPrompt) update(s *session, n *startNote, k tea.KeyPressMsg) tea.Cm
 		return nil
 	case "ctrl+o":
 		if picks := importPicks(s); p.kind == promptGroupID && len(picks) > 0 {
-			p.path.SetValue(pickNext(picks, strings.TrimSpace(p.path.Value())))
-			p.path.CursorEnd()
+			// Filtered by the id being typed, if one is.
+			typed := ""
+			if ids := strings.Fields(p.path.Value()); len(ids) > 0 && !slices.ContainsFunc(picks, func(pk pick) bool { return pk.value == ids[len(ids)-1] }) {
+				typed = ids[len(ids)-1]
+			}
+			var cmd tea.Cmd
+			p.pick, cmd = newPicker(picks, typed)
+			p.partial = typed != "" && len(p.pick.filter.Value()) > 0
+			p.path.Blur()
 			n.err = ""
+			return cmd
 		}
 		return nil
 	case "enter":
@@ -60,6 +77,28 @@ func (p *startPrompt) update(s *session, n *startNote, k tea.KeyPressMsg) tea.Cm
 	var cmd tea.Cmd
 	p.path, cmd = p.path.Update(k)
 	return cmd
+}
+
+// pickKey gives k to the open picker; the group it picks joins the ids
+// in the field (in place of a part typed), for enter to read them.
+func (p *startPrompt) pickKey(k tea.KeyPressMsg) tea.Cmd {
+	value, done, cmd := p.pick.update(k)
+	if !done {
+		return cmd
+	}
+	p.pick = nil
+	if value != "" {
+		ids := strings.Fields(p.path.Value())
+		if p.partial {
+			ids = ids[:len(ids)-1]
+		}
+		if !slices.Contains(ids, value) {
+			ids = append(ids, value)
+		}
+		p.path.SetValue(strings.Join(ids, " "))
+		p.path.CursorEnd()
+	}
+	return p.path.Focus()
 }
 
 // submit opens the typed plan file, or reads the typed groups from AWS,
@@ -91,15 +130,17 @@ func (p *startPrompt) view(s *session, n startNote, width int) string {
 	p.path.SetWidth(max(10, width-14))
 	s.styled(&p.path)
 	b.WriteString("\n" + p.path.View() + "\n")
-	if picks := importPicks(s); p.kind == promptGroupID && len(picks) > 0 {
-		b.WriteString(st.Muted.Render("ctrl+o: pick one of the region's groups") + "\n")
-		b.WriteString(strings.Join(pickerView(st, picks, strings.TrimSpace(p.path.Value()), "", width, 5), "\n") + "\n")
+	switch picks := importPicks(s); {
+	case p.pick != nil:
+		b.WriteString(strings.Join(p.pick.view(s, "", width), "\n") + "\n")
+	case p.kind == promptGroupID && len(picks) > 0:
+		b.WriteString(st.Muted.Render(fmt.Sprintf("ctrl+o: pick one of the region's %d groups", len(picks))) + "\n")
 	}
 	if n.reading != "" {
-		b.WriteString(st.Muted.Render(n.reading) + "\n")
+		b.WriteString(strings.Join(wrapped("", n.reading, width, st.Muted), "\n") + "\n")
 	}
 	if n.err != "" {
-		b.WriteString(st.Error.Render("✗ "+n.err) + "\n")
+		b.WriteString(wrapLines(st.Error.Render("✗ "+n.err), width) + "\n")
 	}
 	return b.String()
 }

@@ -6,8 +6,10 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/list"
+	"charm.land/bubbles/v2/paginator"
 	tea "charm.land/bubbletea/v2"
 	"github.com/sgwiz/sgwiz/model"
+	"github.com/sgwiz/sgwiz/ui"
 )
 
 // useCaseStep lists the presets with their descriptions.
@@ -31,13 +33,14 @@ func newUseCase() *useCaseStep {
 	l.SetShowTitle(false)
 	l.SetShowHelp(false)
 	l.SetShowStatusBar(false)
+	l.SetShowPagination(false) // pagesView says it without colour
 	l.SetFilteringEnabled(false)
 	return &useCaseStep{list: l}
 }
 
 func (m *useCaseStep) enter(s *session, f focus) tea.Cmd {
 	d := list.NewDefaultDelegate()
-	d.Styles = list.NewDefaultItemStyles(s.dark)
+	d.Styles = s.styles.Item
 	m.list.SetDelegate(d)
 	for i, it := range m.list.Items() {
 		if it.(useCaseItem).u.ID == s.useCase.ID {
@@ -84,6 +87,7 @@ func (s *session) chooseUseCase(u model.UseCase) error {
 		return err
 	}
 	s.useCase, s.draft, s.group = u, d, 0
+	delete(s.typed, model.FieldAppPort) // the new draft's own
 	s.setPrefixLists(s.lists)
 	s.edited()
 	return nil
@@ -96,8 +100,24 @@ func (m *useCaseStep) view(s *session, width, height int) string {
 	if it, ok := m.list.SelectedItem().(useCaseItem); ok {
 		about = append([]string{""}, wrapped("", it.u.Description, width, s.styles.Muted)...)
 	}
-	m.list.SetSize(width, max(3, height-len(about)))
-	return m.list.View() + "\n" + strings.Join(about, "\n")
+	m.list.SetSize(width, max(3, height-len(about)-1))
+	return m.list.View() + "\n" + pagesView(s.styles, m.list.Paginator) + "\n" + strings.Join(about, "\n")
+}
+
+// pagesView is "● ○  page 1/2" under a list of more than one page: the
+// page shown is marked by its shape and the count, not by colour alone.
+func pagesView(st ui.Styles, p paginator.Model) string {
+	if p.TotalPages < 2 {
+		return ""
+	}
+	dots := make([]string, p.TotalPages)
+	for i := range dots {
+		dots[i] = st.OtherPage.String()
+		if i == p.Page {
+			dots[i] = st.Page.String()
+		}
+	}
+	return "  " + strings.Join(dots, " ") + st.Muted.Render(fmt.Sprintf("  page %d/%d", p.Page+1, p.TotalPages))
 }
 
 func (m *useCaseStep) bindings() []key.Binding { return []key.Binding{keyUp, keySelect, keyBack} }

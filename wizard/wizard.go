@@ -12,6 +12,7 @@ package wizard
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -158,6 +159,14 @@ type step interface {
 	bindings() []key.Binding
 }
 
+// aside is a step that can show a screen of its own, off the path (the
+// start screen's audit): its header title, without a step number, and
+// its ? text; "" while it does not.
+type aside interface {
+	asideTitle(s *session) string
+	asideExplainer() string
+}
+
 // session is what the steps share: the answers so far and the look.
 type session struct {
 	useCase model.UseCase
@@ -171,6 +180,11 @@ type session struct {
 	asking *question
 	// choice caches egressChoice; "" until asked after an edit.
 	choice model.EgressPolicy
+	// typed are the answers typed but not valid yet, by the model's field
+	// (FieldOffice, FieldAppPort). While one is, no step shows an older
+	// value of it: the steps show the text as typed, and plan refuses
+	// with what is wrong with it.
+	typed map[string]typedAnswer
 	// dirty is set once the user has answered anything; saved once a
 	// plan file holds the answers.
 	dirty, saved bool
@@ -194,6 +208,8 @@ type session struct {
 	book model.AddressBook
 	// users says who uses each existing group, by id, once looked up.
 	users map[string]string
+	// appliedGroups are the groups applied in this session, for Links.
+	appliedGroups []aws.AppliedGroup
 	// clock is Options.Clock.
 	clock func() time.Time
 	// helpCache holds the key help's lines by width, background and keys.
@@ -248,13 +264,48 @@ func (s *session) egressChoice() model.EgressPolicy {
 	return s.choice
 }
 
-// plan is the draft's plan, or the error that keeps it from being one.
-func (s *session) plan() (model.Plan, error) { return s.draft.Plan() }
+// typedAnswer is an answer's field as typed, and what is wrong with it.
+type typedAnswer struct{ text, err string }
+
+// typing notes what field holds as typed: wrong as err says, or valid
+// (err "") and so in the draft.
+func (s *session) typing(field, text, err string) {
+	if err == "" {
+		delete(s.typed, field)
+		return
+	}
+	if s.typed == nil {
+		s.typed = map[string]typedAnswer{}
+	}
+	s.typed[field] = typedAnswer{text, err}
+}
+
+// plan is the draft's plan, or the error that keeps it from being one: a
+// field typed but not valid yet first.
+func (s *session) plan() (model.Plan, error) {
+	for _, field := range []string{model.FieldOffice, model.FieldAppPort} {
+		if t, ok := s.typed[field]; ok {
+			return model.Plan{}, &model.FieldError{Field: field, Msg: t.err}
+		}
+	}
+	return s.draft.Plan()
+}
 
 // fieldLabels say the model's fields as the wizard shows them.
 var fieldLabels = map[string]string{
 	model.FieldOffice: "Office / my IP", model.FieldEngine: "Database engine", model.FieldAppPort: "App port",
 	model.FieldEgress: "Egress", model.FieldVPC: "VPC",
+}
+
+// wizardWords point to where the wizard takes an answer that a model text
+// (a finding's fix, an error) points to: the key and the step, where the
+// commands name a flag. A fix is read on the review, where e goes to the
+// sources of the rule it is about.
+var wizardWords = model.Wording{
+	model.FieldOffice:    "e: its sources, then Office / my IP",
+	model.RefGroupSource: "e: its sources, then tick the group or add its sg-…",
+	model.RefTemporary:   "l on its service in the sources step",
+	model.RefReplace:     "sgwiz attach --replace sg-… in a shell",
 }
 
 // inWords is an error's first line, with the model's field names said as
@@ -324,6 +375,7 @@ func New(opts Options) Model {
 		s.awsErr = "no AWS connection; the wizard, exports and plan files work without one (try --sandbox)"
 	}
 	m := Model{s: s, width: 80, height: 24, help: help.New()}
+	m.help.Styles = s.styles.Help
 	m.steps = [stepCount]step{
 		stepStart:       newStart(),
 		stepUseCase:     newUseCase(),
@@ -351,7 +403,7 @@ func New(opts Options) Model {
 
 // openPlan makes a loaded plan the session's draft, as it was made.
 func (s *session) openPlan(p model.Plan) {
-	s.draft, s.choice = model.DraftFromPlan(p), ""
+	s.draft, s.choice, s.typed = model.DraftFromPlan(p), "", nil
 	s.setPrefixLists(s.lists)
 	s.useCase, _ = model.LookupUseCase(p.UseCase)
 	if s.useCase.ID == "" {
@@ -379,7 +431,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		m.s.dark = msg.IsDark()
 		m.s.styles = ui.NewStyles(m.s.dark)
-		m.help.Styles = help.DefaultStyles(m.s.dark)
+		m.help.Styles = m.s.styles.Help
 		return m, nil
 	case tea.InterruptMsg:
 		return m, tea.Quit
@@ -487,18 +539,23 @@ func (m Model) View() tea.View {
 	if m.s.useCase.ID != "" && m.cur > stepUseCase {
 		header += st.Muted.Render(" · " + m.s.useCase.Title)
 	}
+	explainer := explainers[m.cur]
+	if a, ok := m.steps[m.cur].(aside); ok && a.asideTitle(m.s) != "" {
+		header = st.Title.Render("sgwiz") + st.Muted.Render(" · ") + st.Subtitle.Render(a.asideTitle(m.s))
+		explainer = a.asideExplainer()
+	}
 	header = ui.Fit(header, w)
 	var foot []string
 	if m.explain {
-		foot = append(foot, st.Explainer.Width(w).Render(explainers[m.cur]))
+		foot = append(foot, st.Explainer.Width(w).Render(explainer))
 	}
 	if m.s.status != "" {
-		foot = append(foot, ui.Fit(m.s.status, w))
+		foot = append(foot, wrapText(m.s.status, w)...)
 	}
 	if q := m.s.asking; q != nil {
 		foot = append(foot, wrapped("", q.text+" y: yes · any other key: no", w, st.Warning)...)
 	}
-	foot = append(foot, m.helpLines(m.steps[m.cur].bindings(), w)...)
+	foot = append(foot, m.helpLines(m.s.usable(m.steps[m.cur].bindings()), w)...)
 	footer := strings.Join(foot, "\n")
 	bodyHeight := max(3, m.height-1-lipgloss.Height(footer))
 	body := m.steps[m.cur].view(m.s, w, bodyHeight)
@@ -557,6 +614,15 @@ func (m Model) measureHelp(step []key.Binding, w int) []string {
 		}
 	}
 	return append(lines, m.help.ShortHelpView(all[start:]))
+}
+
+// usable leaves out of a step's keys the ones that would do nothing:
+// tab to the next group, while the plan has one group.
+func (s *session) usable(kb []key.Binding) []key.Binding {
+	if len(s.draft.Groups) > 1 {
+		return kb
+	}
+	return slices.DeleteFunc(slices.Clone(kb), func(b key.Binding) bool { return b.Help() == keyGroup.Help() })
 }
 
 // clip pads or cuts s to exactly h lines, so the footer stays put.

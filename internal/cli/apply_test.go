@@ -116,7 +116,7 @@ func TestApplyAsksBeforeReplacingRulesItDidNotCreate(t *testing.T) {
 	}
 	args := []string{"apply", "--use-case", "bastion", "--office-cidr", "203.0.113.10", "--egress", "none"}
 	code, stdout, errOut := sgwiz(t, append(args, "--yes")...)
-	if code != 2 || !strings.Contains(stdout, "existing "+sdk.ToString(out.GroupId)+", 1 rules, found by name") || !strings.Contains(errOut, "--adopt") {
+	if code != 2 || !strings.Contains(stdout, "existing "+sdk.ToString(out.GroupId)+", 1 rule, found by name") || !strings.Contains(errOut, "--adopt") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, errOut)
 	}
 	code, stdout, errOut = sgwiz(t, append(args, "--yes", "--adopt")...)

@@ -168,7 +168,11 @@ func wizardRun(ctx context.Context, env *Env, file, myIP string, cloud awsFlags)
 		opts.Cloud = c
 		opts.Where = cloud.describe(env, c.Region)
 	}
-	_, err = tea.NewProgram(wizard.New(opts), tea.WithInput(env.In), tea.WithOutput(env.Out), tea.WithFPS(120)).Run()
+	final, err := tea.NewProgram(wizard.New(opts), tea.WithInput(env.In), tea.WithOutput(env.Out), tea.WithFPS(120)).Run()
+	if w, ok := final.(wizard.Model); ok {
+		// The console links of what was applied, whole: the screen cut them.
+		fmt.Fprint(env.Out, w.Links())
+	}
 	if errors.Is(err, tea.ErrInterrupted) {
 		return &exitError{130, errSilent}
 	}
