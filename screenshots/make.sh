@@ -107,8 +107,8 @@ keys Enter Down Down Enter Enter Enter Enter Enter Enter; wait_for "8/9 Review"
 keys Enter Down Down Enter; wait_for "Apply these changes"; shot 9-apply-confirm
 text "y"; keys Enter; wait_for "done in"; shot 9-apply-done
 # Then a group of the plan on one of the VPC's instances (web-prod-1).
-keys u; wait_for "web-prod-1"
-keys Tab; wait_for "Use web-app"; shot 9-apply-attach
+keys u; wait_for "web-prod-1"; wait_for "Use web-app" # instance groups first
+shot 9-apply-attach
 keys Enter; wait_for "Change the interface's groups"; shot 9-apply-attach-change
 
 # A group of the plan's name that the plan did not make (the sandbox's
