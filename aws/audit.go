@@ -9,17 +9,15 @@ import (
 	"sync/atomic"
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/aws/smithy-go"
 	"github.com/sgwiz/sgwiz/model"
 )
 
 // What an audit reads: every group, network interface and launch
-// template version of a region, a page (up to 1,000) at a time, the three
+// template version of a region, the groups' associations with other VPCs
+// and the RAM shares that hold them, a page (up to 1,000) at a time, all
 // at once; then, for the groups nothing else uses, whether a peered VPC
 // refers to them. The calls grow with pages, not with groups.
 
@@ -28,28 +26,23 @@ func (c *Client) InRegion(region string) (*Client, error) {
 	if !regionPattern.MatchString(region) {
 		return nil, fmt.Errorf("%q is not an AWS region name: give one such as eu-west-1", region)
 	}
-	o := c.ec2.Options()
-	o.Region = region
-	so := c.sts.Options()
-	so.Region = region
+	cfg := c.cfg.Copy()
+	cfg.Region = region
 	endpoint := c.Endpoint
-	if o.BaseEndpoint == nil {
+	if cfg.BaseEndpoint == nil {
 		endpoint = "https://ec2." + region + ".amazonaws.com"
 	}
-	return &Client{ec2: ec2.New(o), sts: sts.New(so), Region: region, Endpoint: endpoint}, nil
+	return fromConfig(cfg, endpoint), nil
 }
 
 // AssumeRole is the client acting as role (an arn:aws:iam::ACCOUNT:role/NAME),
 // its credentials refreshed by STS as they expire.
 func (c *Client) AssumeRole(role string) *Client {
-	creds := sdk.NewCredentialsCache(stscreds.NewAssumeRoleProvider(c.sts, role, func(o *stscreds.AssumeRoleOptions) {
+	cfg := c.cfg.Copy()
+	cfg.Credentials = sdk.NewCredentialsCache(stscreds.NewAssumeRoleProvider(c.sts, role, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = "sgwiz-audit"
 	}))
-	o := c.ec2.Options()
-	o.Credentials = creds
-	so := c.sts.Options()
-	so.Credentials = creds
-	return &Client{ec2: ec2.New(o), sts: sts.New(so), Region: c.Region, Endpoint: c.Endpoint}
+	return fromConfig(cfg, c.Endpoint)
 }
 
 // Regions lists the regions the account has enabled.
@@ -73,8 +66,8 @@ func (c *Client) Inventory(ctx context.Context) (inv model.Inventory, calls int,
 	inv.Region = c.Region
 	var n atomic.Int64
 	var wg sync.WaitGroup
-	errs := make([]error, 4)
-	wg.Add(4)
+	errs := make([]error, 6)
+	wg.Add(6)
 	go func() {
 		defer wg.Done()
 		errs[0] = c.allGroups(ctx, &n, &inv)
@@ -90,6 +83,14 @@ func (c *Client) Inventory(ctx context.Context) (inv model.Inventory, calls int,
 	go func() {
 		defer wg.Done()
 		inv.Temporary, errs[3] = c.temporaryRules(ctx, func() { n.Add(1) })
+	}()
+	go func() {
+		defer wg.Done()
+		inv.Associations, errs[4] = c.vpcAssociations(ctx, &n)
+	}()
+	go func() {
+		defer wg.Done()
+		inv.Shares, errs[5] = c.sharedGroups(ctx, &n)
 	}()
 	wg.Wait()
 	if errs[0] != nil {
@@ -126,6 +127,7 @@ func (c *Client) Inventory(ctx context.Context) (inv model.Inventory, calls int,
 	} else {
 		inv.Checked = append(inv.Checked, model.CheckedPeering)
 	}
+	c.usageBeyondTheVPC(ctx, &inv, &n, errs[4], errs[5])
 	return inv, int(n.Load()), nil
 }
 
@@ -138,6 +140,7 @@ func firstLineOf(err error) string {
 // model's form of each page is kept.
 func (c *Client) allGroups(ctx context.Context, n *atomic.Int64, inv *model.Inventory) error {
 	inv.Foreign = map[string]bool{}
+	owners := map[string]string{} // group id → owner
 	p := ec2.NewDescribeSecurityGroupsPaginator(c.ec2, &ec2.DescribeSecurityGroupsInput{MaxResults: sdk.Int32(1000)})
 	for p.HasMorePages() {
 		n.Add(1)
@@ -150,11 +153,24 @@ func (c *Client) allGroups(ctx context.Context, n *atomic.Int64, inv *model.Inve
 			if err != nil {
 				return err
 			}
-			inv.Account = sdk.ToString(sg.OwnerId)
+			owners[g.ID] = sdk.ToString(sg.OwnerId)
+			// A default group is never shared: its owner is the account.
+			if inv.Account == "" || g.Name == "default" {
+				inv.Account = owners[g.ID]
+			}
 			for _, id := range foreign {
 				inv.Foreign[id] = true
 			}
 			inv.Groups = append(inv.Groups, g)
+		}
+	}
+	// Groups another account shares with this one (RAM) are listed too.
+	for id, owner := range owners {
+		if owner != "" && owner != inv.Account {
+			if inv.OwnedElsewhere == nil {
+				inv.OwnedElsewhere = map[string]string{}
+			}
+			inv.OwnedElsewhere[id] = owner
 		}
 	}
 	return nil
@@ -224,6 +240,15 @@ func (c *Client) peering(ctx context.Context, inv *model.Inventory, n *atomic.In
 			used[id] = true
 		}
 	}
+	for _, a := range inv.Associations {
+		used[a.GroupID] = used[a.GroupID] || a.InUse()
+	}
+	for id := range inv.Shares {
+		used[id] = true
+	}
+	for id := range inv.OwnedElsewhere {
+		used[id] = true
+	}
 	for _, g := range inv.Groups {
 		for _, d := range []model.Direction{model.Ingress, model.Egress} {
 			for _, r := range g.Rules(d) {
@@ -245,9 +270,7 @@ func (c *Client) peering(ctx context.Context, inv *model.Inventory, n *atomic.In
 		out, err := c.ec2.DescribeSecurityGroupReferences(ctx, &ec2.DescribeSecurityGroupReferencesInput{GroupId: batch},
 			func(o *ec2.Options) { o.RetryMaxAttempts = 1 }) // failing, the check below is the fallback
 		if err != nil {
-			var ae smithy.APIError
-			var re *awshttp.ResponseError
-			if errors.As(err, &ae) && ae.ErrorCode() == "InvalidAction" || errors.As(err, &re) && re.HTTPStatusCode() >= 500 {
+			if notServed(err) {
 				// Without the call: no peering connection and no transit
 				// gateway attachment means no other VPC can refer to a group.
 				return c.noPeering(ctx, n)

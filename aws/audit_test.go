@@ -135,11 +135,12 @@ func TestAuditAnAccount(t *testing.T) {
 			if inv.Account == "" || name[wizard] != "launch-wizard-1" {
 				t.Errorf("the inventory names the account and every group: %q %v", inv.Account, name)
 			}
-			// One page each of groups, interfaces, templates and temporary
-			// rules, and one
-			// question about the group nothing uses; moto, which lacks that
-			// call, is asked instead whether any VPC is peered (two calls).
-			if want := map[string]int{"sandbox": 5, "moto": 7}[engine]; calls != want {
+			// One page each of groups, interfaces, templates, temporary
+			// rules, VPC associations and RAM shares, and one question about
+			// the group nothing uses; moto, which lacks that call, is asked
+			// instead whether any VPC is peered (two calls), and, lacking
+			// the associations too, how many VPCs could have one (one).
+			if want := map[string]int{"sandbox": 7, "moto": 10}[engine]; calls != want {
 				t.Errorf("%d calls, want %d", calls, want)
 			}
 		})
@@ -160,9 +161,9 @@ func TestAuditReadsEveryPage(t *testing.T) {
 		t.Fatalf("read %d groups and %d interfaces", len(inv.Groups), len(inv.Interfaces))
 	}
 	// groups: 3 pages; interfaces: 3; templates: 1; temporary rules: 1;
-	// no group is unused.
-	if calls != 8 {
-		t.Errorf("%d calls, want the 8 pages", calls)
+	// VPC associations: 1; RAM shares: 1; no group is unused.
+	if calls != 10 {
+		t.Errorf("%d calls, want the 10 pages", calls)
 	}
 	_ = awstest.Account
 }

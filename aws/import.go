@@ -20,13 +20,19 @@ const maxImport = 50
 // updates it in place. Temporary rules (sgwiz allow) are left out: they
 // are not the group's to keep, and apply leaves them to sgwiz sweep.
 func (c *Client) Import(ctx context.Context, ids ...string) (model.Plan, error) {
-	p, _, err := c.ImportNoting(ctx, ids...)
+	p, _, err := c.importGroups(ctx, ids...)
 	return p, err
 }
 
-// ImportNoting is Import, saying which temporary rules it left out.
+// ImportNoting is Import, saying which temporary rules it left out and
+// which other VPCs each group is associated with (read-only notes: the
+// plan holds no associations).
 func (c *Client) ImportNoting(ctx context.Context, ids ...string) (model.Plan, []string, error) {
-	return c.importGroups(ctx, ids...)
+	p, notes, err := c.importGroups(ctx, ids...)
+	if err != nil {
+		return p, notes, err
+	}
+	return p, append(notes, c.associationNotes(ctx, p.Groups)...), nil
 }
 
 // withoutTemporary takes the temporary rules out of a group, saying

@@ -30,9 +30,20 @@ type Inventory struct {
 	// Foreign are the groups rules name through a peering connection or in
 	// another account: they are not this region's, and not stale.
 	Foreign map[string]bool
-	// Checked lists what was read to find a group's users, for the report:
-	// CheckedInterfaces, CheckedTemplates, CheckedRules, CheckedPeering.
-	// Unused groups are reported only when all four were.
+	// Associations are the groups' associations with other VPCs of the
+	// region (AssociateSecurityGroupVpc), in whatever state they are: a
+	// group associated with another VPC is used there.
+	Associations []VPCAssociation
+	// Shares are the AWS RAM resource shares (ARNs) that hold each group,
+	// by group id: a shared group is used by other accounts' network
+	// interfaces, which this account cannot see.
+	Shares map[string][]string
+	// OwnedElsewhere are the groups another account owns and shares with
+	// this one, with their owner: the owner's to judge, never reported
+	// unused here.
+	OwnedElsewhere map[string]string
+	// Checked lists what was read to find a group's users, for the report
+	// (UsageSources). Unused groups are reported only when all were.
 	Checked []string
 	// Unchecked says what could not be read, and why.
 	Unchecked []string
@@ -42,11 +53,30 @@ type Inventory struct {
 
 // What an audit reads to say a group is used.
 const (
-	CheckedInterfaces = "network interfaces"
-	CheckedTemplates  = "launch templates"
-	CheckedRules      = "other groups' rules"
-	CheckedPeering    = "peered VPCs' references"
+	CheckedInterfaces   = "network interfaces"
+	CheckedTemplates    = "launch templates"
+	CheckedRules        = "other groups' rules"
+	CheckedPeering      = "peered VPCs' references"
+	CheckedAssociations = "VPC associations"
+	CheckedShares       = "RAM shares"
 )
+
+// UsageSources are everything an audit reads to say a group is used, in
+// the order reports name them: unused groups are reported only when every
+// one was read.
+var UsageSources = []string{CheckedRules, CheckedInterfaces, CheckedTemplates, CheckedPeering, CheckedAssociations, CheckedShares}
+
+// VPCAssociation is a group's association with another VPC of its
+// region, which lets that VPC's network interfaces use the group.
+type VPCAssociation struct {
+	GroupID, VPC string
+	// State is AWS's: associating, associated, association-failed,
+	// disassociating, disassociated or disassociation-failed.
+	State string
+}
+
+// InUse reports whether the association lets the VPC use the group now.
+func (a VPCAssociation) InUse() bool { return a.State == "associated" }
 
 // Interface is a network interface and the groups it carries.
 type Interface struct {
@@ -108,15 +138,16 @@ func Audit(inv Inventory, o AuditOptions) []AuditFinding {
 	used := usage(inv, ids)
 	// A group is unused only when every way of using it was looked at.
 	complete := true
-	for _, c := range []string{CheckedInterfaces, CheckedTemplates, CheckedRules, CheckedPeering} {
+	for _, c := range UsageSources {
 		complete = complete && slices.Contains(inv.Checked, c)
 	}
 	for gi := range p.Groups {
 		g := &p.Groups[gi]
 		isDefault := g.Name == "default"
-		if !isDefault && complete && len(used[g.ID]) == 0 {
+		_, borrowed := inv.OwnedElsewhere[g.ID]
+		if !isDefault && !borrowed && complete && len(used[g.ID]) == 0 {
 			add(gi, p.finding("unused-group", g, Ingress, -1, Rule{},
-				fmt.Sprintf("Nothing uses %s: no network interface, launch template or other group refers to it (checked: %s).", g.ID, strings.Join(inv.Checked, ", ")),
+				fmt.Sprintf("Nothing uses %s: no network interface, launch template or other group refers to it, no other VPC is associated with it and no RAM share holds it (checked: %s).", g.ID, strings.Join(inv.Checked, ", ")),
 				fmt.Sprintf("Delete it once you are sure (aws ec2 delete-security-group --group-id %s), or tag why it is kept.", g.ID)))
 		}
 		for _, k := range o.RequireTags {
@@ -162,7 +193,8 @@ func Audit(inv Inventory, o AuditOptions) []AuditFinding {
 }
 
 // usage says, by group id, what uses each group: interfaces, launch
-// templates, rules of other groups and references from peered VPCs.
+// templates, rules of other groups, references from peered VPCs, the
+// other VPCs it is associated with and the RAM shares that hold it.
 func usage(inv Inventory, ids map[string]int) map[string][]string {
 	used := map[string][]string{}
 	for _, ni := range inv.Interfaces {
@@ -186,6 +218,16 @@ func usage(inv Inventory, ids map[string]int) map[string][]string {
 	}
 	for id, vpcs := range inv.Referenced {
 		used[id] = append(used[id], vpcs...)
+	}
+	for _, a := range inv.Associations {
+		// The group's own VPC is not another VPC using it, should a
+		// listing ever name it.
+		if gi, ok := ids[a.GroupID]; ok && a.InUse() && a.VPC != inv.Groups[gi].VPC {
+			used[a.GroupID] = append(used[a.GroupID], a.VPC)
+		}
+	}
+	for id, shares := range inv.Shares {
+		used[id] = append(used[id], shares...)
 	}
 	return used
 }

@@ -56,7 +56,7 @@ func auditAccount(t *testing.T) Inventory {
 		Interfaces: []Interface{{ID: "eni-1", Groups: []string{id(2), id(7)}}, {ID: "eni-2", Groups: busy}},
 		Templates:  []TemplateUse{{ID: "lt-1", Name: "batch", Version: 3, Groups: []string{id(5)}}},
 		Referenced: map[string][]string{id(6): {"vpc-peer"}},
-		Checked:    []string{CheckedInterfaces, CheckedTemplates, CheckedRules, CheckedPeering},
+		Checked:    UsageSources,
 		// web's SSH from one address expired at 20:00; app's 8080 from the
 		// old lb runs until 23:00.
 		Temporary: []TemporaryRule{
@@ -110,9 +110,58 @@ func TestAuditFindsExactly(t *testing.T) {
 		}
 	}
 	for _, f := range fs {
-		if f.ID == "unused-group" && !strings.Contains(f.Why, "checked: network interfaces, launch templates, other groups' rules, peered VPCs' references") {
+		if f.ID == "unused-group" && !strings.Contains(f.Why, "checked: other groups' rules, network interfaces, launch templates, peered VPCs' references, VPC associations, RAM shares") {
 			t.Errorf("unused says what it checked: %s", f.Why)
 		}
+	}
+}
+
+// TestUnusedCountsAssociationsAndShares: a group associated with another
+// VPC, or held by a RAM share, is used there; an association in any other
+// state, or naming the group's own VPC, is not; a group another account
+// owns is the owner's to judge.
+func TestUnusedCountsAssociationsAndShares(t *testing.T) {
+	const id, vpc = "sg-0000000000000000a", "vpc-1"
+	for _, tc := range []struct {
+		name   string
+		inv    Inventory
+		unused bool
+	}{
+		{"nothing uses it", Inventory{}, true},
+		{"associated with another VPC", Inventory{Associations: []VPCAssociation{{id, "vpc-2", "associated"}}}, false},
+		{"the association is being made", Inventory{Associations: []VPCAssociation{{id, "vpc-2", "associating"}}}, true},
+		{"the association failed", Inventory{Associations: []VPCAssociation{{id, "vpc-2", "association-failed"}}}, true},
+		{"disassociated", Inventory{Associations: []VPCAssociation{{id, "vpc-2", "disassociated"}}}, true},
+		{"the listing names its own VPC", Inventory{Associations: []VPCAssociation{{id, vpc, "associated"}}}, true},
+		{"another group is associated", Inventory{Associations: []VPCAssociation{{"sg-0000000000000000b", "vpc-2", "associated"}}}, true},
+		{"in a RAM share", Inventory{Shares: map[string][]string{id: {"arn:aws:ram:eu-west-1:123456789012:resource-share/x"}}}, false},
+		{"owned by another account", Inventory{OwnedElsewhere: map[string]string{id: "210987654321"}}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inv := tc.inv
+			inv.Groups = []Group{{ID: id, Name: "baseline", VPC: vpc}}
+			inv.Checked = UsageSources
+			got := slices.ContainsFunc(Audit(inv, AuditOptions{}), func(f AuditFinding) bool { return f.ID == "unused-group" })
+			if got != tc.unused {
+				t.Errorf("unused-group reported: %v, want %v", got, tc.unused)
+			}
+		})
+	}
+}
+
+// TestUnusedNeedsEverySource: when any source of use could not be read,
+// no group is said to be unused.
+func TestUnusedNeedsEverySource(t *testing.T) {
+	for _, missing := range UsageSources {
+		t.Run(missing, func(t *testing.T) {
+			inv := Inventory{Groups: []Group{{ID: "sg-0000000000000000a", Name: "baseline", VPC: "vpc-1"}},
+				Checked: slices.DeleteFunc(slices.Clone(UsageSources), func(s string) bool { return s == missing })}
+			for _, f := range Audit(inv, AuditOptions{}) {
+				if f.ID == "unused-group" {
+					t.Errorf("%s was not read, yet: %s", missing, f.Why)
+				}
+			}
+		})
 	}
 }
 

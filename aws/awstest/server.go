@@ -10,12 +10,14 @@
 // GetCallerIdentity) for security groups and VPCs, and behaves like EC2
 // where it matters: a default VPC with its default group, real-looking
 // ids, the default egress rule on a new group, duplicate and not-found
-// errors, DependencyViolation when deleting a referenced group,
-// all-or-nothing authorize, the per-direction quota counted apart for
-// IPv4 and IPv6 with prefix lists counted by their weight or size, the
+// errors, DependencyViolation when deleting a referenced or associated
+// group, all-or-nothing authorize, the per-direction quota counted apart
+// for IPv4 and IPv6 with prefix lists counted by their weight or size, the
 // AWS-managed prefix lists of the region (CloudFront, EC2 Instance
-// Connect, S3, DynamoDB) and one of the account's, DryRun, pagination,
-// and injectable failures.
+// Connect, S3, DynamoDB) and one of the account's, groups associated with
+// other VPCs, DryRun, pagination, and injectable failures. On the same
+// endpoint it answers the two RAM calls that say which groups the account
+// shares (REST-JSON, told apart by their paths).
 package awstest
 
 import (
@@ -47,6 +49,10 @@ const DefaultVPC = "vpc-0a1b2c3d4e5f60718"
 // IPv6VPC is the id of a second VPC, with an IPv6 block: AWS gives its
 // new groups an outbound rule to ::/0 besides the one to 0.0.0.0/0.
 const IPv6VPC = "vpc-0f1e2d3c4b5a69788"
+
+// ServicesVPC is the id of a third VPC, which only the example account
+// (Example) has: a group of IPv6VPC is associated with it.
+const ServicesVPC = "vpc-05e7a1c3d9b2f4608"
 
 // Quota is the rules per group, direction and IP version.
 const Quota = 60
@@ -107,6 +113,10 @@ type Handler struct {
 	instances  []instance
 	templates  []launchTemplate
 	references map[string][]string
+	// associations are groups' associations with other VPCs; shares the
+	// account's RAM resource shares of groups.
+	associations []vpcAssociation
+	shares       []resourceShare
 }
 
 type networkInterface struct {
@@ -154,7 +164,7 @@ func (h *Handler) prefixList(id string) (prefixList, bool) {
 }
 
 // Changes counts the calls so far that may change something (every one
-// but Describe* and Get*).
+// but Describe*, Get* and List*).
 func (h *Handler) Changes() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -176,8 +186,19 @@ type vpc struct {
 
 type group struct {
 	id, name, description, vpc string
-	tags                       [][2]string
-	rules                      [2][]rule // ingress, egress
+	// owner is the account that owns the group when another one shares
+	// it with the sandbox's (RAM); "" is the sandbox's own.
+	owner string
+	tags  [][2]string
+	rules [2][]rule // ingress, egress
+}
+
+// ownerID is the account that owns the group.
+func (g *group) ownerID() string {
+	if g.owner != "" {
+		return g.owner
+	}
+	return Account
 }
 
 // rule is one permission with one peer; key identifies it as EC2 does.
@@ -252,30 +273,17 @@ func fail(code, format string, args ...any) *apiError {
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if isRAM(r) {
+		h.serveRAM(w, r)
+		return
+	}
 	if err := r.ParseForm(); err != nil {
 		writeError(w, fail("MalformedQueryString", "%v", err))
 		return
 	}
 	action := r.Form.Get("Action")
-	h.mu.Lock()
-	h.calls++
-	if !strings.HasPrefix(action, "Describe") && !strings.HasPrefix(action, "Get") {
-		h.changes++
-	}
-	call := h.calls
-	faults := h.faults
-	h.mu.Unlock()
-	if faults != nil {
-		if code, status := faults(action, call); code != "" {
-			writeError(w, &apiError{status: status, code: code, message: "injected by the test"})
-			return
-		}
-	}
-	h.mu.Lock()
-	deny := h.denied[regionOf(r)]
-	h.mu.Unlock()
-	if deny {
-		writeError(w, fail("UnauthorizedOperation", "You are not authorized to perform this operation."))
+	if err := h.admit(action, r, fail("UnauthorizedOperation", "You are not authorized to perform this operation.")); err != nil {
+		writeError(w, err)
 		return
 	}
 	if action == "GetCallerIdentity" {
@@ -318,6 +326,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		resp, err = h.describeTemplates(f)
 	case "DescribeSecurityGroupReferences":
 		resp, err = h.describeReferences(f)
+	case "DescribeSecurityGroupVpcAssociations":
+		resp, err = h.describeAssociations(f)
+	case "AssociateSecurityGroupVpc":
+		resp, err = h.associate(f)
+	case "DisassociateSecurityGroupVpc":
+		resp, err = h.disassociate(f)
 	case "DescribeRegions":
 		resp = describeRegionsResponse{RequestID: newID(""), Regions: []xmlRegion{
 			{Name: "us-east-1", Endpoint: "ec2.us-east-1.amazonaws.com", OptIn: "opt-in-not-required"},
@@ -346,6 +360,30 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeXML(w, resp)
+}
+
+// admit counts a call and says whether it fails: by an injected fault
+// (asked first), or as denied when its region is refused.
+func (h *Handler) admit(action string, r *http.Request, denied *apiError) *apiError {
+	h.mu.Lock()
+	h.calls++
+	if !strings.HasPrefix(action, "Describe") && !strings.HasPrefix(action, "Get") && !strings.HasPrefix(action, "List") {
+		h.changes++
+	}
+	call, faults := h.calls, h.faults
+	h.mu.Unlock()
+	if faults != nil {
+		if code, status := faults(action, call); code != "" {
+			return &apiError{status: status, code: code, message: "injected by the test"}
+		}
+	}
+	h.mu.Lock()
+	deny := h.denied[regionOf(r)]
+	h.mu.Unlock()
+	if deny {
+		return denied
+	}
+	return nil
 }
 
 func writeXML(w http.ResponseWriter, v any) {
@@ -562,6 +600,12 @@ func (h *Handler) deleteGroup(f form) (any, *apiError) {
 					return nil, fail("DependencyViolation", "resource %s has a dependent object", g.id)
 				}
 			}
+		}
+	}
+	// A group must be disassociated from every other VPC first.
+	for _, a := range h.associations {
+		if a.group == g.id {
+			return nil, fail("DependencyViolation", "resource %s has a dependent object (it is associated with %s)", g.id, a.vpc)
 		}
 	}
 	delete(h.groups, g.id)
@@ -845,7 +889,7 @@ func (h *Handler) tag(f form, create bool) (any, *apiError) {
 
 // xml renders a group as DescribeSecurityGroups does.
 func (g *group) xml() xmlGroup {
-	x := xmlGroup{OwnerID: Account, GroupID: g.id, GroupName: g.name, Description: g.description, VpcID: g.vpc,
+	x := xmlGroup{OwnerID: g.ownerID(), GroupID: g.id, GroupName: g.name, Description: g.description, VpcID: g.vpc,
 		Ingress: xmlPermissions(g.rules[0]), Egress: xmlPermissions(g.rules[1])}
 	for _, t := range g.tags {
 		x.Tags = append(x.Tags, xmlTag{Key: t[0], Value: t[1]})
@@ -1072,8 +1116,9 @@ func (h *Handler) describeReferences(f form) (any, *apiError) {
 // Example gives the sandbox an account with the problems audits find, for
 // sgwiz audit --sandbox and the wizard's audit: SSH open to the world on
 // a group in use, a console launch-wizard group nothing uses, a database
-// port open to the world, the default group with its rules, and groups
-// used by an interface, a launch template and another group's rule.
+// port open to the world, the default group with its rules, groups used
+// by an interface, a launch template and another group's rule, and one
+// used only in another VPC (ServicesVPC), with which it is associated.
 func (h *Handler) Example() {
 	add := func(name string, rules ...rule) string {
 		h.mu.Lock()
@@ -1099,6 +1144,18 @@ func (h *Handler) Example() {
 	h.AddInstance("web-prod-1", "running", web)
 	h.AddInterface("db-legacy instance", db)
 	h.AddLaunchTemplate("batch-workers", batch)
+	// Last, so that the groups above keep the ids they had before it.
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.vpcs = append(h.vpcs, vpc{id: ServicesVPC, cidr: "10.20.0.0/16"})
+	base := &group{id: h.newID("sg-"), name: "platform-baseline", description: "platform-baseline (example)", vpc: IPv6VPC,
+		tags: [][2]string{{"Owner", "example"}}}
+	base.rules[0] = []rule{{key: ruleKey{proto: "tcp", from: 443, to: 443, kind: "cidr4", peer: "10.0.0.0/8"}, id: h.newID("sgr-"), description: "HTTPS from the internal networks"}}
+	base.rules[1] = []rule{{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr4", peer: "0.0.0.0/0"}, id: h.newID("sgr-")},
+		{key: ruleKey{proto: "-1", from: -1, to: -1, kind: "cidr6", peer: "::/0"}, id: h.newID("sgr-")}}
+	h.groups[base.id] = base
+	h.order = append(h.order, base.id)
+	h.associations = append(h.associations, vpcAssociation{group: base.id, vpc: ServicesVPC, state: "associated"})
 }
 
 // DenyRegion refuses every call signed for region, as an account's policy

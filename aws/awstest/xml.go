@@ -220,3 +220,25 @@ type describeRegionsResponse struct {
 	RequestID string      `xml:"requestId"`
 	Regions   []xmlRegion `xml:"regionInfo>item"`
 }
+
+type xmlAssociation struct {
+	GroupID      string `xml:"groupId"`
+	VpcID        string `xml:"vpcId"`
+	VpcOwnerID   string `xml:"vpcOwnerId"`
+	State        string `xml:"state"`
+	StateReason  string `xml:"stateReason,omitempty"`
+	GroupOwnerID string `xml:"groupOwnerId"`
+}
+
+type describeAssociationsResponse struct {
+	XMLName      xml.Name         `xml:"DescribeSecurityGroupVpcAssociationsResponse"`
+	RequestID    string           `xml:"requestId"`
+	Associations []xmlAssociation `xml:"securityGroupVpcAssociationSet>item"`
+	NextToken    string           `xml:"nextToken,omitempty"`
+}
+
+type associationResponse struct {
+	XMLName   xml.Name
+	RequestID string `xml:"requestId"`
+	State     string `xml:"state"`
+}
