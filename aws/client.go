@@ -47,6 +47,9 @@ type Options struct {
 
 // Client talks to EC2 (and STS for the caller's identity).
 type Client struct {
+	// cfg is the configuration every service client is made from (its
+	// region and credentials: InRegion and AssumeRole change them).
+	cfg    sdk.Config
 	ec2    *ec2.Client
 	sts    *sts.Client
 	Region string
@@ -120,13 +123,19 @@ func Connect(ctx context.Context, o Options) (*Client, error) {
 	if cfg.BaseEndpoint != nil {
 		endpoint = *cfg.BaseEndpoint
 	}
-	timeout := func(o *ec2.Options) { o.APIOptions = append(o.APIOptions, withCallTimeout) }
+	return fromConfig(cfg, endpoint), nil
+}
+
+// fromConfig is the client of cfg: EC2 and STS, each call bounded by
+// CallTimeout; the other services' clients are made from cfg when asked.
+func fromConfig(cfg sdk.Config, endpoint string) *Client {
 	return &Client{
-		ec2:      ec2.NewFromConfig(cfg, timeout),
+		cfg:      cfg,
+		ec2:      ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.APIOptions = append(o.APIOptions, withCallTimeout) }),
 		sts:      sts.NewFromConfig(cfg, func(o *sts.Options) { o.APIOptions = append(o.APIOptions, withCallTimeout) }),
 		Region:   cfg.Region,
 		Endpoint: endpoint,
-	}, nil
+	}
 }
 
 // HTTPClient carries the SDK's calls through c (the SDK's default client

@@ -24,6 +24,10 @@ func explain(err error, what string) error {
 	if errors.Is(err, context.Canceled) {
 		return cancelled{err}
 	}
+	if assumeRoleFailed(err) {
+		return &Error{Action: "sts:AssumeRole", Err: err,
+			Words: "the role could not be assumed in this account (sts:AssumeRole): it does not exist there, or its trust policy does not name this caller; deploy it (a StackSet does it for an organisation) or leave the account out"}
+	}
 	action, service := "", "EC2"
 	var oe *smithy.OperationError
 	if errors.As(err, &oe) {
@@ -162,6 +166,17 @@ func isCode(err error, codes ...string) bool {
 	}
 	for _, c := range codes {
 		if ae.ErrorCode() == c {
+			return true
+		}
+	}
+	return false
+}
+
+// assumeRoleFailed reports whether err comes from assuming a role for
+// the call's credentials (an STS AssumeRole failure inside another call).
+func assumeRoleFailed(err error) bool {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if oe, ok := e.(*smithy.OperationError); ok && oe.Service() == "STS" && oe.Operation() == "AssumeRole" {
 			return true
 		}
 	}

@@ -393,3 +393,15 @@ func TestDryRunChecksTaggedAddsWithTheirTags(t *testing.T) {
 	}
 	t.Errorf("no dry-run authorize carried the rule's tags: %v", forms)
 }
+
+// TestARoleThatCannotBeAssumedIsSaid: an account whose role cannot be
+// assumed is said as that, not as a missing EC2 permission (the sandbox
+// serves no sts:AssumeRole, as an account without the role).
+func TestARoleThatCannotBeAssumedIsSaid(t *testing.T) {
+	t.Parallel()
+	c, _ := sandbox(t)
+	_, _, err := c.AssumeRole("arn:aws:iam::111111111111:role/SecurityAudit").Inventory(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "the role could not be assumed in this account") || strings.Contains(err.Error(), "ec2:") {
+		t.Errorf("got %v", err)
+	}
+}

@@ -30,6 +30,8 @@ type accountFlags struct {
 	endpoint            string
 	roleARN, accounts   string
 	parallel            int
+	organization        bool
+	ous                 []string
 }
 
 // register adds the flags; verb is the command's, for the help.
@@ -43,6 +45,8 @@ func (o *accountFlags) register(cmd *cobra.Command, verb string) {
 	fl.StringVar(&o.endpoint, "endpoint-url", "", "send the EC2 calls to this endpoint (default: AWS_ENDPOINT_URL)")
 	fl.BoolVar(&o.sandbox, "sandbox", false, verb+" the in-process EC2 sandbox (an example account)")
 	fl.IntVar(&o.parallel, "parallel", 8, "how many regions and accounts are read at once")
+	fl.BoolVar(&o.organization, "organization", false, "read the organisation's ACTIVE accounts (from the management account or a delegated administrator), each through --role-arn")
+	fl.StringArrayVar(&o.ous, "ou", nil, "with --organization: only the accounts under this organisational unit and its children (ou-…; repeatable)")
 }
 
 // scopes are the accounts and regions to read: each profile (or each
@@ -80,7 +84,16 @@ func (o *accountFlags) scopes(ctx context.Context, env *Env) ([]auditScope, func
 			bases, accounts = append(bases, c), append(accounts, "")
 		}
 	}
-	if o.roleARN != "" || o.accounts != "" {
+	switch {
+	case o.organization || len(o.ous) > 0:
+		if !o.organization || o.accounts != "" || !strings.Contains(o.roleARN, "{account}") || len(bases) != 1 || o.sandbox {
+			return nil, release, usageError(errors.New("--organization takes --role-arn 'arn:aws:iam::{account}:role/NAME' (and --ou ou-… to narrow it), with one profile, not --accounts or --sandbox"))
+		}
+		var err error
+		if bases, accounts, err = o.organizationClients(ctx, bases[0]); err != nil {
+			return nil, release, err
+		}
+	case o.roleARN != "" || o.accounts != "":
 		if o.roleARN == "" || o.accounts == "" || !strings.Contains(o.roleARN, "{account}") || len(bases) != 1 {
 			return nil, release, usageError(errors.New("--role-arn and --accounts go together, with one profile: --role-arn 'arn:aws:iam::{account}:role/NAME' --accounts FILE"))
 		}
@@ -168,4 +181,35 @@ func fanOut(n, parallel int, read func(i int)) {
 		})
 	}
 	wg.Wait()
+}
+
+// organizationClients are a client for each ACTIVE account of base's
+// organisation (or of --ou), acting as --role-arn there. The management
+// account is read with base's own credentials when base is in it and the
+// role does not exist there (the usual case: StackSets do not deploy to
+// it).
+func (o *accountFlags) organizationClients(ctx context.Context, base *aws.Client) ([]*aws.Client, []string, error) {
+	org, err := base.OrganizationAccounts(ctx, o.ous)
+	if err != nil {
+		return nil, nil, awsFailure(err)
+	}
+	if len(org.Accounts) == 0 {
+		return nil, nil, usageError(fmt.Errorf("--organization: no ACTIVE account under %s", strings.Join(o.ous, ", ")))
+	}
+	me, err := base.WhoAmI(ctx)
+	if err != nil {
+		return nil, nil, awsFailure(err)
+	}
+	var clients []*aws.Client
+	var ids []string
+	for _, a := range org.Accounts {
+		c := base.AssumeRole(strings.ReplaceAll(o.roleARN, "{account}", a.ID))
+		if a.ID == org.Management && a.ID == me.Account {
+			if _, err := c.WhoAmI(ctx); err != nil {
+				c = base // no role here: the caller's own credentials
+			}
+		}
+		clients, ids = append(clients, c), append(ids, a.ID)
+	}
+	return clients, ids, nil
 }

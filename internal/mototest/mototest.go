@@ -195,6 +195,10 @@ func (w *syncWriter) Write(p []byte) (int, error) {
 	return w.w.Write(p)
 }
 
+// DefaultAccount is the account moto acts in when a call names none (no
+// x-moto-account-id header, no assumed role).
+const DefaultAccount = "123456789012"
+
 // Account is an account of its own on the shared moto: URL is an endpoint
 // that sends every call to moto as this account (moto's x-moto-account-id
 // header), for the SDK, the aws CLI and Terraform alike.
