@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/sgwiz/sgwiz/model"
 )
@@ -15,6 +16,9 @@ import (
 type AuditReport struct {
 	Scopes   []AuditScope
 	Findings []model.AuditFinding
+	// At is when the audit read the accounts (its AuditOptions.Now): the
+	// time its ASFF findings carry.
+	At time.Time
 }
 
 // AuditScope is one account in one region: what was read, or why not.
@@ -38,10 +42,12 @@ const (
 	AuditJSON     AuditFormat = "json"
 	AuditSARIF    AuditFormat = "sarif"
 	AuditMarkdown AuditFormat = "markdown"
+	// AuditASFF is the AWS Security Finding Format, for Security Hub.
+	AuditASFF AuditFormat = "asff"
 )
 
 // AuditFormats lists them, for help and errors.
-var AuditFormats = []AuditFormat{AuditTable, AuditJSON, AuditSARIF, AuditMarkdown}
+var AuditFormats = []AuditFormat{AuditTable, AuditJSON, AuditSARIF, AuditMarkdown, AuditASFF}
 
 // ParseAuditFormat reads --format.
 func ParseAuditFormat(s string) (AuditFormat, error) {
@@ -68,6 +74,8 @@ func RenderAudit(f AuditFormat, r AuditReport, version string) ([]byte, error) {
 		return auditSARIF(r, version)
 	case AuditMarkdown:
 		return auditMarkdown(r), nil
+	case AuditASFF:
+		return auditASFF(r)
 	}
 	_, err := ParseAuditFormat(string(f))
 	return nil, err

@@ -3,8 +3,10 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,8 +14,13 @@ import (
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/securityhub"
+	shtypes "github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 	"github.com/sgwiz/sgwiz/aws/awstest"
 	"github.com/sgwiz/sgwiz/internal/mototest"
 	"github.com/sgwiz/sgwiz/model"
@@ -32,7 +39,7 @@ func TestAuditTheSandbox(t *testing.T) {
 		Scopes   []struct{ Groups, Calls int }
 		Findings []struct{ ID, Severity string }
 	}
-	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 1 || len(doc.Scopes) != 1 || doc.Scopes[0].Groups != 5 || len(doc.Findings) < 5 {
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 1 || len(doc.Scopes) != 1 || doc.Scopes[0].Groups != 6 || len(doc.Findings) < 5 {
 		t.Fatalf("json: exit %d, %v\n%s", code, err, out)
 	}
 	dir := t.TempDir()
@@ -177,10 +184,10 @@ func TestAuditKeepsGoingWhenARegionFails(t *testing.T) {
 	if err := json.Unmarshal([]byte(out.String()), &doc); err != nil || code != 1 || len(doc.Scopes) != 2 {
 		t.Fatalf("exit %d, %v\n%s\n%s", code, err, out.String(), errb.String())
 	}
-	if doc.Scopes[0].Groups != 5 || doc.Scopes[0].Error != "" || !strings.Contains(doc.Scopes[1].Error, "missing IAM permission ec2:DescribeSecurityGroups") {
+	if doc.Scopes[0].Groups != 6 || doc.Scopes[0].Error != "" || !strings.Contains(doc.Scopes[1].Error, "missing IAM permission ec2:DescribeSecurityGroups") {
 		t.Errorf("us-east-1 read, eu-west-1 said in words: %+v", doc.Scopes)
 	}
-	if !strings.Contains(errb.String(), "us-east-1: 5 groups") || !strings.Contains(errb.String(), "eu-west-1: not read: missing IAM permission") {
+	if !strings.Contains(errb.String(), "us-east-1: 6 groups") || !strings.Contains(errb.String(), "eu-west-1: not read: missing IAM permission") {
 		t.Errorf("a progress line per region in a terminal:\n%s", errb.String())
 	}
 }
@@ -241,5 +248,147 @@ func TestAuditAccountsThroughRolesOnMoto(t *testing.T) {
 		if f.ID == "world-admin-port" && f.Account != a1.ID {
 			t.Errorf("RDP to the world is in %s, reported in %s", a1.ID, f.Account)
 		}
+	}
+}
+
+// TestAuditAnOrganizationOnMoto: --organization lists the organisation's
+// ACTIVE accounts and reads each through the role; --ou narrows it to a
+// unit and the units under it; sweep takes the same flags.
+func TestAuditAnOrganizationOnMoto(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	direct := mototest.Account{URL: mototest.Shared(t).URL, Region: "us-east-1"}
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("us-east-1"), config.WithBaseEndpoint(direct.URL),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := organizations.NewFromConfig(cfg)
+	// moto's default account manages the organisation (made once per moto).
+	if _, err := org.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: orgtypes.OrganizationFeatureSetAll}); err != nil &&
+		!strings.Contains(err.Error(), "AlreadyInOrganization") {
+		t.Fatal(err)
+	}
+	roots, err := org.ListRoots(ctx, &organizations.ListRootsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit := func(parent, name string) string {
+		ou, err := org.CreateOrganizationalUnit(ctx, &organizations.CreateOrganizationalUnitInput{ParentId: &parent, Name: &name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sdk.ToString(ou.OrganizationalUnit.Id)
+	}
+	account := func(name, ou string) string {
+		made, err := org.CreateAccount(ctx, &organizations.CreateAccountInput{AccountName: &name, Email: sdk.String(name + "@example.com")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := org.DescribeCreateAccountStatus(ctx, &organizations.DescribeCreateAccountStatusInput{CreateAccountRequestId: made.CreateAccountStatus.Id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := sdk.ToString(st.CreateAccountStatus.AccountId)
+		if _, err := org.MoveAccount(ctx, &organizations.MoveAccountInput{AccountId: &id, SourceParentId: roots.Roots[0].Id, DestinationParentId: &ou}); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	workloads := unit(sdk.ToString(roots.Roots[0].Id), "workloads-"+t.Name())
+	shop := account("shop", workloads)
+	deep := account("shop-eu", unit(workloads, "eu"))
+	onMoto(t, &direct)
+	scopes := func(args ...string) []string {
+		t.Helper()
+		code, out, errOut := sgwiz(t, append([]string{"audit", "--role-arn", "arn:aws:iam::{account}:role/SecurityAudit", "--format", "json"}, args...)...)
+		var doc struct {
+			Scopes []struct{ Account, Error string }
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil || code == 2 {
+			t.Fatalf("audit %v: exit %d %v\n%s\n%s", args, code, err, out, errOut)
+		}
+		var ids []string
+		for _, s := range doc.Scopes {
+			if s.Error != "" {
+				t.Errorf("%s: %s", s.Account, s.Error)
+			}
+			ids = append(ids, s.Account)
+		}
+		return ids
+	}
+	if got := scopes("--organization", "--ou", workloads); !slices.Equal(got, sorted(shop, deep)) {
+		t.Errorf("--ou %s (and the unit under it): read %v, want %v", workloads, got, sorted(shop, deep))
+	}
+	if got := scopes("--organization"); !slices.Contains(got, shop) || !slices.Contains(got, deep) || !slices.Contains(got, mototest.DefaultAccount) {
+		t.Errorf("--organization: read %v, want the management account %s, %s and %s among them", got, mototest.DefaultAccount, shop, deep)
+	}
+	code, out, errOut := sgwiz(t, "sweep", "--organization", "--ou", workloads, "--role-arn", "arn:aws:iam::{account}:role/Sweeper")
+	if code != 0 || strings.Count(out, "temporary rule(s) still running") != 2 {
+		t.Errorf("sweep --organization: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, errOut := sgwiz(t, "audit", "--organization"); code != 2 || !strings.Contains(errOut, "--organization takes --role-arn") {
+		t.Errorf("without a role: exit %d %s", code, errOut)
+	}
+}
+
+func sorted(ids ...string) []string { return slices.Sorted(slices.Values(ids)) }
+
+// TestAuditToSecurityHubOnMoto: --to-security-hub imports the audit's
+// findings into the account's Security Hub; a second audit updates them
+// instead of adding more; --format asff writes the same findings.
+func TestAuditToSecurityHubOnMoto(t *testing.T) {
+	t.Parallel()
+	s := mototest.NewAccount(t)
+	onMoto(t, s)
+	ctx := context.Background()
+	c := motoEC2(t, s.URL)
+	open, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: sdk.String("open"), Description: sdk.String("open")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: open.GroupId, IpPermissions: []types.IpPermission{
+		{IpProtocol: sdk.String("tcp"), FromPort: sdk.Int32(22), ToPort: sdk.Int32(22), IpRanges: []types.IpRange{{CidrIp: sdk.String("0.0.0.0/0"), Description: sdk.String("ssh")}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("us-east-1"), config.WithBaseEndpoint(s.URL),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := securityhub.NewFromConfig(cfg)
+	if _, err := hub.EnableSecurityHub(ctx, &securityhub.EnableSecurityHubInput{}); err != nil {
+		t.Fatal(err)
+	}
+	active := func() int {
+		t.Helper()
+		out, err := hub.GetFindings(ctx, &securityhub.GetFindingsInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, f := range out.Findings {
+			if f.RecordState == shtypes.RecordStateActive && strings.HasPrefix(sdk.ToString(f.Id), "sgwiz/"+s.ID+"/") {
+				n++
+			}
+		}
+		return n
+	}
+	code, out, errOut := sgwiz(t, "audit", "--format", "asff", "--to-security-hub")
+	var asff []map[string]any
+	if err := json.Unmarshal([]byte(out), &asff); err != nil || code != 1 || len(asff) == 0 {
+		t.Fatalf("exit %d %v\n%s\n%s", code, err, out, errOut)
+	}
+	if !strings.Contains(errOut, fmt.Sprintf("Security Hub: %s us-east-1: %d findings imported (%d new)", s.ID, len(asff), len(asff))) {
+		t.Errorf("first import:\n%s", errOut)
+	}
+	if got := active(); got != len(asff) {
+		t.Errorf("Security Hub holds %d active sgwiz findings, want %d", got, len(asff))
+	}
+	if code, _, errOut := sgwiz(t, "audit", "--to-security-hub"); code != 1 || !strings.Contains(errOut, "(0 new), 0 resolved") {
+		t.Errorf("the second audit updates, adds nothing: exit %d\n%s", code, errOut)
+	}
+	if got := active(); got != len(asff) {
+		t.Errorf("after a second audit, %d active findings, want still %d", got, len(asff))
 	}
 }

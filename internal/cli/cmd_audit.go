@@ -27,6 +27,7 @@ type auditOptions struct {
 	force          bool
 	fixPlan        string
 	office         []string
+	toSecurityHub  bool
 }
 
 func newAuditCmd(env *Env) *cobra.Command {
@@ -61,10 +62,11 @@ exactly what this audit found.`,
 	fl := cmd.Flags()
 	fl.StringVar(&o.authorized, "authorized-tcp-ports", "80,443", "TCP ports that may be open to the internet (Security Hub EC2.18), such as 80,443,1020-1025")
 	fl.StringArrayVar(&o.requireTags, "require-tag", nil, "a tag key every group must have (Security Hub EC2.43; repeatable)")
-	fl.StringVar(&o.format, "format", "table", "report format: table, json, sarif or markdown")
+	fl.StringVar(&o.format, "format", "table", "report format: table, json, sarif, markdown or asff (AWS Security Finding Format)")
 	completeValues(cmd, "format", auditFormats()...)
 	fl.StringVarP(&o.output, "output", "o", "", "write the report to FILE (atomically) instead of standard output")
 	fl.BoolVar(&o.force, "force", false, "replace FILE (and the fix plan) if it exists")
+	fl.BoolVar(&o.toSecurityHub, "to-security-hub", false, "send the findings to Security Hub (BatchImportFindings) in each account and region read, under that account's role; findings no longer seen are resolved")
 	fl.StringVar(&o.fixPlan, "fix-plan", "", "write the groups with high findings, tightened, as a plan file to review and apply")
 	fl.StringArrayVar(&o.office, "office-cidr", nil, "with --fix-plan: where SSH and RDP open to the world are opened from instead (repeatable; @name from the address book)")
 	return cmd
@@ -92,13 +94,20 @@ func auditRun(ctx context.Context, o *auditOptions) error {
 	if err != nil {
 		return err
 	}
-	report := o.read(ctx, scopes, model.AuditOptions{Authorized: authorized, RequireTags: o.requireTags, Now: o.env.now()})
+	now := o.env.now()
+	report := o.read(ctx, scopes, model.AuditOptions{Authorized: authorized, RequireTags: o.requireTags, Now: now})
+	report.At = now
 	out, err := export.RenderAudit(format, report.AuditReport, version())
 	if err != nil {
 		return err
 	}
 	if err := writeOutput(o.env, o.output, out, export.PlainFile, o.force); err != nil {
 		return err
+	}
+	if o.toSecurityHub {
+		if err := o.sendToSecurityHub(ctx, report, now); err != nil {
+			return err
+		}
 	}
 	if o.fixPlan != "" {
 		// With a fix plan the exit code says whether there is one to
@@ -265,6 +274,48 @@ func (o *auditOptions) writeFixPlans(ctx context.Context, r auditResult, office 
 	if len(paths) > 1 {
 		// "apply -f FILE" would find no FILE: say what to run instead.
 		fmt.Fprintf(o.env.Err, "sgwiz: the groups are in %d accounts, regions or VPCs, a plan file each: apply each with sgwiz apply -f FILE --region REGION\n", len(paths))
+	}
+	return nil
+}
+
+// sendToSecurityHub imports the findings of each account and region the
+// audit read into that account's Security Hub, with the client that read
+// it (its role): stable ids update earlier findings, and those no longer
+// seen are resolved. A scope that was not read is skipped (importing
+// nothing there would resolve everything it had); a scope whose import
+// fails is said and the others go on.
+func (o *auditOptions) sendToSecurityHub(ctx context.Context, r auditResult, now time.Time) error {
+	all, err := export.ASFF(r.AuditReport)
+	if err != nil {
+		return err
+	}
+	failed := 0
+	for _, s := range r.Scopes {
+		if s.Error != "" {
+			fmt.Fprintf(o.env.Err, "sgwiz: Security Hub: %s %s was not read: nothing sent there\n", s.Account, s.Region)
+			continue
+		}
+		var mine []export.ASFFFinding
+		for _, f := range all {
+			if f.AccountID == s.Account && f.Region == s.Region {
+				mine = append(mine, f)
+			}
+		}
+		res, err := r.clients[[2]string{s.Account, s.Region}].ImportFindings(ctx, s.Account, s.Region, mine, now)
+		if err != nil {
+			failed++
+			fmt.Fprintf(o.env.Err, "sgwiz: Security Hub: %s %s: %v\n", s.Account, s.Region, err)
+			continue
+		}
+		fmt.Fprintf(o.env.Err, "sgwiz: Security Hub: %s %s: %d findings imported (%d new), %d resolved, %d failed\n",
+			s.Account, s.Region, res.Imported, res.New, res.Resolved, len(res.Failed))
+		for _, f := range res.Failed {
+			failed++
+			fmt.Fprintf(o.env.Err, "sgwiz: Security Hub: %s: %s %s\n", f.ID, f.Code, f.Message)
+		}
+	}
+	if failed > 0 {
+		return &exitError{exitFindings, fmt.Errorf("Security Hub: %d scope(s) or finding(s) not imported", failed)}
 	}
 	return nil
 }
