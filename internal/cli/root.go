@@ -44,8 +44,13 @@ func (e *exitError) Unwrap() error { return e.err }
 func usageError(err error) error { return &exitError{exitUsage, err} }
 
 // Main runs sgwiz with the process's arguments and world, and returns the
-// exit code.
-func Main() int { return Run(os.Args[1:], System()) }
+// exit code; started by AWS Lambda, it serves the sweeper (lambda.go).
+func Main() int {
+	if startedByLambda(os.Getenv) {
+		return startLambda()
+	}
+	return Run(os.Args[1:], System())
+}
 
 // Run executes the command line in env and returns the exit code.
 func Run(args []string, env *Env) int {
