@@ -18,16 +18,20 @@ import (
 // to do: expired credentials, the missing IAM action, an unknown VPC, a
 // quota, a duplicate rule. what names the object concerned, if any.
 func explain(err error, what string) error {
-	if err == nil {
+	switch {
+	case err == nil:
 		return nil
-	}
-	if errors.Is(err, context.Canceled) {
+	case errors.Is(err, context.Canceled):
 		return cancelled{err}
-	}
-	if assumeRoleFailed(err) {
+	case assumeRoleFailed(err):
 		return &Error{Action: "sts:AssumeRole", Err: err,
 			Words: "the role could not be assumed in this account (sts:AssumeRole): it does not exist there, or its trust policy does not name this caller; deploy it (a StackSet does it for an organisation) or leave the account out"}
 	}
+	return explainCall(err, what)
+}
+
+// explainCall is explain for an error of the call itself.
+func explainCall(err error, what string) error {
 	action, service := "", "EC2"
 	var oe *smithy.OperationError
 	if errors.As(err, &oe) {

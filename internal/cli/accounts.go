@@ -60,53 +60,12 @@ func (o *accountFlags) scopes(ctx context.Context, env *Env) ([]auditScope, func
 			return nil, func() {}, usageError(fmt.Errorf("--region: %q is not an AWS region name: give one such as eu-west-1", r))
 		}
 	}
-	release := func() {}
-	var bases []*aws.Client
-	var accounts []string
-	switch {
-	case o.sandbox:
-		c, done, err := (&awsFlags{sandbox: true, region: first(o.regions)}).connect(ctx, env)
-		if err != nil {
-			return nil, release, err
-		}
-		release = done
-		bases, accounts = []*aws.Client{c}, []string{""}
-	default:
-		profiles := o.profiles
-		if len(profiles) == 0 {
-			profiles = []string{""}
-		}
-		for _, p := range profiles {
-			c, err := env.connect(ctx, aws.Options{Profile: p, Region: first(o.regions), EndpointURL: o.endpoint})
-			if err != nil {
-				return nil, release, usageError(fmt.Errorf("%w (to try sgwiz audit without an account: --sandbox)", err))
-			}
-			bases, accounts = append(bases, c), append(accounts, "")
-		}
+	bases, accounts, release, err := o.baseClients(ctx, env)
+	if err != nil {
+		return nil, release, err
 	}
-	switch {
-	case o.organization || len(o.ous) > 0:
-		if !o.organization || o.accounts != "" || !strings.Contains(o.roleARN, "{account}") || len(bases) != 1 || o.sandbox {
-			return nil, release, usageError(errors.New("--organization takes --role-arn 'arn:aws:iam::{account}:role/NAME' (and --ou ou-… to narrow it), with one profile, not --accounts or --sandbox"))
-		}
-		var err error
-		if bases, accounts, err = o.organizationClients(ctx, bases[0]); err != nil {
-			return nil, release, err
-		}
-	case o.roleARN != "" || o.accounts != "":
-		if o.roleARN == "" || o.accounts == "" || !strings.Contains(o.roleARN, "{account}") || len(bases) != 1 {
-			return nil, release, usageError(errors.New("--role-arn and --accounts go together, with one profile: --role-arn 'arn:aws:iam::{account}:role/NAME' --accounts FILE"))
-		}
-		ids, err := readAccounts(o.accounts)
-		if err != nil {
-			return nil, release, usageError(err)
-		}
-		base := bases[0]
-		bases, accounts = nil, nil
-		for _, id := range ids {
-			bases = append(bases, base.AssumeRole(strings.ReplaceAll(o.roleARN, "{account}", id)))
-			accounts = append(accounts, id)
-		}
+	if bases, accounts, err = o.accountClients(ctx, bases, accounts); err != nil {
+		return nil, release, err
 	}
 	var scopes []auditScope
 	for i, c := range bases {
@@ -212,4 +171,56 @@ func (o *accountFlags) organizationClients(ctx context.Context, base *aws.Client
 		clients, ids = append(clients, c), append(ids, a.ID)
 	}
 	return clients, ids, nil
+}
+
+// baseClients are the sandbox's client, or one per profile (the default
+// one without --profile); release frees the sandbox.
+func (o *accountFlags) baseClients(ctx context.Context, env *Env) (bases []*aws.Client, accounts []string, release func(), err error) {
+	release = func() {}
+	if o.sandbox {
+		c, done, err := (&awsFlags{sandbox: true, region: first(o.regions)}).connect(ctx, env)
+		if err != nil {
+			return nil, nil, release, err
+		}
+		return []*aws.Client{c}, []string{""}, done, nil
+	}
+	profiles := o.profiles
+	if len(profiles) == 0 {
+		profiles = []string{""}
+	}
+	for _, p := range profiles {
+		c, err := env.connect(ctx, aws.Options{Profile: p, Region: first(o.regions), EndpointURL: o.endpoint})
+		if err != nil {
+			return nil, nil, release, usageError(fmt.Errorf("%w (to try sgwiz audit without an account: --sandbox)", err))
+		}
+		bases, accounts = append(bases, c), append(accounts, "")
+	}
+	return bases, accounts, release, nil
+}
+
+// accountClients turn the base clients into one per account to read:
+// the organisation's (--organization), those of --accounts through
+// --role-arn, or the bases themselves.
+func (o *accountFlags) accountClients(ctx context.Context, bases []*aws.Client, accounts []string) ([]*aws.Client, []string, error) {
+	switch {
+	case o.organization || len(o.ous) > 0:
+		if !o.organization || o.accounts != "" || !strings.Contains(o.roleARN, "{account}") || len(bases) != 1 || o.sandbox {
+			return nil, nil, usageError(errors.New("--organization takes --role-arn 'arn:aws:iam::{account}:role/NAME' (and --ou ou-… to narrow it), with one profile, not --accounts or --sandbox"))
+		}
+		return o.organizationClients(ctx, bases[0])
+	case o.roleARN != "" || o.accounts != "":
+		if o.roleARN == "" || o.accounts == "" || !strings.Contains(o.roleARN, "{account}") || len(bases) != 1 {
+			return nil, nil, usageError(errors.New("--role-arn and --accounts go together, with one profile: --role-arn 'arn:aws:iam::{account}:role/NAME' --accounts FILE"))
+		}
+		ids, err := readAccounts(o.accounts)
+		if err != nil {
+			return nil, nil, usageError(err)
+		}
+		var clients []*aws.Client
+		for _, id := range ids {
+			clients = append(clients, bases[0].AssumeRole(strings.ReplaceAll(o.roleARN, "{account}", id)))
+		}
+		return clients, ids, nil
+	}
+	return bases, accounts, nil
 }

@@ -315,7 +315,7 @@ func (o *auditOptions) sendToSecurityHub(ctx context.Context, r auditResult, now
 		}
 	}
 	if failed > 0 {
-		return &exitError{exitFindings, fmt.Errorf("Security Hub: %d scope(s) or finding(s) not imported", failed)}
+		return &exitError{exitFindings, fmt.Errorf("%d scope(s) or finding(s) not imported into Security Hub", failed)}
 	}
 	return nil
 }
