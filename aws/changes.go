@@ -110,10 +110,10 @@ func madeBy(g GroupChange) string {
 func (g GroupChange) adoption() string {
 	var parts []string
 	if n := len(g.Remove[0]) + len(g.Remove[1]); n > 0 {
-		parts = append(parts, fmt.Sprintf("it loses %d rule(s)", n))
+		parts = append(parts, "it loses "+rulesCount(n))
 	}
 	if n := len(g.Add[0]) + len(g.Add[1]); n > 0 {
-		parts = append(parts, fmt.Sprintf("gains %d", n))
+		parts = append(parts, fmt.Sprintf("gains %s", rulesCount(n)))
 	}
 	parts = append(parts, "and is tagged as this plan's, so that later applies know it")
 	return strings.Join(parts, ", ")

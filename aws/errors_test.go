@@ -270,7 +270,7 @@ func TestApplyOnAGroupFoundByName(t *testing.T) {
 	if r := ch.Adopts(); len(r) != 1 || r[0].ID != id {
 		t.Errorf("changing a group the plan did not create needs a confirmation: %+v", r)
 	}
-	if name, why := ch.Confirmation(); name != "web" || !strings.Contains(why, "web ("+id+") was not made by this plan; applying adopts it: it loses 2 rule(s), gains 9, and is tagged as this plan's") {
+	if name, why := ch.Confirmation(); name != "web" || !strings.Contains(why, "web ("+id+") was not made by this plan; applying adopts it: it loses 2 rules, gains 9 rules, and is tagged as this plan's") {
 		t.Errorf("confirmation %q: %s", name, why)
 	}
 	if _, err := c.Apply(ctx, ch); err != nil {

@@ -43,6 +43,13 @@ func (c *Client) PlanAllow(ctx context.Context, groupID string, d model.Directio
 	if err != nil {
 		return Allowed{}, err
 	}
+	if len(have) == 0 {
+		// No rule is also what a group that does not exist has: ask for it,
+		// so that --dry-run does not promise what Allow would refuse.
+		if _, err := c.ec2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{groupID}}); err != nil {
+			return Allowed{}, explain(err, "")
+		}
+	}
 	a := Allowed{group: groupID, dir: d, rule: r, Verb: "add", Expires: until}
 	for _, h := range have {
 		if h.Direction != d || h.Rule.Key() != r.Key() {

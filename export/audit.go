@@ -122,10 +122,29 @@ func counts(r AuditReport) map[[2]string]int {
 	return n
 }
 
+// Unread counts the scopes the audit could not read.
+func (r AuditReport) Unread() int {
+	n := 0
+	for _, s := range r.Scopes {
+		if s.Error != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// noFindings says there were none, and whether everything was read.
+func noFindings(r AuditReport) string {
+	if n := r.Unread(); n > 0 {
+		return fmt.Sprintf("No findings in what was read; %d of %d scopes could not be read (below).\n", n, len(r.Scopes))
+	}
+	return "No findings.\n"
+}
+
 func auditTable(r AuditReport) []byte {
 	var b bytes.Buffer
 	if len(r.Findings) == 0 {
-		b.WriteString("No findings.\n")
+		b.WriteString(noFindings(r))
 	} else {
 		w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(w, "SEVERITY\tCHECK\tACCOUNT\tREGION\tGROUP\tWHERE\tWHY")
@@ -228,7 +247,7 @@ func auditMarkdown(r AuditReport) []byte {
 		fmt.Fprintf(&b, "| %s | %s | %d | %d | %s |\n", mdText(s.Account), mdText(s.Region), s.Groups, n[[2]string{s.Account, s.Region}], mdText(note))
 	}
 	if len(r.Findings) == 0 {
-		b.WriteString("\nNo findings.\n")
+		b.WriteString("\n" + noFindings(r))
 		return []byte(b.String())
 	}
 	bySeverity := map[model.Severity][]model.AuditFinding{}

@@ -150,7 +150,7 @@ func auditSARIF(r AuditReport, version string) ([]byte, error) {
 			FullDescription: sarifText{c.Title + "."}, DefaultConfiguration: sarifLevel{lv.level},
 			Properties: sarifRuleProps{Tags: append([]string{"security", "aws", "security-group"}, c.Controls...), SecuritySeverity: lv.score, Precision: "high"}})
 	}
-	run := sarifRun{Tool: sarifTool{Driver: driver}, Results: []sarifResult{}, Invocations: []sarifInvocation{{ExecutionSuccessful: true, Notifications: []sarifNotification{}}}}
+	run := sarifRun{Tool: sarifTool{Driver: driver}, Results: []sarifResult{}, Invocations: []sarifInvocation{{ExecutionSuccessful: r.Unread() == 0, Notifications: []sarifNotification{}}}}
 	for _, s := range r.Scopes {
 		switch {
 		case s.Error != "":

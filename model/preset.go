@@ -309,7 +309,7 @@ func (u UseCase) resolve(in Inputs) (Inputs, error) {
 	switch in.SSHFrom {
 	case SSHOffice, SSHWorld, SSHNone:
 	default:
-		es.add(FieldSSHFrom, "%q is not a choice: use office, world or none", in.SSHFrom)
+		es.add(FieldSSHFrom, "%q is not a choice%s: use office, world or none", in.SSHFrom, DidYouMean(string(in.SSHFrom), []string{"office", "world", "none"}))
 	}
 	if !containsEgress(u.Egresses, in.Egress) {
 		es.add(FieldEgress, "%q is not an egress choice for %s%s: use one of %s", in.Egress, u.ID, DidYouMean(string(in.Egress), egressNames(u.Egresses)), joinEgress(u.Egresses))

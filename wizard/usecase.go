@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -82,7 +83,14 @@ func (m *useCaseStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 // chooseUseCase starts a draft from the preset's defaults, keeping the
 // answers that do not depend on it (office CIDRs, VPC, tags).
 func (s *session) chooseUseCase(u model.UseCase) error {
-	d, err := u.Draft(model.Inputs{Office: s.draft.Office, VPC: s.draft.VPC, Tags: s.draft.Tags})
+	// The office, VPC and tags you gave carry over to the new use case;
+	// those of a group opened from AWS (an edit, an audit's fix) were
+	// AWS's, not yours, and do not.
+	in := model.Inputs{Office: s.draft.Office, VPC: s.draft.VPC, Tags: s.draft.Tags}
+	if slices.ContainsFunc(s.draft.Groups, func(g model.GroupSpec) bool { return g.ID != "" }) {
+		in.VPC, in.Tags = "", nil
+	}
+	d, err := u.Draft(in)
 	if err != nil {
 		return err
 	}

@@ -651,3 +651,24 @@ func TestWebDBAsksWhereTheDatabaseIs(t *testing.T) {
 		t.Errorf("the database rule should follow the engine and keep its destination: %+v", out)
 	}
 }
+
+// TestStartingOverLeavesAWSsAnswersBehind: a group opened from AWS
+// brings its VPC and tags; a new use case chosen after it starts without
+// them (they were AWS's, not the user's), while typed ones carry over.
+func TestStartingOverLeavesAWSsAnswersBehind(t *testing.T) {
+	m := New(Options{})
+	s := m.s
+	web, _ := model.LookupUseCase("web")
+	if err := s.chooseUseCase(web); err != nil {
+		t.Fatal(err)
+	}
+	s.draft.VPC, s.draft.Tags = "vpc-0123456789abcdef0", []model.Tag{{Key: "Owner", Value: "ops"}}
+	alb, _ := model.LookupUseCase("alb")
+	if err := s.chooseUseCase(alb); err != nil || s.draft.VPC != "vpc-0123456789abcdef0" || len(s.draft.Tags) != 1 {
+		t.Fatalf("typed answers carry over: %v %q %v", err, s.draft.VPC, s.draft.Tags)
+	}
+	s.draft.Groups[0].ID = "sg-0123456789abcdef0" // as an edit of an existing group opens it
+	if err := s.chooseUseCase(web); err != nil || s.draft.VPC != "" || len(s.draft.Tags) != 0 {
+		t.Errorf("a group opened from AWS leaves its VPC and tags behind: %v %q %v", err, s.draft.VPC, s.draft.Tags)
+	}
+}

@@ -155,7 +155,12 @@ func TestAuditFixApplyAuditOnMoto(t *testing.T) {
 	}
 	// Nothing left to fix: the chain stops before apply (exit 4), and the
 	// earlier fix plan is said to be stale.
-	code, _, errOut = sgwiz(t, "audit", "--fix-plan", fix, "--office-cidr", "198.51.100.0/28")
+	// The earlier fix plan is not replaced unasked, and that is said
+	// before anything is read.
+	if code, _, errOut := sgwiz(t, "audit", "--fix-plan", fix); code != 2 || !strings.Contains(errOut, "add --force") {
+		t.Errorf("an existing fix plan: exit %d\n%s", code, errOut)
+	}
+	code, _, errOut = sgwiz(t, "audit", "--fix-plan", fix, "--office-cidr", "198.51.100.0/28", "--force")
 	if code != 4 || !strings.Contains(errOut, "nothing to fix") || !strings.Contains(errOut, "from an earlier run") {
 		t.Errorf("audit --fix-plan with nothing to fix: exit %d\n%s", code, errOut)
 	}
@@ -390,5 +395,28 @@ func TestAuditToSecurityHubOnMoto(t *testing.T) {
 	}
 	if got := active(); got != len(asff) {
 		t.Errorf("after a second audit, %d active findings, want still %d", got, len(asff))
+	}
+}
+
+// TestAnAuditThatReadNothingIsNotClean: when no scope could be read the
+// audit says so and exits 1, in every format; with --fix-plan it does
+// not claim there is nothing to fix.
+func TestAnAuditThatReadNothingIsNotClean(t *testing.T) {
+	t.Parallel()
+	sb := awstest.NewServer()
+	defer sb.Close()
+	sb.Handler().DenyRegion("eu-west-1")
+	onMoto(t, &mototest.Account{URL: sb.URL, Region: "eu-west-1"})
+	code, out, errOut := sgwiz(t, "audit", "--region", "eu-west-1")
+	if code != 1 || strings.Contains(out, "No findings.\n") || !strings.Contains(out, "1 of 1 scopes could not be read") || !strings.Contains(errOut, "the audit is incomplete") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, _ = sgwiz(t, "audit", "--region", "eu-west-1", "--format", "sarif")
+	if code != 1 || !strings.Contains(out, `"executionSuccessful": false`) {
+		t.Errorf("sarif: exit %d\n%s", code, out)
+	}
+	code, _, errOut = sgwiz(t, "audit", "--region", "eu-west-1", "--fix-plan", filepath.Join(t.TempDir(), "fix.yaml"))
+	if code != 1 || strings.Contains(errOut, "nothing to fix") {
+		t.Errorf("--fix-plan: exit %d\n%s", code, errOut)
 	}
 }

@@ -121,6 +121,10 @@ func allowRun(ctx context.Context, o *allowOptions, service string) error {
 			fmt.Fprintf(o.env.Out, "%s %s: %s in %s until %s (%s)\n", a.Verb, a.RuleID, texts[i], o.group, model.FormatExpiry(until), o.lasting)
 		}
 	}
+	if o.aws.sandbox {
+		fmt.Fprintln(o.env.Out, "the sandbox forgets it on exit; on AWS, sgwiz sweep revokes it once expired (nothing in AWS does by itself)")
+		return nil
+	}
 	fmt.Fprintf(o.env.Out, "sgwiz sweep --region %s revokes it once expired; nothing in AWS does by itself (run sweep from cron, e.g. */5 * * * *)\n", c.Region)
 	return nil
 }

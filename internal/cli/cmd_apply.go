@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/model"
 	"github.com/spf13/cobra"
 )
 
@@ -112,6 +113,13 @@ func applyRun(cmd *cobra.Command, opts *applyOptions) error {
 			return &exitError{exitFindings, fmt.Errorf("%d call(s) would be refused", denied)}
 		}
 		return nil
+	}
+	// High findings are said whichever way apply runs: before the
+	// question in a terminal, on stderr with --yes.
+	for _, f := range p.Check() {
+		if f.Severity >= model.High {
+			fmt.Fprintf(opts.env.Err, "sgwiz: %s %s in %s: %s\n", strings.ToUpper(f.Severity.String()), f.ID, f.Group, f.Why)
+		}
 	}
 	switch {
 	case !opts.yes:

@@ -54,7 +54,7 @@ exactly what this audit found.`,
 		Example: `  sgwiz audit --all-regions --format markdown -o audit.md
   sgwiz audit --region eu-west-1 --authorized-tcp-ports 80,443,8443 --require-tag Owner --format sarif -o audit.sarif
   sgwiz audit --role-arn 'arn:aws:iam::{account}:role/SecurityAudit' --accounts accounts.txt --all-regions
-  sgwiz audit --fix-plan fix.yaml --office-cidr 203.0.113.10/32 && sgwiz apply -f fix.yaml`,
+  sgwiz audit --fix-plan fix.yaml --force --office-cidr 203.0.113.10/32 && sgwiz apply -f fix.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return auditRun(cmd.Context(), o) },
 	}
@@ -86,6 +86,11 @@ func auditRun(ctx context.Context, o *auditOptions) error {
 		return usageError(err)
 	}
 	printWarnings(o.env, notes)
+	if o.fixPlan != "" && !o.force {
+		if _, err := os.Stat(o.fixPlan); err == nil {
+			return usageError(fmt.Errorf("--fix-plan: %s exists (an earlier fix?): add --force to replace it, or choose another path", o.fixPlan))
+		}
+	}
 	if len(o.office) > 0 && o.fixPlan == "" {
 		return usageError(errors.New("--office-cidr is for --fix-plan: add --fix-plan FILE, or leave it out"))
 	}
@@ -113,9 +118,15 @@ func auditRun(ctx context.Context, o *auditOptions) error {
 		// With a fix plan the exit code says whether there is one to
 		// apply: 0 written, 4 nothing to fix, so the chain
 		// audit --fix-plan F && apply -f F applies exactly what was found.
-		return o.writeFixPlans(ctx, report, office)
+		if err := o.writeFixPlans(ctx, report, office); err != nil {
+			return err
+		}
 	}
-	if s, ok := highest(report.Findings); ok && s >= model.High {
+	// An audit that could not read a scope has not shown it clean.
+	if n := report.Unread(); n > 0 {
+		return &exitError{exitFindings, fmt.Errorf("%d of %d scopes could not be read: the audit is incomplete (exit 1)", n, len(report.Scopes))}
+	}
+	if s, ok := highest(report.Findings); ok && s >= model.High && o.fixPlan == "" {
 		return &exitError{exitFindings, errSilent}
 	}
 	return nil
@@ -246,6 +257,10 @@ func (o *auditOptions) writeFixPlans(ctx context.Context, r auditResult, office 
 		}
 		plans[pk].Groups = append(plans[pk].Groups, model.Tighten(g, byGroup[k], office))
 	}
+	if len(keys) == 0 && r.Unread() > 0 {
+		fmt.Fprintln(o.env.Err, "sgwiz: no group read has a high finding, but not every scope was read: no fix plan written")
+		return nil
+	}
 	if len(keys) == 0 {
 		msg := "no group has a high finding: nothing to fix, no fix plan written (exit 4)"
 		if _, err := os.Stat(o.fixPlan); err == nil {
@@ -264,11 +279,15 @@ func (o *auditOptions) writeFixPlans(ctx context.Context, r auditResult, office 
 		if err != nil {
 			return err
 		}
-		head := fmt.Sprintf("# sgwiz audit fix for account %s, region %s, %s: review it, then sgwiz apply -f %s --region %s\n", k.account, k.region, k.vpc, filepath.Base(path), k.region)
+		where := "--region " + k.region
+		if o.sandbox {
+			where = "--sandbox" // the same example account, not AWS
+		}
+		head := fmt.Sprintf("# sgwiz audit fix for account %s, region %s, %s: review it, then sgwiz apply -f %s %s\n", k.account, k.region, k.vpc, filepath.Base(path), where)
 		if err := export.WriteFile(path, append([]byte(head), file...), export.PlainFile.Perm(), o.force); err != nil {
 			return usageError(err)
 		}
-		fmt.Fprintf(o.env.Err, "sgwiz: wrote %s (%d groups)\n", path, len(plans[k].Groups))
+		fmt.Fprintf(o.env.Err, "sgwiz: wrote %s (%s)\n", path, count(len(plans[k].Groups), "group"))
 		paths = append(paths, path)
 	}
 	if len(paths) > 1 {

@@ -126,8 +126,8 @@ Build the function's code first:
 
 func exportSweeperRun(o *exportSweeperOptions) error {
 	format, err := export.ParseFormat(o.format)
-	if err == nil && format != export.Terraform && format != export.CloudFormation {
-		err = fmt.Errorf("the sweeper is written as terraform or cloudformation, not %s", format)
+	if ok := []string{string(export.Terraform), string(export.CloudFormation)}; err != nil || (format != export.Terraform && format != export.CloudFormation) {
+		err = fmt.Errorf("the sweeper is written as terraform or cloudformation, not %s%s", o.format, model.DidYouMean(o.format, ok))
 	}
 	if err != nil {
 		return usageError(fmt.Errorf("--format: %w", err))

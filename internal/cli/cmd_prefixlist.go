@@ -59,6 +59,7 @@ func prefixListCreate(ctx context.Context, env *Env, o prefixListOptions, name s
 		return usageError(err)
 	}
 	printWarnings(env, notes)
+	name = strings.TrimPrefix(name, "@") // prefix-list create @office, as it is written elsewhere
 	set, err := book.Resolve("@" + name)
 	if err != nil {
 		return usageError(fmt.Errorf("NAME: %w (config file %s)", err, env.configPath()))
@@ -99,7 +100,7 @@ func prefixListCreate(ctx context.Context, env *Env, o prefixListOptions, name s
 		}
 		if id == "" {
 			toMake++
-			fmt.Fprintf(env.Out, "would create %s (%s, %d entries: %s, max %d)\n", l.Name, family(l), len(l.Entries), prefixesText(l.Entries), l.MaxEntries)
+			fmt.Fprintf(env.Out, "would create %s (%s, %s: %s, max %d)\n", l.Name, family(l), count(len(l.Entries), "entry"), prefixesText(l.Entries), l.MaxEntries)
 		}
 	}
 	if o.dryRun {
@@ -120,8 +121,8 @@ func prefixListCreate(ctx context.Context, env *Env, o prefixListOptions, name s
 			verb = "exists"
 		}
 		fam := family(l)
-		fmt.Fprintf(env.Out, "%s %s %s (%s, %d entries: %s)\n  a rule naming it counts %d against a group's %s rule quota (its maximum entries)\n",
-			verb, id, l.Name, fam, len(l.Entries), prefixesText(l.Entries), l.MaxEntries, fam)
+		fmt.Fprintf(env.Out, "%s %s %s (%s, %s: %s)\n  a rule naming it counts %d against a group's %s rule quota (its maximum entries)\n",
+			verb, id, l.Name, fam, count(len(l.Entries), "entry"), prefixesText(l.Entries), l.MaxEntries, fam)
 	}
 	fmt.Fprintln(env.Out, "use it as a source or destination: from: pl-… in a plan file, --app-source pl-…, or ctrl+o in the wizard's sources")
 	return nil

@@ -233,7 +233,7 @@ func TestAddressBookInFlagsAndPlanFiles(t *testing.T) {
 		t.Fatalf("without --yes: exit %d\n%s", code, errOut)
 	}
 	code, out, errOut = sgwiz(t, "prefix-list", "create", "office", "--max-entries", "5", "--yes")
-	if code != 0 || !strings.Contains(out, "created pl-") || !strings.Contains(out, "office (IPv4, 1 entries: 203.0.113.0/24)") ||
+	if code != 0 || !strings.Contains(out, "created pl-") || !strings.Contains(out, "office (IPv4, 1 entry: 203.0.113.0/24)") ||
 		!strings.Contains(out, "office-ipv6 (IPv6") || !strings.Contains(out, "counts 5 against a group's IPv4 rule quota") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}

@@ -183,7 +183,7 @@ func TestExportSweeper(t *testing.T) {
 		want string
 	}{
 		{[]string{"--format", "json"}, "--format: the sweeper is written as terraform or cloudformation, not json"},
-		{[]string{"--format", "yaml"}, `--format: unknown format "yaml"`},
+		{[]string{"--format", "yaml"}, `--format: the sweeper is written as terraform or cloudformation, not yaml`},
 		{[]string{"--regions", "europe"}, `--regions: "europe" is not an AWS region name`},
 		{[]string{"--regions", "all,eu-west-1"}, "--regions: give region names or all, not both"},
 		{[]string{"--organization"}, "--role-arn: is needed to sweep other accounts"},

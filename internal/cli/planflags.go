@@ -3,6 +3,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/sgwiz/sgwiz/export"
@@ -82,6 +84,9 @@ func (f *planFlags) load(cmd *cobra.Command) (model.Plan, []string, error) {
 	p, err := u.Build(in)
 	if err != nil {
 		return model.Plan{}, warnings, usageError(inFlagWords(err))
+	}
+	if len(in.Office) > 0 && !usesAny(p, in.Office) {
+		warnings = append(warnings, fmt.Sprintf("--office-cidr: no rule of this %s plan uses it (add --ssh-from office to open SSH from it)", u.ID))
 	}
 	return p, warnings, nil
 }
@@ -174,4 +179,18 @@ func readPlanFile(path string, book model.AddressBook) (model.Plan, []string, er
 		return model.Plan{}, warnings, usageError(err)
 	}
 	return p, warnings, nil
+}
+
+// usesAny reports whether a rule of p opens to or from one of prefixes.
+func usesAny(p model.Plan, prefixes []netip.Prefix) bool {
+	for _, g := range p.Groups {
+		for _, d := range []model.Direction{model.Ingress, model.Egress} {
+			for _, r := range g.Rules(d) {
+				if r.Peer.IsCIDR() && slices.Contains(prefixes, r.Peer.Prefix()) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -13,6 +13,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/sgwiz/sgwiz/aws"
@@ -140,7 +141,9 @@ const noTTYMessage = `sgwiz: the wizard needs a terminal. Without one, use:
   sgwiz plan --use-case web --office-cidr 203.0.113.10/32 -o plan.yaml
   sgwiz lint -f plan.yaml [--json]          findings; exit 1 on high
   sgwiz export -f plan.yaml --format terraform|cloudformation|cloudformation-json|awscli|json|markdown [-o FILE]
-Run sgwiz --help for every flag.`
+  sgwiz apply -f plan.yaml [--dry-run | --yes]   import sg-… -o plan.yaml   audit [--fix-plan fix.yaml]
+  sgwiz allow, sweep, attach, detach, prefix-list create   (each with --sandbox to try it)
+Run sgwiz --help for every command and flag.`
 
 // wizardRun starts the wizard, at the review of file when given.
 func wizardRun(ctx context.Context, env *Env, file, myIP string, cloud awsFlags) error {
@@ -182,4 +185,15 @@ func wizardRun(ctx context.Context, env *Env, file, myIP string, cloud awsFlags)
 		return &exitError{130, errSilent}
 	}
 	return err
+}
+
+// count is n and the noun, plural when n is not 1: "1 group", "2 entries".
+func count(n int, noun string) string {
+	switch {
+	case n == 1:
+		return "1 " + noun
+	case strings.HasSuffix(noun, "y"):
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -461,3 +461,28 @@ func TestPresetsFitTheTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestWhatAScriptWriterMetIsSaid: cases a script writer met, each said
+// in words instead of passed over in silence.
+func TestWhatAScriptWriterMetIsSaid(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		// alb opens SSH only when asked: the office would do nothing.
+		{[]string{"plan", "--use-case", "alb", "--office-cidr", "52.94.76.10"}, 0, "--office-cidr: no rule of this alb plan uses it (add --ssh-from office"},
+		// --dry-run does not promise what allow would refuse.
+		{[]string{"allow", "ssh", "--sandbox", "--group", "sg-0000000000000000a", "--from", "52.94.76.10", "--dry-run"}, 1, "security group sg-0000000000000000a does not exist"},
+		// In the sandbox, the advice stays in the sandbox.
+		{[]string{"allow", "ssh", "--sandbox", "--group", "sg-02e530225487d9955", "--from", "52.94.76.10", "--yes"}, 0, "the sandbox forgets it on exit"},
+		{[]string{"plan", "--use-case", "web", "--ssh-from", "wrold"}, 2, "(did you mean world?)"},
+		{[]string{"export", "sweeper", "--format", "cfn"}, 2, "not cfn"},
+	} {
+		code, out, errOut := sgwiz(t, tt.args...)
+		if code != tt.code || !strings.Contains(out+errOut, tt.want) {
+			t.Errorf("%v: exit %d, want %d and %q:\n%s%s", tt.args, code, tt.code, tt.want, out, errOut)
+		}
+	}
+}
