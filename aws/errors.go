@@ -23,9 +23,13 @@ func explain(err error, what string) error {
 		return nil
 	case errors.Is(err, context.Canceled):
 		return cancelled{err}
-	case assumeRoleFailed(err):
-		return &Error{Action: "sts:AssumeRole", Err: err,
-			Words: "the role could not be assumed in this account (sts:AssumeRole): it does not exist there, or its trust policy does not name this caller; deploy it (a StackSet does it for an organisation) or leave the account out"}
+	}
+	if inner := assumeRoleError(err); inner != nil {
+		if RoleMissing(err) {
+			return &Error{Action: "sts:AssumeRole", Err: err,
+				Words: "the role could not be assumed in this account (sts:AssumeRole): it does not exist there, or its trust policy does not name this caller; deploy it (a StackSet does it for an organisation) or leave the account out"}
+		}
+		return explainCall(inner, what) // expired credentials, throttling, a region turned off: said as they are
 	}
 	return explainCall(err, what)
 }
@@ -176,13 +180,22 @@ func isCode(err error, codes ...string) bool {
 	return false
 }
 
-// assumeRoleFailed reports whether err comes from assuming a role for
-// the call's credentials (an STS AssumeRole failure inside another call).
-func assumeRoleFailed(err error) bool {
+// assumeRoleError is the STS AssumeRole failure inside err (assuming a
+// role for another call's credentials), or nil.
+func assumeRoleError(err error) error {
 	for e := err; e != nil; e = errors.Unwrap(e) {
 		if oe, ok := e.(*smithy.OperationError); ok && oe.Service() == "STS" && oe.Operation() == "AssumeRole" {
-			return true
+			return oe
 		}
 	}
-	return false
+	return nil
+}
+
+// RoleMissing reports whether err is AssumeRole refused: the role does not
+// exist in that account, or does not trust the caller (AWS says both as
+// AccessDenied), rather than a failure of the caller's own credentials.
+func RoleMissing(err error) bool {
+	inner := assumeRoleError(err)
+	var ae smithy.APIError
+	return inner != nil && errors.As(inner, &ae) && (ae.ErrorCode() == "AccessDenied" || ae.ErrorCode() == "AccessDeniedException")
 }

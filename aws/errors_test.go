@@ -19,6 +19,7 @@ import (
 	sdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	sgaws "github.com/sgwiz/sgwiz/aws"
@@ -403,5 +404,20 @@ func TestARoleThatCannotBeAssumedIsSaid(t *testing.T) {
 	_, _, err := c.AssumeRole("arn:aws:iam::111111111111:role/SecurityAudit").Inventory(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "the role could not be assumed in this account") || strings.Contains(err.Error(), "ec2:") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestOnlyARefusedRoleIsAMissingRole: an expired login or throttling
+// while assuming a role is not "the role does not exist".
+func TestOnlyARefusedRoleIsAMissingRole(t *testing.T) {
+	t.Parallel()
+	assume := func(code string) error {
+		inner := &smithy.OperationError{ServiceID: "STS", OperationName: "AssumeRole", Err: &smithy.GenericAPIError{Code: code, Message: code}}
+		return &smithy.OperationError{ServiceID: "EC2", OperationName: "DescribeSecurityGroups", Err: fmt.Errorf("get identity: %w", inner)}
+	}
+	for code, want := range map[string]bool{"AccessDenied": true, "ExpiredToken": false, "Throttling": false, "RegionDisabledException": false} {
+		if got := sgaws.RoleMissing(assume(code)); got != want {
+			t.Errorf("%s: RoleMissing %v, want %v", code, got, want)
+		}
 	}
 }

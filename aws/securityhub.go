@@ -68,7 +68,11 @@ func (f HubFailure) String() string {
 //
 // Call it only for a region the audit read: an empty list resolves every
 // earlier finding there. The client must be in region and act as account.
-func (c *Client) ImportFindings(ctx context.Context, account, region string, findings []export.ASFFFinding, seen time.Time) (HubImport, error) {
+//
+// keep names checks (generator ids, "sgwiz/unused-group") that did not
+// run in this audit of the scope: their earlier findings are left as they
+// are, not resolved, since not seeing them proves nothing.
+func (c *Client) ImportFindings(ctx context.Context, account, region string, findings []export.ASFFFinding, seen time.Time, keep ...string) (HubImport, error) {
 	var out HubImport
 	if err := checkScope(c, account, region, findings); err != nil {
 		return out, err
@@ -91,7 +95,7 @@ func (c *Client) ImportFindings(ctx context.Context, account, region string, fin
 	}
 	var gone []types.AwsSecurityFinding
 	for _, id := range slices.Sorted(maps.Keys(before)) {
-		if !current[id] {
+		if !current[id] && !slices.Contains(keep, sdk.ToString(before[id].GeneratorId)) {
 			gone = append(gone, before[id])
 		}
 	}

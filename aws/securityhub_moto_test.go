@@ -229,6 +229,19 @@ func TestSecurityHubImportUpdatesAndResolves(t *testing.T) {
 	if err != nil || res.Resolved != 0 || res.New != 0 || len(res.Failed) != 0 {
 		t.Errorf("importing the same audit again resolves nothing more: %+v, %v", res, err)
 	}
+
+	// A check that did not run this time (its source could not be read)
+	// proves nothing: its earlier findings are kept, not resolved.
+	var without []export.ASFFFinding
+	for _, f := range third {
+		if f.GeneratorID != "sgwiz/world-admin-port" {
+			without = append(without, f)
+		}
+	}
+	res, err = c.ImportFindings(ctx, acct.ID, "us-east-1", without, t2.Add(2*time.Hour), "sgwiz/world-admin-port")
+	if err != nil || res.Resolved != 0 {
+		t.Errorf("findings of a check that did not run are kept: %+v, %v", res, err)
+	}
 }
 
 // TestSecurityHubImportRefusesAnotherScope: findings of another account or

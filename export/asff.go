@@ -245,28 +245,19 @@ func asffFix(fix string) *ASFFRemediation {
 }
 
 // asffIDs makes each finding's Id from what it is about: account, region,
-// group, check and rule. Findings that share all of these (a group
-// missing two required tags, an interface's groups opening one rule's
-// traffic in two ways) are told apart by what they say, and identical
-// ones by their order.
+// group, check, the rule (direction, protocol, ports, peer) and what it
+// says (which tag, which interface), so that an Id never depends on the
+// other findings of the report. Only the same finding twice (a scope read
+// twice) is told apart, by its order.
 func asffIDs(fs []model.AuditFinding) []string {
-	base := make([]string, len(fs))
-	count := map[string]int{}
-	for i, f := range fs {
-		subject := "group"
-		if f.Index >= 0 {
-			subject = strings.Join([]string{f.Direction.String(), f.Rule.Protocol.String(), f.Rule.Ports.Format(f.Rule.Protocol), f.Rule.Peer.String()}, "\x00")
-		}
-		base[i] = ASFFPrefixOf(f.Account, f.Region) + f.GroupID + "/" + f.ID + "/" + shortHash(subject)
-		count[base[i]]++
-	}
 	ids := make([]string, len(fs))
 	seen := map[string]int{}
 	for i, f := range fs {
-		id := base[i]
-		if count[id] > 1 {
-			id = id[:strings.LastIndexByte(id, '/')+1] + shortHash(base[i]+"\x00"+f.Why)
+		subject := []string{"group", f.Why}
+		if f.Index >= 0 {
+			subject = []string{f.Direction.String(), f.Rule.Protocol.String(), f.Rule.Ports.Format(f.Rule.Protocol), f.Rule.Peer.String(), f.Why}
 		}
+		id := ASFFPrefixOf(f.Account, f.Region) + f.GroupID + "/" + f.ID + "/" + shortHash(strings.Join(subject, "\x00"))
 		if seen[id]++; seen[id] > 1 {
 			id += fmt.Sprintf("-%d", seen[id])
 		}

@@ -76,7 +76,12 @@ type VPCAssociation struct {
 }
 
 // InUse reports whether the association lets the VPC use the group now.
-func (a VPCAssociation) InUse() bool { return a.State == "associated" }
+func (a VPCAssociation) InUse() bool {
+	// Disassociating is asynchronous and fails while interfaces in the
+	// other VPC use the group; associating is about to be used. Only the
+	// two end states of no association say the group is not used there.
+	return a.State != "disassociated" && a.State != "association-failed"
+}
 
 // Interface is a network interface and the groups it carries.
 type Interface struct {

@@ -117,8 +117,9 @@ func TestAuditFindsExactly(t *testing.T) {
 }
 
 // TestUnusedCountsAssociationsAndShares: a group associated with another
-// VPC, or held by a RAM share, is used there; an association in any other
-// state, or naming the group's own VPC, is not; a group another account
+// VPC (or being associated, or not yet disassociated), or held by a RAM
+// share, is used there; an association that ended or failed, or names the
+// group's own VPC, is not; a group another account
 // owns is the owner's to judge.
 func TestUnusedCountsAssociationsAndShares(t *testing.T) {
 	const id, vpc = "sg-0000000000000000a", "vpc-1"
@@ -129,7 +130,9 @@ func TestUnusedCountsAssociationsAndShares(t *testing.T) {
 	}{
 		{"nothing uses it", Inventory{}, true},
 		{"associated with another VPC", Inventory{Associations: []VPCAssociation{{id, "vpc-2", "associated"}}}, false},
-		{"the association is being made", Inventory{Associations: []VPCAssociation{{id, "vpc-2", "associating"}}}, true},
+		{"the association is being made", Inventory{Associations: []VPCAssociation{{id, "vpc-2", "associating"}}}, false},
+		{"being disassociated (which fails while interfaces there use it)", Inventory{Associations: []VPCAssociation{{id, "vpc-2", "disassociating"}}}, false},
+		{"the disassociation failed", Inventory{Associations: []VPCAssociation{{id, "vpc-2", "disassociation-failed"}}}, false},
 		{"the association failed", Inventory{Associations: []VPCAssociation{{id, "vpc-2", "association-failed"}}}, true},
 		{"disassociated", Inventory{Associations: []VPCAssociation{{id, "vpc-2", "disassociated"}}}, true},
 		{"the listing names its own VPC", Inventory{Associations: []VPCAssociation{{id, vpc, "associated"}}}, true},

@@ -26,6 +26,7 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"fmt"
+	"html"
 	mrand "math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -284,6 +285,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	action := r.Form.Get("Action")
 	if err := h.admit(action, r, fail("UnauthorizedOperation", "You are not authorized to perform this operation.")); err != nil {
 		writeError(w, err)
+		return
+	}
+	if action == "AssumeRole" {
+		// The sandbox is one account and holds no role: AWS says a role
+		// that does not exist, or does not trust the caller, this way.
+		// STS (awsQuery) errors have their own shape.
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::%s:user/sandbox is not authorized to perform: sts:AssumeRole on resource: %s</Message></Error><RequestId>%s</RequestId></ErrorResponse>`,
+			Account, html.EscapeString(r.Form.Get("RoleArn")), newID(""))
 		return
 	}
 	if action == "GetCallerIdentity" {

@@ -69,7 +69,7 @@ func (o *accountFlags) scopes(ctx context.Context, env *Env) ([]auditScope, func
 	}
 	var scopes []auditScope
 	for i, c := range bases {
-		regions := o.regions
+		regions := unique(o.regions) // a region given twice is read once
 		if o.allRegions {
 			all, err := c.Regions(ctx)
 			if err != nil {
@@ -123,7 +123,7 @@ func readAccounts(path string) ([]string, error) {
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("--accounts: %s holds no account id", path)
 	}
-	return ids, nil
+	return unique(ids), nil // an account listed twice is read once
 }
 
 // fanOut calls read(i) for each of n scopes, at most parallel at once,
@@ -153,7 +153,11 @@ func (o *accountFlags) organizationClients(ctx context.Context, base *aws.Client
 		return nil, nil, awsFailure(err)
 	}
 	if len(org.Accounts) == 0 {
-		return nil, nil, usageError(fmt.Errorf("--organization: no ACTIVE account under %s", strings.Join(o.ous, ", ")))
+		where := "the organisation"
+		if len(o.ous) > 0 {
+			where = strings.Join(o.ous, ", ")
+		}
+		return nil, nil, usageError(fmt.Errorf("--organization: no ACTIVE account in %s", where))
 	}
 	me, err := base.WhoAmI(ctx)
 	if err != nil {
@@ -164,7 +168,7 @@ func (o *accountFlags) organizationClients(ctx context.Context, base *aws.Client
 	for _, a := range org.Accounts {
 		c := base.AssumeRole(strings.ReplaceAll(o.roleARN, "{account}", a.ID))
 		if a.ID == org.Management && a.ID == me.Account {
-			if _, err := c.WhoAmI(ctx); err != nil {
+			if _, err := c.WhoAmI(ctx); aws.RoleMissing(err) {
 				c = base // no role here: the caller's own credentials
 			}
 		}
@@ -223,4 +227,17 @@ func (o *accountFlags) accountClients(ctx context.Context, bases []*aws.Client, 
 		return clients, ids, nil
 	}
 	return bases, accounts, nil
+}
+
+// unique is xs without repeats, in their first order.
+func unique(xs []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -420,3 +420,14 @@ func TestAnAuditThatReadNothingIsNotClean(t *testing.T) {
 		t.Errorf("--fix-plan: exit %d\n%s", code, errOut)
 	}
 }
+
+// TestARegionGivenTwiceIsReadOnce: a repeated region is one scope, so
+// nothing is reported (or sent to Security Hub) twice.
+func TestARegionGivenTwiceIsReadOnce(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := sgwiz(t, "audit", "--sandbox", "--region", "us-east-1", "--region", "us-east-1", "--format", "json")
+	var doc struct{ Scopes []struct{ Region string } }
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 1 || len(doc.Scopes) != 1 {
+		t.Errorf("exit %d, %d scopes, want 1: %v\n%s", code, len(doc.Scopes), err, errOut)
+	}
+}

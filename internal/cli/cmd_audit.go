@@ -109,18 +109,24 @@ func auditRun(ctx context.Context, o *auditOptions) error {
 	if err := writeOutput(o.env, o.output, out, export.PlainFile, o.force); err != nil {
 		return err
 	}
-	if o.toSecurityHub {
-		if err := o.sendToSecurityHub(ctx, report, now); err != nil {
-			return err
-		}
-	}
+	var hubErr error
 	if o.fixPlan != "" {
 		// With a fix plan the exit code says whether there is one to
 		// apply: 0 written, 4 nothing to fix, so the chain
 		// audit --fix-plan F && apply -f F applies exactly what was found.
-		if err := o.writeFixPlans(ctx, report, office); err != nil {
-			return err
+		// Written before Security Hub is told, which may fail alone.
+		fixErr := o.writeFixPlans(ctx, report, office)
+		if o.toSecurityHub {
+			hubErr = o.sendToSecurityHub(ctx, report, now)
 		}
+		if fixErr != nil {
+			return fixErr
+		}
+	} else if o.toSecurityHub {
+		hubErr = o.sendToSecurityHub(ctx, report, now)
+	}
+	if hubErr != nil {
+		return hubErr
 	}
 	// An audit that could not read a scope has not shown it clean.
 	if n := report.Unread(); n > 0 {
@@ -188,7 +194,7 @@ func (o *auditOptions) read(ctx context.Context, scopes []auditScope, ao model.A
 			if err != nil {
 				scope.Error = strings.ReplaceAll(err.Error(), "\n", "; ")
 			} else {
-				if inv.Account != "" {
+				if scope.Account == "" { // known from --accounts or the organisation: kept
 					scope.Account = inv.Account
 				}
 				inv.Account = scope.Account
@@ -320,7 +326,11 @@ func (o *auditOptions) sendToSecurityHub(ctx context.Context, r auditResult, now
 				mine = append(mine, f)
 			}
 		}
-		res, err := r.clients[[2]string{s.Account, s.Region}].ImportFindings(ctx, s.Account, s.Region, mine, now)
+		var keep []string
+		if len(s.Unchecked) > 0 {
+			keep = append(keep, export.ASFFPrefix+"unused-group") // not looked for this time
+		}
+		res, err := r.clients[[2]string{s.Account, s.Region}].ImportFindings(ctx, s.Account, s.Region, mine, now, keep...)
 		if err != nil {
 			failed++
 			fmt.Fprintf(o.env.Err, "sgwiz: Security Hub: %s %s: %v\n", s.Account, s.Region, err)
