@@ -3,14 +3,13 @@ package aws_test
 import (
 	"context"
 	"runtime"
-	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	sgaws "github.com/sgwiz/sgwiz/aws"
 	"github.com/sgwiz/sgwiz/aws/awstest"
+	"github.com/sgwiz/sgwiz/internal/testtool"
 	"github.com/sgwiz/sgwiz/model"
 )
 
@@ -31,7 +30,7 @@ func BenchmarkAuditLargeAccount(b *testing.B) {
 	runtime.GC()
 	var base runtime.MemStats
 	runtime.ReadMemStats(&base)
-	peak := sampleHeap(b)
+	peak := testtool.HeapPeak(b)
 	b.ResetTimer()
 	var calls, findings int
 	for b.Loop() {
@@ -51,35 +50,5 @@ func BenchmarkAuditLargeAccount(b *testing.B) {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		b.ReportMetric(float64(ru.Maxrss)/1024, "maxrss-MB")
-	}
-}
-
-// sampleHeap watches the heap in use until the benchmark ends; the
-// returned function is the highest it saw.
-func sampleHeap(b *testing.B) func() uint64 {
-	var mu sync.Mutex
-	var top uint64
-	done := make(chan struct{})
-	b.Cleanup(func() { close(done) })
-	go func() {
-		t := time.NewTicker(20 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				var m runtime.MemStats
-				runtime.ReadMemStats(&m)
-				mu.Lock()
-				top = max(top, m.HeapInuse)
-				mu.Unlock()
-			}
-		}
-	}()
-	return func() uint64 {
-		mu.Lock()
-		defer mu.Unlock()
-		return top
 	}
 }

@@ -55,7 +55,8 @@ func TestSweeperTerraformOnMoto(t *testing.T) {
 	if provider == ws.provider {
 		t.Fatalf("the provider block changed shape:\n%s", ws.provider)
 	}
-	root := provider
+	var root strings.Builder
+	root.WriteString(provider)
 	for _, name := range slices.Sorted(maps.Keys(sweepers)) {
 		src, err := export.RenderSweeper(export.Terraform, sweepers[name])
 		if err != nil {
@@ -68,9 +69,9 @@ func TestSweeperTerraformOnMoto(t *testing.T) {
 		} else {
 			count = fmt.Sprintf("  zip    = %q\n", code)
 		}
-		root += fmt.Sprintf("\nmodule %q {\n  source = \"./%s\"\n%s}\n", name, name, count)
+		root.WriteString(fmt.Sprintf("\nmodule %q {\n  source = \"./%s\"\n%s}\n", name, name, count))
 	}
-	ws.write("main.tf", root)
+	ws.write("main.tf", root.String())
 	if out, err := ws.run(append([]string{"fmt", "-check", "-diff"}, slices.Sorted(maps.Keys(sweepers))...)...); err != nil {
 		t.Errorf("terraform fmt would change the exports: %v\n%s", err, out)
 	}

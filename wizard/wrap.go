@@ -20,19 +20,20 @@ func wrapText(s string, width int) []string {
 	}
 	body := strings.TrimLeft(s, " ")
 	lead := s[:len(s)-len(body)]
-	hang := lead
+	var hang strings.Builder
+	hang.WriteString(lead)
 	for _, m := range marks {
 		if strings.HasPrefix(ansi.Strip(body), m) {
-			hang += strings.Repeat(" ", ansi.StringWidth(m))
+			hang.WriteString(strings.Repeat(" ", ansi.StringWidth(m)))
 			break
 		}
 	}
-	lines := strings.Split(lipgloss.Wrap(body, max(10, width-len(hang)), " "), "\n")
+	lines := strings.Split(lipgloss.Wrap(body, max(10, width-len(hang.String())), " "), "\n")
 	for i, l := range lines {
 		if i == 0 {
 			lines[i] = lead + l
 		} else {
-			lines[i] = hang + strings.TrimLeft(l, " ")
+			lines[i] = hang.String() + strings.TrimLeft(l, " ")
 		}
 	}
 	return lines

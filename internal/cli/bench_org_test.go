@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,6 +21,7 @@ import (
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	sgaws "github.com/sgwiz/sgwiz/aws"
 	"github.com/sgwiz/sgwiz/internal/mototest"
+	"github.com/sgwiz/sgwiz/internal/testtool"
 )
 
 var orgAccounts = flag.Int("org-accounts", 200, "accounts in BenchmarkAuditOrganization's organisation")
@@ -82,7 +82,7 @@ func BenchmarkAuditOrganization(b *testing.B) {
 	runtime.GC()
 	var base runtime.MemStats
 	runtime.ReadMemStats(&base)
-	peak := heapPeak(b)
+	peak := testtool.HeapPeak(b)
 	calls.Store(0)
 	b.ResetTimer()
 	for b.Loop() {
@@ -116,34 +116,4 @@ type counting struct {
 func (c counting) RoundTrip(r *http.Request) (*http.Response, error) {
 	c.n.Add(1)
 	return c.next.RoundTrip(r)
-}
-
-// heapPeak samples the heap in use until the benchmark ends; the returned
-// function is the highest it saw.
-func heapPeak(b *testing.B) func() uint64 {
-	var mu sync.Mutex
-	var top uint64
-	done := make(chan struct{})
-	b.Cleanup(func() { close(done) })
-	go func() {
-		t := time.NewTicker(20 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				var m runtime.MemStats
-				runtime.ReadMemStats(&m)
-				mu.Lock()
-				top = max(top, m.HeapInuse)
-				mu.Unlock()
-			}
-		}
-	}()
-	return func() uint64 {
-		mu.Lock()
-		defer mu.Unlock()
-		return top
-	}
 }
