@@ -175,6 +175,15 @@ func TestCloudFormationDecodesAndPassesCfnLint(t *testing.T) {
 			files = append(files, path)
 		}
 	}
+	if warnings := cfnLint(t, files...); warnings != "" {
+		t.Logf("cfn-lint warnings:\n%s", warnings)
+	}
+}
+
+// cfnLint runs cfn-lint on the templates: its errors fail the test, and
+// its warnings and notes come back for the caller to judge.
+func cfnLint(t *testing.T, files ...string) (warnings string) {
+	t.Helper()
 	lint := testtool.Require(t, "cfn-lint", "pip install cfn-lint")
 	// cfn-lint's exit code is a bit set: 2 errors, 4 warnings, 8 notes.
 	out, err := exec.Command(lint, files...).CombinedOutput()
@@ -184,9 +193,8 @@ func TestCloudFormationDecodesAndPassesCfnLint(t *testing.T) {
 		t.Errorf("cfn-lint finds errors in the templates:\n%s", out)
 	case err != nil && !errors.As(err, &exit):
 		t.Fatalf("cfn-lint did not run: %v", err)
-	case len(out) > 0:
-		t.Logf("cfn-lint warnings:\n%s", out)
 	}
+	return string(out)
 }
 
 func containsString(ss []string, s string) bool {

@@ -3,7 +3,6 @@ package export
 import (
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
-	"github.com/sgwiz/sgwiz/internal/testtool"
 	"github.com/sgwiz/sgwiz/model"
 	"go.yaml.in/yaml/v3"
 )
@@ -206,17 +204,8 @@ func TestSweeperCloudFormationPassesCfnLint(t *testing.T) {
 		}
 		files = append(files, path)
 	}
-	lint := testtool.Require(t, "cfn-lint", "pip install cfn-lint")
-	// cfn-lint's exit code is a bit set: 2 errors, 4 warnings, 8 notes.
-	out, err := exec.Command(lint, files...).CombinedOutput()
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit) && exit.ExitCode()&2 != 0:
-		t.Errorf("cfn-lint finds errors in the templates:\n%s", out)
-	case err != nil && !errors.As(err, &exit):
-		t.Fatalf("cfn-lint did not run: %v", err)
-	case len(out) > 0:
-		t.Errorf("cfn-lint warns about the templates:\n%s", out)
+	if warnings := cfnLint(t, files...); warnings != "" {
+		t.Errorf("cfn-lint warns about the templates:\n%s", warnings)
 	}
 }
 
