@@ -110,10 +110,10 @@ func madeBy(g GroupChange) string {
 func (g GroupChange) adoption() string {
 	var parts []string
 	if n := len(g.Remove[0]) + len(g.Remove[1]); n > 0 {
-		parts = append(parts, "it loses "+rulesCount(n))
+		parts = append(parts, "it loses "+model.Counted(n, "rule"))
 	}
 	if n := len(g.Add[0]) + len(g.Add[1]); n > 0 {
-		parts = append(parts, fmt.Sprintf("gains %s", rulesCount(n)))
+		parts = append(parts, fmt.Sprintf("gains %s", model.Counted(n, "rule")))
 	}
 	parts = append(parts, "and is tagged as this plan's, so that later applies know it")
 	return strings.Join(parts, ", ")
@@ -160,7 +160,7 @@ func (c Changes) Lines() []string {
 	for _, g := range c.Groups {
 		existing := g.ID
 		if g.Found {
-			existing = fmt.Sprintf("existing %s, %s, found by name: this plan did not create it%s", g.ID, rulesCount(g.Rules), madeBy(g))
+			existing = fmt.Sprintf("existing %s, %s, found by name: this plan did not create it%s", g.ID, model.Counted(g.Rules, "rule"), madeBy(g))
 		}
 		switch {
 		case g.New():
@@ -272,7 +272,7 @@ func (rc ruleTagCall) name(g GroupChange) string {
 	if rc.set {
 		verb = "CreateTags"
 	}
-	return fmt.Sprintf("%s rules of %s (%s)", verb, g.Name, rulesCount(len(rc.rules)))
+	return fmt.Sprintf("%s rules of %s (%s)", verb, g.Name, model.Counted(len(rc.rules), "rule"))
 }
 
 // ruleTagCalls are the calls that give the group's existing rules the
@@ -373,15 +373,7 @@ func (k ruleCall) doing() string {
 
 func (st ruleStep) name(d model.Direction, g GroupChange) string {
 	verb := [...]string{"RevokeSecurityGroup", "AuthorizeSecurityGroup", "UpdateSecurityGroupRuleDescriptions"}[st.k]
-	return fmt.Sprintf("%s%s %s (%s)", verb, dirName(d), g.Name, rulesCount(len(st.rules)))
-}
-
-// rulesCount is "1 rule", "5 rules".
-func rulesCount(n int) string {
-	if n == 1 {
-		return "1 rule"
-	}
-	return fmt.Sprintf("%d rules", n)
+	return fmt.Sprintf("%s%s %s (%s)", verb, dirName(d), g.Name, model.Counted(len(st.rules), "rule"))
 }
 
 // Plan compares the plan with the account: it finds the VPC (the plan's,

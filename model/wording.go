@@ -2,6 +2,7 @@ package model
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -82,4 +83,16 @@ func (f Finding) FixIn(w Wording) string {
 		return f.Fix // set otherwise than by setFix
 	}
 	return w.Say(f.fix) + f.fixAlso
+}
+
+// Counted is n and its noun, plural when n is not 1: "1 rule", "2 rules",
+// "2 entries"; every front end counts things in words through it.
+func Counted(n int, noun string) string {
+	switch {
+	case n == 1:
+		return "1 " + noun
+	case strings.HasSuffix(noun, "y"):
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -113,3 +113,15 @@ func TestErrorsPointToAnswersInEachFrontEndsWords(t *testing.T) {
 		})
 	}
 }
+
+// TestCountedSaysOneInTheSingular: "1 rule", never "1 rules".
+func TestCountedSaysOneInTheSingular(t *testing.T) {
+	for n, want := range map[int]string{0: "0 rules", 1: "1 rule", 2: "2 rules"} {
+		if got := model.Counted(n, "rule"); got != want {
+			t.Errorf("%d: %q, want %q", n, got, want)
+		}
+	}
+	if got := model.Counted(3, "entry"); got != "3 entries" {
+		t.Errorf("%q", got)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/model"
 	"github.com/sgwiz/sgwiz/ui"
 )
 
@@ -300,7 +301,7 @@ func (m *applyStep) layout(st ui.Styles, width, height int) (reason, lines []str
 		}
 	}
 	calls := m.changes.Calls()
-	lines = append(lines, wrapped("", fmt.Sprintf("%d call%s: %s", len(calls), plural(len(calls)), strings.Join(calls, "; ")), width, st.Muted)...)
+	lines = append(lines, wrapped("", fmt.Sprintf("%s: %s", model.Counted(len(calls), "call"), strings.Join(calls, "; ")), width, st.Muted)...)
 	return reason, lines, max(3, height-6-len(reason))
 }
 
@@ -309,10 +310,10 @@ func (m *applyStep) layout(st ui.Styles, width, height int) (reason, lines []str
 func scrollMarker(st ui.Styles, above, below int, keys string) string {
 	var parts []string
 	if above > 0 {
-		parts = append(parts, fmt.Sprintf("↑ %d line%s above", above, plural(above)))
+		parts = append(parts, fmt.Sprintf("↑ %s above", model.Counted(above, "line")))
 	}
 	if below > 0 {
-		parts = append(parts, fmt.Sprintf("↓ %d more line%s below", below, plural(below)))
+		parts = append(parts, "↓ "+model.Counted(below, "more line")+" below")
 	}
 	marker := st.Warning.Render(strings.Join(parts, " · "))
 	if keys != "" {

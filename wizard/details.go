@@ -207,15 +207,15 @@ const perGroup = 3
 // when this plan made it (its owner tags say so), else after you confirm.
 func existingNote(s *session, g aws.GroupInfo) string {
 	if s.draft.Owns(g.Name, g.Tags) {
-		return fmt.Sprintf("%s named %s exists in %s (%d rule%s), made by this plan: apply will update it to the plan; its description stays %q.",
-			g.ID, g.Name, g.VPC, g.Rules, plural(g.Rules), g.Description)
+		return fmt.Sprintf("%s named %s exists in %s (%s), made by this plan: apply will update it to the plan; its description stays %q.",
+			g.ID, g.Name, g.VPC, model.Counted(g.Rules, "rule"), g.Description)
 	}
 	by := "this plan did not make it"
 	if owner := model.OwnerOf(g.Tags); owner != "" {
 		by = owner + " made it, not this plan"
 	}
-	return fmt.Sprintf("%s named %s exists in %s (%d rule%s) and %s: apply will adopt it after you type its name — its rules become the plan's, its description stays %q. Rename to create a new one.",
-		g.ID, g.Name, g.VPC, g.Rules, plural(g.Rules), by, g.Description)
+	return fmt.Sprintf("%s named %s exists in %s (%s) and %s: apply will adopt it after you type its name — its rules become the plan's, its description stays %q. Rename to create a new one.",
+		g.ID, g.Name, g.VPC, model.Counted(g.Rules, "rule"), by, g.Description)
 }
 
 func fieldHint(label string) string {

@@ -160,7 +160,7 @@ func (s *session) groupPicks() []pick {
 }
 
 func groupLabel(g aws.GroupInfo) string {
-	return fmt.Sprintf("%s  %s · %d rule%s", g.ID, g.Name, g.Rules, plural(g.Rules))
+	return fmt.Sprintf("%s  %s · %s", g.ID, g.Name, model.Counted(g.Rules, "rule"))
 }
 
 // listPicks are the region's prefix lists, with what each counts for.
@@ -178,13 +178,6 @@ func listLabel(l aws.PrefixList) string {
 		family = "IPv6"
 	}
 	return fmt.Sprintf("%s  %s · counts %d (%s)", l.ID, strings.TrimPrefix(l.Name, "com.amazonaws."), l.Size.Weight, family)
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // usersMsg says who uses existing groups, by id (aws.UsersText).

@@ -657,7 +657,7 @@ func sourceLabel(s *session, src model.Source) string {
 		}
 	case model.PeerGroupID:
 		if g, ok := s.groupInfo(id); ok {
-			return fmt.Sprintf("%s (%s, %d rule%s)", id, g.Name, g.Rules, plural(g.Rules))
+			return fmt.Sprintf("%s (%s, %s)", id, g.Name, model.Counted(g.Rules, "rule"))
 		}
 	}
 	return src.Peer.String()

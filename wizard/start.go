@@ -195,7 +195,7 @@ func (m *startStep) view(s *session, width, height int) string {
 func importPicks(s *session) []pick {
 	out := make([]pick, len(s.groups))
 	for i, g := range s.groups {
-		out[i] = pick{g.ID, fmt.Sprintf("%s  %s · %s · %d rule%s", g.ID, g.Name, g.VPC, g.Rules, plural(g.Rules))}
+		out[i] = pick{g.ID, fmt.Sprintf("%s  %s · %s · %s", g.ID, g.Name, g.VPC, model.Counted(g.Rules, "rule"))}
 	}
 	return out
 }

@@ -69,7 +69,7 @@ func (v *auditView) view(s *session, width, height int) string {
 			from = len(lines)
 		}
 		sev := st.Severity(r.worst).Render(fmt.Sprintf("%-8s", strings.ToUpper(r.worst.String())))
-		lines = append(lines, mark+sev+" "+ui.Fit(fmt.Sprintf("%s %s · %d finding%s", r.group.ID, r.group.Name, len(r.findings), plural(len(r.findings))), width-13))
+		lines = append(lines, mark+sev+" "+ui.Fit(fmt.Sprintf("%s %s · %s", r.group.ID, r.group.Name, model.Counted(len(r.findings), "finding")), width-13))
 		if i == v.cursor {
 			for _, f := range r.findings {
 				// A bullet each, its lines under its text.

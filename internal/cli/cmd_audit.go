@@ -293,7 +293,7 @@ func (o *auditOptions) writeFixPlans(ctx context.Context, r auditResult, office 
 		if err := export.WriteFile(path, append([]byte(head), file...), export.PlainFile.Perm(), o.force); err != nil {
 			return usageError(err)
 		}
-		fmt.Fprintf(o.env.Err, "sgwiz: wrote %s (%s)\n", path, count(len(plans[k].Groups), "group"))
+		fmt.Fprintf(o.env.Err, "sgwiz: wrote %s (%s)\n", path, model.Counted(len(plans[k].Groups), "group"))
 		paths = append(paths, path)
 	}
 	if len(paths) > 1 {

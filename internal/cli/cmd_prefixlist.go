@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/model"
 	"github.com/spf13/cobra"
 )
 
@@ -100,7 +101,7 @@ func prefixListCreate(ctx context.Context, env *Env, o prefixListOptions, name s
 		}
 		if id == "" {
 			toMake++
-			fmt.Fprintf(env.Out, "would create %s (%s, %s: %s, max %d)\n", l.Name, family(l), count(len(l.Entries), "entry"), prefixesText(l.Entries), l.MaxEntries)
+			fmt.Fprintf(env.Out, "would create %s (%s, %s: %s, max %d)\n", l.Name, family(l), model.Counted(len(l.Entries), "entry"), prefixesText(l.Entries), l.MaxEntries)
 		}
 	}
 	if o.dryRun {
@@ -122,7 +123,7 @@ func prefixListCreate(ctx context.Context, env *Env, o prefixListOptions, name s
 		}
 		fam := family(l)
 		fmt.Fprintf(env.Out, "%s %s %s (%s, %s: %s)\n  a rule naming it counts %d against a group's %s rule quota (its maximum entries)\n",
-			verb, id, l.Name, fam, count(len(l.Entries), "entry"), prefixesText(l.Entries), l.MaxEntries, fam)
+			verb, id, l.Name, fam, model.Counted(len(l.Entries), "entry"), prefixesText(l.Entries), l.MaxEntries, fam)
 	}
 	fmt.Fprintln(env.Out, "use it as a source or destination: from: pl-… in a plan file, --app-source pl-…, or ctrl+o in the wizard's sources")
 	return nil

@@ -13,7 +13,6 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/sgwiz/sgwiz/aws"
@@ -185,15 +184,4 @@ func wizardRun(ctx context.Context, env *Env, file, myIP string, cloud awsFlags)
 		return &exitError{130, errSilent}
 	}
 	return err
-}
-
-// count is n and the noun, plural when n is not 1: "1 group", "2 entries".
-func count(n int, noun string) string {
-	switch {
-	case n == 1:
-		return "1 " + noun
-	case strings.HasSuffix(noun, "y"):
-		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
