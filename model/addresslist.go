@@ -29,6 +29,17 @@ type AddressList struct {
 	Hints []string
 }
 
+// Prefixes returns the item's CIDRs.
+func (it AddressItem) Prefixes() []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range it.Peers {
+		if p.IsCIDR() {
+			out = append(out, p.Prefix())
+		}
+	}
+	return out
+}
+
 // Peers returns every peer of the list, in order.
 func (l AddressList) Peers() []Peer {
 	var out []Peer
@@ -41,10 +52,8 @@ func (l AddressList) Peers() []Peer {
 // Prefixes returns the list's CIDRs, in order.
 func (l AddressList) Prefixes() []netip.Prefix {
 	var out []netip.Prefix
-	for _, p := range l.Peers() {
-		if p.IsCIDR() {
-			out = append(out, p.Prefix())
-		}
+	for _, it := range l.Items {
+		out = append(out, it.Prefixes()...)
 	}
 	return out
 }

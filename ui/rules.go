@@ -110,12 +110,10 @@ func Fit(s string, width int) string {
 	return ansi.Truncate(s, width, "…")
 }
 
-// Readout says what a rule allows in plain words, for newcomers.
-func Readout(d model.Direction, r model.Rule) string { return ReadoutFor("this instance", d, r) }
-
-// ReadoutFor is Readout of a rule of a group that protects subject:
-// "this load balancer" (model.Role.Subject).
-func ReadoutFor(subject string, d model.Direction, r model.Rule) string {
+// Readout says what a rule allows in plain words, for newcomers, of a
+// group that protects subject: "this instance", "this load balancer"
+// (model.Role.Subject).
+func Readout(subject string, d model.Direction, r model.Rule) string {
 	what := model.TypeOf(r)
 	switch {
 	case r.Protocol == model.AllProtocols:

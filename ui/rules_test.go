@@ -32,7 +32,7 @@ func TestReadoutSaysItInPlainWords(t *testing.T) {
 		{model.Ingress, rule(t, "tcp", "22", "172.0.0.0/11"), "The 2,097,152 addresses of 172.0.0.0/11 (1,048,576 of them public) can open SSH"},
 	}
 	for _, tt := range tests {
-		if got := Readout(tt.d, tt.r); !strings.Contains(got, tt.want) {
+		if got := Readout("this instance", tt.d, tt.r); !strings.Contains(got, tt.want) {
 			t.Errorf("Readout = %q, want it to contain %q", got, tt.want)
 		}
 	}

@@ -111,7 +111,7 @@ func (m *detailsStep) update(s *session, msg tea.Msg) (nav, tea.Cmd) {
 		return next(), nil
 	}
 	f := &m.fields[m.cursor]
-	if k.String() == "ctrl+o" && f.label == "VPC" && len(s.vpcs) > 0 {
+	if key.Matches(k, keyOpenPick) && f.label == "VPC" && len(s.vpcs) > 0 {
 		// Pick the next VPC of the account.
 		next := s.vpcs[0].ID
 		for i, v := range s.vpcs {

@@ -24,7 +24,7 @@ func TestConsoleLinksStayWhole(t *testing.T) {
 	tm := program(t, New(Options{Cloud: c, Where: "sandbox"}))
 	send(tm, "enter", "enter", "enter", "203.0.113.10", "enter", "enter", "enter", "enter") // web server to the action
 	send(tm, "down", "down", "enter")                                                       // Apply
-	time.Sleep(300 * time.Millisecond)                                                      // the change list comes from AWS
+	waitScreen(t, tm, "Apply these changes")                                                // the change list comes from AWS
 	send(tm, "y", "enter")
 	waitGroups(t, sb, 2) // the VPC's default group and web
 	var id string

@@ -322,7 +322,7 @@ func (m *reviewStep) view(s *session, width, height int) string {
 			readout = st.Severity(f.Severity).Render(strings.ToUpper(f.Severity.String())) + " " + f.Why
 		} else {
 			r := g.Rules(it.dir)[it.index]
-			readout = ui.ReadoutFor(g.Role.Subject(), it.dir, r) + ruleNote(s, m.plan, r)
+			readout = ui.Readout(g.Role.Subject(), it.dir, r) + ruleNote(s, m.plan, r)
 			if !r.Tags.IsZero() {
 				readout += " Tagged " + r.Tags.String() + "."
 			}

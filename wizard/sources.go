@@ -226,7 +226,7 @@ func (m *sourcesStep) parseOffice(s *session) {
 	var counts []string
 	for _, it := range l.Items {
 		if it.IsRef() {
-			counts = append(counts, fmt.Sprintf("%s = %s", it.Text, joinPrefixes(model.AddressList{Items: []model.AddressItem{it}}.Prefixes())))
+			counts = append(counts, fmt.Sprintf("%s = %s", it.Text, joinPrefixes(it.Prefixes())))
 			continue
 		}
 		p := it.Peers[0]

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 )
@@ -51,12 +52,12 @@ func (p *startPrompt) update(s *session, n *startNote, k tea.KeyPressMsg) tea.Cm
 	if p.pick != nil {
 		return p.pickKey(k)
 	}
-	switch k.String() {
-	case "esc":
+	switch {
+	case key.Matches(k, keyBack):
 		p.kind, n.err = promptClosed, ""
 		p.path.Blur()
 		return nil
-	case "ctrl+o":
+	case key.Matches(k, keyOpenPick):
 		if picks := importPicks(s); p.kind == promptGroupID && len(picks) > 0 {
 			// Filtered by the id being typed, if one is.
 			typed := ""
@@ -71,7 +72,7 @@ func (p *startPrompt) update(s *session, n *startNote, k tea.KeyPressMsg) tea.Cm
 			return cmd
 		}
 		return nil
-	case "enter":
+	case key.Matches(k, keyNext):
 		return p.submit(s, n)
 	}
 	var cmd tea.Cmd
