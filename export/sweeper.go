@@ -183,7 +183,6 @@ func envBool(k, v string) (bool, error) {
 }
 
 var (
-	sweeperAccountRe = regexp.MustCompile(`^[0-9]{12}$`)
 	// The role each account's sweep assumes: {account} in the account
 	// field, a role name (and path) IAM allows.
 	sweeperRoleRe = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\{account\}:role/[\w+=,.@/-]{1,512}$`)
@@ -256,7 +255,7 @@ func (s Sweeper) checkShapes() error {
 // environment holds them.
 func (s Sweeper) checkLists() error {
 	for _, id := range s.Accounts {
-		if !sweeperAccountRe.MatchString(id) {
+		if !model.ValidAccount(id) {
 			return badSetting("accounts", "%q is not an account id (12 digits)", id)
 		}
 	}

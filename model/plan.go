@@ -461,3 +461,9 @@ func (p Plan) groupNames() []string {
 	}
 	return names
 }
+
+// ValidAccount reports whether id has the shape of an AWS account id (12
+// digits): --accounts, a sweeper's accounts.
+func ValidAccount(id string) bool { return accountPattern.MatchString(id) }
+
+var accountPattern = regexp.MustCompile(`^[0-9]{12}$`)

@@ -86,7 +86,8 @@ func (f Finding) FixIn(w Wording) string {
 }
 
 // Counted is n and its noun, plural when n is not 1: "1 rule", "2 rules",
-// "2 entries"; every front end counts things in words through it.
+// "2 entries". The wizard, apply's change list and the commands' own
+// lines use it; lint's report and a few aws messages still write "(s)".
 func Counted(n int, noun string) string {
 	switch {
 	case n == 1:

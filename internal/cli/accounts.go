@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"strings"
 	"sync"
 
 	"github.com/sgwiz/sgwiz/aws"
+	"github.com/sgwiz/sgwiz/model"
 	"github.com/spf13/cobra"
 )
 
@@ -31,11 +31,13 @@ type accountFlags struct {
 	roleARN, accounts   string
 	parallel            int
 	organization        bool
+	verb                string // audit or sweep, for messages
 	ous                 []string
 }
 
 // register adds the flags; verb is the command's, for the help.
 func (o *accountFlags) register(cmd *cobra.Command, verb string) {
+	o.verb = verb
 	fl := cmd.Flags()
 	fl.StringArrayVar(&o.regions, "region", nil, "a region to "+verb+" (repeatable; default: AWS_REGION or the profile's)")
 	fl.BoolVar(&o.allRegions, "all-regions", false, verb+" every region the account has enabled")
@@ -96,8 +98,6 @@ func first(xs []string) string {
 	return ""
 }
 
-var accountRe = regexp.MustCompile(`^[0-9]{12}$`)
-
 // readAccounts reads account ids, one a line; # starts a comment.
 func readAccounts(path string) ([]string, error) {
 	f, err := os.Open(path)
@@ -112,7 +112,7 @@ func readAccounts(path string) ([]string, error) {
 		if line = strings.TrimSpace(line); line == "" {
 			continue
 		}
-		if !accountRe.MatchString(line) {
+		if !model.ValidAccount(line) {
 			return nil, fmt.Errorf("--accounts: %s line %d: %q is not an account id (12 digits)", path, n, line)
 		}
 		ids = append(ids, line)
@@ -195,7 +195,7 @@ func (o *accountFlags) baseClients(ctx context.Context, env *Env) (bases []*aws.
 	for _, p := range profiles {
 		c, err := env.connect(ctx, aws.Options{Profile: p, Region: first(o.regions), EndpointURL: o.endpoint})
 		if err != nil {
-			return nil, nil, release, usageError(fmt.Errorf("%w (to try sgwiz audit without an account: --sandbox)", err))
+			return nil, nil, release, usageError(fmt.Errorf("%w (to try sgwiz %s without an account: --sandbox)", err, o.verb))
 		}
 		bases, accounts = append(bases, c), append(accounts, "")
 	}

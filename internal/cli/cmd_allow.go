@@ -55,7 +55,7 @@ needs --yes; --dry-run only shows.`,
 	fl.StringVar(&o.lasting, "for", "1h", "how long: 30m, 2h, 1h30m, 1d (a week at most)")
 	fl.BoolVar(&o.yes, "yes", false, "allow without asking (needed without a terminal)")
 	fl.BoolVar(&o.dryRun, "dry-run", false, "say what would be added or extended; change nothing")
-	fl.StringVar(&o.myIP, "myip-url", aws.DefaultMyIPURL, "where my-ip is looked up (an HTTPS endpoint answering with your address)")
+	myIPFlag(cmd, &o.myIP, env, "for --from my-ip")
 	return cmd
 }
 
@@ -70,6 +70,9 @@ func allowRun(ctx context.Context, o *allowOptions, service string) error {
 	lasting, err := model.ParseLifetime(o.lasting)
 	if err != nil {
 		return usageError(fmt.Errorf("--for: %w", err))
+	}
+	if err := checkMyIPURL(o.myIP); err != nil {
+		return err
 	}
 	peers, notes, err := o.temporaryPeers(ctx)
 	if err != nil {

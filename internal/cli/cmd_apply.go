@@ -148,8 +148,6 @@ func applyRun(cmd *cobra.Command, opts *applyOptions) error {
 // awsFailure is an error from AWS: exit 1, not the 2 of bad input.
 func awsFailure(err error) error { return &exitError{exitFindings, err} }
 
-// confirm asks before changing anything: y, or the group name that
-// Changes.Confirmation asks for.
 // ask asks question in a terminal and returns nil on y or yes; without a
 // terminal it refuses with needYes (exit 2), a "not changed" on any other
 // answer (exit 1). Commands that change AWS ask through it.
@@ -165,6 +163,8 @@ func ask(env *Env, question, needYes string) error {
 	return nil
 }
 
+// confirm asks before apply changes anything: y, or the group name that
+// Changes.Confirmation asks for.
 func confirm(env *Env, ch aws.Changes) error {
 	if !env.IsTerminal {
 		return usageError(errors.New("apply changes AWS: review the change above, then add --yes (or run it in a terminal to be asked)"))

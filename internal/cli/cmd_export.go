@@ -156,11 +156,11 @@ func exportSweeperRun(o *exportSweeperOptions) error {
 // them as sweep's --accounts reads it.
 func accountList(v string) ([]string, error) {
 	ids := strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
-	if len(ids) == 1 && !accountRe.MatchString(ids[0]) && !strings.Contains(v, ",") {
+	if len(ids) == 1 && !model.ValidAccount(ids[0]) && !strings.Contains(v, ",") {
 		return readAccounts(v)
 	}
 	for _, id := range ids {
-		if !accountRe.MatchString(id) {
+		if !model.ValidAccount(id) {
 			return nil, fmt.Errorf("--accounts: %q is not an account id (12 digits)", id)
 		}
 	}

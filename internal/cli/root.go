@@ -29,6 +29,7 @@ const (
 	// exitNothingToFix: audit --fix-plan found no high finding and wrote
 	// no fix plan, so that "audit --fix-plan F && apply -f F" stops there.
 	exitNothingToFix = 4
+	exitInterrupted  = 130 // ctrl+c, as shells count a SIGINT
 )
 
 // exitError carries an exit code out of a command.
@@ -96,8 +97,7 @@ Markdown. Run it with no arguments in a terminal for the wizard, or with
 	root.Version = version()
 	root.SetVersionTemplate("sgwiz {{.Version}} (" + runtime.Version() + ")\n")
 	root.Flags().StringVarP(&file, "file", "f", "", "open this plan file at the review")
-	root.Flags().StringVar(&myIP, "myip-url", cmp.Or(env.Getenv("SGWIZ_MYIP_URL"), aws.DefaultMyIPURL),
-		"the HTTPS endpoint that answers with your public address, for the wizard's \"Look up my IP\" (env SGWIZ_MYIP_URL)")
+	myIPFlag(root, &myIP, env, "for the wizard's \"Look up my IP\"")
 	cloud.register(root)
 	root.SetOut(env.Out)
 	root.SetErr(env.Err)
@@ -146,8 +146,8 @@ Run sgwiz --help for every command and flag.`
 
 // wizardRun starts the wizard, at the review of file when given.
 func wizardRun(ctx context.Context, env *Env, file, myIP string, cloud awsFlags) error {
-	if u, err := url.Parse(myIP); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return &exitError{exitUsage, fmt.Errorf("--myip-url %q is not an http(s) URL: give one such as %s", myIP, aws.DefaultMyIPURL)}
+	if err := checkMyIPURL(myIP); err != nil {
+		return err
 	}
 	if !env.IsTerminal {
 		fmt.Fprintln(env.Err, noTTYMessage)
@@ -181,7 +181,23 @@ func wizardRun(ctx context.Context, env *Env, file, myIP string, cloud awsFlags)
 		fmt.Fprint(env.Out, w.Links())
 	}
 	if errors.Is(err, tea.ErrInterrupted) {
-		return &exitError{130, errSilent}
+		return &exitError{exitInterrupted, errSilent}
 	}
 	return err
+}
+
+// myIPFlag registers --myip-url, the endpoint "my IP" is asked at, for
+// every command that asks it (the wizard, allow --from my-ip): its
+// default is SGWIZ_MYIP_URL, else AWS's.
+func myIPFlag(cmd *cobra.Command, v *string, env *Env, what string) {
+	cmd.Flags().StringVar(v, "myip-url", cmp.Or(env.getenv("SGWIZ_MYIP_URL"), aws.DefaultMyIPURL),
+		"the HTTPS endpoint that answers with your public address, "+what+" (env SGWIZ_MYIP_URL)")
+}
+
+// checkMyIPURL refuses a --myip-url that is not an http(s) URL.
+func checkMyIPURL(v string) error {
+	if u, err := url.Parse(v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return usageError(fmt.Errorf("--myip-url %q is not an http(s) URL: give one such as %s", v, aws.DefaultMyIPURL))
+	}
+	return nil
 }

@@ -486,3 +486,16 @@ func TestWhatAScriptWriterMetIsSaid(t *testing.T) {
 		}
 	}
 }
+
+// TestAnEnvOfOnlyStreamsWorks: Env's nil fields mean "none" (no
+// variables, no terminal, the real clock): nothing panics on them.
+func TestAnEnvOfOnlyStreamsWorks(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	if code := Run([]string{"presets"}, &Env{Out: &out, Err: &out}); code != 0 || !strings.Contains(out.String(), "three-tier") {
+		t.Errorf("exit %d\n%s", code, out.String())
+	}
+	if code := Run([]string{"allow", "ssh", "--group", "sg-12345678", "--myip-url", "gopher://x"}, &Env{Out: &out, Err: &out}); code != 2 || !strings.Contains(out.String(), "--myip-url \"gopher://x\" is not an http(s) URL") {
+		t.Errorf("allow checks --myip-url as the wizard does: exit %d\n%s", code, out.String())
+	}
+}
