@@ -244,20 +244,16 @@ func asffFix(fix string) *ASFFRemediation {
 	return &ASFFRemediation{ASFFRecommendation{Text: clip(oneLine(fix), asffMaxFix)}}
 }
 
-// asffIDs makes each finding's Id from what it is about: account, region,
-// group, check, the rule (direction, protocol, ports, peer) and what it
-// says (which tag, which interface), so that an Id never depends on the
-// other findings of the report. Only the same finding twice (a scope read
-// twice) is told apart, by its order.
+// asffIDs makes each finding's Id from what it is about (findingKey):
+// account, region, group, check, the rule and the finding's subject, so
+// that an Id depends neither on the other findings of the report nor on
+// the words (which change with what was checked). Only the same finding
+// twice is told apart, by its order.
 func asffIDs(fs []model.AuditFinding) []string {
 	ids := make([]string, len(fs))
 	seen := map[string]int{}
 	for i, f := range fs {
-		subject := []string{"group", f.Why}
-		if f.Index >= 0 {
-			subject = []string{f.Direction.String(), f.Rule.Protocol.String(), f.Rule.Ports.Format(f.Rule.Protocol), f.Rule.Peer.String(), f.Why}
-		}
-		id := ASFFPrefixOf(f.Account, f.Region) + f.GroupID + "/" + f.ID + "/" + shortHash(strings.Join(subject, "\x00"))
+		id := ASFFPrefixOf(f.Account, f.Region) + f.GroupID + "/" + f.ID + "/" + shortHash(findingKey(f))
 		if seen[id]++; seen[id] > 1 {
 			id += fmt.Sprintf("-%d", seen[id])
 		}

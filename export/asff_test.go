@@ -438,3 +438,24 @@ func FuzzASFF(f *testing.F) {
 		}
 	})
 }
+
+// TestIdsDoNotFollowTheWords: a finding whose words change with what the
+// audit could check (unused-group lists the sources it read) keeps its
+// ASFF Id and SARIF fingerprint; two tags missing on one group are two.
+func TestIdsDoNotFollowTheWords(t *testing.T) {
+	f := model.AuditFinding{Account: "123456789012", Region: "eu-west-1", GroupID: "sg-0123456789abcdef0",
+		Finding: model.Finding{ID: "unused-group", Index: -1, Why: "Nothing uses it (checked: a, b)."}}
+	g := f
+	g.Why = "Nothing uses it (checked: a, b, c)."
+	if a, b := asffIDs([]model.AuditFinding{f}), asffIDs([]model.AuditFinding{g}); a[0] != b[0] {
+		t.Errorf("the Id moved with the words: %s, %s", a[0], b[0])
+	}
+	owner, team := f, f
+	owner.ID, owner.Subject, team.ID, team.Subject = "missing-tag", "Owner", "missing-tag", "Team"
+	if ids := asffIDs([]model.AuditFinding{owner, team}); ids[0] == ids[1] || strings.HasSuffix(ids[1], "-2") {
+		t.Errorf("two missing tags are two findings: %v", ids)
+	}
+	if findingKey(owner) == findingKey(team) {
+		t.Error("SARIF would fingerprint two missing tags alike")
+	}
+}

@@ -269,3 +269,15 @@ func auditMarkdown(r AuditReport) []byte {
 	}
 	return []byte(b.String())
 }
+
+// findingKey is what a finding is about, for the ids and fingerprints of
+// every report (ASFF, SARIF): the rule (direction, protocol, ports, peer)
+// or the whole group, and the finding's subject (which tag, which
+// interface). Its words are left out: they change with what was checked.
+func findingKey(f model.AuditFinding) string {
+	about := []string{"group", f.Direction.String()}
+	if f.Index >= 0 {
+		about = []string{f.Direction.String(), f.Rule.Protocol.String(), f.Rule.Ports.Format(f.Rule.Protocol), f.Rule.Peer.String()}
+	}
+	return strings.Join(append(about, f.Subject), "\x00")
+}

@@ -163,7 +163,7 @@ func auditSARIF(r AuditReport, version string) ([]byte, error) {
 		lv := sarifLevels[f.Severity]
 		arn := groupARN(f)
 		where := ruleText(f)
-		sum := sha256.Sum256([]byte(strings.Join([]string{f.ID, arn, f.Direction.String(), fmt.Sprint(f.Rule.Key())}, "\x00")))
+		sum := sha256.Sum256([]byte(strings.Join([]string{f.ID, arn, findingKey(f)}, "\x00")))
 		run.Results = append(run.Results, sarifResult{RuleID: f.ID, RuleIndex: index[f.ID], Level: lv.level,
 			Message:             sarifText{fmt.Sprintf("%s (%s) %s: %s Fix: %s", f.GroupID, f.Group, where, f.Why, f.Fix)},
 			Locations:           []sarifLocation{{PhysicalLocation: sarifPhysical{sarifArtifact{arn}}, LogicalLocations: []sarifLogical{{Name: f.GroupID, FullyQualifiedName: arn, Kind: "resource"}}}},

@@ -111,6 +111,12 @@ type AuditOptions struct {
 // AuditFinding is a finding about one group of an account.
 type AuditFinding struct {
 	Account, Region, VPC, GroupID string
+	// Subject tells apart findings of one check, group and rule that a
+	// group can have several of: the tag key of a missing tag, the network
+	// interface of a rule limit, the partner groups of traffic opened
+	// together; "" otherwise. Reports' stable ids are made of it, never of
+	// the words, which change with what was checked.
+	Subject string
 	Finding
 }
 
@@ -131,14 +137,14 @@ func Audit(inv Inventory, o AuditOptions) []AuditFinding {
 		ids[p.Groups[i].ID] = i
 	}
 	var out []AuditFinding
-	add := func(gi int, f Finding) {
+	add := func(gi int, subject string, f Finding) {
 		g := &p.Groups[gi]
-		out = append(out, AuditFinding{Account: inv.Account, Region: inv.Region, VPC: g.VPC, GroupID: g.ID, Finding: f})
+		out = append(out, AuditFinding{Account: inv.Account, Region: inv.Region, VPC: g.VPC, GroupID: g.ID, Subject: subject, Finding: f})
 	}
 	// lint's checks over the account's groups as one plan: the links
 	// between groups are judged as in a plan, by id.
 	for _, f := range p.CheckWith(CheckOptions{Authorized: o.Authorized, Account: true}) {
-		add(f.group, f)
+		add(f.group, "", f)
 	}
 	used := usage(inv, ids)
 	// A group is unused only when every way of using it was looked at.
@@ -151,13 +157,13 @@ func Audit(inv Inventory, o AuditOptions) []AuditFinding {
 		isDefault := g.Name == "default"
 		_, borrowed := inv.OwnedElsewhere[g.ID]
 		if !isDefault && !borrowed && complete && len(used[g.ID]) == 0 {
-			add(gi, p.finding("unused-group", g, Ingress, -1, Rule{},
+			add(gi, "", p.finding("unused-group", g, Ingress, -1, Rule{},
 				fmt.Sprintf("Nothing uses %s: no network interface, launch template or other group refers to it, no other VPC is associated with it and no RAM share holds it (checked: %s).", g.ID, strings.Join(inv.Checked, ", ")),
 				fmt.Sprintf("Delete it once you are sure (aws ec2 delete-security-group --group-id %s), or tag why it is kept.", g.ID)))
 		}
 		for _, k := range o.RequireTags {
 			if !slices.ContainsFunc(g.Tags, func(t Tag) bool { return t.Key == k }) {
-				add(gi, p.finding("missing-tag", g, Ingress, -1, Rule{},
+				add(gi, k, p.finding("missing-tag", g, Ingress, -1, Rule{},
 					fmt.Sprintf("%s has no %s tag, which every group must have here.", g.ID, k),
 					fmt.Sprintf("Tag it: aws ec2 create-tags --resources %s --tags Key=%s,Value=…", g.ID, k)))
 			}
@@ -168,7 +174,7 @@ func Audit(inv Inventory, o AuditOptions) []AuditFinding {
 					continue
 				}
 				if _, ok := ids[r.Peer.Ref()]; !ok && !inv.Foreign[r.Peer.Ref()] {
-					add(gi, p.finding("stale-reference", g, d, i, r,
+					add(gi, "", p.finding("stale-reference", g, d, i, r,
 						fmt.Sprintf("%s names %s, which does not exist in %s any more: the rule allows nothing and hides what was meant.", g.ID, r.Peer.Ref(), inv.Region),
 						"Delete the rule, or name the group that replaced it."))
 				}
@@ -184,7 +190,7 @@ func Audit(inv Inventory, o AuditOptions) []AuditFinding {
 		}
 		g := &p.Groups[gi]
 		i := slices.IndexFunc(g.Rules(t.Direction), func(r Rule) bool { return r.Key() == t.Rule.Key() })
-		add(gi, p.finding("expired-rule", g, t.Direction, i, t.Rule,
+		add(gi, "", p.finding("expired-rule", g, t.Direction, i, t.Rule,
 			fmt.Sprintf("%s expired at %s and still allows %s.", t.RuleID, FormatExpiry(t.Expires), t.Rule.Text(t.Direction)),
 			"Run sgwiz sweep (from cron or a scheduler, it revokes every expired rule), or extend it with sgwiz allow."))
 	}
@@ -239,7 +245,7 @@ func usage(inv Inventory, ids map[string]int) map[string][]string {
 
 // interfaceLimits finds the network interfaces whose groups hold more
 // rules in one direction than AWS allows on an interface.
-func interfaceLimits(inv Inventory, p Plan, ids map[string]int, add func(int, Finding)) {
+func interfaceLimits(inv Inventory, p Plan, ids map[string]int, add func(int, string, Finding)) {
 	for _, ni := range inv.Interfaces {
 		var groups []Group
 		first := -1
@@ -254,7 +260,7 @@ func interfaceLimits(inv Inventory, p Plan, ids map[string]int, add func(int, Fi
 		for _, d := range []Direction{Ingress, Egress} {
 			if total := InterfaceRules(groups, d); total > MaxRulesPerInterface && first >= 0 {
 				g := &p.Groups[first]
-				add(first, p.finding("interface-rule-limit", g, d, -1, Rule{},
+				add(first, ni.ID, p.finding("interface-rule-limit", g, d, -1, Rule{},
 					fmt.Sprintf("%s carries %s with %d %s rules together; AWS allows %d per interface, so changes to them fail.", ni.ID, strings.Join(ni.Groups, ", "), total, strings.ToLower(d.Title()), MaxRulesPerInterface),
 					"Merge rules into prefix lists, or give the interface fewer groups."))
 			}
@@ -265,7 +271,7 @@ func interfaceLimits(inv Inventory, p Plan, ids map[string]int, add func(int, Fi
 // interfaceWorld finds inbound traffic that the groups on one network
 // interface open to the world together, though no group does alone: an
 // instance is reached through all its groups at once.
-func interfaceWorld(inv Inventory, p Plan, ids map[string]int, o AuditOptions, add func(int, Finding)) {
+func interfaceWorld(inv Inventory, p Plan, ids map[string]int, o AuditOptions, add func(int, string, Finding)) {
 	public := ec2_18Default
 	if len(o.Authorized) > 0 {
 		public = o.Authorized
@@ -328,7 +334,7 @@ func interfaceWorld(inv Inventory, p Plan, ids map[string]int, o AuditOptions, a
 				g := &p.Groups[owner[k]]
 				who := worldWho(rules, label, w) + " through the groups of " + ni.ID
 				for _, f := range p.checkWorld(nil, g, local[k], rules[k], w, who, worldFix(rules, label, k, w), public, CheckOptions{Authorized: o.Authorized, Account: true}) {
-					add(owner[k], f)
+					add(owner[k], strings.Join(partners, " "), f)
 				}
 			}
 		}
